@@ -1,0 +1,169 @@
+# Makefile - builds the VMM programs, their guests and their tests into build/.
+#
+#   make            build/simple-kvm (installs missing build packages first)
+#   make run        simple-kvm in all four modes, through scripts/kvm-run
+#   make test       unit tests (plain and ASan/UBSan) and the real-KVM suite
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean      remove build outputs (keeps the sandbox's kernel cache)
+#   make distclean  remove all of build/
+#   make format     apply .clang-format to src/, guest/ and tests/
+
+BUILD   := build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+# V=1 shows every command; by default each step is one short line.
+ifeq ($(V),1)
+Q :=
+say := @true
+else
+Q := @
+say := @printf '  %-7s %s\n'
+endif
+
+CC       ?= cc
+GUEST_CC ?= gcc
+LD       ?= ld
+OBJCOPY  ?= objcopy
+
+# --- host code: the VMM ----------------------------------------------------
+WARN := -Wall -Wextra -Wshadow -Wcast-qual -Wwrite-strings \
+        -Wstrict-prototypes -Wmissing-prototypes -Werror
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP $(CFLAGS)
+# Static, so that the programs run unchanged inside the sandbox's initramfs.
+HOST_LDFLAGS := -static $(LDFLAGS)
+
+LIB_SRCS := src/errbuf.c src/guest_mem.c src/kvm.c src/vm.c src/cpu_mode.c \
+            src/exit_names.c src/cli.c src/loader.c src/diag.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+
+PROGRAMS := $(BUILD)/simple-kvm
+
+# --- guest code: freestanding, no PIC, no stack protector, own linker script
+GUEST_CFLAGS := -std=c11 -Os -ffreestanding -fno-pic -fno-pie \
+        -fno-stack-protector -fno-asynchronous-unwind-tables \
+        -mgeneral-regs-only -nostdinc \
+        -isystem $(shell $(GUEST_CC) -print-file-name=include) \
+        -Wall -Wextra -Werror -Iguest
+# gcc 12 takes a store to a low constant address (0x400) for a null-pointer
+# offset; a guest owns page 0, so tell it pages start at 0.
+ifeq ($(findstring clang,$(GUEST_CC)),)
+GUEST_CFLAGS += --param=min-pagesize=0
+endif
+GUEST_MODES := real protected paged long
+guest_mflags = $(if $(filter real,$1),-m16 -march=i386 -DGUEST_MODE_REAL,$(if \
+               $(filter long,$1),-m64 -mno-red-zone -DGUEST_MODE_LONG,-m32 \
+               -march=i386 -DGUEST_MODE_$(if $(filter paged,$1),PAGED,PROTECTED)))
+guest_ldemu  = $(if $(filter long,$1),elf_x86_64,elf_i386)
+
+BUILTIN_GUESTS := $(GUEST_MODES:%=$(BUILD)/guest/answer-%.bin)
+TEST_GUESTS := $(foreach m,$(GUEST_MODES),$(BUILD)/guest/tests/wrong-mem-$m.bin \
+                 $(BUILD)/guest/tests/wrong-reg-$m.bin $(BUILD)/guest/tests/big-$m.bin) \
+               $(foreach m,protected paged long,$(BUILD)/guest/tests/high-mem-$m.bin)
+
+# --- unit tests (cmocka), plain and sanitized -------------------------------
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=all
+UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
+              $(UNIT_TESTS:%=$(BUILD)/asan/tests/unit/%)
+
+.PHONY: all run test unit-tests guests install clean distclean format \
+        format-check deps
+all: deps $(PROGRAMS)
+
+# Install the Debian packages the build needs, when they are missing.
+BUILD_PACKAGES := gcc make binutils libc6-dev libcmocka-dev
+deps:
+	@scripts/ensure-packages $(BUILD_PACKAGES)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/src/guest_blobs.o: src/guest_blobs.S $(BUILTIN_GUESTS)
+	@mkdir -p $(@D)
+	$(say) AS $<
+	$(Q)$(CC) -c $< -o $@ -Wa,-I$(BUILD)/guest
+
+$(BUILD)/simple-kvm: $(BUILD)/obj/src/simple-kvm.o $(LIB_OBJS) \
+                     $(BUILD)/obj/src/builtin_guests.o $(BUILD)/obj/src/guest_blobs.o
+	$(say) LD $@
+	$(Q)$(CC) $^ -o $@ $(HOST_LDFLAGS)
+
+# Guests: one C source, compiled once per mode.
+guests: $(BUILTIN_GUESTS) $(TEST_GUESTS)
+
+define guest_rules
+$(BUILD)/guest/obj/$1/%.o: guest/%.c
+	@mkdir -p $$(@D)
+	$(say) GUEST-CC "$$< ($1)"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -MMD -MP -c $$< -o $$@
+$(BUILD)/guest/obj/$1/%.o: guest/%.S
+	@mkdir -p $$(@D)
+	$(say) GUEST-AS "$$< ($1)"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -c $$< -o $$@
+$(BUILD)/guest/obj/$1/tests/wrong-mem.o: guest/answer.c
+	@mkdir -p $$(@D)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -DANSWER_IN_MEMORY=41 -c $$< -o $$@
+$(BUILD)/guest/obj/$1/tests/wrong-reg.o: guest/answer.c
+	@mkdir -p $$(@D)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -DANSWER_IN_REGISTER=41 -c $$< -o $$@
+$(BUILD)/guest/%-$1.elf: $(BUILD)/guest/obj/$1/start.o $(BUILD)/guest/obj/$1/%.o guest/guest.ld
+	@mkdir -p $$(@D)
+	$(say) GUEST-LD $$@
+	$(Q)$(LD) -m $(call guest_ldemu,$1) -nostdlib --build-id=none \
+	      --no-warn-rwx-segments -T guest/guest.ld $$(filter %.o,$$^) -o $$@
+endef
+$(foreach m,$(GUEST_MODES),$(eval $(call guest_rules,$m)))
+
+$(BUILD)/guest/%.bin: $(BUILD)/guest/%.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+.SECONDARY:
+
+# Unit tests link the library objects; the sanitized ones get their own.
+$(BUILD)/asan/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(say) CC-SAN $<
+	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -O1 -c $< -o $@
+
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $^ -o $@ -lcmocka $(LDFLAGS)
+
+$(BUILD)/asan/tests/unit/%: $(BUILD)/asan/obj/tests/unit/%.o \
+                            $(LIB_SRCS:%.c=$(BUILD)/asan/obj/%.o)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lcmocka $(LDFLAGS)
+
+unit-tests: deps $(UNIT_BINS)
+
+# The whole suite: unit tests, then the KVM tests through scripts/kvm-run.
+test: deps $(PROGRAMS) guests $(UNIT_BINS)
+	@tests/run-tests.sh
+
+# The main job: simple-kvm in every mode, on real KVM wherever we are.
+run: all
+	@scripts/kvm-run sh -c 'status=0; for m in -r -s -p -l; do \
+	    $(BUILD)/simple-kvm $$m || status=1; done; exit $$status'
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+
+FORMAT_FILES = $(wildcard src/*.[ch] guest/*.[ch] guest/tests/*.c tests/unit/*.[ch])
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+clean:
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name sandbox -exec rm -rf {} +
+distclean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,18 @@
+/* diag.h - describing why a guest stopped: one-line exit summaries and register
+ * dumps. */
+#ifndef DIAG_H
+#define DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "vm.h"
+
+/* One line (no newline) naming the exit reason and its details, e.g.
+ * "KVM_EXIT_IO out port 0x80 size 1" or "KVM_EXIT_SHUTDOWN (triple fault)". */
+void diag_describe_exit(const struct kvm_run *run, char *buf, size_t len);
+
+/* Prints the general, segment and control registers to out (a few lines). */
+void diag_dump_registers(struct vcpu *vcpu, FILE *out);
+
+#endif

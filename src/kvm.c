@@ -1,0 +1,131 @@
+/* kvm.c - opening /dev/kvm with errors a user can act on. */
+#include "kvm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+/* The capabilities without which no guest of ours can run. */
+static const struct {
+	int cap;
+	const char *name;
+} required_caps[] = {
+	{KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY"},
+	{KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR"},
+	{KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID"},
+};
+
+const char *kvm_open_hint(int errnum)
+{
+	switch (errnum) {
+	case ENOENT:
+		return "no such device: KVM is not in this kernel or its module "
+		       "is not loaded (modprobe kvm_intel or kvm_amd); without "
+		       "KVM, run through scripts/kvm-run";
+	case EACCES:
+	case EPERM:
+		return "permission denied: add yourself to the kvm group "
+		       "(sudo usermod -aG kvm $USER, then log in again)";
+	case ENODEV:
+	case ENXIO:
+		return "no hardware virtualization: enable VT-x/AMD-V in the "
+		       "firmware, or run through scripts/kvm-run";
+	default:
+		return strerror(errnum);
+	}
+}
+
+/* KVM_GET_SUPPORTED_CPUID needs a buffer large enough for every leaf; it
+ * says E2BIG until it is, so grow it until it fits. */
+static int read_supported_cpuid(struct kvm_dev *kvm, struct errbuf *err)
+{
+	for (int nent = 64; nent <= 4096; nent *= 2) {
+		struct kvm_cpuid2 *cpuid;
+
+		cpuid = calloc(1,
+			       sizeof(*cpuid) +
+				       nent * sizeof(struct kvm_cpuid_entry2));
+		if (!cpuid)
+			return err_fail(err, ENOMEM, "KVM_GET_SUPPORTED_CPUID");
+		cpuid->nent = nent;
+		if (ioctl(kvm->fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0) {
+			kvm->cpuid = cpuid;
+			return 0;
+		}
+		free(cpuid);
+		if (errno != E2BIG)
+			return err_fail(err, errno,
+					"KVM_GET_SUPPORTED_CPUID: %s",
+					strerror(errno));
+	}
+	return err_fail(err, E2BIG, "KVM_GET_SUPPORTED_CPUID: too many leaves");
+}
+
+static int check_api(struct kvm_dev *kvm, const char *path, struct errbuf *err)
+{
+	int version = ioctl(kvm->fd, KVM_GET_API_VERSION, 0);
+
+	if (version != KVM_API_VERSION)
+		return err_fail(err, ENOTSUP,
+				"%s: KVM API version %d, this VMM needs %d",
+				path, version, KVM_API_VERSION);
+	for (size_t i = 0; i < sizeof(required_caps) / sizeof(required_caps[0]);
+	     i++) {
+		if (ioctl(kvm->fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <=
+		    0)
+			return err_fail(
+				err, ENOTSUP,
+				"%s: KVM lacks %s, which this VMM needs", path,
+				required_caps[i].name);
+	}
+	return 0;
+}
+
+int kvm_dev_open(struct kvm_dev *kvm, const char *path, struct errbuf *err)
+{
+	int ret, size;
+
+	memset(kvm, 0, sizeof(*kvm));
+	kvm->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (kvm->fd < 0)
+		return err_fail(err, errno, "cannot open %s: %s", path,
+				kvm_open_hint(errno));
+
+	ret = check_api(kvm, path, err);
+	if (ret)
+		goto out_close;
+
+	size = ioctl(kvm->fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < (int)sizeof(struct kvm_run)) {
+		ret = err_fail(err, errno, "%s: KVM_GET_VCPU_MMAP_SIZE: %s",
+			       path, strerror(errno));
+		goto out_close;
+	}
+	kvm->vcpu_mmap_size = size;
+	kvm->has_immediate_exit =
+		ioctl(kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) > 0;
+	kvm->has_stats_fd = ioctl(kvm->fd, KVM_CHECK_EXTENSION,
+				  KVM_CAP_BINARY_STATS_FD) > 0;
+
+	ret = read_supported_cpuid(kvm, err);
+	if (ret)
+		goto out_close;
+	return 0;
+
+out_close:
+	kvm_dev_close(kvm);
+	return ret;
+}
+
+void kvm_dev_close(struct kvm_dev *kvm)
+{
+	if (kvm->fd > 0)
+		close(kvm->fd);
+	free(kvm->cpuid);
+	memset(kvm, 0, sizeof(*kvm));
+	kvm->fd = -1;
+}

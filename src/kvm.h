@@ -1,0 +1,37 @@
+/* kvm.h - the /dev/kvm system handle: opening it, its API version and
+ * capabilities. */
+#ifndef KVM_H
+#define KVM_H
+
+#include <stddef.h>
+
+#include "errbuf.h"
+
+struct kvm_cpuid2;
+
+/* One per process; every VM of the process is created from it. */
+struct kvm_dev {
+	int fd;
+	size_t vcpu_mmap_size;	  /* size of each vCPU's struct kvm_run */
+	int has_immediate_exit;	  /* KVM_CAP_IMMEDIATE_EXIT */
+	int has_stats_fd;	  /* KVM_CAP_BINARY_STATS_FD */
+	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID, for vCPUs */
+};
+
+#define KVM_DEV_PATH "/dev/kvm"
+
+/*
+ * Opens path (normally KVM_DEV_PATH), checks the API version and every
+ * capability this VMM needs, and reads what vCPUs share. On failure returns
+ * a negative errno with a message that says what to do about it (load the
+ * module, join the kvm group, enable virtualization, use scripts/kvm-run).
+ */
+int kvm_dev_open(struct kvm_dev *kvm, const char *path, struct errbuf *err);
+
+/* Closes the handle and frees what it holds; safe on a zeroed struct. */
+void kvm_dev_close(struct kvm_dev *kvm);
+
+/* Returns the explanation kvm_dev_open gives for an open(2) errno. */
+const char *kvm_open_hint(int errnum);
+
+#endif

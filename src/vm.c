@@ -1,0 +1,177 @@
+/* vm.c - creating and tearing down a VM, and running its vCPU. */
+#include "vm.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "layout.h"
+
+int vm_check_ram_size(uint64_t ram_size, struct errbuf *err)
+{
+	if (ram_size % LAYOUT_PAGE_SIZE)
+		return err_fail(
+			err, EINVAL,
+			"guest RAM size %llu is not a multiple of 4 KiB",
+			(unsigned long long)ram_size);
+	if (ram_size < LAYOUT_RAM_MIN || ram_size > LAYOUT_RAM_MAX)
+		return err_fail(
+			err, EINVAL,
+			"guest RAM size %llu KiB is outside %llu KiB .. "
+			"%llu MiB",
+			(unsigned long long)ram_size >> 10,
+			LAYOUT_RAM_MIN >> 10, LAYOUT_RAM_MAX >> 20);
+	return 0;
+}
+
+static int map_ram(struct vm *vm, uint64_t ram_size, struct errbuf *err)
+{
+	struct kvm_userspace_memory_region region;
+	void *host;
+
+	host = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (host == MAP_FAILED)
+		return err_fail(err, errno,
+				"mmap of %llu bytes of guest RAM: %s",
+				(unsigned long long)ram_size, strerror(errno));
+	vm->mem.host = host;
+	vm->mem.size = ram_size;
+
+	region = (struct kvm_userspace_memory_region){
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = ram_size,
+		.userspace_addr = (uintptr_t)host,
+	};
+	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		return err_fail(err, errno, "KVM_SET_USER_MEMORY_REGION: %s",
+				strerror(errno));
+	return 0;
+}
+
+static int create_vcpu(struct vm *vm, struct errbuf *err)
+{
+	struct vcpu *vcpu = &vm->vcpu;
+	void *run;
+
+	vcpu->vm = vm;
+	vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
+	if (vcpu->fd < 0)
+		return err_fail(err, errno, "KVM_CREATE_VCPU: %s",
+				strerror(errno));
+
+	vcpu->run_size = vm->kvm->vcpu_mmap_size;
+	run = mmap(NULL, vcpu->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   vcpu->fd, 0);
+	if (run == MAP_FAILED)
+		return err_fail(err, errno, "mmap of the vCPU's kvm_run: %s",
+				strerror(errno));
+	vcpu->run = run;
+
+	/* Give the guest the CPUID KVM supports: long mode needs the LM bit,
+	 * and a guest that asks CPUID deserves a truthful answer. */
+	if (ioctl(vcpu->fd, KVM_SET_CPUID2, vm->kvm->cpuid) < 0)
+		return err_fail(err, errno, "KVM_SET_CPUID2: %s",
+				strerror(errno));
+	return 0;
+}
+
+int vm_create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
+	      struct errbuf *err)
+{
+	int ret;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->fd = -1;
+	vm->vcpu.fd = -1;
+	vm->kvm = kvm;
+
+	ret = vm_check_ram_size(ram_size, err);
+	if (ret)
+		return ret;
+
+	vm->fd = ioctl(kvm->fd, KVM_CREATE_VM, 0);
+	if (vm->fd < 0) {
+		ret = err_fail(err, errno, "KVM_CREATE_VM: %s",
+			       strerror(errno));
+		goto out;
+	}
+	/* Intel VMX emulates real mode with a TSS it keeps in guest physical
+	 * space; place it outside RAM before the first vCPU runs. */
+	if (ioctl(vm->fd, KVM_SET_TSS_ADDR,
+		  (unsigned long)LAYOUT_KVM_TSS_ADDR) < 0) {
+		ret = err_fail(err, errno, "KVM_SET_TSS_ADDR: %s",
+			       strerror(errno));
+		goto out;
+	}
+	ret = map_ram(vm, ram_size, err);
+	if (ret)
+		goto out;
+	ret = create_vcpu(vm, err);
+	if (ret)
+		goto out;
+	return 0;
+
+out:
+	vm_destroy(vm);
+	return ret;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	struct vcpu *vcpu = &vm->vcpu;
+
+	if (vcpu->run)
+		munmap(vcpu->run, vcpu->run_size);
+	if (vcpu->fd >= 0)
+		close(vcpu->fd);
+	if (vm->mem.host)
+		munmap(vm->mem.host, vm->mem.size);
+	if (vm->fd >= 0)
+		close(vm->fd);
+	memset(vm, 0, sizeof(*vm));
+	vm->fd = -1;
+	vm->vcpu.fd = -1;
+}
+
+int vcpu_run(struct vcpu *vcpu)
+{
+	if (ioctl(vcpu->fd, KVM_RUN, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The checked register wrappers only differ in request and name. */
+static int vcpu_ioctl(struct vcpu *vcpu, unsigned long req, const char *name,
+		      const void *arg, struct errbuf *err)
+{
+	if (ioctl(vcpu->fd, req, arg) < 0)
+		return err_fail(err, errno, "%s: %s", name, strerror(errno));
+	return 0;
+}
+
+int vcpu_get_regs(struct vcpu *vcpu, struct kvm_regs *regs, struct errbuf *err)
+{
+	return vcpu_ioctl(vcpu, KVM_GET_REGS, "KVM_GET_REGS", regs, err);
+}
+
+int vcpu_set_regs(struct vcpu *vcpu, const struct kvm_regs *regs,
+		  struct errbuf *err)
+{
+	return vcpu_ioctl(vcpu, KVM_SET_REGS, "KVM_SET_REGS", regs, err);
+}
+
+int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs,
+		   struct errbuf *err)
+{
+	return vcpu_ioctl(vcpu, KVM_GET_SREGS, "KVM_GET_SREGS", sregs, err);
+}
+
+int vcpu_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs,
+		   struct errbuf *err)
+{
+	return vcpu_ioctl(vcpu, KVM_SET_SREGS, "KVM_SET_SREGS", sregs, err);
+}

@@ -1,0 +1,65 @@
+/* vm.h - one virtual machine: its file descriptors, its RAM and its single
+ * vCPU. */
+#ifndef VM_H
+#define VM_H
+
+#include <linux/kvm.h>
+#include <stdint.h>
+
+#include "errbuf.h"
+#include "guest_mem.h"
+#include "kvm.h"
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm; /* back pointer to the VM that owns this vCPU */
+	int fd;
+	struct kvm_run *run; /* shared with the kernel, mmap'ed from fd */
+	size_t run_size;
+};
+
+/*
+ * All state of one VM. Nothing about a VM lives in file-scope variables,
+ * so one process can hold many of them (matrix does).
+ */
+struct vm {
+	const struct kvm_dev *kvm;
+	int fd;
+	struct guest_mem mem; /* guest RAM, guest physical 0 .. mem.size */
+	struct vcpu vcpu;
+};
+
+/*
+ * Creates a VM with ram_size bytes of RAM at guest physical address 0 and
+ * one vCPU. ram_size must be a multiple of 4 KiB between LAYOUT_RAM_MIN and
+ * LAYOUT_RAM_MAX. RAM is anonymous, zero-filled and MAP_NORESERVE: only the
+ * pages the guest or the VMM touches cost host memory. On failure nothing
+ * is left open and a negative errno is returned.
+ */
+int vm_create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
+	      struct errbuf *err);
+
+/* Releases everything vm_create made; safe on a zeroed or destroyed VM. */
+void vm_destroy(struct vm *vm);
+
+/* Checks a RAM size against the limits vm_create enforces. */
+int vm_check_ram_size(uint64_t ram_size, struct errbuf *err);
+
+/*
+ * Runs the vCPU until the next exit to userspace. Returns 0 with the reason
+ * in vcpu->run->exit_reason, or a negative errno (-EINTR when a signal
+ * interrupted KVM_RUN; then the exit reason is KVM_EXIT_INTR).
+ */
+int vcpu_run(struct vcpu *vcpu);
+
+/* Thin register wrappers: 0 or a negative errno with the ioctl named. */
+int vcpu_get_regs(struct vcpu *vcpu, struct kvm_regs *regs, struct errbuf *err);
+int vcpu_set_regs(struct vcpu *vcpu, const struct kvm_regs *regs,
+		  struct errbuf *err);
+int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs,
+		   struct errbuf *err);
+int vcpu_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs,
+		   struct errbuf *err);
+
+#endif

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# run-tests.sh - the whole suite behind `make test`: unit tests, sanitized
+# unit tests and the real-KVM tests, ending with one "N passed, N failed" line.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+LOG_DIR=$BUILD/test-logs
+mkdir -p "$LOG_DIR"
+
+passed=0
+failed=0
+
+# Counts the TAP lines of one suite's log; a suite that exits non-zero
+# without saying which case failed counts as one failure of its own.
+count() {
+	local name=$1 log=$2 status=$3 ok not_ok
+	ok=$(grep -c '^ok ' "$log")
+	not_ok=$(grep -c '^not ok ' "$log")
+	if [ "$status" -ne 0 ] && [ "$not_ok" -eq 0 ]; then
+		echo "not ok - $name exited with status $status"
+		not_ok=1
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + not_ok))
+	printf '%-40s %3d passed, %d failed\n' "== $name:" "$ok" "$not_ok"
+}
+
+# suite NAME COMMAND...: runs it, shows its output, counts its results.
+suite() {
+	local name=$1 log="$LOG_DIR/$1.log" status
+	shift
+	echo "== $name: $*"
+	"$@" 2>&1 | tee "$log"
+	status=${PIPESTATUS[0]}
+	count "$name" "$log" "$status"
+}
+
+for t in "$BUILD"/tests/unit/test_*; do
+	CMOCKA_MESSAGE_OUTPUT=TAP suite "unit-$(basename "$t")" "$t"
+done
+for t in "$BUILD"/asan/tests/unit/test_*; do
+	CMOCKA_MESSAGE_OUTPUT=TAP ASAN_OPTIONS=detect_leaks=1 \
+		suite "asan-$(basename "$t")" "$t"
+done
+
+# The real-KVM suite, in ONE kvm-run: the host's KVM when it is hardware
+# KVM, otherwise one boot of the nested sandbox.
+suite kvm scripts/kvm-run tests/kvm/run.sh "$BUILD"
+
+# kvm-run itself: status, stdout and stderr travel out of the sandbox.
+suite kvm-run tests/kvm/test-kvm-run.sh
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
