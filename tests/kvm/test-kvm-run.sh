@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Host-side tests of scripts/kvm-run (run on the host, not in the sandbox).
+# Boots the nested sandbox twice (~6 s each when build/sandbox is warm, plus
+# ~15 s once to prepare it when cold).  Prints ok/not ok lines and ends with
+# "N passed, N failed"; exits non-zero on any failure.
+set -u
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+cd "$repo" || exit 1
+kvm_run=$repo/scripts/kvm-run
+# The informational lines are part of what is checked; a caller's settings
+# must not change the mode or silence them.
+unset KVM_RUN_MODE KVM_RUN_QUIET KVM_RUN_TIMEOUT
+
+passed=0 failed=0 skipped=0
+ok() { echo "ok - $*"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
+skip() { echo "ok - $* # SKIP"; skipped=$((skipped + 1)); }
+# check DESCRIPTION TEST...: ok when TEST succeeds.
+check() {
+    local what=$1
+    shift
+    if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-kvm-run.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# show FILE: the file's content, indented, to explain a failure.
+show() { sed 's/^/    # /' "$1"; }
+
+# --- one forced-sandbox boot: stdout, stderr and status travel separately.
+status=0
+KVM_RUN_MODE=sandbox "$kvm_run" --timeout 600 \
+    sh -c 'printf "out\n"; printf "err\n" >&2; test -c /dev/kvm && exit 7' \
+    >"$tmp/out" 2>"$tmp/err" || status=$?
+printf 'out\n' >"$tmp/expected-out"
+if cmp -s "$tmp/out" "$tmp/expected-out"; then
+    ok "sandbox: stdout is exactly \"out\\n\""
+else
+    not_ok "sandbox: stdout is exactly \"out\\n\"; it was:"
+    od -c "$tmp/out" | sed 's/^/    # /'
+fi
+check "sandbox: stderr has the command's \"err\"" grep -qx err "$tmp/err"
+check "sandbox: stderr says /dev/kvm is ready in the sandbox" \
+    grep -q '^kvm-run: /dev/kvm ready in sandbox' "$tmp/err"
+check "sandbox: exit status is the command's (7, so /dev/kvm was a char device; got $status)" \
+    test "$status" = 7
+if [ "$status" != 7 ] || ! grep -qx err "$tmp/err"; then show "$tmp/err"; fi
+
+# --- command not found inside the VM.
+status=0
+"$kvm_run" --sandbox --timeout 600 /nonexistent >"$tmp/out" 2>"$tmp/err" || status=$?
+check "sandbox: a missing command exits 127 (got $status)" test "$status" = 127
+[ "$status" = 127 ] || show "$tmp/err"
+
+# --- direct mode, where this machine has a usable /dev/kvm.
+if [ -c /dev/kvm ] && { : <>/dev/kvm; } 2>/dev/null; then
+    status=0
+    "$kvm_run" --direct sh -c 'exit 3' || status=$?
+    check "direct: exit status is the command's (3; got $status)" test "$status" = 3
+else
+    skip "direct: no usable /dev/kvm on this host"
+fi
+
+# --- usage errors are kvm-run's own failures (125), with no VM booted.
+status=0
+"$kvm_run" --no-such-option true 2>"$tmp/err" || status=$?
+check "usage: an unknown option exits 125 (got $status)" test "$status" = 125
+
+if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
