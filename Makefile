@@ -29,12 +29,14 @@ OBJCOPY  ?= objcopy
 # --- host code: the VMM ----------------------------------------------------
 WARN := -Wall -Wextra -Wshadow -Wcast-qual -Wwrite-strings \
         -Wstrict-prototypes -Wmissing-prototypes -Werror
-HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP $(CFLAGS)
+# -Iguest: the hypercall ABI header is shared with the guests.
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP -Iguest $(CFLAGS)
 # Static, so that the programs run unchanged inside the sandbox's initramfs.
 HOST_LDFLAGS := -static $(LDFLAGS)
 
 LIB_SRCS := src/errbuf.c src/guest_mem.c src/kvm.c src/vm.c src/cpu_mode.c \
-            src/exit_names.c src/cli.c src/loader.c src/diag.c
+            src/exit_names.c src/cli.c src/loader.c src/diag.c \
+            src/hypercall.c src/exit_stats.c src/kvm_stats.c src/preempt.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 
 PROGRAMS := $(BUILD)/simple-kvm
@@ -56,10 +58,20 @@ guest_mflags = $(if $(filter real,$1),-m16 -march=i386 -DGUEST_MODE_REAL,$(if \
                -march=i386 -DGUEST_MODE_$(if $(filter paged,$1),PAGED,PROTECTED)))
 guest_ldemu  = $(if $(filter long,$1),elf_x86_64,elf_i386)
 
-BUILTIN_GUESTS := $(GUEST_MODES:%=$(BUILD)/guest/answer-%.bin)
-TEST_GUESTS := $(foreach m,$(GUEST_MODES),$(BUILD)/guest/tests/wrong-mem-$m.bin \
+BUILTIN_GUESTS := $(GUEST_MODES:%=$(BUILD)/guest/demo-%.bin)
+# guest/tests/hostile.c, one build per case (-DCASE_<name>)
+HOSTILE_CASES := str_past_ram str_unterminated_at_ram_end str_ends_at_last_byte \
+                 str_too_long block_wraps_4g block_past_ram unknown_port \
+                 wrong_size wrong_direction string_io triple_fault mmio runaway \
+                 exit_code
+TEST_GUESTS := $(foreach m,$(GUEST_MODES),$(BUILD)/guest/tests/answer-$m.bin \
+                 $(BUILD)/guest/tests/wrong-mem-$m.bin \
                  $(BUILD)/guest/tests/wrong-reg-$m.bin $(BUILD)/guest/tests/big-$m.bin) \
-               $(foreach m,protected paged long,$(BUILD)/guest/tests/high-mem-$m.bin)
+               $(foreach m,protected paged long,$(BUILD)/guest/tests/high-mem-$m.bin) \
+               $(foreach m,$(GUEST_MODES),$(BUILD)/guest/examples/hello-$m.elf \
+                 $(BUILD)/guest/tests/probe-$m.bin \
+                 $(BUILD)/guest/tests/probe-$m.elf $(BUILD)/guest/tests/big-$m.elf \
+                 $(HOSTILE_CASES:%=$(BUILD)/guest/tests/hostile-%-$m.bin))
 
 # --- unit tests (cmocka), plain and sanitized -------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
@@ -68,12 +80,12 @@ SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
               $(UNIT_TESTS:%=$(BUILD)/asan/tests/unit/%)
 
-.PHONY: all run test unit-tests guests install clean distclean format \
-        format-check deps
+.PHONY: all run test unit-bins guests user-guest install clean distclean \
+        format format-check deps
 all: deps $(PROGRAMS)
 
 # Install the Debian packages the build needs, when they are missing.
-BUILD_PACKAGES := gcc make binutils libc6-dev libcmocka-dev
+BUILD_PACKAGES := gcc make binutils libc6-dev libcmocka-dev clang
 deps:
 	@scripts/ensure-packages $(BUILD_PACKAGES)
 
@@ -104,10 +116,16 @@ $(BUILD)/guest/obj/$1/%.o: guest/%.S
 	@mkdir -p $$(@D)
 	$(say) GUEST-AS "$$< ($1)"
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -c $$< -o $$@
-$(BUILD)/guest/obj/$1/tests/wrong-mem.o: guest/answer.c
+$(BUILD)/guest/obj/$1/tests/answer.o: guest/tests/answer.c
+	@mkdir -p $$(@D)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -c $$< -o $$@
+$(BUILD)/guest/obj/$1/tests/hostile-%.o: guest/tests/hostile.c
+	@mkdir -p $$(@D)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -DCASE_$$* -c $$< -o $$@
+$(BUILD)/guest/obj/$1/tests/wrong-mem.o: guest/tests/answer.c
 	@mkdir -p $$(@D)
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -DANSWER_IN_MEMORY=41 -c $$< -o $$@
-$(BUILD)/guest/obj/$1/tests/wrong-reg.o: guest/answer.c
+$(BUILD)/guest/obj/$1/tests/wrong-reg.o: guest/tests/answer.c
 	@mkdir -p $$(@D)
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -DANSWER_IN_REGISTER=41 -c $$< -o $$@
 $(BUILD)/guest/%-$1.elf: $(BUILD)/guest/obj/$1/start.o $(BUILD)/guest/obj/$1/%.o guest/guest.ld
@@ -117,6 +135,28 @@ $(BUILD)/guest/%-$1.elf: $(BUILD)/guest/obj/$1/start.o $(BUILD)/guest/obj/$1/%.o
 	      --no-warn-rwx-segments -T guest/guest.ld $$(filter %.o,$$^) -o $$@
 endef
 $(foreach m,$(GUEST_MODES),$(eval $(call guest_rules,$m)))
+
+# Your own guest, for every mode: make user-guest SRC=path/to/hello.c
+# gives build/user/hello-{real,protected,paged,long}.elf
+USER_NAME = $(basename $(notdir $(SRC)))
+USER_GUESTS = $(GUEST_MODES:%=$(BUILD)/user/$(USER_NAME)-%.elf)
+user-guest:
+	$(if $(SRC),,$(error say which source: make user-guest SRC=path/to/guest.c))
+	@$(MAKE) --no-print-directory $(USER_GUESTS)
+	@printf '  built   %s\n' $(USER_GUESTS)
+define user_rules
+$(BUILD)/user/$(USER_NAME)-$1.o: $(SRC)
+	@mkdir -p $$(@D)
+	$(say) GUEST-CC "$$< ($1)"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -c $$< -o $$@
+$(BUILD)/user/$(USER_NAME)-$1.elf: $(BUILD)/guest/obj/$1/start.o $(BUILD)/user/$(USER_NAME)-$1.o
+	$(say) GUEST-LD $$@
+	$(Q)$(LD) -m $(call guest_ldemu,$1) -nostdlib --build-id=none \
+	      --no-warn-rwx-segments -T guest/guest.ld $$^ -o $$@
+endef
+ifneq ($(SRC),)
+$(foreach m,$(GUEST_MODES),$(eval $(call user_rules,$m)))
+endif
 
 $(BUILD)/guest/%.bin: $(BUILD)/guest/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
@@ -140,16 +180,19 @@ $(BUILD)/asan/tests/unit/%: $(BUILD)/asan/obj/tests/unit/%.o \
 	$(say) LD $@
 	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lcmocka $(LDFLAGS)
 
-unit-tests: deps $(UNIT_BINS)
+unit-bins: $(UNIT_BINS)
 
 # The whole suite: unit tests, then the KVM tests through scripts/kvm-run.
 test: deps $(PROGRAMS) guests $(UNIT_BINS)
 	@tests/run-tests.sh
 
-# The main job: simple-kvm in every mode, on real KVM wherever we are.
+# The main job: the demo in every mode, on real KVM wherever we are.
 run: all
-	@scripts/kvm-run sh -c 'status=0; for m in -r -s -p -l; do \
-	    $(BUILD)/simple-kvm $$m || status=1; done; exit $$status'
+	@scripts/kvm-run sh -c 'status=0; \
+	    for m in "-r real" "-s protected" "-p paged" "-l long"; do \
+	        set -- $$m; echo "== simple-kvm $$1 ($$2 mode)"; \
+	        $(BUILD)/simple-kvm $$1 || status=$$?; \
+	    done; exit $$status'
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -9,12 +9,12 @@
 #include "cpu_mode.h"
 
 struct builtin_guest {
-	const char *name;     /* e.g. "answer-long" */
+	const char *name;     /* e.g. "demo-long" */
 	const uint8_t *image; /* flat binary, linked at LAYOUT_IMAGE_BASE */
 	size_t size;
 };
 
-/* The built-in guest simple-kvm runs in mode when no image is given. */
+/* The built-in demo simple-kvm runs in mode when no image is given. */
 struct builtin_guest builtin_guest_for_mode(enum cpu_mode mode);
 
 #endif

@@ -8,9 +8,9 @@ name##_start:                          \
 	.incbin file;                  \
 name##_end:
 
-BLOB(guest_answer_real, "answer-real.bin")
-BLOB(guest_answer_protected, "answer-protected.bin")
-BLOB(guest_answer_paged, "answer-paged.bin")
-BLOB(guest_answer_long, "answer-long.bin")
+BLOB(guest_demo_real, "demo-real.bin")
+BLOB(guest_demo_protected, "demo-protected.bin")
+BLOB(guest_demo_paged, "demo-paged.bin")
+BLOB(guest_demo_long, "demo-long.bin")
 
 	.section .note.GNU-stack, "", @progbits

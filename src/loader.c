@@ -2,8 +2,10 @@
  * range checked. */
 #include "loader.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -116,4 +118,198 @@ int load_read_file(const char *path, uint8_t **data, size_t *size,
 out_close:
 	close(fd);
 	return ret;
+}
+
+/* --- ELF ------------------------------------------------------------------ */
+
+/* The fields of an ELF header or program header the loader uses, in one
+ * shape for both classes. */
+struct elf_header {
+	int elf_class;
+	uint64_t entry, phoff;
+	unsigned phnum, phentsize;
+};
+
+struct elf_segment {
+	uint32_t type;
+	uint64_t offset, vaddr, paddr, filesz, memsz;
+};
+
+#define ELF_MAX_PHNUM 64
+
+static int is_elf(const uint8_t *data, size_t size)
+{
+	return size >= SELFMAG && memcmp(data, ELFMAG, SELFMAG) == 0;
+}
+
+static int parse_elf_header(const uint8_t *data, size_t size, const char *name,
+			    struct elf_header *h, struct errbuf *err)
+{
+	Elf64_Ehdr e64;
+	Elf32_Ehdr e32;
+	unsigned machine, type;
+
+	if (size < EI_NIDENT)
+		return err_fail(err, ENOEXEC, "%s: truncated ELF header", name);
+	h->elf_class = data[EI_CLASS] == ELFCLASS64   ? 64
+		       : data[EI_CLASS] == ELFCLASS32 ? 32
+						      : 0;
+	if (!h->elf_class || data[EI_DATA] != ELFDATA2LSB ||
+	    data[EI_VERSION] != EV_CURRENT)
+		return err_fail(err, ENOEXEC,
+				"%s: not a little-endian ELF32 or ELF64 file",
+				name);
+	if (h->elf_class == 64) {
+		if (size < sizeof(e64))
+			return err_fail(err, ENOEXEC,
+					"%s: truncated ELF header", name);
+		memcpy(&e64, data, sizeof(e64));
+		type = e64.e_type, machine = e64.e_machine;
+		h->entry = e64.e_entry, h->phoff = e64.e_phoff;
+		h->phnum = e64.e_phnum, h->phentsize = e64.e_phentsize;
+	} else {
+		if (size < sizeof(e32))
+			return err_fail(err, ENOEXEC,
+					"%s: truncated ELF header", name);
+		memcpy(&e32, data, sizeof(e32));
+		type = e32.e_type, machine = e32.e_machine;
+		h->entry = e32.e_entry, h->phoff = e32.e_phoff;
+		h->phnum = e32.e_phnum, h->phentsize = e32.e_phentsize;
+	}
+	if (type != ET_EXEC)
+		return err_fail(
+			err, ENOEXEC,
+			"%s: ELF type %u, only executables (ET_EXEC) run", name,
+			type);
+	if (machine != (h->elf_class == 64 ? EM_X86_64 : EM_386))
+		return err_fail(err, ENOEXEC,
+				"%s: ELF%d for machine %u, not x86", name,
+				h->elf_class, machine);
+	if (h->phentsize != (h->elf_class == 64 ? sizeof(Elf64_Phdr)
+						: sizeof(Elf32_Phdr)) ||
+	    h->phnum == 0 || h->phnum > ELF_MAX_PHNUM)
+		return err_fail(
+			err, ENOEXEC,
+			"%s: %u program headers of %u bytes (want 1..%d "
+			"of the class's size)",
+			name, h->phnum, h->phentsize, ELF_MAX_PHNUM);
+	if (h->phoff > size ||
+	    (uint64_t)h->phnum * h->phentsize > size - h->phoff)
+		return err_fail(
+			err, ENOEXEC,
+			"%s: program headers run past the end of the file",
+			name);
+	return 0;
+}
+
+static void read_segment(const uint8_t *data, const struct elf_header *h,
+			 unsigned i, struct elf_segment *seg)
+{
+	const uint8_t *at = data + h->phoff + (uint64_t)i * h->phentsize;
+
+	if (h->elf_class == 64) {
+		Elf64_Phdr p;
+
+		memcpy(&p, at, sizeof(p));
+		*seg = (struct elf_segment){p.p_type,  p.p_offset, p.p_vaddr,
+					    p.p_paddr, p.p_filesz, p.p_memsz};
+	} else {
+		Elf32_Phdr p;
+
+		memcpy(&p, at, sizeof(p));
+		*seg = (struct elf_segment){p.p_type,  p.p_offset, p.p_vaddr,
+					    p.p_paddr, p.p_filesz, p.p_memsz};
+	}
+}
+
+static int load_segment(const struct guest_mem *mem, const uint8_t *data,
+			size_t size, const struct elf_segment *seg, unsigned i,
+			const char *name, struct errbuf *err)
+{
+	char what[300];
+	uint8_t *dst;
+
+	snprintf(what, sizeof(what), "%s: segment %u", name, i);
+	if (seg->filesz > seg->memsz)
+		return err_fail(
+			err, ENOEXEC,
+			"%s: file size 0x%llx exceeds memory size 0x%llx", what,
+			(unsigned long long)seg->filesz,
+			(unsigned long long)seg->memsz);
+	if (seg->offset > size || seg->filesz > size - seg->offset)
+		return err_fail(
+			err, ENOEXEC,
+			"%s: bytes 0x%llx+0x%llx lie past the end of the file",
+			what, (unsigned long long)seg->offset,
+			(unsigned long long)seg->filesz);
+	if (loader_check_range(mem, seg->paddr, seg->memsz, what, err))
+		return -ERANGE;
+	dst = gmem_ptr(mem, seg->paddr, seg->memsz);
+	memcpy(dst, data + seg->offset, seg->filesz);
+	memset(dst + seg->filesz, 0, seg->memsz - seg->filesz); /* bss */
+	return 0;
+}
+
+static int load_elf(const struct guest_mem *mem, const uint8_t *data,
+		    size_t size, const char *name, struct loaded_image *img,
+		    struct errbuf *err)
+{
+	struct elf_header h = {0};
+	int ret = parse_elf_header(data, size, name, &h, err);
+	int entry_loaded = 0;
+	unsigned loaded = 0;
+
+	if (ret)
+		return ret;
+	img->lowest = UINT64_MAX;
+	img->highest = 0;
+	for (unsigned i = 0; i < h.phnum; i++) {
+		struct elf_segment seg;
+
+		read_segment(data, &h, i, &seg);
+		if (seg.type != PT_LOAD || seg.memsz == 0)
+			continue;
+		ret = load_segment(mem, data, size, &seg, i, name, err);
+		if (ret)
+			return ret;
+		loaded++;
+		if (seg.paddr < img->lowest)
+			img->lowest = seg.paddr;
+		if (seg.paddr + seg.memsz > img->highest)
+			img->highest = seg.paddr + seg.memsz;
+		/* The VMM identity-maps RAM, so the entry (a virtual address)
+		 * must fall in a segment whose virtual and physical addresses
+		 * agree. */
+		if (seg.vaddr == seg.paddr && h.entry >= seg.vaddr &&
+		    h.entry - seg.vaddr < seg.memsz)
+			entry_loaded = 1;
+	}
+	if (!loaded)
+		return err_fail(err, ENOEXEC, "%s: no PT_LOAD segment", name);
+	if (!entry_loaded)
+		return err_fail(
+			err, ENOEXEC,
+			"%s: entry point 0x%llx is in no loaded segment", name,
+			(unsigned long long)h.entry);
+	img->entry = h.entry;
+	img->elf_class = h.elf_class;
+	return 0;
+}
+
+int load_image(const struct guest_mem *mem, const uint8_t *data, size_t size,
+	       gpa_t flat_addr, const char *name, struct loaded_image *img,
+	       struct errbuf *err)
+{
+	int ret;
+
+	memset(img, 0, sizeof(*img));
+	if (is_elf(data, size))
+		return load_elf(mem, data, size, name, img, err);
+	ret = load_flat(mem, flat_addr, data, size, name, err);
+	if (ret)
+		return ret;
+	img->entry = flat_addr;
+	img->lowest = flat_addr;
+	img->highest = flat_addr + size;
+	return 0;
 }

@@ -23,6 +23,25 @@ int loader_check_range(const struct guest_mem *mem, gpa_t gpa, uint64_t len,
 int load_flat(const struct guest_mem *mem, gpa_t load_addr, const void *image,
 	      size_t size, const char *name, struct errbuf *err);
 
+/* What a loaded image tells the VMM. */
+struct loaded_image {
+	uint64_t entry; /* where the vCPU starts */
+	int elf_class;	/* 32 or 64 for an ELF file, 0 for a flat binary */
+	uint64_t lowest, highest; /* guest physical range the image occupies */
+};
+
+/*
+ * Loads an ELF executable (32- or 64-bit x86, PT_LOAD segments at their
+ * physical addresses, bss zeroed, entry from the header) or, when data
+ * does not start with the ELF magic, a flat binary at flat_addr entered
+ * at its first byte. Every header field is checked against the file's
+ * size and every segment with loader_check_range, with overflow-safe
+ * arithmetic; a malformed file is refused with a message naming `name`.
+ */
+int load_image(const struct guest_mem *mem, const uint8_t *data, size_t size,
+	       gpa_t flat_addr, const char *name, struct loaded_image *img,
+	       struct errbuf *err);
+
 /*
  * Reads a whole file into a malloc'ed buffer (the caller frees it).
  * Refuses a missing, unreadable, empty or over-LOADER_MAX_FILE file with

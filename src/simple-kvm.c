@@ -1,7 +1,9 @@
-/* simple-kvm.c - runs one guest in the x86 mode of your choice on KVM. */
+/* simple-kvm.c - runs one guest in the x86 mode of your choice and serves its
+ * hypercalls. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,56 +12,143 @@
 #include "cli.h"
 #include "cpu_mode.h"
 #include "diag.h"
-#include "exit_names.h"
+#include "exit_stats.h"
+#include "hypercall.h"
 #include "kvm.h"
+#include "kvm_stats.h"
 #include "layout.h"
 #include "loader.h"
+#include "preempt.h"
 #include "vm.h"
 
-/* Exit statuses, documented in --help and the README. */
+/*
+ * Exit statuses (also in --help and the README). The guest owns 0-63
+ * through HC_exit; the VMM's own statuses sit above, as in sysexits.h.
+ */
 enum {
 	STATUS_OK = 0,
-	STATUS_WRONG_ANSWER = 1, /* the guest halted with the wrong result */
-	STATUS_USAGE = 2,	 /* bad flag or value */
-	STATUS_HOST = 3,	 /* KVM unavailable or VM setup failed */
-	STATUS_IMAGE = 4,	 /* the guest image was refused */
-	STATUS_GUEST_FAULT = 5,	 /* the guest stopped other than by HLT */
+	STATUS_WRONG_ANSWER = 1,   /* --expect did not hold */
+	STATUS_USAGE = 64,	   /* bad flag or value */
+	STATUS_IMAGE = 65,	   /* guest image missing, malformed, refused */
+	STATUS_NO_KVM = 69,	   /* no usable /dev/kvm */
+	STATUS_HOST = 70,	   /* a KVM call failed on the host side */
+	STATUS_GUEST_CRASH = 71,   /* triple fault, failed entry, MMIO, ... */
+	STATUS_BAD_HYPERCALL = 72, /* unknown port, wrong size, bad pointer */
+	STATUS_TIMEOUT = 124,	   /* --timeout expired, as timeout(1) */
 };
 
-#define EXPECTED_ANSWER 42u
+enum stats_format { STATS_NONE, STATS_TABLE, STATS_JSON };
 
 struct options {
 	enum cpu_mode mode;
 	int mode_flags; /* how many of -r/-s/-p/-l were given */
 	uint64_t mem_size;
-	const char *device;	/* the KVM device file, normally /dev/kvm */
-	const char *guest_path; /* NULL: the built-in guest for the mode */
+	uint64_t load_addr;
+	uint64_t timeout_ns; /* 0: none */
+	const char *timeout_text;
+	enum stats_format stats;
+	int has_expect;
+	uint32_t expect;
+	int ignore_unknown_ports;
+	int verbose;
+	const char *device;
+	const char *guest_path; /* NULL: the built-in demo for the mode */
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: simple-kvm [-r|-s|-p|-l] [--mem SIZE] [GUEST]\n"
-		"Runs a guest on KVM until it halts, then checks that it left %u\n"
-		"at guest address 0x%llx and in EAX/RAX.\n"
+		"Usage: simple-kvm [-r|-s|-p|-l] [OPTIONS] [GUEST]\n"
+		"Runs a guest on KVM and serves its hypercalls (guest/hypercall.h)\n"
+		"until it halts or calls HC_exit. Without GUEST, the built-in demo\n"
+		"for the mode runs. GUEST is an ELF executable (32-bit for -r/-s/-p,\n"
+		"64-bit for -l) or a flat binary, entered at its first byte.\n"
 		"\n"
-		"  -r, --real        16-bit real mode (default)\n"
-		"  -s, --protected   32-bit protected mode, no paging\n"
-		"  -p, --paged       32-bit protected mode with paging\n"
-		"  -l, --long        64-bit long mode\n"
-		"      --mem SIZE    guest RAM, e.g. 2M, 64M (default 16M)\n"
-		"      --device PATH the KVM device (default /dev/kvm)\n"
-		"  -h, --help        this text\n"
+		"  -r, --real              16-bit real mode (default)\n"
+		"  -s, --protected         32-bit protected mode, no paging\n"
+		"  -p, --paged             32-bit protected mode with paging\n"
+		"  -l, --long              64-bit long mode\n"
+		"      --mem SIZE          guest RAM, e.g. 2M, 64M (default 16M)\n"
+		"      --load-addr ADDR    where a flat binary goes (default 0x1000)\n"
+		"      --stats[=json]      print exit statistics on stderr at the end\n"
+		"      --timeout DURATION  stop a guest that runs longer, e.g. 2s\n"
+		"      --expect VALUE      after HLT, check VALUE at 0x400 and in EAX\n"
+		"      --ignore-unknown-ports  ignore I/O to ports outside the ABI\n"
+		"      --device PATH       the KVM device (default /dev/kvm)\n"
+		"  -v, --verbose           say where guest RAM lives, and more\n"
+		"  -h, --help              this text\n"
 		"\n"
-		"GUEST is a flat binary loaded and entered at 0x%llx; without it\n"
-		"the built-in guest for the mode runs.\n"
+		"stdout carries exactly what the guest prints; everything else goes\n"
+		"to stderr.\n"
 		"\n"
-		"Exit status: 0 right answer, 1 wrong answer, 2 usage error,\n"
-		"3 KVM unavailable or VM setup failed, 4 guest image refused,\n"
-		"5 the guest stopped abnormally (triple fault, unexpected exit).\n",
-		EXPECTED_ANSWER, LAYOUT_ANSWER_ADDR, LAYOUT_IMAGE_BASE);
+		"Exit status: the guest's HC_exit code (0-63), 0 when it halts;\n"
+		"1 --expect failed; 64 usage error; 65 guest image refused;\n"
+		"69 no usable /dev/kvm; 70 a KVM call failed; 71 the guest crashed\n"
+		"(triple fault, failed entry, MMIO outside RAM); 72 bad hypercall\n"
+		"(unknown port, wrong size, bad pointer or string); 124 timeout.\n");
 }
 
+static int usage_error(const char *fmt, const char *arg, const char *msg)
+{
+	fprintf(stderr, "simple-kvm: ");
+	fprintf(stderr, fmt, arg, msg);
+	fprintf(stderr, "\n");
+	return -EINVAL;
+}
+
+static int set_mode(struct options *opt, enum cpu_mode mode)
+{
+	opt->mode = mode;
+	return ++opt->mode_flags > 1
+		       ? usage_error("%s%schoose one mode: -r, -s, -p or -l",
+				     "", "")
+		       : 0;
+}
+
+/* Parses one option's value; returns 0 or a usage error already printed. */
+static int parse_value(int c, const char *arg, struct options *opt)
+{
+	struct errbuf err;
+	uint64_t v;
+
+	switch (c) {
+	case 'm':
+		if (parse_size(arg, &opt->mem_size, &err) ||
+		    vm_check_ram_size(opt->mem_size, &err))
+			return usage_error("--mem %s: %s", arg, err.msg);
+		return 0;
+	case 'a':
+		if (parse_uint(arg, 0, LAYOUT_RAM_MAX, &opt->load_addr, &err))
+			return usage_error("--load-addr %s: %s", arg, err.msg);
+		return 0;
+	case 't':
+		if (parse_duration(arg, &opt->timeout_ns, &err))
+			return usage_error("--timeout %s: %s", arg, err.msg);
+		if (!opt->timeout_ns)
+			return usage_error("--timeout %s: %s", arg,
+					   "must be longer than 0");
+		opt->timeout_text = arg;
+		return 0;
+	case 'S':
+		if (!arg || !strcmp(arg, "table"))
+			opt->stats = STATS_TABLE;
+		else if (!strcmp(arg, "json"))
+			opt->stats = STATS_JSON;
+		else
+			return usage_error("--stats=%s: %s", arg,
+					   "use --stats or --stats=json");
+		return 0;
+	case 'e':
+		if (parse_uint(arg, 0, UINT32_MAX, &v, &err))
+			return usage_error("--expect %s: %s", arg, err.msg);
+		opt->has_expect = 1;
+		opt->expect = (uint32_t)v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Returns 0 to run, 1 after --help, or a negative errno after a message. */
 static int parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
@@ -68,144 +157,251 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"paged", no_argument, NULL, 'p'},
 		{"long", no_argument, NULL, 'l'},
 		{"mem", required_argument, NULL, 'm'},
+		{"load-addr", required_argument, NULL, 'a'},
+		{"stats", optional_argument, NULL, 'S'},
+		{"timeout", required_argument, NULL, 't'},
+		{"expect", required_argument, NULL, 'e'},
+		{"ignore-unknown-ports", no_argument, NULL, 'i'},
 		{"device", required_argument, NULL, 'd'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct errbuf err;
-	int c;
+	int c, ret = 0;
 
 	*opt = (struct options){.mode = CPU_MODE_REAL,
 				.mem_size = LAYOUT_RAM_DEFAULT,
+				.load_addr = LAYOUT_IMAGE_BASE,
 				.device = KVM_DEV_PATH};
 	opterr = 0; /* we print one line of our own instead */
-	while ((c = getopt_long(argc, argv, ":rsplh", longopts, NULL)) != -1) {
+	while (!ret &&
+	       (c = getopt_long(argc, argv, ":rsplvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			opt->mode = CPU_MODE_REAL;
-			opt->mode_flags++;
+			ret = set_mode(opt, CPU_MODE_REAL);
 			break;
 		case 's':
-			opt->mode = CPU_MODE_PROTECTED;
-			opt->mode_flags++;
+			ret = set_mode(opt, CPU_MODE_PROTECTED);
 			break;
 		case 'p':
-			opt->mode = CPU_MODE_PAGED32;
-			opt->mode_flags++;
+			ret = set_mode(opt, CPU_MODE_PAGED32);
 			break;
 		case 'l':
-			opt->mode = CPU_MODE_LONG;
-			opt->mode_flags++;
+			ret = set_mode(opt, CPU_MODE_LONG);
 			break;
-		case 'm':
-			if (parse_size(optarg, &opt->mem_size, &err) ||
-			    vm_check_ram_size(opt->mem_size, &err)) {
-				fprintf(stderr, "simple-kvm: --mem: %s\n",
-					err.msg);
-				return -EINVAL;
-			}
+		case 'i':
+			opt->ignore_unknown_ports = 1;
 			break;
 		case 'd':
 			opt->device = optarg;
 			break;
+		case 'v':
+			opt->verbose = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
+		case ':':
+			return usage_error(
+				"missing value for '%s'%s (try --help)",
+				argv[optind - 1], "");
+		case '?':
+			return usage_error("unknown option '%s'%s (try --help)",
+					   argv[optind - 1], "");
 		default:
-			fprintf(stderr, "simple-kvm: %s '%s' (try --help)\n",
-				c == ':' ? "missing value for"
-					 : "unknown option",
-				argv[optind - 1]);
-			return -EINVAL;
+			ret = parse_value(c, optarg, opt);
 		}
 	}
-	if (opt->mode_flags > 1) {
-		fprintf(stderr,
-			"simple-kvm: choose one mode: -r, -s, -p or -l\n");
-		return -EINVAL;
-	}
+	if (ret)
+		return ret;
 	if (optind < argc)
 		opt->guest_path = argv[optind++];
-	if (optind < argc) {
-		fprintf(stderr, "simple-kvm: unexpected argument '%s'\n",
-			argv[optind]);
-		return -EINVAL;
-	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'%s", argv[optind],
+				   "");
 	return 0;
 }
 
+/* Loads the user's file or the built-in demo; checks the image fits the
+ * mode. Returns 0 or a negative errno with the reason in err. */
 static int load_guest(struct vm *vm, const struct options *opt,
-		      struct errbuf *err)
+		      struct loaded_image *img, struct errbuf *err)
 {
-	struct builtin_guest builtin;
-	uint8_t *data;
-	size_t size;
+	struct builtin_guest builtin = builtin_guest_for_mode(opt->mode);
+	const char *name = opt->guest_path ? opt->guest_path : builtin.name;
+	const uint8_t *data = builtin.image;
+	uint8_t *file = NULL;
+	size_t size = builtin.size;
 	int ret;
 
-	if (!opt->guest_path) {
-		builtin = builtin_guest_for_mode(opt->mode);
-		return load_flat(&vm->mem, LAYOUT_IMAGE_BASE, builtin.image,
-				 builtin.size, builtin.name, err);
+	if (opt->guest_path) {
+		ret = load_read_file(opt->guest_path, &file, &size, err);
+		if (ret)
+			return ret;
+		data = file;
 	}
-	ret = load_read_file(opt->guest_path, &data, &size, err);
+	ret = load_image(&vm->mem, data, size, opt->load_addr, name, img, err);
+	free(file);
 	if (ret)
 		return ret;
-	ret = load_flat(&vm->mem, LAYOUT_IMAGE_BASE, data, size,
-			opt->guest_path, err);
-	free(data);
-	return ret;
+	if (img->elf_class == 64 && opt->mode != CPU_MODE_LONG)
+		return err_fail(
+			err, ENOEXEC,
+			"%s: a 64-bit ELF file runs only in long mode (-l)",
+			name);
+	if (img->elf_class == 32 && opt->mode == CPU_MODE_LONG)
+		return err_fail(err, ENOEXEC,
+				"%s: a 32-bit ELF file cannot run in long mode",
+				name);
+	if (opt->verbose)
+		fprintf(stderr,
+			"simple-kvm: %s mode, %" PRIu64 " KiB of RAM at host "
+			"address %p, guest %s at 0x%" PRIx64 "-0x%" PRIx64
+			", entry 0x%" PRIx64 "\n",
+			cpu_mode_name(opt->mode), vm->mem.size >> 10,
+			(void *)vm->mem.host, name, img->lowest, img->highest,
+			img->entry);
+	return 0;
 }
 
-/* Runs until HLT; any other exit stops the guest with a diagnostic. */
-static int run_until_halt(struct vcpu *vcpu)
+static uint64_t guest_rip(struct vcpu *vcpu)
 {
-	char what[160];
-	int ret;
+	struct kvm_regs regs;
+
+	return vcpu_get_regs(vcpu, &regs, NULL) ? 0 : regs.rip;
+}
+
+/* The one diagnostic line, after whatever the guest printed so far. */
+static void report(struct vcpu *vcpu, const char *what, const char *detail)
+{
+	fflush(stdout);
+	fprintf(stderr,
+		"simple-kvm: guest stopped at RIP 0x%" PRIx64 ": %s%s\n",
+		guest_rip(vcpu), what, detail);
+}
+
+/* Serves exits until the guest halts, calls HC_exit or goes wrong. */
+static int run_guest(struct vm *vm, struct hc_env *env,
+		     const struct preempt_timer *timer,
+		     const struct options *opt)
+{
+	struct vcpu *vcpu = &vm->vcpu;
+	struct hc_outcome outcome;
+	struct errbuf err;
+	char what[200];
 
 	for (;;) {
-		ret = vcpu_run(vcpu);
-		if (ret == -EINTR || ret == -EAGAIN)
+		int ret = vcpu_run(vcpu);
+
+		stats_count_exit(env->stats, vcpu->run, ret);
+		if (ret == -EINTR || ret == -EAGAIN) {
+			if (timer && preempt_drain(timer)) {
+				report(vcpu, "timeout: still running after ",
+				       opt->timeout_text);
+				return STATUS_TIMEOUT;
+			}
 			continue;
-		if (ret) {
-			fprintf(stderr, "simple-kvm: KVM_RUN: %s\n",
-				strerror(-ret));
-			return STATUS_GUEST_FAULT;
 		}
-		if (vcpu->run->exit_reason == KVM_EXIT_HLT)
+		if (ret) {
+			report(vcpu, "KVM_RUN failed: ", strerror(-ret));
+			return STATUS_HOST;
+		}
+		switch (vcpu->run->exit_reason) {
+		case KVM_EXIT_HLT:
 			return STATUS_OK;
-		diag_describe_exit(vcpu->run, what, sizeof(what));
-		fprintf(stderr, "simple-kvm: guest stopped: %s\n", what);
-		diag_dump_registers(vcpu, stderr);
-		return STATUS_GUEST_FAULT;
+		case KVM_EXIT_IO:
+			if (hc_handle_io(env, vcpu->run, &outcome, &err)) {
+				report(vcpu, "bad hypercall: ", err.msg);
+				return STATUS_BAD_HYPERCALL;
+			}
+			if (outcome.action == HC_GUEST_EXIT)
+				return outcome.exit_code & 0xff;
+			break;
+		default:
+			diag_describe_exit(vcpu->run, what, sizeof(what));
+			report(vcpu, what, "");
+			diag_dump_registers(vcpu, stderr);
+			return STATUS_GUEST_CRASH;
+		}
 	}
 }
 
-/* The kvm-hello-world check: the answer in guest memory and in EAX/RAX. */
-static int check_answer(struct vcpu *vcpu, enum cpu_mode mode)
+/* The kvm-hello-world check behind --expect: the value in guest memory at
+ * LAYOUT_ANSWER_ADDR and in EAX (RAX in long mode). */
+static int check_expected(struct vcpu *vcpu, const struct options *opt)
 {
-	struct kvm_regs regs;
-	struct errbuf err;
 	uint32_t in_memory = 0;
 	uint64_t in_register;
+	struct kvm_regs regs;
+	struct errbuf err;
 
 	if (vcpu_get_regs(vcpu, &regs, &err)) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		return STATUS_HOST;
 	}
-	/* A 32-bit or 16-bit guest only defines the low 32 bits of RAX. */
-	in_register = mode == CPU_MODE_LONG ? regs.rax : (uint32_t)regs.rax;
+	/* A 16- or 32-bit guest only defines the low half of RAX. */
+	in_register =
+		opt->mode == CPU_MODE_LONG ? regs.rax : (uint32_t)regs.rax;
 	gmem_read_u32(&vcpu->vm->mem, LAYOUT_ANSWER_ADDR, &in_memory);
-	printf("%s mode: memory[0x%llx] = %" PRIu32 ", %s = %" PRIu64 "\n",
-	       cpu_mode_name(mode), LAYOUT_ANSWER_ADDR, in_memory,
-	       mode == CPU_MODE_LONG ? "RAX" : "EAX", in_register);
-	if (in_memory != EXPECTED_ANSWER || in_register != EXPECTED_ANSWER) {
-		fprintf(stderr,
-			"simple-kvm: wrong answer: expected %u in memory "
-			"and register\n",
-			EXPECTED_ANSWER);
-		return STATUS_WRONG_ANSWER;
+	if (in_memory == opt->expect && in_register == opt->expect)
+		return STATUS_OK;
+	fprintf(stderr,
+		"simple-kvm: wrong answer: expected %" PRIu32 ", found %" PRIu32
+		" at 0x%llx and %" PRIu64 " in %s\n",
+		opt->expect, in_memory, LAYOUT_ANSWER_ADDR, in_register,
+		opt->mode == CPU_MODE_LONG ? "RAX" : "EAX");
+	return STATUS_WRONG_ANSWER;
+}
+
+static void print_stats(struct vcpu *vcpu, const struct exit_stats *stats,
+			enum stats_format format)
+{
+	struct kernel_stats ks;
+
+	kvm_stats_read(vcpu, &ks);
+	fflush(stdout);
+	if (format == STATS_JSON)
+		stats_print_json(stats, &ks, hc_call_name, stderr);
+	else
+		stats_print_table(stats, &ks, hc_call_name, stderr);
+}
+
+/* Everything between a VM that exists and a guest that has stopped. */
+static int load_and_run(struct vm *vm, const struct options *opt)
+{
+	struct preempt_timer timer;
+	struct exit_stats stats = {0};
+	struct hc_env env = {
+		.mem = &vm->mem,
+		.translate = vcpu_translate,
+		.translate_ctx = &vm->vcpu,
+		.out = stdout,
+		.stats = &stats,
+		.ignore_unknown_ports = opt->ignore_unknown_ports,
+	};
+	struct loaded_image img;
+	struct errbuf err;
+	int status;
+
+	if (load_guest(vm, opt, &img, &err)) {
+		fprintf(stderr, "simple-kvm: %s\n", err.msg);
+		return STATUS_IMAGE;
 	}
-	return STATUS_OK;
+	if (vcpu_enter_mode(&vm->vcpu, opt->mode, img.entry, &err) ||
+	    (opt->timeout_ns && (preempt_init(&timer, SIGRTMIN, &err) ||
+				 preempt_attach_vcpu(&timer, &vm->vcpu, &err) ||
+				 preempt_arm(&timer, opt->timeout_ns, &err)))) {
+		fprintf(stderr, "simple-kvm: %s\n", err.msg);
+		return STATUS_HOST;
+	}
+	status = run_guest(vm, &env, opt->timeout_ns ? &timer : NULL, opt);
+	if (opt->timeout_ns)
+		preempt_destroy(&timer);
+	if (status == STATUS_OK && opt->has_expect)
+		status = check_expected(&vm->vcpu, opt);
+	if (opt->stats != STATS_NONE)
+		print_stats(&vm->vcpu, &stats, opt->stats);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -220,30 +416,18 @@ int main(int argc, char **argv)
 	if (ret)
 		return ret > 0 ? STATUS_OK : STATUS_USAGE;
 
-	if (kvm_dev_open(&kvm, opt.device, &err)) {
+	ret = kvm_dev_open(&kvm, opt.device, &err);
+	if (ret) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
-		return STATUS_HOST;
+		return ret == -ENOMEM ? STATUS_HOST : STATUS_NO_KVM;
 	}
 	if (vm_create(&vm, &kvm, opt.mem_size, &err)) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		kvm_dev_close(&kvm);
 		return STATUS_HOST;
 	}
-	status = STATUS_IMAGE;
-	if (load_guest(&vm, &opt, &err))
-		goto out_err;
-	status = STATUS_HOST;
-	if (vcpu_enter_mode(&vm.vcpu, opt.mode, LAYOUT_IMAGE_BASE, &err))
-		goto out_err;
-
-	status = run_until_halt(&vm.vcpu);
-	if (status == STATUS_OK)
-		status = check_answer(&vm.vcpu, opt.mode);
-	goto out;
-
-out_err:
-	fprintf(stderr, "simple-kvm: %s\n", err.msg);
-out:
+	status = load_and_run(&vm, &opt);
+	fflush(stdout);
 	vm_destroy(&vm);
 	kvm_dev_close(&kvm);
 	return status;

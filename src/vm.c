@@ -144,6 +144,19 @@ int vcpu_run(struct vcpu *vcpu)
 	return 0;
 }
 
+int vcpu_translate(void *opaque, uint64_t gva, uint64_t *gpa)
+{
+	struct vcpu *vcpu = opaque;
+	struct kvm_translation tr = {.linear_address = gva};
+
+	if (ioctl(vcpu->fd, KVM_TRANSLATE, &tr) < 0)
+		return -errno;
+	if (!tr.valid)
+		return -EFAULT;
+	*gpa = tr.physical_address;
+	return 0;
+}
+
 /* The checked register wrappers only differ in request and name. */
 static int vcpu_ioctl(struct vcpu *vcpu, unsigned long req, const char *name,
 		      const void *arg, struct errbuf *err)

@@ -53,6 +53,13 @@ int vm_check_ram_size(uint64_t ram_size, struct errbuf *err);
  */
 int vcpu_run(struct vcpu *vcpu);
 
+/*
+ * Translates a guest virtual address through the vCPU's current paging
+ * mode (KVM_TRANSLATE; identity when paging is off). 0 with *gpa, or
+ * -EFAULT when nothing is mapped there. Its signature fits hc_translate_fn.
+ */
+int vcpu_translate(void *vcpu, uint64_t gva, uint64_t *gpa);
+
 /* Thin register wrappers: 0 or a negative errno with the ioctl named. */
 int vcpu_get_regs(struct vcpu *vcpu, struct kvm_regs *regs, struct errbuf *err);
 int vcpu_set_regs(struct vcpu *vcpu, const struct kvm_regs *regs,

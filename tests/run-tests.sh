@@ -43,6 +43,20 @@ for t in "$BUILD"/asan/tests/unit/test_*; do
 		suite "asan-$(basename "$t")" "$t"
 done
 
+# The same tree must build warning-free with clang too (host, guests and
+# sanitized unit tests); -Werror turns any warning into a failure here.
+clang_build() {
+	if make --no-print-directory -j2 CC=clang GUEST_CC=clang \
+		BUILD="$BUILD/clang" "$BUILD/clang/simple-kvm" guests \
+		unit-bins >"$LOG_DIR/clang-build.out" 2>&1; then
+		echo "ok - clang builds everything with -Werror"
+	else
+		tail -20 "$LOG_DIR/clang-build.out"
+		echo "not ok - clang build failed"
+	fi
+}
+suite clang-build clang_build
+
 # The real-KVM suite, in ONE kvm-run: the host's KVM when it is hardware
 # KVM, otherwise one boot of the nested sandbox.
 suite kvm scripts/kvm-run tests/kvm/run.sh "$BUILD"

@@ -1,5 +1,5 @@
-/* answer.c - the built-in guest of every mode: leaves 42 in memory and in
- * EAX/RAX. */
+/* answer.c - the kvm-hello-world check: leaves 42 in memory and in EAX/RAX
+ * (run with simple-kvm --expect 42). */
 #include <stdint.h>
 
 /* The test variants build this file with another value for one of the two

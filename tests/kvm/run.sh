@@ -1,113 +1,230 @@
 #!/bin/sh
 # run.sh - the real-KVM suite: every case runs simple-kvm against /dev/kvm.
 #
-# Runs inside one scripts/kvm-run (a sandbox boot or the host's own KVM), so
-# it is POSIX sh for busybox. Prints TAP lines; exits with the failure count.
-# Usage: tests/kvm/run.sh [BUILD_DIR]
+# Runs inside one scripts/kvm-run (a sandbox boot, or the host's own KVM),
+# so it is POSIX sh for busybox. Prints TAP lines; exits with the number
+# of failed cases. Usage: tests/kvm/run.sh [BUILD_DIR]
 
 BUILD=${1:-build}
-SK=$BUILD/simple-kvm
-GT=$BUILD/guest/tests
-TMP=$BUILD/tests/kvm-tmp
-mkdir -p "$TMP"
+MODES="real protected paged long"
+# Work from a local copy: in the sandbox, build/ is a 9p share and loading
+# a program from it costs more than running a guest.
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/kvm-suite.XXXXXX") || exit 1
+mkdir -p "$TMP/guests"
+cp "$BUILD/simple-kvm" "$TMP/simple-kvm" || exit 1
+cp "$BUILD"/guest/tests/*.bin "$BUILD"/guest/tests/*.elf \
+	"$BUILD"/guest/examples/*.elf "$TMP/guests/" || exit 1
+SK=$TMP/simple-kvm
+GT=$TMP/guests
 n=0
 failed=0
 
-# run_case NAME WANT_STATUS WANT_STDOUT WANT_STDERR_PART -- COMMAND...
-# WANT_STDOUT is compared exactly, plus a newline ("" means no output at
-# all, "-" skips the check); WANT_STDERR_PART must occur
-# in stderr ("" skips it). A wrong status, output or message fails the case.
-run_case() {
-	name=$1 want_status=$2 want_out=$3 want_err=$4
-	shift 5
+flag_of() {
+	case $1 in
+	real) echo -r ;; protected) echo -s ;; paged) echo -p ;; long) echo -l ;;
+	esac
+}
+
+pass() {
 	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+# fail NAME WHY: reports the case with the command's output.
+fail() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1: $2"
+	echo "#   command: $last_cmd"
+	sed 's/^/#   stdout: /' "$TMP/out"
+	sed 's/^/#   stderr: /' "$TMP/err"
+}
+
+# run CMD...: runs it with stdout and stderr captured; sets $status.
+run() {
+	last_cmd="$*"
 	"$@" >"$TMP/out" 2>"$TMP/err"
 	status=$?
-	why=""
-	[ "$status" = "$want_status" ] || why="status $status, want $want_status"
-	if [ -z "$why" ] && [ "$want_out" != "-" ]; then
-		if [ -n "$want_out" ]; then
-			printf '%s\n' "$want_out" >"$TMP/want"
-		else
-			: >"$TMP/want"
-		fi
-		cmp -s "$TMP/out" "$TMP/want" || why="stdout differs"
-	fi
-	if [ -z "$why" ] && [ -n "$want_err" ]; then
-		grep -qF -- "$want_err" "$TMP/err" || why="stderr lacks '$want_err'"
-	fi
-	if [ -z "$why" ]; then
-		echo "ok $n - $name"
-		sed 's/^/#   /' "$TMP/out"
+}
+
+# check NAME WANT_STATUS [STDERR_PART]: the last run's status, and a part
+# of its stderr when given. A failure's diagnostic must be one line, with
+# nothing else on stderr but an indented register dump.
+check() {
+	if [ "$status" != "$2" ]; then
+		fail "$1" "status $status, want $2"
+	elif [ -n "${3:-}" ] && ! grep -qF -- "$3" "$TMP/err"; then
+		fail "$1" "stderr lacks '$3'"
+	elif [ "$2" != 0 ] && [ "$(grep -vc '^ ' "$TMP/err")" -gt 1 ]; then
+		fail "$1" "more than one diagnostic line"
 	else
-		failed=$((failed + 1))
-		echo "not ok $n - $name: $why"
-		echo "#   command: $*"
-		sed 's/^/#   stdout: /' "$TMP/out"
-		sed 's/^/#   stderr: /' "$TMP/err"
+		pass "$1"
 	fi
 }
 
-# Each error must be one line: a user reads one sentence, not a trace.
-one_line_stderr() {
-	n=$((n + 1))
-	lines=$(wc -l <"$TMP/err")
-	if [ "$lines" -eq 1 ]; then
-		echo "ok $n - $1: one line on stderr"
+# check_stdout NAME: the last run's stdout equals $TMP/want byte for byte.
+check_stdout() {
+	if cmp -s "$TMP/out" "$TMP/want"; then
+		pass "$1"
 	else
-		failed=$((failed + 1))
-		echo "not ok $n - $1: $lines lines on stderr"
-		sed 's/^/#   stderr: /' "$TMP/err"
+		fail "$1" "stdout differs from: $(tr '\n' '|' <"$TMP/want")"
 	fi
 }
 
-echo "# kvm suite: $(uname -r), $(ls -l /dev/kvm 2>&1)"
+line() { sed -n "$1p" "$TMP/out"; }
+# The first "NAME":number in stderr (ours come before the kernel's).
+json_field() { grep -o "\"$1\":[0-9]*" "$TMP/err" | head -1 | cut -d: -f2; }
+# The host address of guest RAM, from simple-kvm --verbose.
+ram_base() { sed -n 's/.*RAM at host address \(0x[0-9a-f]*\).*/\1/p' "$TMP/err"; }
 
-for m in real protected paged long; do
-	flag=-$(echo $m | cut -c1)
-	[ $m = protected ] && flag=-s
-	reg=EAX
-	[ $m = long ] && reg=RAX
-	run_case "$m mode: built-in guest leaves 42 in memory and $reg" \
-		0 "$m mode: memory[0x400] = 42, $reg = 42" "" -- "$SK" $flag
-	run_case "$m mode: wrong value in memory is caught" \
-		1 - "wrong answer" -- "$SK" $flag "$GT/wrong-mem-$m.bin"
-	run_case "$m mode: wrong value in $reg is caught" \
-		1 - "wrong answer" -- "$SK" $flag "$GT/wrong-reg-$m.bin"
-	run_case "$m mode: a 24 KiB image survives the VMM's setup" \
-		0 "$m mode: memory[0x400] = 42, $reg = 42" "" -- \
-		"$SK" $flag "$GT/big-$m.bin"
+echo "# kvm suite on $(uname -r): $(ls -l /dev/kvm 2>&1)"
+
+# --- the VM core in every mode (the kvm-hello-world check) ----------------
+for m in $MODES; do
+	f=$(flag_of $m)
+	run "$SK" $f --expect 42 "$GT/answer-$m.bin"
+	check "$m: guest leaves 42 in memory and in EAX/RAX" 0
+	run "$SK" $f --expect 42 "$GT/wrong-mem-$m.bin"
+	check "$m: a wrong value in memory is caught" 1 "found 41 at 0x400"
+	run "$SK" $f --expect 42 "$GT/wrong-reg-$m.bin"
+	check "$m: a wrong value in the register is caught" 1 "and 41 in"
+	run "$SK" $f --expect 42 "$GT/big-$m.bin"
+	check "$m: a 28 KiB flat image survives the VMM's setup" 0
+	run "$SK" $f --expect 42 "$GT/big-$m.elf"
+	check "$m: a 28 KiB ELF image with bss runs" 0
 done
-
 for m in protected paged long; do
-	flag=-$(echo $m | cut -c1)
-	[ $m = protected ] && flag=-s
-	run_case "$m mode: the last guest word below 3 GiB is mapped" \
-		0 - "" -- "$SK" $flag --mem 3G "$GT/high-mem-$m.bin"
+	run "$SK" $(flag_of $m) --mem 3G --expect 42 "$GT/high-mem-$m.bin"
+	check "$m: the last guest word below 3 GiB is identity-mapped" 0
+done
+run "$SK" -l --mem 128K --expect 42 "$GT/answer-long.bin"
+check "long: the smallest RAM (128K) runs" 0
+run "$SK" -p --mem 16388K --expect 42 "$GT/answer-paged.bin"
+check "paged: an odd RAM size (16388K) maps its 4 KiB tail" 0
+
+# --- the demo: every hypercall, exact output -------------------------------
+for m in $MODES; do
+	run "$SK" $(flag_of $m) --verbose
+	check "$m: the demo passes its own checks" 0
+	line 1,8 >"$TMP/got-head"
+	line 10,11 >"$TMP/got-invalid"
+	mv "$TMP/out" "$TMP/demo-out"
+	printf 'Hello, world!\n1234567890\n16\nHello from Guest!\nIO in: 4\nIO out: 17\nIO in: 5\nIO out: 17\n' >"$TMP/want"
+	cp "$TMP/got-head" "$TMP/out"
+	check_stdout "$m: demo prints greeting, value, exit count, string and both by-type strings"
+	printf 'Invalid GVA\n0\n' >"$TMP/want"
+	cp "$TMP/got-invalid" "$TMP/out"
+	check_stdout "$m: demo's unmapped address prints Invalid GVA and 0"
+	mv "$TMP/demo-out" "$TMP/out"
+	base=$(ram_base)
+	hva32=$(line 9) hva64=$(line 12)
+	if [ -n "$base" ] && [ $((hva64 & 0xffffffff)) = "$hva32" ] &&
+		[ $((hva64 - base)) -gt 0 ] && [ $((hva64 - base)) -lt $((16 << 20)) ]; then
+		pass "$m: demo's HVA lies in guest RAM and the 32-bit one is its low half"
+	else
+		fail "$m: demo's HVA" "base=$base hva32=$hva32 hva64=$hva64"
+	fi
 done
 
-run_case "long mode: smallest RAM (128K) still runs" \
-	0 - "" -- "$SK" -l --mem 128K
-run_case "paged mode: odd RAM size (16388K) maps its 4 KiB tail" \
-	0 - "" -- "$SK" -p --mem 16388K
+# --- the README's example guest ---------------------------------------------
+for m in $MODES; do
+	run "$SK" $(flag_of $m) "$GT/hello-$m.elf"
+	check "$m: the README's example guest exits with HC_exit(0)" 0
+	printf 'Hello from my guest!\n2\n' >"$TMP/want"
+	check_stdout "$m: the README's example guest prints its greeting and 2 exits"
+done
 
-run_case "missing KVM device: one actionable line, status 3" \
-	3 "" "not loaded" -- "$SK" --device /nonexistent/kvm
-one_line_stderr "missing KVM device"
+# --- the probe: translations and counters, checked from the host side -----
+for m in $MODES; do
+	for kind in bin elf; do
+		run "$SK" $(flag_of $m) --verbose --stats=json "$GT/probe-$m.$kind"
+		check "$m: probe ($kind) runs" 0
+	done
+	base=$(ram_base) gva=$(line 1) hva64=$(line 2) hva32=$(line 3)
+	if [ $((base + gva)) = "$hva64" ] && [ $((hva64 & 0xffffffff)) = "$hva32" ]; then
+		pass "$m: HC_gvaToHva(64) = RAM base + GPA, as the host sees it"
+	else
+		fail "$m: HC_gvaToHva" "base=$base gva=$gva hva64=$hva64 hva32=$hva32"
+	fi
+	printf 'Invalid GVA\n0\nInvalid GVA\n0\n' >"$TMP/want"
+	line 4,7 >"$TMP/got" && cp "$TMP/out" "$TMP/probe-out" && cp "$TMP/got" "$TMP/out"
+	check_stdout "$m: addresses past RAM or unmapped print Invalid GVA and 0"
+	cp "$TMP/probe-out" "$TMP/out"
+	exits=$(line 8) in=$(line 9 | sed 's/IO in: //') out=$(line 10 | sed 's/IO out: //')
+	total=$(json_field exits) io_in=$(json_field io_in) io_out=$(json_field io_out)
+	# After HC_numExits come print32, numExitsByType, printStr and HLT.
+	if [ "$((exits + 4))" = "$total" ] && [ "$in" = "$io_in" ] &&
+		[ "$((out + 1))" = "$io_out" ]; then
+		pass "$m: HC_numExits and HC_numExitsByType agree with --stats"
+	else
+		fail "$m: counters" "numExits=$exits byType=$in/$out stats=$total/$io_in/$io_out"
+	fi
+done
 
+# --- hostile guests: one diagnostic line and a documented status ----------
+# hostile CASE STATUS STDERR_PART MODES... (a timeout keeps a case that
+# fails to fail from hanging the suite; runaway lives on it)
+hostile() {
+	c=$1 want=$2 part=$3
+	shift 3
+	for m in "$@"; do
+		run "$SK" $(flag_of $m) --timeout 300ms "$GT/hostile-$c-$m.bin"
+		check "$m: hostile $c" "$want" "$part"
+	done
+}
+hostile str_past_ram 72 "HC_printStr: string at GVA 0x2000000" $MODES
+hostile str_unterminated_at_ram_end 72 "GVA 0x1000000" protected paged long
+hostile str_too_long 72 "no NUL within 65536" protected paged long
+hostile block_wraps_4g 72 "wrap around 4 GiB" $MODES
+hostile block_past_ram 72 "HC_gvaToHva: argument block" $MODES
+hostile unknown_port 72 "unknown port 0x80 (out, size 1)" $MODES
+hostile wrong_size 72 "out of size 2" $MODES
+hostile wrong_direction 72 "in of size 4" $MODES
+hostile string_io 72 "count 4" $MODES
+hostile triple_fault 71 "KVM_EXIT_SHUTDOWN" $MODES
+hostile mmio 71 "KVM_EXIT_MMIO write 0xd0000000" protected
+hostile runaway 124 "timeout: still running after 300ms" $MODES
+hostile exit_code 5 "" $MODES
+for m in protected paged long; do
+	run "$SK" $(flag_of $m) "$GT/hostile-str_ends_at_last_byte-$m.bin"
+	printf 'AAA' >"$TMP/want"
+	check_stdout "$m: a string whose NUL is the last byte of RAM prints"
+done
+run "$SK" -l --ignore-unknown-ports "$GT/hostile-unknown_port-long.bin"
+check "long: --ignore-unknown-ports lets the guest go on to HC_exit(7)" 7
+
+# --- images and flags the user gets wrong ----------------------------------
+run "$SK" --device /nonexistent/kvm
+check "a missing KVM device: one actionable line, status 69" 69 "not loaded"
 head -c 49152 /dev/zero >"$TMP/too-big.bin"
-run_case "image running into the stack is refused, status 4" \
-	4 "" "overlaps the stack" -- "$SK" -l "$TMP/too-big.bin"
-one_line_stderr "image refused"
-run_case "missing image file: status 4" \
-	4 "" "$TMP/none.bin" -- "$SK" -l "$TMP/none.bin"
-
-run_case "two modes at once: usage error" 2 "" "choose one mode" -- "$SK" -r -l
-one_line_stderr "two modes"
-run_case "--mem 0: usage error" 2 "" "outside" -- "$SK" --mem 0
-run_case "--mem 1T: usage error" 2 "" "outside" -- "$SK" --mem 1T
-run_case "--mem abc: usage error" 2 "" "not a size" -- "$SK" --mem abc
-run_case "unknown option: usage error" 2 "" "unknown option" -- "$SK" --bogus
+run "$SK" -l "$TMP/too-big.bin"
+check "a flat image running into the stack is refused" 65 "overlaps the stack"
+run "$SK" -l "$TMP/none.bin"
+check "a missing image file is refused" 65 "$TMP/none.bin"
+: >"$TMP/empty.bin"
+run "$SK" -l "$TMP/empty.bin"
+check "an empty image file is refused" 65 "empty file"
+run "$SK" -l "$GT/probe-protected.elf"
+check "a 32-bit ELF in long mode is refused" 65 "cannot run in long mode"
+run "$SK" -s "$GT/probe-long.elf"
+check "a 64-bit ELF outside long mode is refused" 65 "only in long mode"
+head -c 64 "$GT/probe-long.elf" >"$TMP/truncated.elf"
+run "$SK" -l "$TMP/truncated.elf"
+check "a truncated ELF is refused" 65 "program headers run past the end"
+run "$SK" -r -l
+check "two modes at once" 64 "choose one mode"
+run "$SK" --mem 0
+check "--mem 0" 64 "outside"
+run "$SK" --mem 1T
+check "--mem 1T" 64 "outside"
+run "$SK" --mem abc
+check "--mem abc" 64 "not a size"
+run "$SK" --timeout 0
+check "--timeout 0" 64 "longer than 0"
+run "$SK" --stats=xml
+check "--stats=xml" 64 "--stats=json"
+run "$SK" --bogus
+check "an unknown option" 64 "unknown option '--bogus'"
 
 echo "1..$n"
 echo "# kvm suite: $((n - failed)) of $n passed"

@@ -1,0 +1,375 @@
+/* hypercall.c - the dispatcher and handlers of the hypercall ABI
+ * (guest/hypercall_abi.h). */
+#include "hypercall.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "hypercall_abi.h"
+
+#define PAGE_SIZE 0x1000u
+#define GVA_LIMIT 0x100000000ull /* ABI pointers are 32-bit */
+
+_Static_assert(HC_CALL_COUNT <= STATS_MAX_CALLS, "stats need a slot per call");
+_Static_assert(HC_BYTYPE_SLOTS *HC_BYTYPE_SLOT_SIZE <= 0x1000,
+	       "the numExitsByType ring must fit in the hypercall area");
+
+typedef int (*hc_handler)(struct hc_env *env, uint32_t *data,
+			  struct hc_outcome *outcome, struct errbuf *err);
+
+struct hc_entry {
+	const char *name;
+	uint8_t direction; /* KVM_EXIT_IO_IN or KVM_EXIT_IO_OUT */
+	uint8_t size;	   /* bytes moved by the in/out instruction */
+	hc_handler handle;
+};
+
+/* --- guest memory by virtual address ------------------------------------ */
+
+/*
+ * Calls fn on each piece of [gva, gva + len) that lies within one guest
+ * page, with the host pointer of that piece. Every piece is translated on
+ * its own (pages need not be contiguous) and checked by gmem_ptr.
+ */
+static int for_each_piece(struct hc_env *env, uint64_t gva, size_t len,
+			  int (*fn)(void *arg, uint8_t *host, size_t n),
+			  void *arg, struct errbuf *err)
+{
+	uint64_t end;
+
+	if (__builtin_add_overflow(gva, (uint64_t)len, &end) || end > GVA_LIMIT)
+		return err_fail(err, EFAULT,
+				"%zu bytes at GVA 0x%" PRIx64
+				" wrap around 4 GiB",
+				len, gva);
+	while (len) {
+		size_t n = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
+		uint64_t gpa;
+		uint8_t *host;
+		int ret;
+
+		if (n > len)
+			n = len;
+		if (env->translate(env->translate_ctx, gva, &gpa))
+			return err_fail(err, EFAULT,
+					"GVA 0x%" PRIx64 " is not mapped", gva);
+		host = gmem_ptr(env->mem, gpa, n);
+		if (!host)
+			return err_fail(err, EFAULT,
+					"GVA 0x%" PRIx64
+					" maps to GPA 0x%" PRIx64
+					", outside guest RAM",
+					gva, gpa);
+		ret = fn(arg, host, n);
+		if (ret)
+			return ret;
+		gva += n;
+		len -= n;
+	}
+	return 0;
+}
+
+struct copy_cursor {
+	uint8_t *host_buf;
+	int to_guest;
+};
+
+static int copy_piece(void *arg, uint8_t *host, size_t n)
+{
+	struct copy_cursor *c = arg;
+
+	if (c->to_guest)
+		memcpy(host, c->host_buf, n);
+	else
+		memcpy(c->host_buf, host, n);
+	c->host_buf += n;
+	return 0;
+}
+
+int hc_copy_from_guest(struct hc_env *env, uint64_t gva, void *dst, size_t len,
+		       struct errbuf *err)
+{
+	struct copy_cursor c = {dst, 0};
+
+	return for_each_piece(env, gva, len, copy_piece, &c, err);
+}
+
+static int check_piece(void *arg, uint8_t *host, size_t n)
+{
+	(void)arg, (void)host, (void)n;
+	return 0;
+}
+
+int hc_copy_to_guest(struct hc_env *env, uint64_t gva, const void *src,
+		     size_t len, struct errbuf *err)
+{
+	struct copy_cursor c = {(uint8_t *)(uintptr_t)src, 1};
+	/* Check every page before writing any: all or nothing. */
+	int ret = for_each_piece(env, gva, len, check_piece, NULL, err);
+
+	if (!ret)
+		ret = for_each_piece(env, gva, len, copy_piece, &c, err);
+	return ret;
+}
+
+/* Pieces of a guest string, collected before anything is printed. */
+struct string_scan {
+	struct {
+		const uint8_t *p;
+		size_t n;
+	} piece[HC_STR_MAX / PAGE_SIZE + 2];
+	unsigned count;
+	size_t length; /* bytes before the NUL */
+	int terminated;
+};
+
+static int scan_piece(void *arg, uint8_t *host, size_t n)
+{
+	struct string_scan *s = arg;
+	const uint8_t *nul = memchr(host, 0, n);
+
+	if (nul)
+		n = nul - host;
+	s->piece[s->count].p = host;
+	s->piece[s->count].n = n;
+	s->count++;
+	s->length += n;
+	s->terminated = nul != NULL;
+	/* Stop at the NUL: bytes after it are none of our business. */
+	return nul ? 1 : 0;
+}
+
+/*
+ * Walks the string page by page until its NUL, so that a string ending
+ * just before unmapped memory or the end of RAM is fine, and one running
+ * into it is refused.
+ */
+int hc_print_guest_string(struct hc_env *env, uint64_t gva, struct errbuf *err)
+{
+	struct string_scan s = {.count = 0};
+	uint64_t at = gva;
+	int ret = 0;
+
+	while (!s.terminated && s.length < HC_STR_MAX) {
+		size_t span = PAGE_SIZE - (at & (PAGE_SIZE - 1));
+
+		if (span > HC_STR_MAX - s.length)
+			span = HC_STR_MAX - s.length;
+		ret = for_each_piece(env, at, span, scan_piece, &s, err);
+		if (ret < 0)
+			return err_wrap(err, ret,
+					"string at GVA 0x%" PRIx64
+					" (byte %zu)",
+					gva, s.length);
+		at += span;
+	}
+	if (!s.terminated)
+		return err_fail(err, E2BIG,
+				"string at GVA 0x%" PRIx64
+				" has no NUL within %u bytes",
+				gva, HC_STR_MAX);
+	for (unsigned i = 0; i < s.count; i++)
+		fwrite(s.piece[i].p, 1, s.piece[i].n, env->out);
+	return 0;
+}
+
+/* --- the handlers ----------------------------------------------------------
+ */
+
+static int hc_print8(struct hc_env *env, uint32_t *data,
+		     struct hc_outcome *outcome, struct errbuf *err)
+{
+	(void)outcome, (void)err;
+	fputc((uint8_t)*data, env->out);
+	return 0;
+}
+
+static int hc_print32(struct hc_env *env, uint32_t *data,
+		      struct hc_outcome *outcome, struct errbuf *err)
+{
+	(void)outcome, (void)err;
+	fprintf(env->out, "%" PRIu32 "\n", *data);
+	return 0;
+}
+
+static int hc_print64(struct hc_env *env, uint32_t *data,
+		      struct hc_outcome *outcome, struct errbuf *err)
+{
+	struct hc_u64 arg;
+	int ret = hc_copy_from_guest(env, *data, &arg, sizeof(arg), err);
+
+	(void)outcome;
+	if (ret)
+		return err_wrap(err, ret, "argument block");
+	fprintf(env->out, "%" PRIu64 "\n", arg.value);
+	return 0;
+}
+
+static int hc_num_exits(struct hc_env *env, uint32_t *data,
+			struct hc_outcome *outcome, struct errbuf *err)
+{
+	(void)outcome, (void)err;
+	*data = stats_total_u32(env->stats);
+	return 0;
+}
+
+static int hc_print_str(struct hc_env *env, uint32_t *data,
+			struct hc_outcome *outcome, struct errbuf *err)
+{
+	(void)outcome;
+	return hc_print_guest_string(env, *data, err);
+}
+
+/* Writes "IO in: x\nIO out: y\n" into the next ring slot of the hypercall
+ * area and returns its address: guest memory the VMM owns, never a host
+ * pointer, identity-mapped and below 64 KiB so that every mode can use it. */
+static int hc_exits_by_type(struct hc_env *env, uint32_t *data,
+			    struct hc_outcome *outcome, struct errbuf *err)
+{
+	char text[HC_BYTYPE_SLOT_SIZE];
+	uint32_t slot = HC_AREA_GPA + (env->bytype_next % HC_BYTYPE_SLOTS) *
+					      HC_BYTYPE_SLOT_SIZE;
+	int n;
+
+	(void)outcome;
+	n = snprintf(text, sizeof(text),
+		     "IO in: %" PRIu64 "\nIO out: %" PRIu64 "\n",
+		     env->stats->io_in, env->stats->io_out);
+	if (n < 0 || (size_t)n >= sizeof(text) ||
+	    gmem_write(env->mem, slot, text, n + 1))
+		return err_fail(err, ERANGE,
+				"numExitsByType slot at GPA 0x%" PRIx32
+				" is outside guest RAM",
+				slot);
+	env->bytype_next++;
+	*data = slot;
+	return 0;
+}
+
+static int hc_gva_to_hva(struct hc_env *env, uint32_t *data,
+			 struct hc_outcome *outcome, struct errbuf *err)
+{
+	struct hc_gva_to_hva arg;
+	uint64_t gpa;
+	uint8_t *host = NULL;
+	int ret = hc_copy_from_guest(env, *data, &arg, sizeof(arg), err);
+
+	(void)outcome;
+	if (ret)
+		return err_wrap(err, ret, "argument block");
+	/* Valid only when the translation is valid AND lands in RAM: KVM
+	 * calls any address valid when paging is off. */
+	if (env->translate(env->translate_ctx, arg.gva, &gpa) == 0)
+		host = gmem_ptr(env->mem, gpa, 1);
+	if (!host)
+		fprintf(env->out, "Invalid GVA\n");
+	arg.hva = (uintptr_t)host;
+	ret = hc_copy_to_guest(env, *data, &arg, sizeof(arg), err);
+	return ret ? err_wrap(err, ret, "argument block") : 0;
+}
+
+static int hc_exit(struct hc_env *env, uint32_t *data,
+		   struct hc_outcome *outcome, struct errbuf *err)
+{
+	(void)env, (void)err;
+	outcome->action = HC_GUEST_EXIT;
+	outcome->exit_code = *data;
+	return 0;
+}
+
+static int hc_abi_version(struct hc_env *env, uint32_t *data,
+			  struct hc_outcome *outcome, struct errbuf *err)
+{
+	(void)env, (void)outcome, (void)err;
+	*data = HC_ABI_VERSION;
+	return 0;
+}
+
+#define IN  KVM_EXIT_IO_IN
+#define OUT KVM_EXIT_IO_OUT
+static const struct hc_entry hc_table[HC_CALL_COUNT] = {
+	[HC_CALL_PRINT8] = {"HC_print8bit", OUT, 1, hc_print8},
+	[HC_CALL_PRINT32] = {"HC_print32bit", OUT, 4, hc_print32},
+	[HC_CALL_NUM_EXITS] = {"HC_numExits", IN, 4, hc_num_exits},
+	[HC_CALL_PRINT_STR] = {"HC_printStr", OUT, 4, hc_print_str},
+	[HC_CALL_EXITS_BY_TYPE] = {"HC_numExitsByType", IN, 4,
+				   hc_exits_by_type},
+	[HC_CALL_GVA_TO_HVA] = {"HC_gvaToHva", OUT, 4, hc_gva_to_hva},
+	[HC_CALL_PRINT64] = {"HC_print64bit", OUT, 4, hc_print64},
+	[HC_CALL_EXIT] = {"HC_exit", OUT, 4, hc_exit},
+	[HC_CALL_ABI_VERSION] = {"HC_abiVersion", IN, 4, hc_abi_version},
+};
+#undef IN
+#undef OUT
+
+const char *hc_call_name(int call)
+{
+	return call >= 0 && call < HC_CALL_COUNT ? hc_table[call].name : NULL;
+}
+
+/* The call served by a port, or -1. */
+static int call_for_port(uint16_t port)
+{
+	if (port == HC_PORT_PRINT8)
+		return HC_CALL_PRINT8;
+	if (port >= HC_PORT_BASE && port < HC_PORT_END)
+		return HC_CALL_PRINT32 + (port - HC_PORT_BASE);
+	return -1;
+}
+
+static const char *direction_name(uint8_t direction)
+{
+	return direction == KVM_EXIT_IO_OUT ? "out" : "in";
+}
+
+/* An unknown port under --ignore-unknown-ports: an out goes nowhere and
+ * an in reads all ones, as from an empty ISA bus. */
+static void ignore_port(struct kvm_run *run, uint8_t *data)
+{
+	if (run->io.direction == KVM_EXIT_IO_IN)
+		memset(data, 0xff, (size_t)run->io.size * run->io.count);
+}
+
+int hc_handle_io(struct hc_env *env, struct kvm_run *run,
+		 struct hc_outcome *outcome, struct errbuf *err)
+{
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	int call = call_for_port(run->io.port);
+	const struct hc_entry *e;
+	uint32_t value = 0;
+	int ret;
+
+	*outcome = (struct hc_outcome){.action = HC_RESUME, .call = call};
+	if (call < 0) {
+		if (env->ignore_unknown_ports) {
+			ignore_port(run, data);
+			return 0;
+		}
+		return err_fail(err, EINVAL, "unknown port 0x%x (%s, size %u)",
+				run->io.port, direction_name(run->io.direction),
+				run->io.size);
+	}
+	e = &hc_table[call];
+	if (run->io.direction != e->direction || run->io.size != e->size ||
+	    run->io.count != 1)
+		return err_fail(
+			err, EINVAL,
+			"%s on port 0x%x: %s of size %u count %u, the ABI "
+			"says %s of size %u count 1",
+			e->name, run->io.port,
+			direction_name(run->io.direction), run->io.size,
+			run->io.count, direction_name(e->direction), e->size);
+	if (env->denied & (1u << call))
+		return err_fail(err, EPERM, "%s is refused for this run",
+				e->name);
+
+	env->stats->by_call[call]++;
+	memcpy(&value, data, e->size);
+	ret = e->handle(env, &value, outcome, err);
+	if (ret)
+		return err_wrap(err, ret, "%s", e->name);
+	if (e->direction == KVM_EXIT_IO_IN)
+		memcpy(data, &value, e->size);
+	return 0;
+}

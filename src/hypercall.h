@@ -1,0 +1,84 @@
+/* hypercall.h - the VMM's side of the hypercall ABI: serving one I/O exit. */
+#ifndef HYPERCALL_H
+#define HYPERCALL_H
+
+#include <linux/kvm.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "errbuf.h"
+#include "exit_stats.h"
+#include "guest_mem.h"
+
+/* Call numbers, in the order of the ABI's port table. */
+enum hc_call {
+	HC_CALL_PRINT8,
+	HC_CALL_PRINT32,
+	HC_CALL_NUM_EXITS,
+	HC_CALL_PRINT_STR,
+	HC_CALL_EXITS_BY_TYPE,
+	HC_CALL_GVA_TO_HVA,
+	HC_CALL_PRINT64,
+	HC_CALL_EXIT,
+	HC_CALL_ABI_VERSION,
+	HC_CALL_COUNT
+};
+
+/* "HC_printStr" for HC_CALL_PRINT_STR, and so on. */
+const char *hc_call_name(int call);
+
+/*
+ * Translates a guest virtual address to a guest physical one: 0, or
+ * -EFAULT when the guest's page tables map nothing there. simple-kvm and
+ * matrix pass vcpu_translate (KVM_TRANSLATE); unit tests pass a fake.
+ */
+typedef int (*hc_translate_fn)(void *ctx, uint64_t gva, uint64_t *gpa);
+
+/* Everything a hypercall may touch, for one VM. */
+struct hc_env {
+	const struct guest_mem *mem;
+	hc_translate_fn translate;
+	void *translate_ctx;
+	FILE *out;		  /* where the guest's prints go */
+	struct exit_stats *stats; /* read by numExits and numExitsByType */
+	unsigned bytype_next;	  /* next slot of the numExitsByType ring */
+	int ignore_unknown_ports; /* unknown port: ignore instead of stop */
+	uint32_t denied;	  /* bit (1 << call): refuse this hypercall */
+};
+
+enum hc_action {
+	HC_RESUME,     /* served; run the guest on */
+	HC_GUEST_EXIT, /* the guest called HC_exit; see exit_code */
+};
+
+struct hc_outcome {
+	enum hc_action action;
+	uint32_t exit_code;
+	int call; /* the hypercall served, or -1 for an ignored port */
+};
+
+/*
+ * Serves the KVM_EXIT_IO in run. Checks port, direction, size and count
+ * before looking the call up; every guest address goes through translate
+ * and then gmem_ptr. Counts the call in env->stats. Returns 0 with the
+ * outcome, or a negative errno with one line in err saying what the guest
+ * did wrong (port, direction, size, address); the caller stops the guest.
+ */
+int hc_handle_io(struct hc_env *env, struct kvm_run *run,
+		 struct hc_outcome *outcome, struct errbuf *err);
+
+/*
+ * Reads the NUL-terminated string at gva (at most HC_STR_MAX bytes with
+ * its NUL), page by page through translate, and writes it to out exactly.
+ * Nothing is written unless the whole string is valid.
+ */
+int hc_print_guest_string(struct hc_env *env, uint64_t gva, struct errbuf *err);
+
+/* Copies len bytes between a guest virtual range and the host, page by
+ * page; refuses a range that is unmapped, outside RAM or crosses 4 GiB. */
+int hc_copy_from_guest(struct hc_env *env, uint64_t gva, void *dst, size_t len,
+		       struct errbuf *err);
+int hc_copy_to_guest(struct hc_env *env, uint64_t gva, const void *src,
+		     size_t len, struct errbuf *err);
+
+#endif

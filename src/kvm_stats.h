@@ -1,0 +1,16 @@
+/* kvm_stats.h - the kernel's own counters for a vCPU, from KVM_GET_STATS_FD. */
+#ifndef KVM_STATS_H
+#define KVM_STATS_H
+
+#include "exit_stats.h"
+
+struct vcpu;
+
+/*
+ * Reads the vCPU counters named in the table of kvm_stats.c (exits,
+ * io_exits, halt_exits, signal_exits, ...) into ks. Where the kernel has
+ * no KVM_GET_STATS_FD, ks->valid stays 0 and the call still succeeds.
+ */
+int kvm_stats_read(struct vcpu *vcpu, struct kernel_stats *ks);
+
+#endif

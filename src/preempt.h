@@ -1,0 +1,44 @@
+/* preempt.h - a POSIX timer whose signal reaches the thread only inside
+ * KVM_RUN. */
+#ifndef PREEMPT_H
+#define PREEMPT_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "errbuf.h"
+
+struct vcpu;
+
+/*
+ * The signal is blocked in the thread at all times and let through only
+ * while a vCPU is in KVM_RUN (KVM_SET_SIGNAL_MASK). A tick that arrives
+ * during KVM_RUN makes it return -EINTR with KVM_EXIT_INTR; one that
+ * arrives outside stays pending, so KVM_RUN returns at once next time,
+ * and a signal is never lost between checking and entering the guest.
+ * After each run, preempt_drain() consumes what is pending, so that an
+ * old tick cannot cut the next slice short.
+ */
+struct preempt_timer {
+	timer_t id;
+	int signo;
+	int created;
+};
+
+/* Installs a handler (the default action would kill the process), blocks
+ * signo in the calling thread and creates a CLOCK_MONOTONIC timer. */
+int preempt_init(struct preempt_timer *t, int signo, struct errbuf *err);
+
+/* Lets signo through while this vCPU is in KVM_RUN, and only then. */
+int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
+			struct errbuf *err);
+
+/* One-shot: the signal fires ns nanoseconds from now (0 disarms). */
+int preempt_arm(const struct preempt_timer *t, uint64_t ns, struct errbuf *err);
+
+/* Consumes a pending signal without waiting: 1 if there was one, else 0. */
+int preempt_drain(const struct preempt_timer *t);
+
+void preempt_destroy(struct preempt_timer *t);
+
+#endif
