@@ -36,10 +36,13 @@ HOST_LDFLAGS := -static $(LDFLAGS)
 
 LIB_SRCS := src/errbuf.c src/guest_mem.c src/kvm.c src/vm.c src/cpu_mode.c \
             src/exit_names.c src/cli.c src/loader.c src/diag.c \
-            src/hypercall.c src/exit_stats.c src/kvm_stats.c src/preempt.c
+            src/hypercall.c src/exit_stats.c src/kvm_stats.c src/preempt.c \
+            src/scheduler.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 
-PROGRAMS := $(BUILD)/simple-kvm
+PROGRAMS := $(BUILD)/simple-kvm $(BUILD)/matrix
+# matrix-a and matrix-b: the spec's checkpoints, matrix under other names
+MATRIX_ALIASES := $(BUILD)/matrix-a $(BUILD)/matrix-b
 
 # --- guest code: freestanding, no PIC, no stack protector, own linker script
 GUEST_CFLAGS := -std=c11 -Os -ffreestanding -fno-pic -fno-pie \
@@ -82,7 +85,7 @@ UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
 
 .PHONY: all run test unit-bins guests user-guest install clean distclean \
         format format-check deps
-all: deps $(PROGRAMS)
+all: deps $(PROGRAMS) $(MATRIX_ALIASES)
 
 # Install the Debian packages the build needs, when they are missing.
 BUILD_PACKAGES := gcc make binutils libc6-dev libcmocka-dev clang
@@ -104,8 +107,37 @@ $(BUILD)/simple-kvm: $(BUILD)/obj/src/simple-kvm.o $(LIB_OBJS) \
 	$(say) LD $@
 	$(Q)$(CC) $^ -o $@ $(HOST_LDFLAGS)
 
+MATRIX_GUESTS := $(patsubst %,$(BUILD)/guest/matrix/%.bin,guest1 guest2 \
+                   guest1-b guest2-b counter counter-io)
+
+$(BUILD)/obj/src/matrix_blobs.o: src/matrix_blobs.S $(MATRIX_GUESTS)
+	@mkdir -p $(@D)
+	$(say) AS $<
+	$(Q)$(CC) -c $< -o $@ -Wa,-I$(BUILD)/guest/matrix
+
+$(BUILD)/matrix: $(BUILD)/obj/src/matrix.o $(BUILD)/obj/src/matrix_report.o \
+                 $(LIB_OBJS) $(BUILD)/obj/src/matrix_blobs.o
+	$(say) LD $@
+	$(Q)$(CC) $^ -o $@ $(HOST_LDFLAGS)
+
+$(MATRIX_ALIASES): $(BUILD)/matrix
+	$(Q)ln -sf matrix $@
+
+# matrix's guests: 16-bit assembly (the spec's guest1.s, guest2.s, ...).
+$(BUILD)/guest/matrix/%.o: guest/%.s
+	@mkdir -p $(@D)
+	$(say) GUEST-AS $<
+	$(Q)$(GUEST_CC) -m32 -c $< -o $@
+$(BUILD)/guest/matrix/%.o: guest/%.S guest/matrix_abi.h
+	@mkdir -p $(@D)
+	$(say) GUEST-AS $<
+	$(Q)$(GUEST_CC) -m32 -Iguest -c $< -o $@
+$(BUILD)/guest/matrix/%.elf: $(BUILD)/guest/matrix/%.o guest/guest.ld
+	$(Q)$(LD) -m elf_i386 -nostdlib --build-id=none --no-warn-rwx-segments \
+	      -T guest/guest.ld $< -o $@
+
 # Guests: one C source, compiled once per mode.
-guests: $(BUILTIN_GUESTS) $(TEST_GUESTS)
+guests: $(BUILTIN_GUESTS) $(TEST_GUESTS) $(MATRIX_GUESTS)
 
 define guest_rules
 $(BUILD)/guest/obj/$1/%.o: guest/%.c
@@ -183,7 +215,7 @@ $(BUILD)/asan/tests/unit/%: $(BUILD)/asan/obj/tests/unit/%.o \
 unit-bins: $(UNIT_BINS)
 
 # The whole suite: unit tests, then the KVM tests through scripts/kvm-run.
-test: deps $(PROGRAMS) guests $(UNIT_BINS)
+test: deps $(PROGRAMS) $(MATRIX_ALIASES) guests $(UNIT_BINS)
 	@tests/run-tests.sh
 
 # The main job: the demo in every mode, on real KVM wherever we are.
@@ -197,6 +229,8 @@ run: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	ln -sf matrix $(DESTDIR)$(PREFIX)/bin/matrix-a
+	ln -sf matrix $(DESTDIR)$(PREFIX)/bin/matrix-b
 
 FORMAT_FILES = $(wildcard src/*.[ch] guest/*.[ch] guest/tests/*.c tests/unit/*.[ch])
 format:

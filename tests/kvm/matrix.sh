@@ -1,0 +1,159 @@
+# matrix.sh - real-KVM cases for matrix: each policy, the signal mechanics,
+# one thread on one CPU, isolation and bad input. Sourced by run.sh.
+# Quanta are short and tolerances generous: the sandbox is an emulator.
+
+# vm_field VM FIELD: a field of one VM's object in the JSON summary
+# (stdout of --summary=json); VM is its name.
+vm_field() {
+	awk '{ gsub(/\{"name"/, "\n{\"name\""); print }' "$TMP/out" |
+		grep "^{\"name\":\"$1\"" | head -1 |
+		grep -o "\"$2\":[^,}]*" | head -1 | cut -d: -f2
+}
+top_field() { grep -o "\"$1\":[0-9.a-z]*" "$TMP/out" | head -1 | cut -d: -f2; }
+
+# within VALUE LOW HIGH: awk does the floating point busybox sh cannot.
+within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'; }
+
+# --- io (spec 2a): strict alternation on every I/O exit ---------------------
+run "$MX"-a --slices 200
+check "io: matrix-a runs 200 slices" 0
+awk '
+/started running/ { vm = $2; if (prev != "" && vm == prev) bad = "VMFD " vm " ran twice in a row"; prev = vm; starts++ }
+/out port: 16/ { d = $NF; if (neo != "" && d != neo + 1) bad = "Neo went " neo " -> " d; neo = d }
+/out port: 17/ { d = $NF; if (mor != "" && d != mor - 1) bad = "Morpheus went " mor " -> " d; mor = d }
+END { if (starts < 200) bad = bad " only " starts " slices"; if (bad != "") { print bad; exit 1 } }
+' "$TMP/out" >"$TMP/why"
+if [ $? -eq 0 ]; then
+	pass "io: VMs strictly alternate; Neo's data rises by 1, Morpheus's falls by 1"
+else
+	fail "io: alternation" "$(cat "$TMP/why")"
+fi
+
+# --- rr (spec 2b): guests without I/O, preempted by the timer ---------------
+run "$MX"-b --quantum 20ms --slices 4
+check "rr: matrix-b runs 4 slices" 0
+if grep -q "KVM_EXIT_INTR" "$TMP/out" &&
+	grep -q "stopped running - exit reason: 10" "$TMP/out"; then
+	pass "rr: slices end in KVM_EXIT_INTR (reason 10), as the event lines say"
+else
+	fail "rr: event lines" "no KVM_EXIT_INTR"
+fi
+run "$MX"-b --quantum 50ms --slices 20 --quiet --summary=json
+check "rr: 20 slices of 50 ms" 0
+neo=$(vm_field Neo slices) mor=$(vm_field Morpheus slices)
+lo=$(vm_field Neo slice_min_ns) hi=$(vm_field Morpheus slice_max_ns)
+if [ "$neo" = 10 ] && [ "$mor" = 10 ] && within "$lo" 45000000 100000000 &&
+	within "$hi" 45000000 100000000; then
+	pass "rr: neither starves (10 slices each); slices last a quantum ($lo..$hi ns)"
+else
+	fail "rr: shares" "slices $neo/$mor, min $lo, max $hi"
+fi
+
+# --- frac (spec 2c): 7:3 of run time and of work -----------------------------
+run "$MX" --quantum 50ms --slices 40 --quiet --summary=json
+check "frac: 40 quanta of 50 ms" 0
+share=$(vm_field Neo share) wn=$(vm_field Neo work) wm=$(vm_field Morpheus work)
+work_share=$(awk -v a="$wn" -v b="$wm" 'BEGIN { if (a + b) printf "%.4f", a / (a + b) }')
+if within "$share" 0.65 0.75 && within "$work_share" 0.65 0.75; then
+	pass "frac: Neo gets 70% +- 5 pp of run time ($share) and of work ($work_share)"
+else
+	fail "frac: 7:3" "run share $share, work share $work_share ($wn vs $wm)"
+fi
+
+# --- fair: 8 VMs, weights 1..8 -------------------------------------------------
+vms=""
+for w in 1 2 3 4 5 6 7 8; do vms="$vms --vm counter:$w:w$w"; done
+run "$MX" --policy fair --quantum 10ms --duration 2s --quiet --summary=json $vms
+check "fair: 8 VMs for 2 s" 0
+bad=""
+for w in 1 2 3 4 5 6 7 8; do
+	s=$(vm_field "w$w" share) t=$(vm_field "w$w" target_share)
+	within "$s" "$(awk -v t="$t" 'BEGIN { print t - 0.03 }')" \
+		"$(awk -v t="$t" 'BEGIN { print t + 0.03 }')" || bad="$bad w$w:$s/$t"
+done
+if [ -z "$bad" ]; then
+	pass "fair: every VM within 3 pp of weight/36"
+else
+	fail "fair: shares" "share/target:$bad"
+fi
+
+# --- a leftover tick must not cut the next slice short ------------------------
+run "$MX" --policy rr --quantum 20ms --duration 1s --quiet --summary=json \
+	--vm counter-io:1:io --vm counter:1:spinner
+check "stale signal: an I/O-heavy VM beside a spinner" 0
+lo=$(vm_field spinner slice_min_ns) q=$(vm_field spinner quantum_slices)
+ios=$(vm_field io KVM_EXIT_IO)
+if [ "${q:-0}" -gt 5 ] && within "$lo" 18000000 1000000000 && [ "${ios:-0}" -gt 100 ]; then
+	pass "stale signal: the spinner's $q slices all last a quantum (min $lo ns) beside $ios I/O exits"
+else
+	fail "stale signal" "spinner min slice $lo ns over $q slices, io exits $ios"
+fi
+
+# --- one thread, one CPU ------------------------------------------------------
+"$MX" --quantum 20ms --duration 2s --quiet --cpu 0 >"$TMP/bg.out" 2>&1 &
+pid=$!
+sleep 1
+tasks=$(ls /proc/$pid/task 2>/dev/null | wc -l)
+cpus=$(grep Cpus_allowed_list /proc/$pid/status 2>/dev/null | cut -f2)
+wait $pid
+status=$?
+last_cmd="matrix --duration 2s in the background"
+cp "$TMP/bg.out" "$TMP/err"
+: >"$TMP/out"
+if [ "$status" = 0 ] && [ "$tasks" = 1 ] && [ "$cpus" = 0 ]; then
+	pass "one task in /proc/PID/task, pinned to CPU 0, during the run"
+else
+	fail "threads and pinning" "status $status, $tasks tasks, CPUs '$cpus'"
+fi
+
+# --- SIGTERM: a summary, not a corpse ----------------------------------------
+"$MX" --quantum 20ms --quiet --summary=json >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+status=$?
+last_cmd="matrix (no duration), then SIGTERM"
+check "SIGTERM ends the run with status 0" 0 "matrix: policy frac"
+if [ "$(top_field slices)" -gt 10 ] 2>/dev/null; then
+	pass "SIGTERM: the JSON summary is printed ($(top_field slices) slices)"
+else
+	fail "SIGTERM summary" "no JSON summary"
+fi
+
+# --- the trace opens as Chrome trace JSON ---------------------------------------
+run "$MX" --quantum 10ms --slices 12 --quiet --trace "$TMP/trace.json"
+check "trace: --trace writes a file" 0
+events=$(grep -c '"ph":"X"' "$TMP/trace.json")
+if [ "$events" = 12 ] && head -1 "$TMP/trace.json" | grep -q traceEvents &&
+	tail -1 "$TMP/trace.json" | grep -q '^]}$'; then
+	pass "trace: one complete event per slice (12), closed JSON"
+else
+	fail "trace" "$events events"
+fi
+
+# --- one VM misbehaves, the others run on --------------------------------------
+run "$MX" --policy rr --quantum 20ms --duration 1s --quiet --summary=json \
+	--vm counter:1:good --vm "$GT/hostile-triple_fault-real.bin:1:bad"
+check "isolation: a VM that triple-faults fails with status 71" 71 \
+	"VM bad (vmfd"
+state=$(vm_field bad state) slices=$(vm_field good slices)
+if [ "$state" = '"failed"' ] && [ "${slices:-0}" -gt 20 ]; then
+	pass "isolation: the good VM ran on alone ($slices slices)"
+else
+	fail "isolation" "bad state $state, good slices $slices"
+fi
+
+# --- bad input ------------------------------------------------------------------
+run "$MX" --policy bogus
+check "matrix: an unknown policy" 64 "use io, rr, frac or fair"
+run "$MX" --weights 7
+check "matrix: one weight for two VMs" 64 "one weight per VM"
+run "$MX" --weights 0,1
+check "matrix: a zero weight" 64 "--weights"
+run "$MX" --quantum 0
+check "matrix: a zero quantum" 64 "--quantum"
+run "$MX" --vm "$TMP/none.bin"
+check "matrix: a missing guest file" 65 "none.bin"
+run "$MX" --vm ":3"
+check "matrix: --vm without an image" 64 "an image is needed"

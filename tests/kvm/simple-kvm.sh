@@ -1,0 +1,150 @@
+# simple-kvm.sh - real-KVM cases for simple-kvm: every mode, every
+# hypercall, hostile guests and bad input. Sourced by run.sh.
+
+# --- the VM core in every mode (the kvm-hello-world check) ----------------
+for m in $MODES; do
+	f=$(flag_of $m)
+	run "$SK" $f --expect 42 "$GT/answer-$m.bin"
+	check "$m: guest leaves 42 in memory and in EAX/RAX" 0
+	run "$SK" $f --expect 42 "$GT/wrong-mem-$m.bin"
+	check "$m: a wrong value in memory is caught" 1 "found 41 at 0x400"
+	run "$SK" $f --expect 42 "$GT/wrong-reg-$m.bin"
+	check "$m: a wrong value in the register is caught" 1 "and 41 in"
+	run "$SK" $f --expect 42 "$GT/big-$m.bin"
+	check "$m: a 28 KiB flat image survives the VMM's setup" 0
+	run "$SK" $f --expect 42 "$GT/big-$m.elf"
+	check "$m: a 28 KiB ELF image with bss runs" 0
+done
+for m in protected paged long; do
+	run "$SK" $(flag_of $m) --mem 3G --expect 42 "$GT/high-mem-$m.bin"
+	check "$m: the last guest word below 3 GiB is identity-mapped" 0
+done
+run "$SK" -l --mem 128K --expect 42 "$GT/answer-long.bin"
+check "long: the smallest RAM (128K) runs" 0
+run "$SK" -p --mem 16388K --expect 42 "$GT/answer-paged.bin"
+check "paged: an odd RAM size (16388K) maps its 4 KiB tail" 0
+
+# --- the demo: every hypercall, exact output -------------------------------
+for m in $MODES; do
+	run "$SK" $(flag_of $m) --verbose
+	check "$m: the demo passes its own checks" 0
+	line 1,8 >"$TMP/got-head"
+	line 10,11 >"$TMP/got-invalid"
+	mv "$TMP/out" "$TMP/demo-out"
+	printf 'Hello, world!\n1234567890\n16\nHello from Guest!\nIO in: 4\nIO out: 17\nIO in: 5\nIO out: 17\n' >"$TMP/want"
+	cp "$TMP/got-head" "$TMP/out"
+	check_stdout "$m: demo prints greeting, value, exit count, string and both by-type strings"
+	printf 'Invalid GVA\n0\n' >"$TMP/want"
+	cp "$TMP/got-invalid" "$TMP/out"
+	check_stdout "$m: demo's unmapped address prints Invalid GVA and 0"
+	mv "$TMP/demo-out" "$TMP/out"
+	base=$(ram_base)
+	hva32=$(line 9) hva64=$(line 12)
+	if [ -n "$base" ] && [ $((hva64 & 0xffffffff)) = "$hva32" ] &&
+		[ $((hva64 - base)) -gt 0 ] && [ $((hva64 - base)) -lt $((16 << 20)) ]; then
+		pass "$m: demo's HVA lies in guest RAM and the 32-bit one is its low half"
+	else
+		fail "$m: demo's HVA" "base=$base hva32=$hva32 hva64=$hva64"
+	fi
+done
+
+# --- the README's example guest ---------------------------------------------
+for m in $MODES; do
+	run "$SK" $(flag_of $m) "$GT/hello-$m.elf"
+	check "$m: the README's example guest exits with HC_exit(0)" 0
+	printf 'Hello from my guest!\n2\n' >"$TMP/want"
+	check_stdout "$m: the README's example guest prints its greeting and 2 exits"
+done
+
+# --- the probe: translations and counters, checked from the host side -----
+for m in $MODES; do
+	for kind in bin elf; do
+		run "$SK" $(flag_of $m) --verbose --stats=json "$GT/probe-$m.$kind"
+		check "$m: probe ($kind) runs" 0
+	done
+	base=$(ram_base) gva=$(line 1) hva64=$(line 2) hva32=$(line 3)
+	if [ $((base + gva)) = "$hva64" ] && [ $((hva64 & 0xffffffff)) = "$hva32" ]; then
+		pass "$m: HC_gvaToHva(64) = RAM base + GPA, as the host sees it"
+	else
+		fail "$m: HC_gvaToHva" "base=$base gva=$gva hva64=$hva64 hva32=$hva32"
+	fi
+	printf 'Invalid GVA\n0\nInvalid GVA\n0\n' >"$TMP/want"
+	line 4,7 >"$TMP/got" && cp "$TMP/out" "$TMP/probe-out" && cp "$TMP/got" "$TMP/out"
+	check_stdout "$m: addresses past RAM or unmapped print Invalid GVA and 0"
+	cp "$TMP/probe-out" "$TMP/out"
+	exits=$(line 8) in=$(line 9 | sed 's/IO in: //') out=$(line 10 | sed 's/IO out: //')
+	total=$(json_field exits) io_in=$(json_field io_in) io_out=$(json_field io_out)
+	# After HC_numExits come print32, numExitsByType, printStr and HLT.
+	if [ "$((exits + 4))" = "$total" ] && [ "$in" = "$io_in" ] &&
+		[ "$((out + 1))" = "$io_out" ]; then
+		pass "$m: HC_numExits and HC_numExitsByType agree with --stats"
+	else
+		fail "$m: counters" "numExits=$exits byType=$in/$out stats=$total/$io_in/$io_out"
+	fi
+done
+
+# --- hostile guests: one diagnostic line and a documented status ----------
+# hostile CASE STATUS STDERR_PART MODES... (a timeout keeps a case that
+# fails to fail from hanging the suite; runaway lives on it)
+hostile() {
+	c=$1 want=$2 part=$3
+	shift 3
+	for m in "$@"; do
+		run "$SK" $(flag_of $m) --timeout 300ms "$GT/hostile-$c-$m.bin"
+		check "$m: hostile $c" "$want" "$part"
+	done
+}
+hostile str_past_ram 72 "HC_printStr: string at GVA 0x2000000" $MODES
+hostile str_unterminated_at_ram_end 72 "GVA 0x1000000" protected paged long
+hostile str_too_long 72 "no NUL within 65536" protected paged long
+hostile block_wraps_4g 72 "wrap around 4 GiB" $MODES
+hostile block_past_ram 72 "HC_gvaToHva: argument block" $MODES
+hostile unknown_port 72 "unknown port 0x80 (out, size 1)" $MODES
+hostile wrong_size 72 "out of size 2" $MODES
+hostile wrong_direction 72 "in of size 4" $MODES
+hostile string_io 72 "count 4" $MODES
+hostile triple_fault 71 "KVM_EXIT_SHUTDOWN" $MODES
+hostile mmio 71 "KVM_EXIT_MMIO write 0xd0000000" protected
+hostile runaway 124 "timeout: still running after 300ms" $MODES
+hostile exit_code 5 "" $MODES
+for m in protected paged long; do
+	run "$SK" $(flag_of $m) "$GT/hostile-str_ends_at_last_byte-$m.bin"
+	printf 'AAA' >"$TMP/want"
+	check_stdout "$m: a string whose NUL is the last byte of RAM prints"
+done
+run "$SK" -l --ignore-unknown-ports "$GT/hostile-unknown_port-long.bin"
+check "long: --ignore-unknown-ports lets the guest go on to HC_exit(7)" 7
+
+# --- images and flags the user gets wrong ----------------------------------
+run "$SK" --device /nonexistent/kvm
+check "a missing KVM device: one actionable line, status 69" 69 "not loaded"
+head -c 49152 /dev/zero >"$TMP/too-big.bin"
+run "$SK" -l "$TMP/too-big.bin"
+check "a flat image running into the stack is refused" 65 "overlaps the stack"
+run "$SK" -l "$TMP/none.bin"
+check "a missing image file is refused" 65 "$TMP/none.bin"
+: >"$TMP/empty.bin"
+run "$SK" -l "$TMP/empty.bin"
+check "an empty image file is refused" 65 "empty file"
+run "$SK" -l "$GT/probe-protected.elf"
+check "a 32-bit ELF in long mode is refused" 65 "cannot run in long mode"
+run "$SK" -s "$GT/probe-long.elf"
+check "a 64-bit ELF outside long mode is refused" 65 "only in long mode"
+head -c 64 "$GT/probe-long.elf" >"$TMP/truncated.elf"
+run "$SK" -l "$TMP/truncated.elf"
+check "a truncated ELF is refused" 65 "program headers run past the end"
+run "$SK" -r -l
+check "two modes at once" 64 "choose one mode"
+run "$SK" --mem 0
+check "--mem 0" 64 "outside"
+run "$SK" --mem 1T
+check "--mem 1T" 64 "outside"
+run "$SK" --mem abc
+check "--mem abc" 64 "not a size"
+run "$SK" --timeout 0
+check "--timeout 0" 64 "longer than 0"
+run "$SK" --stats=xml
+check "--stats=xml" 64 "--stats=json"
+run "$SK" --bogus
+check "an unknown option" 64 "unknown option '--bogus'"
+
