@@ -36,7 +36,7 @@ HOST_LDFLAGS := -static $(LDFLAGS)
 
 LIB_SRCS := src/errbuf.c src/guest_mem.c src/kvm.c src/vm.c src/cpu_mode.c \
             src/exit_names.c src/cli.c src/loader.c src/diag.c \
-            src/hypercall.c src/exit_stats.c src/kvm_stats.c src/preempt.c \
+            src/hypercall_host.c src/exit_stats.c src/kvm_stats.c src/preempt.c \
             src/scheduler.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 
@@ -83,7 +83,7 @@ SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
               $(UNIT_TESTS:%=$(BUILD)/asan/tests/unit/%)
 
-.PHONY: all run test unit-bins guests user-guest install clean distclean \
+.PHONY: all run test bench unit-bins guests user-guest install clean distclean \
         format format-check deps
 all: deps $(PROGRAMS) $(MATRIX_ALIASES)
 
@@ -136,6 +136,24 @@ $(BUILD)/guest/matrix/%.elf: $(BUILD)/guest/matrix/%.o guest/guest.ld
 	$(Q)$(LD) -m elf_i386 -nostdlib --build-id=none --no-warn-rwx-segments \
 	      -T guest/guest.ld $< -o $@
 
+# Benchmarks: bench/kvm-bench and its looping guests; make bench runs them
+# with the matrix figures inside one kvm-run.
+BENCH_LOOPS := bare print8 print32 print64 num_exits exits_by_type gva_to_hva \
+               print_str_1 print_str_64 print_str_4096 print8_str_1 \
+               print8_str_64 print8_str_4096
+BENCH_GUESTS := $(BENCH_LOOPS:%=$(BUILD)/guest/bench/loop-%-long.bin)
+
+$(BUILD)/kvm-bench: $(BUILD)/obj/bench/kvm-bench.o $(LIB_OBJS)
+	$(say) LD $@
+	$(Q)$(CC) $^ -o $@ $(HOST_LDFLAGS)
+$(BUILD)/obj/bench/%.o: bench/%.c
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(CC) $(HOST_CFLAGS) -Isrc -c $< -o $@
+
+bench: all $(BUILD)/kvm-bench $(BENCH_GUESTS) guests
+	@scripts/kvm-run bench/run.sh $(BUILD)
+
 # Guests: one C source, compiled once per mode.
 guests: $(BUILTIN_GUESTS) $(TEST_GUESTS) $(MATRIX_GUESTS)
 
@@ -151,6 +169,10 @@ $(BUILD)/guest/obj/$1/%.o: guest/%.S
 $(BUILD)/guest/obj/$1/tests/answer.o: guest/tests/answer.c
 	@mkdir -p $$(@D)
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -c $$< -o $$@
+$(BUILD)/guest/obj/$1/bench/loop-%.o: guest/bench/loop.c
+	@mkdir -p $$(@D)
+	$(say) GUEST-CC "$$< $$* ($1)"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -DLOOP_$$* -c $$< -o $$@
 $(BUILD)/guest/obj/$1/tests/hostile-%.o: guest/tests/hostile.c
 	@mkdir -p $$(@D)
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -DCASE_$$* -c $$< -o $$@
@@ -232,7 +254,8 @@ install: all
 	ln -sf matrix $(DESTDIR)$(PREFIX)/bin/matrix-a
 	ln -sf matrix $(DESTDIR)$(PREFIX)/bin/matrix-b
 
-FORMAT_FILES = $(wildcard src/*.[ch] guest/*.[ch] guest/tests/*.c tests/unit/*.[ch])
+FORMAT_FILES = $(wildcard src/*.[ch] guest/*.[ch] guest/*/*.c tests/unit/*.[ch] \
+                 bench/*.c)
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -630,9 +631,10 @@ static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
 		why = serve_exit(m, v, ret, deadline_slice);
 	}
 	*ran = now_ns() - *start;
-	/* Disarm, then drain a tick that fired after the slice ended: left
-	 * pending, it would cut the next VM's slice short at once. */
-	if (slice_ns) {
+	/* A slice the timer ended has consumed its one tick. Any other end
+	 * leaves the timer armed: disarm it, then drain a tick that fired in
+	 * between, which left pending would cut the next slice short. */
+	if (slice_ns && why != END_TIMER && why != END_DEADLINE) {
 		preempt_arm(&m->timer, 0, NULL);
 		preempt_drain(&m->timer);
 	}
@@ -678,6 +680,39 @@ static void count_threads(struct matrix *m)
 	}
 	if (d)
 		closedir(d);
+}
+
+/* Resident pages of one VM's guest RAM: what the guest (and the VMM's
+ * tables) touched, as opposed to what the host keeps per VM. */
+static uint64_t guest_resident_kb(const struct matrix_vm *v)
+{
+	size_t pages = v->vm.mem.size / LAYOUT_PAGE_SIZE;
+	unsigned char *vec = malloc(pages);
+	uint64_t resident = 0;
+
+	if (vec && mincore(v->vm.mem.host, v->vm.mem.size, vec) == 0)
+		for (size_t p = 0; p < pages; p++)
+			resident += vec[p] & 1;
+	free(vec);
+	return resident * (LAYOUT_PAGE_SIZE / 1024);
+}
+
+/* Host memory at the end of the run, for the 256-VM benchmark. */
+static void measure_memory(struct matrix *m)
+{
+	/* smaps_rollup walks the page tables; VmRSS in /proc/self/status
+	 * can lag by dozens of pages on older kernels (split RSS counters). */
+	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Rss: %" SCNu64, &m->rss_kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	m->guest_resident_kb = 0;
+	for (unsigned i = 0; i < m->count; i++)
+		m->guest_resident_kb += guest_resident_kb(&m->vms[i]);
 }
 
 static void record_slice(struct matrix *m, unsigned i, uint64_t start,
@@ -759,6 +794,7 @@ int main(int argc, char **argv)
 	status = setup(&m, &opt);
 	if (status == STATUS_OK) {
 		run_matrix(&m);
+		measure_memory(&m);
 		fflush(stdout);
 		if (m.trace)
 			trace_end(&m);

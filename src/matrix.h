@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "exit_stats.h"
-#include "hypercall.h"
+#include "hypercall_host.h"
 #include "kvm.h"
 #include "preempt.h"
 #include "scheduler.h"
@@ -55,6 +55,8 @@ struct matrix {
 	int cpu;	 /* the CPU we are pinned to */
 	int threads;	 /* our tasks in /proc/self/task, sampled mid-run */
 	int kvm_workers; /* the kernel's KVM workers among them */
+	uint64_t rss_kb; /* VmRSS at the end of the run */
+	uint64_t guest_resident_kb; /* of it, guest RAM pages (mincore) */
 	FILE *events; /* the spec's event lines (stdout), NULL with --quiet */
 	FILE *trace;  /* --trace FILE, or NULL */
 	int trace_first;

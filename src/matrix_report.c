@@ -133,10 +133,12 @@ void matrix_print_json(const struct matrix *m, FILE *out)
 	fprintf(out,
 		"{\"policy\":\"%s\",\"quantum_ns\":%" PRIu64
 		",\"duration_ns\":%" PRIu64 ",\"slices\":%" PRIu64
-		",\"cpu\":%d,\"threads\":%d,\"kvm_workers\":%d,\"vms\":[",
+		",\"cpu\":%d,\"threads\":%d,\"kvm_workers\":%d,"
+		"\"rss_kb\":%" PRIu64 ",\"guest_resident_kb\":%" PRIu64
+		",\"vms\":[",
 		sched_policy_name(m->sched.policy), m->sched.quantum_ns,
 		m->end_ns - m->start_ns, m->slices, m->cpu, m->threads,
-		m->kvm_workers);
+		m->kvm_workers, m->rss_kb, m->guest_resident_kb);
 	for (unsigned i = 0; i < m->count; i++) {
 		if (i)
 			fputc(',', out);

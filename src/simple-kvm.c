@@ -13,7 +13,7 @@
 #include "cpu_mode.h"
 #include "diag.h"
 #include "exit_stats.h"
-#include "hypercall.h"
+#include "hypercall_host.h"
 #include "kvm.h"
 #include "kvm_stats.h"
 #include "layout.h"

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "../../guest/hypercall_abi.h"
-#include "../../src/hypercall.h"
+#include "../../src/hypercall_host.h"
 
 #define RAM_SIZE     (1u << 20)
 #define REMAPPED_GVA 0x3000u   /* the fake MMU sends this page ... */
@@ -238,6 +238,28 @@ static void test_gva_to_hva(void **state)
 	assert_string_equal(output(f), "Invalid GVA\nInvalid GVA\n");
 }
 
+/* A block that straddles a page boundary takes the copying path, and one
+ * that straddles into the remapped page must follow the MMU there. */
+static void test_block_across_pages(void **state)
+{
+	struct fixture *f = *state;
+	struct hc_gva_to_hva arg = {0x1234, 0}, back;
+	const uint64_t at = REMAPPED_GVA - 8; /* 8 bytes before, 8 after */
+
+	(void)state;
+	memcpy(f->ram + at, &arg, 8);		    /* gva: identity page */
+	memcpy(f->ram + REMAPPED_GPA, &arg.hva, 8); /* hva: remapped page */
+	assert_int_equal(out4(f, HC_PORT_GVA_TO_HVA, at), 0);
+	memcpy(&back.gva, f->ram + at, 8);
+	memcpy(&back.hva, f->ram + REMAPPED_GPA, 8);
+	assert_int_equal(back.gva, 0x1234);
+	assert_int_equal(back.hva, (uintptr_t)f->ram + 0x1234);
+	/* and into the unmapped page: refused before anything is written */
+	memset(f->ram + UNMAPPED_GVA - 8, 0, 8);
+	assert_int_equal(out4(f, HC_PORT_GVA_TO_HVA, UNMAPPED_GVA - 8), -14);
+	assert_string_equal(output(f), "");
+}
+
 static void test_argument_blocks_checked(void **state)
 {
 	struct fixture *f = *state;
@@ -324,6 +346,7 @@ int main(void)
 		T(test_print_str_ending_at_ram_end),
 		T(test_exits_by_type_ring),
 		T(test_gva_to_hva),
+		T(test_block_across_pages),
 		T(test_argument_blocks_checked),
 		T(test_wrong_port_size_direction),
 		T(test_ignore_unknown_ports),

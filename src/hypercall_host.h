@@ -1,6 +1,7 @@
-/* hypercall.h - the VMM's side of the hypercall ABI: serving one I/O exit. */
-#ifndef HYPERCALL_H
-#define HYPERCALL_H
+/* hypercall_host.h - the VMM's side of the hypercall ABI: serving one I/O exit.
+ */
+#ifndef HYPERCALL_HOST_H
+#define HYPERCALL_HOST_H
 
 #include <linux/kvm.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
-/* hypercall.c - the dispatcher and handlers of the hypercall ABI
+/* hypercall_host.c - the dispatcher and handlers of the hypercall ABI
  * (guest/hypercall_abi.h). */
-#include "hypercall.h"
+#include "hypercall_host.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -70,6 +70,12 @@ static int for_each_piece(struct hc_env *env, uint64_t gva, size_t len,
 	return 0;
 }
 
+static int check_piece(void *arg, uint8_t *host, size_t n)
+{
+	(void)arg, (void)host, (void)n;
+	return 0;
+}
+
 struct copy_cursor {
 	uint8_t *host_buf;
 	int to_guest;
@@ -95,12 +101,6 @@ int hc_copy_from_guest(struct hc_env *env, uint64_t gva, void *dst, size_t len,
 	return for_each_piece(env, gva, len, copy_piece, &c, err);
 }
 
-static int check_piece(void *arg, uint8_t *host, size_t n)
-{
-	(void)arg, (void)host, (void)n;
-	return 0;
-}
-
 int hc_copy_to_guest(struct hc_env *env, uint64_t gva, const void *src,
 		     size_t len, struct errbuf *err)
 {
@@ -111,6 +111,58 @@ int hc_copy_to_guest(struct hc_env *env, uint64_t gva, const void *src,
 	if (!ret)
 		ret = for_each_piece(env, gva, len, copy_piece, &c, err);
 	return ret;
+}
+
+/*
+ * An argument block. The usual one is a small struct on the guest's
+ * stack, inside one page: translated once, then read and written through
+ * one checked host pointer, which halves the KVM_TRANSLATE calls. One that
+ * straddles a page boundary is copied piece by piece.
+ */
+struct arg_block {
+	uint64_t gva;
+	size_t len;
+	uint8_t *host; /* set when the block lies in one page */
+};
+
+static int remember_piece(void *arg, uint8_t *host, size_t n)
+{
+	(void)n;
+	((struct arg_block *)arg)->host = host;
+	return 0;
+}
+
+static int block_open(struct hc_env *env, uint64_t gva, size_t len,
+		      struct arg_block *b, struct errbuf *err)
+{
+	int ret;
+
+	*b = (struct arg_block){gva, len, NULL};
+	if ((gva & (PAGE_SIZE - 1)) + len <= PAGE_SIZE)
+		ret = for_each_piece(env, gva, len, remember_piece, b, err);
+	else
+		ret = for_each_piece(env, gva, len, check_piece, NULL, err);
+	return ret ? err_wrap(err, ret, "argument block") : 0;
+}
+
+static int block_read(struct hc_env *env, const struct arg_block *b, void *dst,
+		      struct errbuf *err)
+{
+	if (b->host) {
+		memcpy(dst, b->host, b->len);
+		return 0;
+	}
+	return hc_copy_from_guest(env, b->gva, dst, b->len, err);
+}
+
+static int block_write(struct hc_env *env, const struct arg_block *b,
+		       const void *src, struct errbuf *err)
+{
+	if (b->host) {
+		memcpy(b->host, src, b->len);
+		return 0;
+	}
+	return hc_copy_to_guest(env, b->gva, src, b->len, err);
 }
 
 /* Pieces of a guest string, collected before anything is printed. */
@@ -196,14 +248,16 @@ static int hc_print32(struct hc_env *env, uint32_t *data,
 static int hc_print64(struct hc_env *env, uint32_t *data,
 		      struct hc_outcome *outcome, struct errbuf *err)
 {
+	struct arg_block block;
 	struct hc_u64 arg;
-	int ret = hc_copy_from_guest(env, *data, &arg, sizeof(arg), err);
+	int ret = block_open(env, *data, sizeof(arg), &block, err);
 
 	(void)outcome;
-	if (ret)
-		return err_wrap(err, ret, "argument block");
-	fprintf(env->out, "%" PRIu64 "\n", arg.value);
-	return 0;
+	if (!ret)
+		ret = block_read(env, &block, &arg, err);
+	if (!ret)
+		fprintf(env->out, "%" PRIu64 "\n", arg.value);
+	return ret;
 }
 
 static int hc_num_exits(struct hc_env *env, uint32_t *data,
@@ -250,14 +304,17 @@ static int hc_exits_by_type(struct hc_env *env, uint32_t *data,
 static int hc_gva_to_hva(struct hc_env *env, uint32_t *data,
 			 struct hc_outcome *outcome, struct errbuf *err)
 {
+	struct arg_block block;
 	struct hc_gva_to_hva arg;
-	uint64_t gpa;
 	uint8_t *host = NULL;
-	int ret = hc_copy_from_guest(env, *data, &arg, sizeof(arg), err);
+	uint64_t gpa;
+	int ret = block_open(env, *data, sizeof(arg), &block, err);
 
 	(void)outcome;
+	if (!ret)
+		ret = block_read(env, &block, &arg, err);
 	if (ret)
-		return err_wrap(err, ret, "argument block");
+		return ret;
 	/* Valid only when the translation is valid AND lands in RAM: KVM
 	 * calls any address valid when paging is off. */
 	if (env->translate(env->translate_ctx, arg.gva, &gpa) == 0)
@@ -265,8 +322,7 @@ static int hc_gva_to_hva(struct hc_env *env, uint32_t *data,
 	if (!host)
 		fprintf(env->out, "Invalid GVA\n");
 	arg.hva = (uintptr_t)host;
-	ret = hc_copy_to_guest(env, *data, &arg, sizeof(arg), err);
-	return ret ? err_wrap(err, ret, "argument block") : 0;
+	return block_write(env, &block, &arg, err);
 }
 
 static int hc_exit(struct hc_env *env, uint32_t *data,

@@ -1,0 +1,249 @@
+/* kvm-bench.c - hypercall round trips against a bare port I/O exit, measured
+ * side by side in one run. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cpu_mode.h"
+#include "exit_stats.h"
+#include "hypercall_host.h"
+#include "kvm.h"
+#include "layout.h"
+#include "loader.h"
+#include "vm.h"
+
+#define ROUNDS 3 /* each figure is the median of three rounds */
+
+struct bench_ctx {
+	struct kvm_dev kvm;
+	const char *guest_dir; /* build/guest/bench */
+	uint64_t exits;	       /* exits timed per round */
+	FILE *devnull;	       /* where the guests' prints go */
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Creates a VM running the guest file in mode; 0 or -errno (printed). */
+static int start_guest(struct bench_ctx *b, struct vm *vm, const char *file,
+		       enum cpu_mode mode)
+{
+	struct loaded_image img;
+	struct errbuf err;
+	uint8_t *data;
+	size_t size;
+	int ret;
+
+	ret = vm_create(vm, &b->kvm, LAYOUT_RAM_DEFAULT, &err);
+	if (ret)
+		goto out;
+	ret = load_read_file(file, &data, &size, &err);
+	if (ret)
+		goto out_vm;
+	ret = load_image(&vm->mem, data, size, LAYOUT_IMAGE_BASE, file, &img,
+			 &err);
+	free(data);
+	if (!ret)
+		ret = vcpu_enter_mode(&vm->vcpu, mode, img.entry, &err);
+	if (!ret)
+		return 0;
+out_vm:
+	vm_destroy(vm);
+out:
+	fprintf(stderr, "kvm-bench: %s\n", err.msg);
+	return ret;
+}
+
+/*
+ * ns per exit of one round: the guest loops on one hypercall (or on a
+ * bare out); serve=0 only re-enters KVM_RUN, serve=1 takes the full path
+ * simple-kvm takes: count the exit, dispatch, handle.
+ */
+static int time_round(struct bench_ctx *b, const char *name, int serve,
+		      uint64_t *ns_per_exit)
+{
+	struct exit_stats stats = {0};
+	struct hc_outcome outcome;
+	struct errbuf err;
+	char file[512];
+	struct vm vm;
+	struct hc_env env;
+	uint64_t t0;
+
+	snprintf(file, sizeof(file), "%s/loop-%s-long.bin", b->guest_dir, name);
+	if (start_guest(b, &vm, file, CPU_MODE_LONG))
+		return -1;
+	env = (struct hc_env){.mem = &vm.mem,
+			      .translate = vcpu_translate,
+			      .translate_ctx = &vm.vcpu,
+			      .out = b->devnull,
+			      .stats = &stats};
+	t0 = 0;
+	for (uint64_t k = 0; k < b->exits + 1000; k++) {
+		int ret = vcpu_run(&vm.vcpu);
+
+		if (k == 1000) /* after a warm-up */
+			t0 = now_ns();
+		if (ret || vm.vcpu.run->exit_reason != KVM_EXIT_IO) {
+			fprintf(stderr,
+				"kvm-bench: %s: unexpected exit %u (%d)\n",
+				name, vm.vcpu.run->exit_reason, ret);
+			vm_destroy(&vm);
+			return -1;
+		}
+		if (!serve)
+			continue;
+		stats_count_exit(&stats, vm.vcpu.run, ret);
+		if (hc_handle_io(&env, vm.vcpu.run, &outcome, &err)) {
+			fprintf(stderr, "kvm-bench: %s: %s\n", name, err.msg);
+			vm_destroy(&vm);
+			return -1;
+		}
+	}
+	*ns_per_exit = (now_ns() - t0) / b->exits;
+	vm_destroy(&vm);
+	return 0;
+}
+
+static int median_ns(struct bench_ctx *b, const char *name, int serve,
+		     uint64_t *ns)
+{
+	uint64_t r[ROUNDS];
+
+	for (int i = 0; i < ROUNDS; i++)
+		if (time_round(b, name, serve, &r[i]))
+			return -1;
+	qsort(r, ROUNDS, sizeof(r[0]), cmp_u64);
+	*ns = r[ROUNDS / 2];
+	return 0;
+}
+
+/* From KVM_CREATE_VM to HLT and back: the VMM's cost of one guest run. */
+static int start_to_halt(struct bench_ctx *b, enum cpu_mode mode, uint64_t *ns)
+{
+	uint64_t r[21];
+	char file[512];
+
+	snprintf(file, sizeof(file), "%s/../tests/answer-%s.bin", b->guest_dir,
+		 cpu_mode_name(mode));
+	for (int i = 0; i < 21; i++) {
+		uint64_t t0 = now_ns();
+		struct vm vm;
+
+		if (start_guest(b, &vm, file, mode))
+			return -1;
+		if (vcpu_run(&vm.vcpu) ||
+		    vm.vcpu.run->exit_reason != KVM_EXIT_HLT) {
+			fprintf(stderr, "kvm-bench: %s guest did not halt\n",
+				cpu_mode_name(mode));
+			vm_destroy(&vm);
+			return -1;
+		}
+		vm_destroy(&vm);
+		r[i] = now_ns() - t0;
+	}
+	qsort(r, 21, sizeof(r[0]), cmp_u64);
+	*ns = r[10];
+	return 0;
+}
+
+static const struct {
+	const char *name, *label;
+} hypercalls[] = {
+	{"print8", "HC_print8bit"},
+	{"print32", "HC_print32bit"},
+	{"print64", "HC_print64bit"},
+	{"num_exits", "HC_numExits"},
+	{"exits_by_type", "HC_numExitsByType"},
+	{"gva_to_hva", "HC_gvaToHva"},
+	{"print_str_1", "HC_printStr (1 byte)"},
+};
+
+static int run_all(struct bench_ctx *b)
+{
+	static const unsigned lengths[] = {1, 64, 4096};
+	uint64_t bare, ns, p8;
+
+	if (median_ns(b, "bare", 0, &bare))
+		return -1;
+	printf("bare_pio_ns %" PRIu64 "\n", bare);
+	printf("%-28s %10s %8s\n", "exit round trip", "ns/exit", "ratio");
+	printf("%-28s %10" PRIu64 " %8s\n", "bare PIO exit (KVM_RUN only)",
+	       bare, "1.00");
+	for (size_t i = 0; i < sizeof(hypercalls) / sizeof(hypercalls[0]);
+	     i++) {
+		if (median_ns(b, hypercalls[i].name, 1, &ns))
+			return -1;
+		printf("%-28s %10" PRIu64 " %8.2f\n", hypercalls[i].label, ns,
+		       (double)ns / bare);
+	}
+
+	printf("\n%-28s %7s %12s %7s %12s %8s\n", "a string of N bytes",
+	       "exits", "printStr ns", "exits", "print8bit ns", "speedup");
+	for (size_t i = 0; i < 3; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "print_str_%u", lengths[i]);
+		if (median_ns(b, name, 1, &ns))
+			return -1;
+		snprintf(name, sizeof(name), "print8_str_%u", lengths[i]);
+		if (median_ns(b, name, 1, &p8))
+			return -1;
+		p8 *= lengths[i]; /* one exit per byte */
+		printf("%-28u %7u %12" PRIu64 " %7u %12" PRIu64 " %7.1fx\n",
+		       lengths[i], 1, ns, lengths[i], p8, (double)p8 / ns);
+	}
+
+	printf("\n%-28s %12s\n", "start to HLT (median of 21)", "us");
+	for (int m = CPU_MODE_REAL; m <= CPU_MODE_LONG; m++) {
+		if (start_to_halt(b, (enum cpu_mode)m, &ns))
+			return -1;
+		printf("%-28s %12.1f\n", cpu_mode_name((enum cpu_mode)m),
+		       ns / 1e3);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct bench_ctx b = {.exits = 20000};
+	struct errbuf err;
+	int ret;
+
+	if (argc < 2 || argc > 3) {
+		fprintf(stderr, "usage: kvm-bench GUEST_DIR [EXITS]\n");
+		return 64;
+	}
+	b.guest_dir = argv[1];
+	if (argc == 3)
+		b.exits = strtoull(argv[2], NULL, 10);
+	if (b.exits < 100) {
+		fprintf(stderr, "kvm-bench: EXITS must be at least 100\n");
+		return 64;
+	}
+	b.devnull = fopen("/dev/null", "w");
+	if (!b.devnull || kvm_dev_open(&b.kvm, KVM_DEV_PATH, &err)) {
+		fprintf(stderr, "kvm-bench: %s\n",
+			b.devnull ? err.msg : strerror(errno));
+		return 69;
+	}
+	ret = run_all(&b);
+	kvm_dev_close(&b.kvm);
+	fclose(b.devnull);
+	return ret ? 70 : 0;
+}
