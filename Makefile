@@ -32,12 +32,12 @@ WARN := -Wall -Wextra -Wshadow -Wcast-qual -Wwrite-strings \
 # -Iguest: the hypercall ABI header is shared with the guests.
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP -Iguest $(CFLAGS)
 # Static, so that the programs run unchanged inside the sandbox's initramfs.
-HOST_LDFLAGS := -static $(LDFLAGS)
+HOST_LDFLAGS := -static $(LDFLAGS) -lseccomp
 
 LIB_SRCS := src/errbuf.c src/guest_mem.c src/kvm.c src/vm.c src/cpu_mode.c \
             src/exit_names.c src/cli.c src/loader.c src/diag.c \
             src/hypercall_host.c src/exit_stats.c src/kvm_stats.c src/preempt.c \
-            src/scheduler.c
+            src/scheduler.c src/seccomp_filter.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 
 PROGRAMS := $(BUILD)/simple-kvm $(BUILD)/matrix
@@ -66,7 +66,8 @@ BUILTIN_GUESTS := $(GUEST_MODES:%=$(BUILD)/guest/demo-%.bin)
 HOSTILE_CASES := str_past_ram str_unterminated_at_ram_end str_ends_at_last_byte \
                  str_too_long block_wraps_4g block_past_ram unknown_port \
                  wrong_size wrong_direction string_io triple_fault mmio runaway \
-                 exit_code
+                 exit_code huge_exit_code out_on_input_port flood invalid_opcode \
+                 rdmsr wipe_vmm_area pagetable_redirect gva_valid_gpa_outside
 TEST_GUESTS := $(foreach m,$(GUEST_MODES),$(BUILD)/guest/tests/answer-$m.bin \
                  $(BUILD)/guest/tests/wrong-mem-$m.bin \
                  $(BUILD)/guest/tests/wrong-reg-$m.bin $(BUILD)/guest/tests/big-$m.bin) \
@@ -83,12 +84,13 @@ SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
               $(UNIT_TESTS:%=$(BUILD)/asan/tests/unit/%)
 
-.PHONY: all run test bench unit-bins guests user-guest install clean distclean \
+.PHONY: all run test bench unit-bins sanitized guests user-guest install clean distclean \
         format format-check deps
 all: deps $(PROGRAMS) $(MATRIX_ALIASES)
 
 # Install the Debian packages the build needs, when they are missing.
-BUILD_PACKAGES := gcc make binutils libc6-dev libcmocka-dev clang
+BUILD_PACKAGES := gcc make binutils libc6-dev libcmocka-dev libseccomp-dev \
+                  clang clang-format
 deps:
 	@scripts/ensure-packages $(BUILD_PACKAGES)
 
@@ -226,18 +228,40 @@ $(BUILD)/asan/obj/%.o: %.c
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(say) LD $@
-	$(Q)$(CC) $^ -o $@ -lcmocka $(LDFLAGS)
+	$(Q)$(CC) $^ -o $@ -lcmocka -lseccomp $(LDFLAGS)
 
 $(BUILD)/asan/tests/unit/%: $(BUILD)/asan/obj/tests/unit/%.o \
                             $(LIB_SRCS:%.c=$(BUILD)/asan/obj/%.o)
 	@mkdir -p $(@D)
 	$(say) LD $@
-	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lcmocka $(LDFLAGS)
+	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lcmocka -lseccomp $(LDFLAGS)
 
 unit-bins: $(UNIT_BINS)
 
+# Sanitized programs (ASan/UBSan) for the hostile-guest suite on real KVM.
+# Sanitizers do not link statically, so they are dynamic, and the shared
+# libraries they need are copied beside them for the sandbox's initramfs.
+SAN_PROGRAMS := $(BUILD)/asan/simple-kvm $(BUILD)/asan/matrix
+SAN_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/asan/obj/%.o)
+$(BUILD)/asan/simple-kvm: $(BUILD)/asan/obj/src/simple-kvm.o $(SAN_LIB_OBJS) \
+        $(BUILD)/asan/obj/src/builtin_guests.o $(BUILD)/obj/src/guest_blobs.o
+	$(say) LD $@
+	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lseccomp $(LDFLAGS)
+$(BUILD)/asan/matrix: $(BUILD)/asan/obj/src/matrix.o $(SAN_LIB_OBJS) \
+        $(BUILD)/asan/obj/src/matrix_report.o $(BUILD)/obj/src/matrix_blobs.o
+	$(say) LD $@
+	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lseccomp $(LDFLAGS)
+$(BUILD)/asan/lib/.copied: $(SAN_PROGRAMS)
+	@mkdir -p $(@D)
+	$(say) LIBS $(@D)
+	$(Q)for p in $^; do ldd $$p; done | \
+	    awk '$$2 == "=>" && $$3 ~ /^\// { print $$3 } $$1 ~ /^\/.*ld-linux/ { print $$1 }' | \
+	    sort -u | xargs -I{} cp -L {} $(@D)/
+	@touch $@
+sanitized: $(SAN_PROGRAMS) $(BUILD)/asan/lib/.copied
+
 # The whole suite: unit tests, then the KVM tests through scripts/kvm-run.
-test: deps $(PROGRAMS) $(MATRIX_ALIASES) guests $(UNIT_BINS)
+test: deps $(PROGRAMS) $(MATRIX_ALIASES) guests $(UNIT_BINS) sanitized
 	@tests/run-tests.sh
 
 # The main job: the demo in every mode, on real KVM wherever we are.

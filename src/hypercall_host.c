@@ -364,6 +364,36 @@ const char *hc_call_name(int call)
 	return call >= 0 && call < HC_CALL_COUNT ? hc_table[call].name : NULL;
 }
 
+int hc_parse_deny(const char *list, uint32_t *mask, struct errbuf *err)
+{
+	const char *p = list;
+
+	*mask = 0;
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		int call;
+
+		if (len > 3 && !strncmp(p, "HC_", 3))
+			p += 3, len -= 3;
+		for (call = 0; call < HC_CALL_COUNT; call++) {
+			const char *name =
+				hc_table[call].name + 3; /* past "HC_" */
+
+			if (strlen(name) == len && !strncmp(p, name, len))
+				break;
+		}
+		if (call == HC_CALL_COUNT)
+			return err_fail(
+				err, EINVAL,
+				"unknown hypercall '%.*s' (e.g. gvaToHva)",
+				(int)len, p);
+		*mask |= 1u << call;
+		p += len;
+		p += *p == ',';
+	}
+	return 0;
+}
+
 /* The call served by a port, or -1. */
 static int call_for_port(uint16_t port)
 {

@@ -29,6 +29,12 @@ enum hc_call {
 const char *hc_call_name(int call);
 
 /*
+ * Parses a comma-separated list of hypercall names ("HC_gvaToHva" or
+ * "gvaToHva") into a mask of (1 << call) bits for hc_env.denied.
+ */
+int hc_parse_deny(const char *list, uint32_t *mask, struct errbuf *err);
+
+/*
  * Translates a guest virtual address to a guest physical one: 0, or
  * -EFAULT when the guest's page tables map nothing there. simple-kvm and
  * matrix pass vcpu_translate (KVM_TRANSLATE); unit tests pass a fake.

@@ -24,6 +24,7 @@
 #include "matrix_abi.h"
 #include "matrix_config.h"
 #include "hypercall_abi.h"
+#include "seccomp_filter.h"
 
 /* Exit statuses: as simple-kvm's, see usage(). */
 enum {
@@ -74,6 +75,8 @@ struct options {
 	long cpu; /* -1: the first CPU we may run on */
 	int quiet;
 	int json;
+	int no_seccomp;
+	uint32_t denied; /* --deny: hypercalls refused to every VM */
 	const char *trace_path;
 	const char *weights; /* --weights, applied after the VM list is known */
 	struct vm_spec *vms;
@@ -122,6 +125,8 @@ static void usage(FILE *out)
 		"  --quiet               no event lines\n"
 		"  --summary=json        also print the summary as JSON on stdout\n"
 		"  --trace FILE          write the schedule as Chrome trace JSON\n"
+		"  --deny LIST           refuse these hypercalls, e.g. gvaToHva\n"
+		"  --no-seccomp          do not confine the run loop (debugging)\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"As matrix-a it defaults to --policy io with guest1 and guest2; as\n"
@@ -240,6 +245,10 @@ static int parse_value(int c, char *arg, struct options *opt)
 			return usage_error("--vm: ",
 					   "too many VMs (at most 1024)");
 		return parse_vm_spec(arg, &opt->vms[opt->nvms++]);
+	case 'd':
+		if (hc_parse_deny(arg, &opt->denied, &err))
+			return usage_error("--deny: ", err.msg);
+		return 0;
 	case 'S':
 		if (strcmp(arg, "json"))
 			return usage_error(
@@ -265,6 +274,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"quiet", no_argument, NULL, 'Q'},
 		{"summary", required_argument, NULL, 'S'},
 		{"trace", required_argument, NULL, 't'},
+		{"deny", required_argument, NULL, 'd'},
+		{"no-seccomp", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -287,6 +298,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 't':
 			opt->trace_path = optarg;
+			break;
+		case 'N':
+			opt->no_seccomp = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -403,7 +417,7 @@ static enum cpu_mode mode_for(const struct loaded_image *img)
 
 /* Creates VM i, loads its image and readies its vCPU. Returns a status. */
 static int setup_vm(struct matrix *m, unsigned i, const struct vm_spec *spec,
-		    uint64_t mem_size)
+		    uint64_t mem_size, uint32_t denied)
 {
 	struct matrix_vm *v = &m->vms[i];
 	struct loaded_image img;
@@ -434,6 +448,7 @@ static int setup_vm(struct matrix *m, unsigned i, const struct vm_spec *spec,
 		.translate_ctx = &v->vm.vcpu,
 		.out = stdout,
 		.stats = &v->stats,
+		.denied = denied,
 	};
 	v->slice_min_ns = UINT64_MAX;
 	m->entities[i].weight = spec->weight;
@@ -476,7 +491,8 @@ static int setup(struct matrix *m, const struct options *opt)
 		return STATUS_HOST;
 	}
 	for (unsigned i = 0; i < m->count; i++) {
-		status = setup_vm(m, i, &opt->vms[i], opt->mem_size);
+		status = setup_vm(m, i, &opt->vms[i], opt->mem_size,
+				  opt->denied);
 		if (status)
 			return status;
 	}
@@ -493,6 +509,12 @@ static int setup(struct matrix *m, const struct options *opt)
 			return STATUS_USAGE;
 		}
 		trace_begin(m);
+	}
+	/* Every VM exists and is loaded: from here on the run loop needs no
+	 * new file, VM or privilege. */
+	if (!opt->no_seccomp && seccomp_lockdown(&err)) {
+		fprintf(stderr, "matrix: %s\n", err.msg);
+		return STATUS_HOST;
 	}
 	return STATUS_OK;
 }

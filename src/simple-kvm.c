@@ -19,6 +19,7 @@
 #include "layout.h"
 #include "loader.h"
 #include "preempt.h"
+#include "seccomp_filter.h"
 #include "vm.h"
 
 /*
@@ -50,6 +51,8 @@ struct options {
 	int has_expect;
 	uint32_t expect;
 	int ignore_unknown_ports;
+	uint32_t denied; /* --deny: hypercalls refused for this run */
+	int no_seccomp;
 	int verbose;
 	const char *device;
 	const char *guest_path; /* NULL: the built-in demo for the mode */
@@ -74,6 +77,8 @@ static void usage(FILE *out)
 		"      --timeout DURATION  stop a guest that runs longer, e.g. 2s\n"
 		"      --expect VALUE      after HLT, check VALUE at 0x400 and in EAX\n"
 		"      --ignore-unknown-ports  ignore I/O to ports outside the ABI\n"
+		"      --deny LIST         refuse these hypercalls, e.g. gvaToHva\n"
+		"      --no-seccomp        do not confine the run loop (debugging)\n"
 		"      --device PATH       the KVM device (default /dev/kvm)\n"
 		"  -v, --verbose           say where guest RAM lives, and more\n"
 		"  -h, --help              this text\n"
@@ -138,6 +143,10 @@ static int parse_value(int c, const char *arg, struct options *opt)
 			return usage_error("--stats=%s: %s", arg,
 					   "use --stats or --stats=json");
 		return 0;
+	case 'D':
+		if (hc_parse_deny(arg, &opt->denied, &err))
+			return usage_error("--deny %s: %s", arg, err.msg);
+		return 0;
 	case 'e':
 		if (parse_uint(arg, 0, UINT32_MAX, &v, &err))
 			return usage_error("--expect %s: %s", arg, err.msg);
@@ -162,6 +171,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"timeout", required_argument, NULL, 't'},
 		{"expect", required_argument, NULL, 'e'},
 		{"ignore-unknown-ports", no_argument, NULL, 'i'},
+		{"deny", required_argument, NULL, 'D'},
+		{"no-seccomp", no_argument, NULL, 'N'},
 		{"device", required_argument, NULL, 'd'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -194,6 +205,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'd':
 			opt->device = optarg;
+			break;
+		case 'N':
+			opt->no_seccomp = 1;
 			break;
 		case 'v':
 			opt->verbose = 1;
@@ -366,6 +380,25 @@ static void print_stats(struct vcpu *vcpu, const struct exit_stats *stats,
 		stats_print_table(stats, &ks, hc_call_name, stderr);
 }
 
+/* The last steps before the first KVM_RUN: the --timeout timer, then the
+ * seccomp allowlist, after which no new file or VM can be opened. */
+static int prepare_run(struct vm *vm, const struct options *opt,
+		       struct preempt_timer *timer, struct errbuf *err)
+{
+	int ret = 0;
+
+	if (opt->timeout_ns) {
+		ret = preempt_init(timer, SIGRTMIN, err);
+		if (!ret)
+			ret = preempt_attach_vcpu(timer, &vm->vcpu, err);
+		if (!ret)
+			ret = preempt_arm(timer, opt->timeout_ns, err);
+	}
+	if (!ret && !opt->no_seccomp)
+		ret = seccomp_lockdown(err);
+	return ret;
+}
+
 /* Everything between a VM that exists and a guest that has stopped. */
 static int load_and_run(struct vm *vm, const struct options *opt)
 {
@@ -378,6 +411,7 @@ static int load_and_run(struct vm *vm, const struct options *opt)
 		.out = stdout,
 		.stats = &stats,
 		.ignore_unknown_ports = opt->ignore_unknown_ports,
+		.denied = opt->denied,
 	};
 	struct loaded_image img;
 	struct errbuf err;
@@ -388,9 +422,7 @@ static int load_and_run(struct vm *vm, const struct options *opt)
 		return STATUS_IMAGE;
 	}
 	if (vcpu_enter_mode(&vm->vcpu, opt->mode, img.entry, &err) ||
-	    (opt->timeout_ns && (preempt_init(&timer, SIGRTMIN, &err) ||
-				 preempt_attach_vcpu(&timer, &vm->vcpu, &err) ||
-				 preempt_arm(&timer, opt->timeout_ns, &err)))) {
+	    prepare_run(vm, opt, &timer, &err)) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		return STATUS_HOST;
 	}

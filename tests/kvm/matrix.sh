@@ -50,8 +50,8 @@ else
 fi
 
 # --- frac (spec 2c): 7:3 of run time and of work -----------------------------
-run "$MX" --quantum 50ms --slices 40 --quiet --summary=json
-check "frac: 40 quanta of 50 ms" 0
+run "$MX" --quantum 25ms --slices 40 --quiet --summary=json
+check "frac: 40 quanta of 25 ms" 0
 share=$(vm_field Neo share) wn=$(vm_field Neo work) wm=$(vm_field Morpheus work)
 work_share=$(awk -v a="$wn" -v b="$wm" 'BEGIN { if (a + b) printf "%.4f", a / (a + b) }')
 if within "$share" 0.65 0.75 && within "$work_share" 0.65 0.75; then
@@ -63,8 +63,8 @@ fi
 # --- fair: 8 VMs, weights 1..8 -------------------------------------------------
 vms=""
 for w in 1 2 3 4 5 6 7 8; do vms="$vms --vm counter:$w:w$w"; done
-run "$MX" --policy fair --quantum 10ms --duration 2s --quiet --summary=json $vms
-check "fair: 8 VMs for 2 s" 0
+run "$MX" --policy fair --quantum 5ms --duration 1s --quiet --summary=json $vms
+check "fair: 8 VMs for 1 s at 5 ms" 0
 bad=""
 for w in 1 2 3 4 5 6 7 8; do
 	s=$(vm_field "w$w" share) t=$(vm_field "w$w" target_share)
@@ -78,26 +78,26 @@ else
 fi
 
 # --- a leftover tick must not cut the next slice short ------------------------
-run "$MX" --policy rr --quantum 20ms --duration 1s --quiet --summary=json \
+run "$MX" --policy rr --quantum 20ms --duration 600ms --quiet --summary=json \
 	--vm counter-io:1:io --vm counter:1:spinner
 check "stale signal: an I/O-heavy VM beside a spinner" 0
 lo=$(vm_field spinner slice_min_ns) q=$(vm_field spinner quantum_slices)
 ios=$(vm_field io KVM_EXIT_IO)
-if [ "${q:-0}" -gt 5 ] && within "$lo" 18000000 1000000000 && [ "${ios:-0}" -gt 100 ]; then
+if [ "${q:-0}" -gt 5 ] && within "$lo" 18000000 1000000000 && [ "${ios:-0}" -gt 50 ]; then
 	pass "stale signal: the spinner's $q slices all last a quantum (min $lo ns) beside $ios I/O exits"
 else
 	fail "stale signal" "spinner min slice $lo ns over $q slices, io exits $ios"
 fi
 
 # --- one thread, one CPU ------------------------------------------------------
-"$MX" --quantum 20ms --duration 2s --quiet --cpu 0 >"$TMP/bg.out" 2>&1 &
+"$MX" --quantum 20ms --duration 1s --quiet --cpu 0 >"$TMP/bg.out" 2>&1 &
 pid=$!
-sleep 1
+sleep 0.5
 tasks=$(ls /proc/$pid/task 2>/dev/null | wc -l)
 cpus=$(grep Cpus_allowed_list /proc/$pid/status 2>/dev/null | cut -f2)
 wait $pid
 status=$?
-last_cmd="matrix --duration 2s in the background"
+last_cmd="matrix --duration 1s in the background"
 cp "$TMP/bg.out" "$TMP/err"
 : >"$TMP/out"
 if [ "$status" = 0 ] && [ "$tasks" = 1 ] && [ "$cpus" = 0 ]; then
@@ -109,13 +109,13 @@ fi
 # --- SIGTERM: a summary, not a corpse ----------------------------------------
 "$MX" --quantum 20ms --quiet --summary=json >"$TMP/out" 2>"$TMP/err" &
 pid=$!
-sleep 1
+sleep 0.6
 kill -TERM $pid
 wait $pid
 status=$?
 last_cmd="matrix (no duration), then SIGTERM"
 check "SIGTERM ends the run with status 0" 0 "matrix: policy frac"
-if [ "$(top_field slices)" -gt 10 ] 2>/dev/null; then
+if [ "$(top_field slices)" -gt 5 ] 2>/dev/null; then
 	pass "SIGTERM: the JSON summary is printed ($(top_field slices) slices)"
 else
 	fail "SIGTERM summary" "no JSON summary"
@@ -133,12 +133,12 @@ else
 fi
 
 # --- one VM misbehaves, the others run on --------------------------------------
-run "$MX" --policy rr --quantum 20ms --duration 1s --quiet --summary=json \
+run "$MX" --policy rr --quantum 20ms --duration 500ms --quiet --summary=json \
 	--vm counter:1:good --vm "$GT/hostile-triple_fault-real.bin:1:bad"
 check "isolation: a VM that triple-faults fails with status 71" 71 \
 	"VM bad (vmfd"
 state=$(vm_field bad state) slices=$(vm_field good slices)
-if [ "$state" = '"failed"' ] && [ "${slices:-0}" -gt 20 ]; then
+if [ "$state" = '"failed"' ] && [ "${slices:-0}" -gt 10 ]; then
 	pass "isolation: the good VM ran on alone ($slices slices)"
 else
 	fail "isolation" "bad state $state, good slices $slices"

@@ -1,5 +1,6 @@
 # simple-kvm.sh - real-KVM cases for simple-kvm: every mode, every
-# hypercall, hostile guests and bad input. Sourced by run.sh.
+# hypercall, and bad input. Sourced by run.sh; hostile.sh has the guests
+# that misbehave on purpose.
 
 # --- the VM core in every mode (the kvm-hello-world check) ----------------
 for m in $MODES; do
@@ -82,38 +83,6 @@ for m in $MODES; do
 		fail "$m: counters" "numExits=$exits byType=$in/$out stats=$total/$io_in/$io_out"
 	fi
 done
-
-# --- hostile guests: one diagnostic line and a documented status ----------
-# hostile CASE STATUS STDERR_PART MODES... (a timeout keeps a case that
-# fails to fail from hanging the suite; runaway lives on it)
-hostile() {
-	c=$1 want=$2 part=$3
-	shift 3
-	for m in "$@"; do
-		run "$SK" $(flag_of $m) --timeout 300ms "$GT/hostile-$c-$m.bin"
-		check "$m: hostile $c" "$want" "$part"
-	done
-}
-hostile str_past_ram 72 "HC_printStr: string at GVA 0x2000000" $MODES
-hostile str_unterminated_at_ram_end 72 "GVA 0x1000000" protected paged long
-hostile str_too_long 72 "no NUL within 65536" protected paged long
-hostile block_wraps_4g 72 "wrap around 4 GiB" $MODES
-hostile block_past_ram 72 "HC_gvaToHva: argument block" $MODES
-hostile unknown_port 72 "unknown port 0x80 (out, size 1)" $MODES
-hostile wrong_size 72 "out of size 2" $MODES
-hostile wrong_direction 72 "in of size 4" $MODES
-hostile string_io 72 "count 4" $MODES
-hostile triple_fault 71 "KVM_EXIT_SHUTDOWN" $MODES
-hostile mmio 71 "KVM_EXIT_MMIO write 0xd0000000" protected
-hostile runaway 124 "timeout: still running after 300ms" $MODES
-hostile exit_code 5 "" $MODES
-for m in protected paged long; do
-	run "$SK" $(flag_of $m) "$GT/hostile-str_ends_at_last_byte-$m.bin"
-	printf 'AAA' >"$TMP/want"
-	check_stdout "$m: a string whose NUL is the last byte of RAM prints"
-done
-run "$SK" -l --ignore-unknown-ports "$GT/hostile-unknown_port-long.bin"
-check "long: --ignore-unknown-ports lets the guest go on to HC_exit(7)" 7
 
 # --- images and flags the user gets wrong ----------------------------------
 run "$SK" --device /nonexistent/kvm

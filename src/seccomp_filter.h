@@ -1,0 +1,20 @@
+/* seccomp_filter.h - after setup, the VMM may make only the system calls its
+ * run loop needs. */
+#ifndef SECCOMP_FILTER_H
+#define SECCOMP_FILTER_H
+
+#include "errbuf.h"
+
+/*
+ * Installs a seccomp allowlist on the calling process (with
+ * PR_SET_NO_NEW_PRIVS), for good: read and write, memory for malloc,
+ * the timer and signal calls of preemption, /proc reading for matrix's
+ * figures, and ioctl only with the KVM requests the run loop uses
+ * (KVM_RUN, KVM_GET_REGS, KVM_GET_SREGS, KVM_TRANSLATE, KVM_GET_STATS_FD)
+ * and the terminal query stdio makes. Anything else kills the process
+ * with SIGSYS. Call it after every VM is created and loaded, before the
+ * first KVM_RUN. Returns 0 or a negative errno.
+ */
+int seccomp_lockdown(struct errbuf *err);
+
+#endif
