@@ -84,7 +84,7 @@ SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
               $(UNIT_TESTS:%=$(BUILD)/asan/tests/unit/%)
 
-.PHONY: all run test bench unit-bins sanitized guests user-guest install clean distclean \
+.PHONY: all run test bench soak unit-bins sanitized guests user-guest install clean distclean \
         format format-check deps
 all: deps $(PROGRAMS) $(MATRIX_ALIASES)
 
@@ -152,6 +152,11 @@ $(BUILD)/obj/bench/%.o: bench/%.c
 	@mkdir -p $(@D)
 	$(say) CC $<
 	$(Q)$(CC) $(HOST_CFLAGS) -Isrc -c $< -o $@
+
+# A million forced switches through matrix; by hand (minutes in the sandbox).
+SOAK_SWITCHES ?= 1000000
+soak: all guests
+	@scripts/kvm-run tests/kvm/soak.sh $(BUILD) $(SOAK_SWITCHES)
 
 bench: all $(BUILD)/kvm-bench $(BENCH_GUESTS) guests
 	@scripts/kvm-run bench/run.sh $(BUILD)
@@ -277,6 +282,9 @@ install: all
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	ln -sf matrix $(DESTDIR)$(PREFIX)/bin/matrix-a
 	ln -sf matrix $(DESTDIR)$(PREFIX)/bin/matrix-b
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/man/simple-kvm.1 docs/man/matrix.1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/
 
 FORMAT_FILES = $(wildcard src/*.[ch] guest/*.[ch] guest/*/*.c tests/unit/*.[ch] \
                  bench/*.c)

@@ -17,7 +17,7 @@
 # Usage: bench/plot-shares.sh [--no-run]
 #   --no-run   re-plot from the traces already in build/plots/
 #
-# Needs: build/matrix (built with `make` when missing), gnuplot-nox
+# Needs: build/matrix (brought up to date with `make build/matrix`), gnuplot-nox
 # (installed with scripts/ensure-packages when missing), awk.
 set -euo pipefail
 
@@ -45,7 +45,7 @@ scripts/ensure-packages gnuplot-nox || die "cannot install gnuplot-nox"
 
 # --- 1. the two runs, both in one boot of the sandbox ----------------------
 if [ "$run" = 1 ]; then
-	[ -x build/matrix ] || make || die "make failed"
+	make --no-print-directory build/matrix || die "make build/matrix failed"
 	fair_vms=""
 	for w in 1 2 3 4 5; do
 		fair_vms="$fair_vms --vm counter:$w:w$w"
@@ -183,7 +183,7 @@ plot() {
 		while read -r vm target; do
 			i=$((i + 1))
 			if [ $i = 1 ]; then
-				printf "%s%s with lines dt (6,6) lw 1.3 lc rgb 'black' title 'target share (weight / sum of weights)'" \
+				printf "%s%s with lines dt (6,6) lw 1.3 lc rgb 'black' title 'target = weight / sum of weights'" \
 					"$sep" "$target"
 			else
 				printf "%s%s with lines dt (6,6) lw 1.3 lc rgb 'black' notitle" \

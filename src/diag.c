@@ -22,6 +22,8 @@ void diag_describe_exit(const struct kvm_run *run, char *buf, size_t len)
 			 run->mmio.len);
 		break;
 	case KVM_EXIT_SHUTDOWN:
+		/* AMD's KVM resets the vCPU before it reports a shutdown, so
+		 * the registers that follow are the reset state there. */
 		snprintf(buf, len, "%s (triple fault)", name);
 		break;
 	case KVM_EXIT_FAIL_ENTRY:

@@ -106,8 +106,6 @@ int kvm_dev_open(struct kvm_dev *kvm, const char *path, struct errbuf *err)
 		goto out_close;
 	}
 	kvm->vcpu_mmap_size = size;
-	kvm->has_immediate_exit =
-		ioctl(kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) > 0;
 	kvm->has_stats_fd = ioctl(kvm->fd, KVM_CHECK_EXTENSION,
 				  KVM_CAP_BINARY_STATS_FD) > 0;
 

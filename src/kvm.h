@@ -13,7 +13,6 @@ struct kvm_cpuid2;
 struct kvm_dev {
 	int fd;
 	size_t vcpu_mmap_size;	  /* size of each vCPU's struct kvm_run */
-	int has_immediate_exit;	  /* KVM_CAP_IMMEDIATE_EXIT */
 	int has_stats_fd;	  /* KVM_CAP_BINARY_STATS_FD */
 	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID, for vCPUs */
 };

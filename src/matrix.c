@@ -512,7 +512,8 @@ static int setup(struct matrix *m, const struct options *opt)
 	}
 	/* Every VM exists and is loaded: from here on the run loop needs no
 	 * new file, VM or privilege. */
-	if (!opt->no_seccomp && seccomp_lockdown(&err)) {
+	if (!opt->no_seccomp &&
+	    seccomp_lockdown(SECCOMP_ALLOW_READ_OPENS, &err)) {
 		fprintf(stderr, "matrix: %s\n", err.msg);
 		return STATUS_HOST;
 	}
@@ -636,6 +637,7 @@ static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
 				uint64_t *ran)
 {
 	struct matrix_vm *v = &m->vms[i];
+	uint32_t reason = 0;
 	struct errbuf err;
 	int why = -1;
 
@@ -650,6 +652,9 @@ static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
 		int ret = vcpu_run(&v->vm.vcpu);
 
 		stats_count_exit(&v->stats, v->vm.vcpu.run, ret);
+		/* exit_reason is defined only when KVM_RUN succeeds */
+		reason = ret == -EINTR ? KVM_EXIT_INTR
+				       : v->vm.vcpu.run->exit_reason;
 		why = serve_exit(m, v, ret, deadline_slice);
 	}
 	*ran = now_ns() - *start;
@@ -663,7 +668,7 @@ static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
 	if (m->events)
 		fprintf(m->events,
 			"VMFD: %d stopped running - exit reason: %u\n",
-			v->vm.fd, v->vm.vcpu.run->exit_reason);
+			v->vm.fd, reason);
 	return (enum slice_end)why;
 }
 
@@ -719,7 +724,22 @@ static uint64_t guest_resident_kb(const struct matrix_vm *v)
 	return resident * (LAYOUT_PAGE_SIZE / 1024);
 }
 
-/* Host memory at the end of the run, for the 256-VM benchmark. */
+/* Open file descriptors, for the soak test: the count must not grow. */
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n - 1; /* not the one opendir holds */
+}
+
+/* Host memory and descriptors at the end of the run, for the 256-VM
+ * benchmark and the soak test. */
 static void measure_memory(struct matrix *m)
 {
 	/* smaps_rollup walks the page tables; VmRSS in /proc/self/status
@@ -732,6 +752,7 @@ static void measure_memory(struct matrix *m)
 			break;
 	if (f)
 		fclose(f);
+	m->fds_end = count_fds();
 	m->guest_resident_kb = 0;
 	for (unsigned i = 0; i < m->count; i++)
 		m->guest_resident_kb += guest_resident_kb(&m->vms[i]);
@@ -791,8 +812,12 @@ static void run_matrix(struct matrix *m)
 		why = run_slice(m, (unsigned)i, slice, deadline_slice, &start,
 				&ran);
 		record_slice(m, (unsigned)i, start, ran, why);
-		if (m->slices == 1)
+		if (m->slices == 1) {
 			count_threads(m);
+			measure_memory(m);
+			m->rss_start_kb = m->rss_kb;
+			m->fds_start = m->fds_end;
+		}
 	}
 	m->end_ns = now_ns();
 }

@@ -134,11 +134,13 @@ void matrix_print_json(const struct matrix *m, FILE *out)
 		"{\"policy\":\"%s\",\"quantum_ns\":%" PRIu64
 		",\"duration_ns\":%" PRIu64 ",\"slices\":%" PRIu64
 		",\"cpu\":%d,\"threads\":%d,\"kvm_workers\":%d,"
-		"\"rss_kb\":%" PRIu64 ",\"guest_resident_kb\":%" PRIu64
-		",\"vms\":[",
+		"\"rss_start_kb\":%" PRIu64 ",\"rss_kb\":%" PRIu64
+		",\"guest_resident_kb\":%" PRIu64
+		",\"fds_start\":%d,\"fds_end\":%d,\"vms\":[",
 		sched_policy_name(m->sched.policy), m->sched.quantum_ns,
 		m->end_ns - m->start_ns, m->slices, m->cpu, m->threads,
-		m->kvm_workers, m->rss_kb, m->guest_resident_kb);
+		m->kvm_workers, m->rss_start_kb, m->rss_kb,
+		m->guest_resident_kb, m->fds_start, m->fds_end);
 	for (unsigned i = 0; i < m->count; i++) {
 		if (i)
 			fputc(',', out);

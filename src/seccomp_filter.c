@@ -3,6 +3,7 @@
 #include "seccomp_filter.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/kvm.h>
 #include <seccomp.h>
 #include <string.h>
@@ -10,22 +11,36 @@
 #include <sys/ioctl.h>
 
 /* Everything the run loops of simple-kvm and matrix call, and stdio and
- * malloc beneath them. */
+ * malloc beneath them; sigaltstack because the sanitizers' runtime resets
+ * the signal stack on exit. */
 static const int allowed_syscalls[] = {
-	SCMP_SYS(read),		  SCMP_SYS(write),
-	SCMP_SYS(writev),	  SCMP_SYS(pread64),
-	SCMP_SYS(close),	  SCMP_SYS(fstat),
-	SCMP_SYS(newfstatat),	  SCMP_SYS(lseek),
-	SCMP_SYS(openat),	  SCMP_SYS(getdents64),
-	SCMP_SYS(mmap),		  SCMP_SYS(munmap),
-	SCMP_SYS(mremap),	  SCMP_SYS(brk),
-	SCMP_SYS(madvise),	  SCMP_SYS(mincore),
-	SCMP_SYS(futex),	  SCMP_SYS(rt_sigreturn),
-	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigtimedwait),
-	SCMP_SYS(timer_settime),  SCMP_SYS(timer_delete),
-	SCMP_SYS(clock_gettime),  SCMP_SYS(getpid),
-	SCMP_SYS(gettid),	  SCMP_SYS(tgkill),
-	SCMP_SYS(exit),		  SCMP_SYS(exit_group),
+	SCMP_SYS(read),
+	SCMP_SYS(write),
+	SCMP_SYS(writev),
+	SCMP_SYS(pread64),
+	SCMP_SYS(close),
+	SCMP_SYS(fstat),
+	SCMP_SYS(newfstatat),
+	SCMP_SYS(lseek),
+	SCMP_SYS(getdents64),
+	SCMP_SYS(mmap),
+	SCMP_SYS(munmap),
+	SCMP_SYS(mremap),
+	SCMP_SYS(brk),
+	SCMP_SYS(madvise),
+	SCMP_SYS(mincore),
+	SCMP_SYS(futex),
+	SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(rt_sigtimedwait),
+	SCMP_SYS(timer_settime),
+	SCMP_SYS(timer_delete),
+	SCMP_SYS(clock_gettime),
+	SCMP_SYS(getpid),
+	SCMP_SYS(gettid),
+	SCMP_SYS(tgkill),
+	SCMP_SYS(exit),
+	SCMP_SYS(exit_group),
 	SCMP_SYS(sigaltstack),
 };
 
@@ -36,7 +51,16 @@ static const unsigned long allowed_ioctls[] = {
 	KVM_TRANSLATE, KVM_GET_STATS_FD, TCGETS,
 };
 
-int seccomp_lockdown(struct errbuf *err)
+/* openat with no access mode but O_RDONLY and no O_CREAT or O_TRUNC. */
+static int allow_read_opens(scmp_filter_ctx ctx)
+{
+	return seccomp_rule_add(
+		ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+		SCMP_A2(SCMP_CMP_MASKED_EQ,
+			O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND, O_RDONLY));
+}
+
+int seccomp_lockdown(unsigned flags, struct errbuf *err)
 {
 	scmp_filter_ctx ctx;
 	int ret = 0;
@@ -59,6 +83,8 @@ int seccomp_lockdown(struct errbuf *err)
 	     i++)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				       SCMP_A1(SCMP_CMP_EQ, allowed_ioctls[i]));
+	if (!ret && (flags & SECCOMP_ALLOW_READ_OPENS))
+		ret = allow_read_opens(ctx);
 	if (!ret)
 		ret = seccomp_load(ctx);
 	seccomp_release(ctx);

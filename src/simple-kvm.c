@@ -395,7 +395,7 @@ static int prepare_run(struct vm *vm, const struct options *opt,
 			ret = preempt_arm(timer, opt->timeout_ns, err);
 	}
 	if (!ret && !opt->no_seccomp)
-		ret = seccomp_lockdown(err);
+		ret = seccomp_lockdown(0, err);
 	return ret;
 }
 

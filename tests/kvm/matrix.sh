@@ -144,6 +144,11 @@ else
 	fail "isolation" "bad state $state, good slices $slices"
 fi
 
+# --- a short soak: `make soak` runs a million switches ------------------------
+run sh "$here/soak.sh" "$BUILD" 2000
+check "soak: 2000 forced switches, no quantum lost, no growth" 0
+grep '^ok \|^not ok ' "$TMP/out" | sed 's/^/#   /'
+
 # --- bad input ------------------------------------------------------------------
 run "$MX" --policy bogus
 check "matrix: an unknown policy" 64 "use io, rr, frac or fair"
@@ -157,3 +162,19 @@ run "$MX" --vm "$TMP/none.bin"
 check "matrix: a missing guest file" 65 "none.bin"
 run "$MX" --vm ":3"
 check "matrix: --vm without an image" 64 "an image is needed"
+run "$MX" --quantum -5ms
+check "matrix: a negative quantum" 64 "not a duration"
+run "$MX" --quantum 10us
+check "matrix: a quantum under 100us" 64 "at least 100us"
+run "$MX" --summary=xml
+check "matrix: --summary=xml" 64 "only json"
+run "$MX" --mem 0
+check "matrix: --mem 0" 64 "outside"
+run "$MX" --cpu 1000
+check "matrix: a CPU that does not exist" 70 "--cpu 1000"
+run "$MX" --slices 1 --trace /nonexistent/trace.json
+check "matrix: a trace file that cannot be written" 64 "/nonexistent/trace.json"
+vms=""
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do vms="$vms --vm counter"; done
+run sh -c "ulimit -n 32 && exec \"$MX\" --slices 1 $vms"
+check "matrix: more VMs than file descriptors: one line, status 70" 70 "ulimit -n"

@@ -102,6 +102,18 @@ check "a 64-bit ELF outside long mode is refused" 65 "only in long mode"
 head -c 64 "$GT/probe-long.elf" >"$TMP/truncated.elf"
 run "$SK" -l "$TMP/truncated.elf"
 check "a truncated ELF is refused" 65 "program headers run past the end"
+run "$SK" -l "$TMP"
+check "a directory as the image is refused" 65 "not a regular file"
+dd if=/dev/zero of="$TMP/huge.bin" bs=1 count=0 seek=65M 2>/dev/null
+run "$SK" -l "$TMP/huge.bin"
+check "an image over 64 MiB is refused before it is read" 65 "more than the 64 MiB"
+rm -f "$TMP/huge.bin"
+run "$SK" -l --load-addr 0x2000000 "$GT/answer-long.bin"
+check "a load address past RAM is refused" 65 "do not fit"
+run "$SK" --device /dev/null
+check "a device that is not KVM: one line, status 69" 69 "KVM API version"
+run "$SK" --device /
+check "a directory as the device: status 69" 69 "cannot open /"
 run "$SK" -r -l
 check "two modes at once" 64 "choose one mode"
 run "$SK" --mem 0
@@ -112,6 +124,12 @@ run "$SK" --mem abc
 check "--mem abc" 64 "not a size"
 run "$SK" --timeout 0
 check "--timeout 0" 64 "longer than 0"
+run "$SK" --timeout -1s
+check "--timeout -1s" 64 "not a duration"
+run "$SK" --mem 5000
+check "--mem 5000 (not whole pages)" 64 "not a multiple of 4 KiB"
+run "$SK" --mem
+check "--mem without a value" 64 "missing value for '--mem'"
 run "$SK" --stats=xml
 check "--stats=xml" 64 "--stats=json"
 run "$SK" --bogus

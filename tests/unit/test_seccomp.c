@@ -25,7 +25,7 @@ static int child_status(void (*what)(void))
 
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		if (seccomp_lockdown(NULL))
+		if (seccomp_lockdown(SECCOMP_ALLOW_READ_OPENS, NULL))
 			_exit(2);
 		what();
 		_exit(0);
@@ -45,6 +45,11 @@ static void create_a_vm(void)
 	ioctl(-1, KVM_CREATE_VM, 0);
 }
 
+static void open_for_writing(void)
+{
+	open("/tmp/seccomp-test-must-not-exist", O_WRONLY | O_CREAT, 0600);
+}
+
 static void exec_a_shell(void)
 {
 	execl("/bin/sh", "sh", "-c", "exit 0", (char *)NULL);
@@ -62,7 +67,8 @@ static void write_and_read(void)
 
 static void test_forbidden_calls_die_with_sigsys(void **state)
 {
-	void (*forbidden[])(void) = {open_a_socket, create_a_vm, exec_a_shell};
+	void (*forbidden[])(void) = {open_a_socket, create_a_vm, exec_a_shell,
+				     open_for_writing};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++) {
