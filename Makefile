@@ -102,7 +102,7 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/obj/src/guest_blobs.o: src/guest_blobs.S $(BUILTIN_GUESTS)
 	@mkdir -p $(@D)
 	$(say) AS $<
-	$(Q)$(CC) -c $< -o $@ -Wa,-I$(BUILD)/guest
+	$(Q)$(CC) -Isrc -c $< -o $@ -Wa,-I$(BUILD)/guest
 
 $(BUILD)/simple-kvm: $(BUILD)/obj/src/simple-kvm.o $(LIB_OBJS) \
                      $(BUILD)/obj/src/builtin_guests.o $(BUILD)/obj/src/guest_blobs.o
@@ -115,7 +115,7 @@ MATRIX_GUESTS := $(patsubst %,$(BUILD)/guest/matrix/%.bin,guest1 guest2 \
 $(BUILD)/obj/src/matrix_blobs.o: src/matrix_blobs.S $(MATRIX_GUESTS)
 	@mkdir -p $(@D)
 	$(say) AS $<
-	$(Q)$(CC) -c $< -o $@ -Wa,-I$(BUILD)/guest/matrix
+	$(Q)$(CC) -Isrc -c $< -o $@ -Wa,-I$(BUILD)/guest/matrix
 
 $(BUILD)/matrix: $(BUILD)/obj/src/matrix.o $(BUILD)/obj/src/matrix_report.o \
                  $(LIB_OBJS) $(BUILD)/obj/src/matrix_blobs.o
@@ -134,13 +134,17 @@ $(BUILD)/guest/matrix/%.o: guest/%.S guest/matrix_abi.h
 	@mkdir -p $(@D)
 	$(say) GUEST-AS $<
 	$(Q)$(GUEST_CC) -m32 -Iguest -c $< -o $@
+$(BUILD)/guest/matrix/counter-io.o: guest/counter.S guest/matrix_abi.h
+	@mkdir -p $(@D)
+	$(say) GUEST-AS "$< (COUNTER_IO)"
+	$(Q)$(GUEST_CC) -m32 -Iguest -DCOUNTER_IO -c $< -o $@
 $(BUILD)/guest/matrix/%.elf: $(BUILD)/guest/matrix/%.o guest/guest.ld
 	$(Q)$(LD) -m elf_i386 -nostdlib --build-id=none --no-warn-rwx-segments \
 	      -T guest/guest.ld $< -o $@
 
 # Benchmarks: bench/kvm-bench and its looping guests; make bench runs them
 # with the matrix figures inside one kvm-run.
-BENCH_LOOPS := bare print8 print32 print64 num_exits exits_by_type gva_to_hva \
+BENCH_LOOPS := bare bare_in print8 print32 print64 num_exits exits_by_type gva_to_hva \
                print_str_1 print_str_64 print_str_4096 print8_str_1 \
                print8_str_64 print8_str_4096
 BENCH_GUESTS := $(BENCH_LOOPS:%=$(BUILD)/guest/bench/loop-%-long.bin)
@@ -291,7 +295,7 @@ FORMAT_FILES = $(wildcard src/*.[ch] guest/*.[ch] guest/*/*.c tests/unit/*.[ch] 
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:
-	clang-format --dry-run --Werror $(FORMAT_FILES)
+	$(Q)clang-format --dry-run --Werror $(FORMAT_FILES)
 
 clean:
 	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name sandbox -exec rm -rf {} +

@@ -120,19 +120,6 @@ static int time_round(struct bench_ctx *b, const char *name, int serve,
 	return 0;
 }
 
-static int median_ns(struct bench_ctx *b, const char *name, int serve,
-		     uint64_t *ns)
-{
-	uint64_t r[ROUNDS];
-
-	for (int i = 0; i < ROUNDS; i++)
-		if (time_round(b, name, serve, &r[i]))
-			return -1;
-	qsort(r, ROUNDS, sizeof(r[0]), cmp_u64);
-	*ns = r[ROUNDS / 2];
-	return 0;
-}
-
 /* From KVM_CREATE_VM to HLT and back: the VMM's cost of one guest run. */
 static int start_to_halt(struct bench_ctx *b, enum cpu_mode mode, uint64_t *ns)
 {
@@ -162,58 +149,97 @@ static int start_to_halt(struct bench_ctx *b, enum cpu_mode mode, uint64_t *ns)
 	return 0;
 }
 
-static const struct {
+/* Every loop the bench times; `in` marks the calls made with an in
+ * instruction, which are compared with a bare in exit, the others with a
+ * bare out exit: KVM finishes an in on re-entry, which costs more. */
+static const struct bench_case {
 	const char *name, *label;
-} hypercalls[] = {
-	{"print8", "HC_print8bit"},
-	{"print32", "HC_print32bit"},
-	{"print64", "HC_print64bit"},
-	{"num_exits", "HC_numExits"},
-	{"exits_by_type", "HC_numExitsByType"},
-	{"gva_to_hva", "HC_gvaToHva"},
-	{"print_str_1", "HC_printStr (1 byte)"},
+	int serve, in;
+} cases[] = {
+	{"bare", "bare out exit (KVM_RUN only)", 0, 0},
+	{"bare_in", "bare in exit (KVM_RUN only)", 0, 1},
+	{"print8", "HC_print8bit", 1, 0},
+	{"print32", "HC_print32bit", 1, 0},
+	{"print64", "HC_print64bit", 1, 0},
+	{"num_exits", "HC_numExits", 1, 1},
+	{"exits_by_type", "HC_numExitsByType", 1, 1},
+	{"gva_to_hva", "HC_gvaToHva", 1, 0},
+	{"print_str_1", "HC_printStr (1 byte)", 1, 0},
+	{"print_str_64", "HC_printStr (64 bytes)", 1, 0},
+	{"print_str_4096", "HC_printStr (4096 bytes)", 1, 0},
+	{"print8_str_1", "1 byte by HC_print8bit", 1, 0},
+	{"print8_str_64", "64 bytes by HC_print8bit", 1, 0},
+	{"print8_str_4096", "4096 bytes by HC_print8bit", 1, 0},
 };
+#define NCASES (sizeof(cases) / sizeof(cases[0]))
+
+/* Rounds go outermost, so that slow drift in the machine's speed touches
+ * every case alike; each figure is the median of its rounds. */
+static int measure_all(struct bench_ctx *b, uint64_t median[NCASES])
+{
+	uint64_t r[NCASES][ROUNDS];
+
+	for (int round = 0; round < ROUNDS; round++)
+		for (size_t c = 0; c < NCASES; c++)
+			if (time_round(b, cases[c].name, cases[c].serve,
+				       &r[c][round]))
+				return -1;
+	for (size_t c = 0; c < NCASES; c++) {
+		qsort(r[c], ROUNDS, sizeof(r[c][0]), cmp_u64);
+		median[c] = r[c][ROUNDS / 2];
+	}
+	return 0;
+}
+
+static uint64_t median_of(const uint64_t median[NCASES], const char *name)
+{
+	for (size_t c = 0; c < NCASES; c++)
+		if (!strcmp(cases[c].name, name))
+			return median[c];
+	return 1;
+}
 
 static int run_all(struct bench_ctx *b)
 {
 	static const unsigned lengths[] = {1, 64, 4096};
-	uint64_t bare, ns, p8;
+	uint64_t m[NCASES], ns;
 
-	if (median_ns(b, "bare", 0, &bare))
+	if (measure_all(b, m))
 		return -1;
-	printf("bare_pio_ns %" PRIu64 "\n", bare);
-	printf("%-28s %10s %8s\n", "exit round trip", "ns/exit", "ratio");
-	printf("%-28s %10" PRIu64 " %8s\n", "bare PIO exit (KVM_RUN only)",
-	       bare, "1.00");
-	for (size_t i = 0; i < sizeof(hypercalls) / sizeof(hypercalls[0]);
-	     i++) {
-		if (median_ns(b, hypercalls[i].name, 1, &ns))
-			return -1;
-		printf("%-28s %10" PRIu64 " %8.2f\n", hypercalls[i].label, ns,
-		       (double)ns / bare);
+	printf("bare_pio_ns %" PRIu64 "\n", median_of(m, "bare"));
+	printf("%-28s %10s %8s\n", "exit round trip", "ns/exit", "vs bare");
+	for (size_t c = 0; c < NCASES; c++) {
+		uint64_t bare = median_of(m, cases[c].in ? "bare_in" : "bare");
+
+		if (!strncmp(cases[c].name, "print_str_", 10) &&
+		    strcmp(cases[c].name, "print_str_1"))
+			continue; /* in the string table below */
+		if (!strncmp(cases[c].name, "print8_str_", 11))
+			continue;
+		printf("%-28s %10" PRIu64 " %8.2f\n", cases[c].label, m[c],
+		       (double)m[c] / bare);
 	}
 
 	printf("\n%-28s %7s %12s %7s %12s %8s\n", "a string of N bytes",
 	       "exits", "printStr ns", "exits", "print8bit ns", "speedup");
 	for (size_t i = 0; i < 3; i++) {
 		char name[32];
+		uint64_t str, bytes;
 
 		snprintf(name, sizeof(name), "print_str_%u", lengths[i]);
-		if (median_ns(b, name, 1, &ns))
-			return -1;
+		str = median_of(m, name);
 		snprintf(name, sizeof(name), "print8_str_%u", lengths[i]);
-		if (median_ns(b, name, 1, &p8))
-			return -1;
-		p8 *= lengths[i]; /* one exit per byte */
+		bytes = median_of(m, name) * lengths[i]; /* an exit per byte */
 		printf("%-28u %7u %12" PRIu64 " %7u %12" PRIu64 " %7.1fx\n",
-		       lengths[i], 1, ns, lengths[i], p8, (double)p8 / ns);
+		       lengths[i], 1, str, lengths[i], bytes,
+		       (double)bytes / str);
 	}
 
 	printf("\n%-28s %12s\n", "start to HLT (median of 21)", "us");
-	for (int m = CPU_MODE_REAL; m <= CPU_MODE_LONG; m++) {
-		if (start_to_halt(b, (enum cpu_mode)m, &ns))
+	for (int mode = CPU_MODE_REAL; mode <= CPU_MODE_LONG; mode++) {
+		if (start_to_halt(b, (enum cpu_mode)mode, &ns))
 			return -1;
-		printf("%-28s %12.1f\n", cpu_mode_name((enum cpu_mode)m),
+		printf("%-28s %12.1f\n", cpu_mode_name((enum cpu_mode)mode),
 		       ns / 1e3);
 	}
 	return 0;

@@ -1,12 +1,5 @@
 /* guest_blobs.S - embeds the flat guest images built from guest/ (found on the -I path). */
-#define BLOB(name, file)               \
-	.section .rodata;              \
-	.balign 16;                    \
-	.global name##_start;          \
-	.global name##_end;            \
-name##_start:                          \
-	.incbin file;                  \
-name##_end:
+#include "incbin.h"
 
 BLOB(guest_demo_real, "demo-real.bin")
 BLOB(guest_demo_protected, "demo-protected.bin")

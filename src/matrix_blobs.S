@@ -1,12 +1,5 @@
 /* matrix_blobs.S - embeds matrix's guests (flat binaries assembled from guest/). */
-#define BLOB(name, file)               \
-	.section .rodata;              \
-	.balign 16;                    \
-	.global name##_start;          \
-	.global name##_end;            \
-name##_start:                          \
-	.incbin file;                  \
-name##_end:
+#include "incbin.h"
 
 BLOB(matrix_guest1, "guest1.bin")
 BLOB(matrix_guest2, "guest2.bin")

@@ -57,6 +57,32 @@ clang_build() {
 }
 suite clang-build clang_build
 
+# The README's "write your own guest" command builds all four modes; the
+# KVM suite then runs what it built.
+user_guest() {
+	rm -rf "$BUILD/user"
+	if make --no-print-directory -s user-guest SRC=guest/examples/hello.c \
+		>"$LOG_DIR/user-guest.out" 2>&1 &&
+		[ -f "$BUILD/user/hello-real.elf" ] && [ -f "$BUILD/user/hello-long.elf" ]; then
+		echo "ok - make user-guest SRC=guest/examples/hello.c builds every mode"
+	else
+		cat "$LOG_DIR/user-guest.out"
+		echo "not ok - make user-guest failed"
+	fi
+}
+suite user-guest user_guest
+
+# The tree stays as .clang-format says.
+format_check() {
+	if make --no-print-directory -s format-check >"$LOG_DIR/format.out" 2>&1; then
+		echo "ok - the tree is clang-formatted"
+	else
+		head -20 "$LOG_DIR/format.out"
+		echo "not ok - clang-format would change files (make format)"
+	fi
+}
+suite format format_check
+
 # The real-KVM suite, in ONE kvm-run: the host's KVM when it is hardware
 # KVM, otherwise one boot of the nested sandbox.
 suite kvm scripts/kvm-run tests/kvm/run.sh "$BUILD"

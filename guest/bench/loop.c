@@ -30,6 +30,8 @@ uint32_t guest_main(void)
 	for (;;) {
 #if defined(LOOP_bare)
 		hc_outb(BARE_PORT, 0);
+#elif defined(LOOP_bare_in)
+		(void)hc_inl(BARE_PORT);
 #elif defined(LOOP_print8)
 		HC_print8bit('x');
 #elif defined(LOOP_print32)

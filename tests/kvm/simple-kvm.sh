@@ -49,9 +49,11 @@ for m in $MODES; do
 	fi
 done
 
-# --- the README's example guest ---------------------------------------------
+# --- the README's example guest, as `make user-guest` built it ------------
 for m in $MODES; do
-	run "$SK" $(flag_of $m) "$GT/hello-$m.elf"
+	hello=$BUILD/user/hello-$m.elf
+	[ -f "$hello" ] || hello=$GT/hello-$m.elf
+	run "$SK" $(flag_of $m) "$hello"
 	check "$m: the README's example guest exits with HC_exit(0)" 0
 	printf 'Hello from my guest!\n2\n' >"$TMP/want"
 	check_stdout "$m: the README's example guest prints its greeting and 2 exits"
