@@ -51,6 +51,18 @@ static const unsigned long allowed_ioctls[] = {
 	KVM_TRANSLATE, KVM_GET_STATS_FD, TCGETS,
 };
 
+/* ioctl with this request (argument 1) and no other. The comparison is
+ * spelled out: libseccomp's SCMP_A1 macro leaves a field to zero-filling,
+ * which clang's -Wmissing-field-initializers rejects. */
+static int allow_ioctl(scmp_filter_ctx ctx, unsigned long request)
+{
+	const struct scmp_arg_cmp cmp = {
+		.arg = 1, .op = SCMP_CMP_EQ, .datum_a = request, .datum_b = 0};
+
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				      &cmp);
+}
+
 /* openat with no access mode but O_RDONLY and no O_CREAT or O_TRUNC. */
 static int allow_read_opens(scmp_filter_ctx ctx)
 {
@@ -81,8 +93,7 @@ int seccomp_lockdown(unsigned flags, struct errbuf *err)
 	for (size_t i = 0;
 	     !ret && i < sizeof(allowed_ioctls) / sizeof(allowed_ioctls[0]);
 	     i++)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-				       SCMP_A1(SCMP_CMP_EQ, allowed_ioctls[i]));
+		ret = allow_ioctl(ctx, allowed_ioctls[i]);
 	if (!ret && (flags & SECCOMP_ALLOW_READ_OPENS))
 		ret = allow_read_opens(ctx);
 	if (!ret)
