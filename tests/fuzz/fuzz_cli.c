@@ -23,13 +23,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "fuzz_cli: %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond);                          \
-			abort();                                           \
-		}                                                          \
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "fuzz_cli: %s:%d: %s\n", __FILE__,     \
+				__LINE__, #cond);                              \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 struct unit {
@@ -38,15 +38,18 @@ struct unit {
 };
 
 static const struct unit size_units[] = {
-	{"", 1},	    {"B", 1},		  {"K", 1ull << 10},
-	{"KiB", 1ull << 10}, {"M", 1ull << 20},	  {"MiB", 1ull << 20},
-	{"G", 1ull << 30},  {"GiB", 1ull << 30}, {"T", 1ull << 40},
-	{"TiB", 1ull << 40}, {NULL, 0},
+	{"", 1},	   {"B", 1},
+	{"K", 1ull << 10}, {"KiB", 1ull << 10},
+	{"M", 1ull << 20}, {"MiB", 1ull << 20},
+	{"G", 1ull << 30}, {"GiB", 1ull << 30},
+	{"T", 1ull << 40}, {"TiB", 1ull << 40},
+	{NULL, 0},
 };
 
 static const struct unit duration_units[] = {
-	{"", 1000000000ull}, {"ns", 1},		      {"us", 1000ull},
-	{"ms", 1000000ull},  {"s", 1000000000ull},     {"m", 60000000000ull},
+	{"", 1000000000ull},	 {"ns", 1},
+	{"us", 1000ull},	 {"ms", 1000000ull},
+	{"s", 1000000000ull},	 {"m", 60000000000ull},
 	{"h", 3600000000000ull}, {NULL, 0},
 };
 
@@ -72,8 +75,9 @@ static int ref_digits(const char **p, unsigned base, uint64_t *val)
 	unsigned __int128 n = 0;
 	int d, any = 0, big = 0;
 
-	while ((d = base == 16 ? hex_value(**p) : is_digit(**p) ? **p - '0' : -1) >=
-	       0) {
+	while ((d = base == 16	    ? hex_value(**p)
+		    : is_digit(**p) ? **p - '0'
+				    : -1) >= 0) {
 		n = n * base + (unsigned)d;
 		if (n > UINT64_MAX) {
 			big = 1;
@@ -98,7 +102,8 @@ static int ref_with_units(const char *text, const struct unit *units,
 		return ret;
 	for (; units->name; units++) {
 		if (strcasecmp(p, units->name) == 0) {
-			unsigned __int128 v = (unsigned __int128)n * units->scale;
+			unsigned __int128 v =
+				(unsigned __int128)n * units->scale;
 
 			if (ret || v > UINT64_MAX)
 				return -ERANGE;
@@ -118,12 +123,15 @@ static void check_errbuf(int ret, const struct errbuf *err)
 }
 
 /* ret against the model's want; -ERANGE - 1000 accepts -EINVAL or -ERANGE. */
-static void check_ret(int ret, int want)
+static void check_ret(const char *what, const char *text, int ret, int want)
 {
-	if (want == -ERANGE - 1000)
-		CHECK(ret == -EINVAL || ret == -ERANGE);
-	else
-		CHECK(ret == want);
+	if (want == -ERANGE - 1000 ? ret == -EINVAL || ret == -ERANGE
+				   : ret == want)
+		return;
+	fprintf(stderr,
+		"fuzz_cli: %s(\"%s\") returned %d, the grammar says %d\n", what,
+		text, ret, want == -ERANGE - 1000 ? -ERANGE : want);
+	abort();
 }
 
 /* The largest unit of the table that divides v, as text. */
@@ -139,7 +147,7 @@ static void format_with_unit(char *buf, size_t len, uint64_t v,
 	snprintf(buf, len, "%" PRIu64 "%s", v / best->scale, best->name);
 }
 
-static void fuzz_units(const char *text,
+static void fuzz_units(const char *what, const char *text,
 		       int (*parse)(const char *, uint64_t *, struct errbuf *),
 		       const struct unit *units)
 {
@@ -151,7 +159,7 @@ static void fuzz_units(const char *text,
 	memset(&err, 0, sizeof(err));
 	ret = parse(text, &v, &err);
 	ref = ref_with_units(text, units, &want);
-	check_ret(ret, ref);
+	check_ret(what, text, ret, ref);
 	check_errbuf(ret, &err);
 	ret2 = parse(text, &v2, NULL); /* a NULL errbuf is allowed */
 	CHECK(ret2 == ret);
@@ -193,7 +201,7 @@ static void fuzz_uint(const char *text, uint64_t min, uint64_t max)
 	if (base == 16 && hex_value(text[2]) >= 10 && ret == -EINVAL)
 		return;
 #endif
-	check_ret(ret, ref);
+	check_ret("parse_uint", text, ret, ref);
 	check_errbuf(ret, &err);
 	if (ret) {
 		CHECK(v == sentinel); /* untouched on failure */
@@ -272,9 +280,9 @@ static void fuzz_deny(const char *text)
 	list[0] = '\0';
 	for (int call = 0; call < HC_CALL_COUNT; call++)
 		if (mask & (1u << call))
-			used += (size_t)snprintf(list + used, sizeof(list) - used,
-						 "%s%s", used ? "," : "",
-						 hc_call_name(call));
+			used += (size_t)snprintf(
+				list + used, sizeof(list) - used, "%s%s",
+				used ? "," : "", hc_call_name(call));
 	CHECK(hc_parse_deny(list, &back, NULL) == 0 && back == mask);
 }
 
@@ -303,8 +311,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(text);
 	memcpy(text, data, len);
 	text[len] = '\0';
-	fuzz_units(text, parse_size, size_units);
-	fuzz_units(text, parse_duration, duration_units);
+	fuzz_units("parse_size", text, parse_size, size_units);
+	fuzz_units("parse_duration", text, parse_duration, duration_units);
 	fuzz_uint(text, min, max);
 	fuzz_policy(text);
 	fuzz_deny(text);

@@ -26,7 +26,8 @@
  *              3 raw u8; bits 2-3 size: 0,1 the ABI's, 2 one of 1/2/4,
  *              3 raw u8; bits 4-5 count: 3 raw u32, else 1), data u32
  *     3        patch: GPA u24 (mod RAM size), len u8, then len bytes
- *     4        fill: GPA u24 (mod RAM size), len u24 (clipped to RAM), byte
+ *     4        fill: GPA u24 (mod RAM size), len u24 (at most 72 KiB and
+ *              to the end of RAM), byte
  *     5        map: page u24 (GVA >> 12), how u8 (mod 4: 0 unmapped, 1 to
  *              frame u24, 2 to frame (RAM pages - 1 + u8), 3 to frame
  *              (2^52 - 1 - u8), so that GPA + length overflows 64 bits)
@@ -52,17 +53,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define RUN_SIZE     4096u /* kvm_run's own page; the data page follows */
 #define MAP_SLOTS    16u
 #define OUT_CAPACITY (HC_STR_MAX + 256u)
+#define FILL_MAX     (HC_STR_MAX + 2 * PAGE)
 
 _Static_assert(sizeof(struct kvm_run) <= RUN_SIZE, "kvm_run fits its page");
 
 /* Stop with a message naming the broken rule: libFuzzer saves the input. */
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "fuzz_hypercall: %s:%d: %s\n",     \
-				__FILE__, __LINE__, #cond);                \
-			abort();                                           \
-		}                                                          \
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "fuzz_hypercall: %s:%d: %s\n",         \
+				__FILE__, __LINE__, #cond);                    \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 /* --- input reader ----------------------------------------------------------
@@ -93,8 +95,8 @@ static uint64_t get(struct reader *r, unsigned bytes)
  */
 
 static const uint64_t ram_sizes[8] = {
-	1u << 20, 1u << 20, 1u << 20, 1u << 20, 128u << 10, 64u << 10,
-	60u << 10, 4u << 10,
+	1u << 20,   1u << 20,  1u << 20,  1u << 20,
+	128u << 10, 64u << 10, 60u << 10, 4u << 10,
 };
 static uint8_t *ram_bufs[8];
 static uint8_t dirty[(1u << 20) / PAGE]; /* pages to zero after the input */
@@ -103,9 +105,8 @@ static struct guest_mem mem;
 
 static void mark_dirty(uint64_t gpa, uint64_t len)
 {
-	for (uint64_t pg = gpa / PAGE; len && pg < mem.size / PAGE &&
-				       pg <= (gpa + len - 1) / PAGE;
-	     pg++)
+	for (uint64_t pg = gpa / PAGE;
+	     len && pg < mem.size / PAGE && pg <= (gpa + len - 1) / PAGE; pg++)
 		dirty[pg] = 1;
 }
 
@@ -287,19 +288,28 @@ static int ref_read(uint64_t gva, void *dst, size_t len)
 static char ref_str[HC_STR_MAX];
 
 /* HC_printStr's rule: at most HC_STR_MAX bytes with the NUL, every byte up
- * to the NUL mapped and in RAM; the bytes after the NUL do not matter. */
+ * to the NUL mapped and in RAM; the bytes after the NUL do not matter.
+ * Walks page by page (a page is reachable whole or not at all). */
 static int ref_string(uint64_t gva, size_t *len)
 {
-	for (size_t i = 0; i < HC_STR_MAX; i++) {
-		const uint8_t *b = ref_byte(gva + i);
+	size_t done = 0;
+
+	while (done < HC_STR_MAX) {
+		const uint8_t *b = ref_byte(gva + done), *nul;
+		size_t n = PAGE - (gva + done) % PAGE;
 
 		if (!b)
 			return -EFAULT;
-		if (!*b) {
-			*len = i;
+		if (n > HC_STR_MAX - done)
+			n = HC_STR_MAX - done;
+		nul = memchr(b, 0, n);
+		if (nul) {
+			memcpy(ref_str + done, b, (size_t)(nul - b));
+			*len = done + (size_t)(nul - b);
 			return 0;
 		}
-		ref_str[i] = (char)*b;
+		memcpy(ref_str + done, b, n);
+		done += n;
 	}
 	return -E2BIG;
 }
@@ -390,8 +400,9 @@ static void check_call(int call, int ret, uint32_t before, uint32_t after,
 			CHECK(out_len == 0); /* nothing of a bad string */
 		break;
 	case HC_CALL_EXITS_BY_TYPE: {
-		uint32_t slot = HC_AREA_GPA + (bytype_before % HC_BYTYPE_SLOTS) *
-						      HC_BYTYPE_SLOT_SIZE;
+		uint32_t slot =
+			HC_AREA_GPA +
+			(bytype_before % HC_BYTYPE_SLOTS) * HC_BYTYPE_SLOT_SIZE;
 		char text[HC_BYTYPE_SLOT_SIZE];
 		int n = snprintf(text, sizeof(text),
 				 "IO in: %" PRIu64 "\nIO out: %" PRIu64 "\n",
@@ -454,19 +465,18 @@ static void check_call(int call, int ret, uint32_t before, uint32_t after,
 
 /* The neighbours of the ABI's ports, and the ends of the port space. */
 static const uint16_t near_ports[32] = {
-	0x0e8, 0x0ea, 0x4ff, 0x508, 0x509, 0x000, 0xffff, 0x5e9,
-	0x1e9, 0x0e9 ^ 0x100, 0x510, 0x580, 0x600, 0x400, 0x3f8, 0x80,
-	0x0e9, 0x500, 0x501, 0x502, 0x503, 0x504, 0x505, 0x506,
-	0x507, 0x0e9, 0x502, 0x504, 0x505, 0x503, 0x506, 0x507,
+	0x0e8, 0x0ea,	      0x4ff, 0x508, 0x509, 0x000, 0xffff, 0x5e9,
+	0x1e9, 0x0e9 ^ 0x100, 0x510, 0x580, 0x600, 0x400, 0x3f8,  0x80,
+	0x0e9, 0x500,	      0x501, 0x502, 0x503, 0x504, 0x505,  0x506,
+	0x507, 0x0e9,	      0x502, 0x504, 0x505, 0x503, 0x506,  0x507,
 };
 
 static void do_exit(struct reader *r)
 {
 	static const uint16_t abi_ports[9] = {
-		HC_PORT_PRINT8,	     HC_PORT_PRINT32,	  HC_PORT_NUM_EXITS,
-		HC_PORT_PRINT_STR,   HC_PORT_EXITS_BY_TYPE,
-		HC_PORT_GVA_TO_HVA,  HC_PORT_PRINT64,	  HC_PORT_EXIT,
-		HC_PORT_ABI_VERSION,
+		HC_PORT_PRINT8,	   HC_PORT_PRINT32,	  HC_PORT_NUM_EXITS,
+		HC_PORT_PRINT_STR, HC_PORT_EXITS_BY_TYPE, HC_PORT_GVA_TO_HVA,
+		HC_PORT_PRINT64,   HC_PORT_EXIT,	  HC_PORT_ABI_VERSION,
 	};
 	static const uint8_t sizes[4] = {1, 2, 4, 4};
 	unsigned sel = (unsigned)get(r, 1), flags;
@@ -522,10 +532,10 @@ static void do_exit(struct reader *r)
 		by_call_before = stats.by_call[call];
 
 	if (call == HC_CALL_GVA_TO_HVA)
-		block_ok = (uint64_t)before + sizeof(block_before) <=
-				   GVA_LIMIT &&
-			   ref_read(before, &block_before,
-				    sizeof(block_before)) == 0;
+		block_ok =
+			(uint64_t)before + sizeof(block_before) <= GVA_LIMIT &&
+			ref_read(before, &block_before, sizeof(block_before)) ==
+				0;
 	out_len = 0;
 	memset(&oc, 0xcc, sizeof(oc));
 	memset(&err, 0, sizeof(err));
@@ -619,6 +629,9 @@ static void do_fill(struct reader *r)
 	uint64_t len = get(r, 3);
 	uint8_t byte = (uint8_t)get(r, 1);
 
+	/* Enough for the longest string and then some; more only costs time. */
+	if (len > FILL_MAX)
+		len = FILL_MAX;
 	if (len > mem.size - gpa)
 		len = mem.size - gpa;
 	memset(mem.host + gpa, byte, len);

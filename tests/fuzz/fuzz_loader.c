@@ -37,13 +37,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MIN_PAGES (LAYOUT_RAM_MIN / LAYOUT_PAGE_SIZE)
 #define MAX_PAGES 1024u /* 4 MiB */
 
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "fuzz_loader: %s:%d: %s\n",        \
-				__FILE__, __LINE__, #cond);                \
-			abort();                                           \
-		}                                                          \
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "fuzz_loader: %s:%d: %s\n", __FILE__,  \
+				__LINE__, #cond);                              \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 static uint64_t le(const uint8_t *p, unsigned bytes)

@@ -75,7 +75,8 @@ for name in "${names[@]}"; do
 		status=1
 		{
 			echo "# fuzz $name: exit status $rc; end of $log:"
-			grep -v '^#[0-9]' "$log" | tail -n 40 | sed 's/^/#   /'
+			grep -v -e '^#[0-9]' -e '^INFO:' -e '^\*\*\*' "$log" |
+				tail -n 40 | sed 's/^/#   /'
 			for a in $new; do
 				echo "# reproduce: $bin $artifacts/$a"
 			done

@@ -50,8 +50,8 @@ else
 fi
 
 # --- frac (spec 2c): 7:3 of run time and of work -----------------------------
-run "$MX" --quantum 25ms --slices 40 --quiet --summary=json
-check "frac: 40 quanta of 25 ms" 0
+run "$MX" --quantum 50ms --slices 40 --quiet --summary=json
+check "frac: 40 quanta of 50 ms" 0
 share=$(vm_field Neo share) wn=$(vm_field Neo work) wm=$(vm_field Morpheus work)
 work_share=$(awk -v a="$wn" -v b="$wm" 'BEGIN { if (a + b) printf "%.4f", a / (a + b) }')
 if within "$share" 0.65 0.75 && within "$work_share" 0.65 0.75; then
