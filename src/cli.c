@@ -14,7 +14,9 @@ static int leading_number(const char *text, int base, uint64_t *val,
 	uint64_t n = 0;
 	const char *p = text;
 
-	if (!isdigit((unsigned char)*p))
+	/* the first digit is one of the base's, as every other is */
+	if (!(base == 16 ? isxdigit((unsigned char)*p)
+			 : isdigit((unsigned char)*p)))
 		return -EINVAL;
 	for (; *p; p++) {
 		int d;

@@ -89,6 +89,18 @@ static void test_numbers(void **state)
 	assert_int_equal(v, 7);
 	assert_int_equal(parse_uint("0x1000", 0, UINT64_MAX, &v, NULL), 0);
 	assert_int_equal(v, 0x1000);
+	/* hex that starts with a letter (found by fuzz_cli) */
+	assert_int_equal(parse_uint("0xff", 0, UINT64_MAX, &v, NULL), 0);
+	assert_int_equal(v, 0xff);
+	assert_int_equal(parse_uint("0xA000", 0, UINT64_MAX, &v, NULL), 0);
+	assert_int_equal(v, 0xa000);
+	assert_int_equal(
+		parse_uint("0xFFFFFFFFFFFFFFFF", 0, UINT64_MAX, &v, NULL), 0);
+	assert_int_equal(v, UINT64_MAX);
+	assert_int_equal(
+		parse_uint("0x10000000000000000", 0, UINT64_MAX, &v, NULL),
+		-34);
+	assert_int_equal(parse_uint("0xg", 0, 100, &v, NULL), -22);
 	assert_int_equal(parse_uint("0", 1, 100, &v, NULL), -34);
 	assert_int_equal(parse_uint("101", 1, 100, &v, NULL), -34);
 	assert_int_equal(parse_uint("7x", 1, 100, &v, NULL), -22);
