@@ -291,7 +291,7 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/man/man1/
 
 FORMAT_FILES = $(wildcard src/*.[ch] guest/*.[ch] guest/*/*.c tests/unit/*.[ch] \
-                 bench/*.c)
+                 tests/fuzz/*.c bench/*.c)
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:
@@ -301,5 +301,8 @@ clean:
 	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name sandbox -exec rm -rf {} +
 distclean:
 	rm -rf $(BUILD)
+
+# libFuzzer harnesses: make fuzz, make fuzz-smoke (see docs/fuzzing.md)
+include tests/fuzz/fuzz.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

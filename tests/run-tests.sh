@@ -83,6 +83,9 @@ format_check() {
 }
 suite format format_check
 
+# A short pass of each libFuzzer harness (make fuzz runs them long).
+suite fuzz-smoke make --no-print-directory -s fuzz-smoke
+
 # The real-KVM suite, in ONE kvm-run: the host's KVM when it is hardware
 # KVM, otherwise one boot of the nested sandbox.
 suite kvm scripts/kvm-run tests/kvm/run.sh "$BUILD"
