@@ -226,6 +226,38 @@ int hc_print_guest_string(struct hc_env *env, uint64_t gva, struct errbuf *err)
 	return 0;
 }
 
+/* --- decimal output --------------------------------------------------------
+ */
+
+/*
+ * Writes v in decimal at dst (room for 20 digits) and returns the length.
+ * The print and by-type hypercalls run on every such exit; printf's format
+ * parsing and locale work cost more than the rest of the call.
+ */
+static size_t put_decimal(char *dst, uint64_t v)
+{
+	char digits[20];
+	size_t n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		dst[i] = digits[n - 1 - i];
+	return n;
+}
+
+/* v in decimal and one newline, to the guest's output. */
+static void print_decimal_line(FILE *out, uint64_t v)
+{
+	char line[21];
+	size_t n = put_decimal(line, v);
+
+	line[n++] = '\n';
+	fwrite(line, 1, n, out);
+}
+
 /* --- the handlers ----------------------------------------------------------
  */
 
@@ -241,7 +273,7 @@ static int hc_print32(struct hc_env *env, uint32_t *data,
 		      struct hc_outcome *outcome, struct errbuf *err)
 {
 	(void)outcome, (void)err;
-	fprintf(env->out, "%" PRIu32 "\n", *data);
+	print_decimal_line(env->out, *data);
 	return 0;
 }
 
@@ -256,7 +288,7 @@ static int hc_print64(struct hc_env *env, uint32_t *data,
 	if (!ret)
 		ret = block_read(env, &block, &arg, err);
 	if (!ret)
-		fprintf(env->out, "%" PRIu64 "\n", arg.value);
+		print_decimal_line(env->out, arg.value);
 	return ret;
 }
 
@@ -284,14 +316,19 @@ static int hc_exits_by_type(struct hc_env *env, uint32_t *data,
 	char text[HC_BYTYPE_SLOT_SIZE];
 	uint32_t slot = HC_AREA_GPA + (env->bytype_next % HC_BYTYPE_SLOTS) *
 					      HC_BYTYPE_SLOT_SIZE;
-	int n;
+	size_t n = 0;
 
+	/* "IO in: x\nIO out: y\n": at most 7 + 20 + 9 + 20 + 1 + NUL = 58
+	 * bytes, which a 64-byte slot always holds. */
+	_Static_assert(HC_BYTYPE_SLOT_SIZE >= 58,
+		       "a slot holds the longest string");
 	(void)outcome;
-	n = snprintf(text, sizeof(text),
-		     "IO in: %" PRIu64 "\nIO out: %" PRIu64 "\n",
-		     env->stats->io_in, env->stats->io_out);
-	if (n < 0 || (size_t)n >= sizeof(text) ||
-	    gmem_write(env->mem, slot, text, n + 1))
+	memcpy(text, "IO in: ", 7), n = 7;
+	n += put_decimal(text + n, env->stats->io_in);
+	memcpy(text + n, "\nIO out: ", 9), n += 9;
+	n += put_decimal(text + n, env->stats->io_out);
+	memcpy(text + n, "\n", 2), n += 2; /* the newline and the NUL */
+	if (gmem_write(env->mem, slot, text, n))
 		return err_fail(err, ERANGE,
 				"numExitsByType slot at GPA 0x%" PRIx32
 				" is outside guest RAM",
