@@ -2,6 +2,7 @@
  * hypercalls. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -93,10 +94,16 @@ static void usage(FILE *out)
 		"(unknown port, wrong size, bad pointer or string); 124 timeout.\n");
 }
 
-static int usage_error(const char *fmt, const char *arg, const char *msg)
+/* One line on stderr about a bad flag or value; returns -EINVAL. */
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt,
+							     ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "simple-kvm: ");
-	fprintf(stderr, fmt, arg, msg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\n");
 	return -EINVAL;
 }
@@ -105,8 +112,7 @@ static int set_mode(struct options *opt, enum cpu_mode mode)
 {
 	opt->mode = mode;
 	return ++opt->mode_flags > 1
-		       ? usage_error("%s%schoose one mode: -r, -s, -p or -l",
-				     "", "")
+		       ? usage_error("choose one mode: -r, -s, -p or -l")
 		       : 0;
 }
 
@@ -217,11 +223,11 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			return 1;
 		case ':':
 			return usage_error(
-				"missing value for '%s'%s (try --help)",
-				argv[optind - 1], "");
+				"missing value for '%s' (try --help)",
+				argv[optind - 1]);
 		case '?':
-			return usage_error("unknown option '%s'%s (try --help)",
-					   argv[optind - 1], "");
+			return usage_error("unknown option '%s' (try --help)",
+					   argv[optind - 1]);
 		default:
 			ret = parse_value(c, optarg, opt);
 		}
@@ -231,8 +237,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	if (optind < argc)
 		opt->guest_path = argv[optind++];
 	if (optind < argc)
-		return usage_error("unexpected argument '%s'%s", argv[optind],
-				   "");
+		return usage_error("unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 
