@@ -157,7 +157,8 @@ $(BUILD)/obj/bench/%.o: bench/%.c
 	$(say) CC $<
 	$(Q)$(CC) $(HOST_CFLAGS) -Isrc -c $< -o $@
 
-# A million forced switches through matrix; by hand (minutes in the sandbox).
+# A million forced switches through matrix; by hand (about 4 minutes in the
+# sandbox).
 SOAK_SWITCHES ?= 1000000
 soak: all guests
 	@scripts/kvm-run tests/kvm/soak.sh $(BUILD) $(SOAK_SWITCHES)

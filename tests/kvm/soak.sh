@@ -1,7 +1,7 @@
 #!/bin/sh
 # soak.sh - matrix through many forced switches: no quantum lost or given
 # twice, and no growth in memory or file descriptors. `make soak` runs it
-# with a million switches (by hand: about 10 minutes in the sandbox); the
+# with a million switches (by hand: about 4 minutes in the sandbox); the
 # KVM suite runs a short one. Usage: tests/kvm/soak.sh [BUILD_DIR] [SWITCHES]
 
 here=$(dirname "$0")
