@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hypercall_abi.h"
+#include "layout.h"
 
 #define PAGE_SIZE 0x1000u
 #define GVA_LIMIT 0x100000000ull /* ABI pointers are 32-bit */
@@ -439,6 +440,11 @@ static int call_for_port(uint16_t port)
 	if (port >= HC_PORT_BASE && port < HC_PORT_END)
 		return HC_CALL_PRINT32 + (port - HC_PORT_BASE);
 	return -1;
+}
+
+int hc_is_abi_port(uint16_t port)
+{
+	return call_for_port(port) >= 0;
 }
 
 static const char *direction_name(uint8_t direction)

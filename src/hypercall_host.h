@@ -64,6 +64,9 @@ struct hc_outcome {
 	int call; /* the hypercall served, or -1 for an ignored port */
 };
 
+/* True for the ports the hypercall ABI defines (0xe9, 0x500..0x507). */
+int hc_is_abi_port(uint16_t port);
+
 /*
  * Serves the KVM_EXIT_IO in run. Checks port, direction, size and count
  * before looking the call up; every guest address goes through translate

@@ -3,6 +3,8 @@
 #ifndef LAYOUT_H
 #define LAYOUT_H
 
+#include "hypercall_abi.h"
+
 /*
  * Guest RAM is one slot starting at guest physical address 0. Page tables
  * identity-map all of it, so in every mode a guest virtual address below
@@ -22,10 +24,11 @@
  */
 #define LAYOUT_PAGE_SIZE 0x1000ULL
 
-#define LAYOUT_IMAGE_BASE	0x1000ULL /* default load address of a guest */
-#define LAYOUT_STACK_BOTTOM	0xc000ULL
-#define LAYOUT_STACK_TOP	0xf000ULL /* initial SP/ESP/RSP */
-#define LAYOUT_HC_AREA		0xf000ULL
+#define LAYOUT_IMAGE_BASE   0x1000ULL /* default load address of a guest */
+#define LAYOUT_STACK_BOTTOM 0xc000ULL
+#define LAYOUT_STACK_TOP    0xf000ULL /* initial SP/ESP/RSP */
+/* The hypercall area is part of the ABI: its address comes from there. */
+#define LAYOUT_HC_AREA		((unsigned long long)HC_AREA_GPA)
 #define LAYOUT_HC_AREA_SIZE	0x1000ULL
 #define LAYOUT_LOW_RESERVED_END 0x10000ULL /* stack + hypercall area end */
 

@@ -566,8 +566,7 @@ static int serve_io(struct matrix *m, struct matrix_vm *v)
 	struct errbuf err;
 	uint32_t value = 0;
 
-	if (port == HC_PORT_PRINT8 ||
-	    (port >= HC_PORT_BASE && port < HC_PORT_END)) {
+	if (hc_is_abi_port(port)) {
 		if (hc_handle_io(&v->hc, run, &outcome, &err)) {
 			fail_vm(v, "bad hypercall: ", err.msg);
 			return END_FAILED;
