@@ -27,18 +27,24 @@ LD       ?= ld
 OBJCOPY  ?= objcopy
 
 # --- host code: the VMM ----------------------------------------------------
+# src/vmm is the library (KVM handles, guest memory, loader, hypercalls,
+# statistics, seccomp), src/x86 the CPU mode setup; both go into one static
+# archive that the programs, the unit tests and the benchmark link.
 WARN := -Wall -Wextra -Wshadow -Wcast-qual -Wwrite-strings \
         -Wstrict-prototypes -Wmissing-prototypes -Werror
 # -Iguest: the hypercall ABI header is shared with the guests.
-HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP -Iguest $(CFLAGS)
+INCLUDES := -Isrc/vmm -Isrc/x86 -Isrc/matrix -Iguest
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP $(INCLUDES) $(CFLAGS)
 # Static, so that the programs run unchanged inside the sandbox's initramfs.
 HOST_LDFLAGS := -static $(LDFLAGS) -lseccomp
 
-LIB_SRCS := src/errbuf.c src/guest_mem.c src/kvm.c src/vm.c src/cpu_mode.c \
-            src/exit_names.c src/cli.c src/loader.c src/diag.c \
-            src/hypercall_host.c src/exit_stats.c src/kvm_stats.c src/preempt.c \
-            src/scheduler.c src/seccomp_filter.c
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+VMM_SRCS    := $(wildcard src/vmm/*.c src/x86/*.c)
+# matrix's modules but its main(): the scheduler is unit-tested and fuzzed.
+MATRIX_SRCS := $(filter-out src/matrix/main.c,$(wildcard src/matrix/*.c))
+LIB_SRCS    := $(VMM_SRCS) $(MATRIX_SRCS)
+VMM_LIB     := $(BUILD)/libvmm.a
+VMM_OBJS    := $(VMM_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/src/vmm/image_blobs.o
+MATRIX_OBJS := $(MATRIX_SRCS:%.c=$(BUILD)/obj/%.o)
 
 PROGRAMS := $(BUILD)/simple-kvm $(BUILD)/matrix
 # matrix-a and matrix-b: the spec's checkpoints, matrix under other names
@@ -56,12 +62,19 @@ ifeq ($(findstring clang,$(GUEST_CC)),)
 GUEST_CFLAGS += --param=min-pagesize=0
 endif
 GUEST_MODES := real protected paged long
-guest_mflags = $(if $(filter real,$1),-m16 -march=i386 -DGUEST_MODE_REAL,$(if \
-               $(filter long,$1),-m64 -mno-red-zone -DGUEST_MODE_LONG,-m32 \
-               -march=i386 -DGUEST_MODE_$(if $(filter paged,$1),PAGED,PROTECTED)))
-guest_ldemu  = $(if $(filter long,$1),elf_x86_64,elf_i386)
+# Per mode: the compiler's code model and the linker's emulation.
+MFLAGS_real      := -m16 -march=i386 -DGUEST_MODE_REAL
+MFLAGS_protected := -m32 -march=i386 -DGUEST_MODE_PROTECTED
+MFLAGS_paged     := -m32 -march=i386 -DGUEST_MODE_PAGED
+MFLAGS_long      := -m64 -mno-red-zone -DGUEST_MODE_LONG
+LDEMU_real       := elf_i386
+LDEMU_protected  := elf_i386
+LDEMU_paged      := elf_i386
+LDEMU_long       := elf_x86_64
 
 BUILTIN_GUESTS := $(GUEST_MODES:%=$(BUILD)/guest/demo-%.bin)
+MATRIX_GUESTS  := $(patsubst %,$(BUILD)/guest/matrix/%.bin,guest1 guest2 \
+                    guest1-b guest2-b counter counter-io)
 # guest/tests/hostile.c, one build per case (-DCASE_<name>)
 HOSTILE_CASES := str_past_ram str_unterminated_at_ram_end str_ends_at_last_byte \
                  str_too_long block_wraps_4g block_past_ram unknown_port \
@@ -84,13 +97,14 @@ SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
               $(UNIT_TESTS:%=$(BUILD)/asan/tests/unit/%)
 
-.PHONY: all run test bench soak unit-bins sanitized guests user-guest install clean distclean \
-        format format-check deps
-all: deps $(PROGRAMS) $(MATRIX_ALIASES)
+.PHONY: all run test bench soak unit-bins sanitized guests user-guest install \
+        clean distclean format format-check deps
+# A plain make only builds; make deps (which run and test call) installs.
+all: $(PROGRAMS) $(MATRIX_ALIASES)
 
 # Install the Debian packages the build needs, when they are missing.
 BUILD_PACKAGES := gcc make binutils libc6-dev libcmocka-dev libseccomp-dev \
-                  clang clang-format
+                  clang clang-format jq
 deps:
 	@scripts/ensure-packages $(BUILD_PACKAGES)
 
@@ -99,26 +113,21 @@ $(BUILD)/obj/%.o: %.c
 	$(say) CC $<
 	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/src/guest_blobs.o: src/guest_blobs.S $(BUILTIN_GUESTS)
+# The built-in images, embedded by .incbin from build/guest.
+$(BUILD)/obj/src/vmm/image_blobs.o: src/vmm/image_blobs.S $(BUILTIN_GUESTS) $(MATRIX_GUESTS)
 	@mkdir -p $(@D)
 	$(say) AS $<
-	$(Q)$(CC) -Isrc -c $< -o $@ -Wa,-I$(BUILD)/guest
+	$(Q)$(CC) -Isrc/vmm -c $< -o $@ -Wa,-I$(BUILD)/guest
 
-$(BUILD)/simple-kvm: $(BUILD)/obj/src/simple-kvm.o $(LIB_OBJS) \
-                     $(BUILD)/obj/src/builtin_guests.o $(BUILD)/obj/src/guest_blobs.o
+$(VMM_LIB): $(VMM_OBJS) $(MATRIX_OBJS)
+	$(say) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/simple-kvm: $(BUILD)/obj/src/simple-kvm/main.o $(VMM_LIB)
 	$(say) LD $@
 	$(Q)$(CC) $^ -o $@ $(HOST_LDFLAGS)
 
-MATRIX_GUESTS := $(patsubst %,$(BUILD)/guest/matrix/%.bin,guest1 guest2 \
-                   guest1-b guest2-b counter counter-io)
-
-$(BUILD)/obj/src/matrix_blobs.o: src/matrix_blobs.S $(MATRIX_GUESTS)
-	@mkdir -p $(@D)
-	$(say) AS $<
-	$(Q)$(CC) -Isrc -c $< -o $@ -Wa,-I$(BUILD)/guest/matrix
-
-$(BUILD)/matrix: $(BUILD)/obj/src/matrix.o $(BUILD)/obj/src/matrix_report.o \
-                 $(LIB_OBJS) $(BUILD)/obj/src/matrix_blobs.o
+$(BUILD)/matrix: $(BUILD)/obj/src/matrix/main.o $(VMM_LIB)
 	$(say) LD $@
 	$(Q)$(CC) $^ -o $@ $(HOST_LDFLAGS)
 
@@ -149,13 +158,13 @@ BENCH_LOOPS := bare bare_in print8 print32 print64 num_exits exits_by_type gva_t
                print8_str_64 print8_str_4096
 BENCH_GUESTS := $(BENCH_LOOPS:%=$(BUILD)/guest/bench/loop-%-long.bin)
 
-$(BUILD)/kvm-bench: $(BUILD)/obj/bench/kvm-bench.o $(LIB_OBJS)
+$(BUILD)/kvm-bench: $(BUILD)/obj/bench/kvm-bench.o $(VMM_LIB)
 	$(say) LD $@
 	$(Q)$(CC) $^ -o $@ $(HOST_LDFLAGS)
 $(BUILD)/obj/bench/%.o: bench/%.c
 	@mkdir -p $(@D)
 	$(say) CC $<
-	$(Q)$(CC) $(HOST_CFLAGS) -Isrc -c $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 # A million forced switches through matrix; by hand (about 4 minutes in the
 # sandbox).
@@ -173,31 +182,31 @@ define guest_rules
 $(BUILD)/guest/obj/$1/%.o: guest/%.c
 	@mkdir -p $$(@D)
 	$(say) GUEST-CC "$$< ($1)"
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -MMD -MP -c $$< -o $$@
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -MMD -MP -c $$< -o $$@
 $(BUILD)/guest/obj/$1/%.o: guest/%.S
 	@mkdir -p $$(@D)
 	$(say) GUEST-AS "$$< ($1)"
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -c $$< -o $$@
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -c $$< -o $$@
 $(BUILD)/guest/obj/$1/tests/answer.o: guest/tests/answer.c
 	@mkdir -p $$(@D)
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -c $$< -o $$@
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -c $$< -o $$@
 $(BUILD)/guest/obj/$1/bench/loop-%.o: guest/bench/loop.c
 	@mkdir -p $$(@D)
 	$(say) GUEST-CC "$$< $$* ($1)"
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -DLOOP_$$* -c $$< -o $$@
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -DLOOP_$$* -c $$< -o $$@
 $(BUILD)/guest/obj/$1/tests/hostile-%.o: guest/tests/hostile.c
 	@mkdir -p $$(@D)
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -DCASE_$$* -c $$< -o $$@
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -DCASE_$$* -c $$< -o $$@
 $(BUILD)/guest/obj/$1/tests/wrong-mem.o: guest/tests/answer.c
 	@mkdir -p $$(@D)
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -DANSWER_IN_MEMORY=41 -c $$< -o $$@
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -DANSWER_IN_MEMORY=41 -c $$< -o $$@
 $(BUILD)/guest/obj/$1/tests/wrong-reg.o: guest/tests/answer.c
 	@mkdir -p $$(@D)
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -DANSWER_IN_REGISTER=41 -c $$< -o $$@
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -DANSWER_IN_REGISTER=41 -c $$< -o $$@
 $(BUILD)/guest/%-$1.elf: $(BUILD)/guest/obj/$1/start.o $(BUILD)/guest/obj/$1/%.o guest/guest.ld
 	@mkdir -p $$(@D)
 	$(say) GUEST-LD $$@
-	$(Q)$(LD) -m $(call guest_ldemu,$1) -nostdlib --build-id=none \
+	$(Q)$(LD) -m $(LDEMU_$1) -nostdlib --build-id=none \
 	      --no-warn-rwx-segments -T guest/guest.ld $$(filter %.o,$$^) -o $$@
 endef
 $(foreach m,$(GUEST_MODES),$(eval $(call guest_rules,$m)))
@@ -214,10 +223,10 @@ define user_rules
 $(BUILD)/user/$(USER_NAME)-$1.o: $(SRC)
 	@mkdir -p $$(@D)
 	$(say) GUEST-CC "$$< ($1)"
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(call guest_mflags,$1) -c $$< -o $$@
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -c $$< -o $$@
 $(BUILD)/user/$(USER_NAME)-$1.elf: $(BUILD)/guest/obj/$1/start.o $(BUILD)/user/$(USER_NAME)-$1.o
 	$(say) GUEST-LD $$@
-	$(Q)$(LD) -m $(call guest_ldemu,$1) -nostdlib --build-id=none \
+	$(Q)$(LD) -m $(LDEMU_$1) -nostdlib --build-id=none \
 	      --no-warn-rwx-segments -T guest/guest.ld $$^ -o $$@
 endef
 ifneq ($(SRC),)
@@ -235,38 +244,34 @@ $(BUILD)/asan/obj/%.o: %.c
 	$(say) CC-SAN $<
 	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -O1 -c $< -o $@
 
-$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIB_OBJS)
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(VMM_LIB)
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $^ -o $@ -lcmocka -lseccomp $(LDFLAGS)
 
-$(BUILD)/asan/tests/unit/%: $(BUILD)/asan/obj/tests/unit/%.o \
-                            $(LIB_SRCS:%.c=$(BUILD)/asan/obj/%.o)
+# The library again, sanitized (the embedded images need no sanitizer).
+SAN_LIB := $(BUILD)/asan/libvmm.a
+$(BUILD)/asan/tests/unit/%: $(BUILD)/asan/obj/tests/unit/%.o $(SAN_LIB)
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lcmocka -lseccomp $(LDFLAGS)
 
 unit-bins: $(UNIT_BINS)
 
+$(SAN_LIB): $(LIB_SRCS:%.c=$(BUILD)/asan/obj/%.o) $(BUILD)/obj/src/vmm/image_blobs.o
+	$(say) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
 # Sanitized programs (ASan/UBSan) for the hostile-guest suite on real KVM.
 # Sanitizers do not link statically, so they are dynamic, and the shared
 # libraries they need are copied beside them for the sandbox's initramfs.
 SAN_PROGRAMS := $(BUILD)/asan/simple-kvm $(BUILD)/asan/matrix
-SAN_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/asan/obj/%.o)
-$(BUILD)/asan/simple-kvm: $(BUILD)/asan/obj/src/simple-kvm.o $(SAN_LIB_OBJS) \
-        $(BUILD)/asan/obj/src/builtin_guests.o $(BUILD)/obj/src/guest_blobs.o
-	$(say) LD $@
-	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lseccomp $(LDFLAGS)
-$(BUILD)/asan/matrix: $(BUILD)/asan/obj/src/matrix.o $(SAN_LIB_OBJS) \
-        $(BUILD)/asan/obj/src/matrix_report.o $(BUILD)/obj/src/matrix_blobs.o
+$(BUILD)/asan/%: $(BUILD)/asan/obj/src/%/main.o $(SAN_LIB)
 	$(say) LD $@
 	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lseccomp $(LDFLAGS)
 $(BUILD)/asan/lib/.copied: $(SAN_PROGRAMS)
-	@mkdir -p $(@D)
 	$(say) LIBS $(@D)
-	$(Q)for p in $^; do ldd $$p; done | \
-	    awk '$$2 == "=>" && $$3 ~ /^\// { print $$3 } $$1 ~ /^\/.*ld-linux/ { print $$1 }' | \
-	    sort -u | xargs -I{} cp -L {} $(@D)/
+	$(Q)scripts/copy-runtime-libs $(@D) $^
 	@touch $@
 sanitized: $(SAN_PROGRAMS) $(BUILD)/asan/lib/.copied
 
@@ -275,12 +280,8 @@ test: deps $(PROGRAMS) $(MATRIX_ALIASES) guests $(UNIT_BINS) sanitized
 	@tests/run-tests.sh
 
 # The main job: the demo in every mode, on real KVM wherever we are.
-run: all
-	@scripts/kvm-run sh -c 'status=0; \
-	    for m in "-r real" "-s protected" "-p paged" "-l long"; do \
-	        set -- $$m; echo "== simple-kvm $$1 ($$2 mode)"; \
-	        $(BUILD)/simple-kvm $$1 || status=$$?; \
-	    done; exit $$status'
+run: deps all
+	@scripts/kvm-run scripts/run-demo.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -291,7 +292,7 @@ install: all
 	install -m 644 docs/man/simple-kvm.1 docs/man/matrix.1 \
 	    $(DESTDIR)$(PREFIX)/share/man/man1/
 
-FORMAT_FILES = $(wildcard src/*.[ch] guest/*.[ch] guest/*/*.c tests/unit/*.[ch] \
+FORMAT_FILES = $(wildcard src/*/*.[ch] guest/*.[ch] guest/*/*.c tests/unit/*.[ch] \
                  tests/fuzz/*.c bench/*.c)
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -306,4 +307,10 @@ distclean:
 # libFuzzer harnesses: make fuzz, make fuzz-smoke (see docs/fuzzing.md)
 include tests/fuzz/fuzz.mk
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Header dependencies, from the objects this Makefile knows of.
+DEP_OBJS := $(VMM_OBJS) $(MATRIX_OBJS) $(BUILD)/obj/src/simple-kvm/main.o \
+            $(BUILD)/obj/src/matrix/main.o $(BUILD)/obj/bench/kvm-bench.o \
+            $(UNIT_TESTS:%=$(BUILD)/obj/tests/unit/%.o) \
+            $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/obj/%,$(VMM_OBJS) \
+              $(MATRIX_OBJS) $(UNIT_TESTS:%=$(BUILD)/obj/tests/unit/%.o))
+-include $(DEP_OBJS:.o=.d)

@@ -28,7 +28,7 @@ FUZZ_WARN     := -Wall -Wextra -Wshadow -Wcast-qual -Wwrite-strings \
                  -Wstrict-prototypes -Wmissing-prototypes -Werror
 FUZZ_SAN      := address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
-                 $(FUZZ_WARN) -MMD -MP -Iguest -Isrc \
+                 $(FUZZ_WARN) -MMD -MP $(INCLUDES) \
                  -fsanitize=fuzzer-no-link,$(FUZZ_SAN)
 FUZZ_LDFLAGS  := -fsanitize=fuzzer,$(FUZZ_SAN)
 

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "../../src/cli.h"
+#include "cli.h"
 
 static uint64_t size_of(const char *text)
 {

@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "../../src/cpu_mode.h"
-#include "../../src/layout.h"
+#include "cpu_mode.h"
+#include "layout.h"
 
 /* Fake guest RAM: anonymous and lazily backed, so 3 GiB costs only the
  * pages the builders touch. */

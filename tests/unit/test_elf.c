@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "../../src/layout.h"
-#include "../../src/loader.h"
+#include "layout.h"
+#include "loader.h"
 
 #define RAM_SIZE (1u << 20)
 static uint8_t ram[RAM_SIZE];

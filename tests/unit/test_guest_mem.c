@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "../../src/guest_mem.h"
+#include "guest_mem.h"
 
 static uint8_t ram[8192];
 static const struct guest_mem mem = {ram, sizeof(ram)};

@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "../../guest/hypercall_abi.h"
-#include "../../src/hypercall_host.h"
+#include "hypercall_abi.h"
+#include "hypercall_host.h"
 
 #define RAM_SIZE     (1u << 20)
 #define REMAPPED_GVA 0x3000u   /* the fake MMU sends this page ... */

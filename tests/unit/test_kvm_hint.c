@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../src/kvm.h"
+#include "kvm.h"
 
 static void test_hints_say_what_to_do(void **state)
 {

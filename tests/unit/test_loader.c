@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "../../src/layout.h"
-#include "../../src/loader.h"
+#include "layout.h"
+#include "loader.h"
 
 static uint8_t ram[LAYOUT_RAM_MIN + 0x10000];
 static const struct guest_mem mem = {ram, sizeof(ram)};

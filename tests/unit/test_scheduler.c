@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../src/scheduler.h"
+#include "scheduler.h"
 
 #define MAX 64
 

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../src/seccomp_filter.h"
+#include "seccomp_filter.h"
 
 /* Forks a child that installs the filter and then does `what`; returns
  * the child's wait status. The child leaves with _exit so that no

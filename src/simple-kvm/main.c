@@ -9,35 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "builtin_guests.h"
 #include "cli.h"
 #include "cpu_mode.h"
 #include "diag.h"
 #include "exit_stats.h"
 #include "hypercall_host.h"
+#include "images.h"
 #include "kvm.h"
 #include "kvm_stats.h"
 #include "layout.h"
 #include "loader.h"
 #include "preempt.h"
 #include "seccomp_filter.h"
+#include "status.h"
 #include "vm.h"
-
-/*
- * Exit statuses (also in --help and the README). The guest owns 0-63
- * through HC_exit; the VMM's own statuses sit above, as in sysexits.h.
- */
-enum {
-	STATUS_OK = 0,
-	STATUS_WRONG_ANSWER = 1,   /* --expect did not hold */
-	STATUS_USAGE = 64,	   /* bad flag or value */
-	STATUS_IMAGE = 65,	   /* guest image missing, malformed, refused */
-	STATUS_NO_KVM = 69,	   /* no usable /dev/kvm */
-	STATUS_HOST = 70,	   /* a KVM call failed on the host side */
-	STATUS_GUEST_CRASH = 71,   /* triple fault, failed entry, MMIO, ... */
-	STATUS_BAD_HYPERCALL = 72, /* unknown port, wrong size, bad pointer */
-	STATUS_TIMEOUT = 124,	   /* --timeout expired, as timeout(1) */
-};
 
 enum stats_format { STATS_NONE, STATS_TABLE, STATS_JSON };
 
@@ -246,11 +231,17 @@ static int parse_options(int argc, char **argv, struct options *opt)
 static int load_guest(struct vm *vm, const struct options *opt,
 		      struct loaded_image *img, struct errbuf *err)
 {
-	struct builtin_guest builtin = builtin_guest_for_mode(opt->mode);
-	const char *name = opt->guest_path ? opt->guest_path : builtin.name;
-	const uint8_t *data = builtin.image;
+	static const char *const demo[] = {
+		[CPU_MODE_REAL] = "demo-real",
+		[CPU_MODE_PROTECTED] = "demo-protected",
+		[CPU_MODE_PAGED32] = "demo-paged",
+		[CPU_MODE_LONG] = "demo-long",
+	};
+	const char *name = opt->guest_path ? opt->guest_path : demo[opt->mode];
+	struct builtin_image builtin;
+	const uint8_t *data;
 	uint8_t *file = NULL;
-	size_t size = builtin.size;
+	size_t size;
 	int ret;
 
 	if (opt->guest_path) {
@@ -258,6 +249,11 @@ static int load_guest(struct vm *vm, const struct options *opt,
 		if (ret)
 			return ret;
 		data = file;
+	} else {
+		if (images_find(name, &builtin))
+			return err_fail(err, ENOENT, "no built-in %s", name);
+		data = builtin.data;
+		size = builtin.size;
 	}
 	ret = load_image(&vm->mem, data, size, opt->load_addr, name, img, err);
 	free(file);

@@ -24,41 +24,13 @@
 #include "matrix_abi.h"
 #include "matrix_config.h"
 #include "hypercall_abi.h"
+#include "images.h"
 #include "seccomp_filter.h"
+#include "status.h"
 
-/* Exit statuses: as simple-kvm's, see usage(). */
-enum {
-	STATUS_OK = 0,
-	STATUS_USAGE = 64,
-	STATUS_IMAGE = 65,
-	STATUS_NO_KVM = 69,
-	STATUS_HOST = 70,
-	STATUS_VM_FAILED = 71,
-};
-
-#define MATRIX_MAX_VMS	   1024
-#define MATRIX_DEFAULT_MEM LAYOUT_RAM_MIN /* 128 KiB: the guests are tiny */
-
-/* The guests assembled from guest/ and embedded by matrix_blobs.S. */
-#define BLOB(sym) extern const uint8_t sym##_start[], sym##_end[]
-BLOB(matrix_guest1);
-BLOB(matrix_guest2);
-BLOB(matrix_guest1_b);
-BLOB(matrix_guest2_b);
-BLOB(matrix_counter);
-BLOB(matrix_counter_io);
-
-static const struct {
-	const char *name;
-	const uint8_t *start, *end;
-} builtin_guests[] = {
-	{"guest1", matrix_guest1_start, matrix_guest1_end},
-	{"guest2", matrix_guest2_start, matrix_guest2_end},
-	{"guest1-b", matrix_guest1_b_start, matrix_guest1_b_end},
-	{"guest2-b", matrix_guest2_b_start, matrix_guest2_b_end},
-	{"counter", matrix_counter_start, matrix_counter_end},
-	{"counter-io", matrix_counter_io_start, matrix_counter_io_end},
-};
+#define MATRIX_MAX_VMS	     1024
+#define MATRIX_WARMUP_SLICES 100	    /* before the memory baseline */
+#define MATRIX_DEFAULT_MEM   LAYOUT_RAM_MIN /* 128 KiB: the guests are tiny */
 
 struct vm_spec {
 	const char *image;
@@ -391,14 +363,13 @@ static int install_stop_handlers(struct errbuf *err)
 static int read_image(const char *image, const uint8_t **data, size_t *size,
 		      uint8_t **owned, struct errbuf *err)
 {
+	struct builtin_image builtin;
+
 	*owned = NULL;
-	for (size_t i = 0;
-	     i < sizeof(builtin_guests) / sizeof(builtin_guests[0]); i++) {
-		if (!strcmp(image, builtin_guests[i].name)) {
-			*data = builtin_guests[i].start;
-			*size = builtin_guests[i].end - builtin_guests[i].start;
-			return 0;
-		}
+	if (images_find(image, &builtin) == 0) {
+		*data = builtin.data;
+		*size = builtin.size;
+		return 0;
 	}
 	if (load_read_file(image, owned, size, err))
 		return -ENOENT;
@@ -811,8 +782,12 @@ static void run_matrix(struct matrix *m)
 		why = run_slice(m, (unsigned)i, slice, deadline_slice, &start,
 				&ran);
 		record_slice(m, (unsigned)i, start, ran, why);
-		if (m->slices == 1) {
+		if (m->slices == 1)
 			count_threads(m);
+		/* The baseline for growth is taken once every path of the
+		 * loop has run: code and stdio buffers touched for the first
+		 * time are not growth. */
+		if (m->slices == 1 || m->slices == MATRIX_WARMUP_SLICES) {
 			measure_memory(m);
 			m->rss_start_kb = m->rss_kb;
 			m->fds_start = m->fds_end;
@@ -849,7 +824,7 @@ int main(int argc, char **argv)
 			matrix_print_json(&m, stdout);
 		for (unsigned i = 0; i < m.count; i++)
 			if (m.vms[i].state == VM_FAILED)
-				status = STATUS_VM_FAILED;
+				status = STATUS_GUEST_CRASH;
 	}
 	teardown(&m);
 	free(opt.vms);

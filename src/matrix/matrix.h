@@ -55,7 +55,7 @@ struct matrix {
 	int cpu;	 /* the CPU we are pinned to */
 	int threads;	 /* our tasks in /proc/self/task, sampled mid-run */
 	int kvm_workers; /* the kernel's KVM workers among them */
-	uint64_t rss_start_kb;	    /* RSS after the first slice */
+	uint64_t rss_start_kb;	    /* RSS after 100 slices (or fewer) */
 	int fds_start, fds_end;	    /* open descriptors, then and at the end */
 	uint64_t rss_kb;	    /* RSS at the end of the run */
 	uint64_t guest_resident_kb; /* of it, guest RAM pages (mincore) */
