@@ -79,7 +79,8 @@ MATRIX_GUESTS  := $(patsubst %,$(BUILD)/guest/matrix/%.bin,guest1 guest2 \
 HOSTILE_CASES := str_past_ram str_unterminated_at_ram_end str_ends_at_last_byte \
                  str_too_long block_wraps_4g block_past_ram unknown_port \
                  wrong_size wrong_direction string_io triple_fault mmio runaway \
-                 exit_code huge_exit_code out_on_input_port flood invalid_opcode \
+                 exit_code huge_exit_code forged_status exit_code_max \
+                 out_on_input_port flood invalid_opcode \
                  rdmsr wipe_vmm_area pagetable_redirect gva_valid_gpa_outside
 TEST_GUESTS := $(foreach m,$(GUEST_MODES),$(BUILD)/guest/tests/answer-$m.bin \
                  $(BUILD)/guest/tests/wrong-mem-$m.bin \

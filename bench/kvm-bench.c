@@ -13,6 +13,7 @@
 #include "kvm.h"
 #include "layout.h"
 #include "loader.h"
+#include "vcpu_loop.h"
 #include "vm.h"
 
 #define ROUNDS 3 /* each figure is the median of three rounds */
@@ -69,21 +70,35 @@ out:
 	return ret;
 }
 
-/*
- * ns per exit of one round: the guest loops on one hypercall (or on a
- * bare out); serve=0 only re-enters KVM_RUN, serve=1 takes the full path
- * simple-kvm takes: count the exit, dispatch, handle.
- */
+/* One exit of a looping guest. Bare: KVM_RUN alone, the cost of the exit
+ * itself. Served: the path the programs take (vcpu_step). 0 or -1. */
+static int one_exit(struct vcpu_loop *loop, int serve, struct errbuf *err)
+{
+	struct vcpu_exit ex;
+	int ret;
+
+	if (serve)
+		return vcpu_step(loop, &ex, err) == VCPU_CONTINUE ? 0 : -1;
+	ret = vcpu_run(loop->vcpu);
+	if (!ret && loop->vcpu->run->exit_reason == KVM_EXIT_IO)
+		return 0;
+	err_fail(err, ret ? -ret : EPROTO, "unexpected exit %u (%d)",
+		 loop->vcpu->run->exit_reason, ret);
+	return -1;
+}
+
+/* ns per exit of one round: the guest loops on one hypercall (or on a
+ * bare out); serve says which path takes its exits. */
 static int time_round(struct bench_ctx *b, const char *name, int serve,
 		      uint64_t *ns_per_exit)
 {
 	struct exit_stats stats = {0};
-	struct hc_outcome outcome;
 	struct errbuf err;
 	char file[512];
 	struct vm vm;
 	struct hc_env env;
-	uint64_t t0;
+	struct vcpu_loop loop = {.vcpu = &vm.vcpu, .hc = &env};
+	uint64_t t0 = 0;
 
 	snprintf(file, sizeof(file), "%s/loop-%s-long.bin", b->guest_dir, name);
 	if (start_guest(b, &vm, file, CPU_MODE_LONG))
@@ -93,23 +108,10 @@ static int time_round(struct bench_ctx *b, const char *name, int serve,
 			      .translate_ctx = &vm.vcpu,
 			      .out = b->devnull,
 			      .stats = &stats};
-	t0 = 0;
 	for (uint64_t k = 0; k < b->exits + 1000; k++) {
-		int ret = vcpu_run(&vm.vcpu);
-
 		if (k == 1000) /* after a warm-up */
 			t0 = now_ns();
-		if (ret || vm.vcpu.run->exit_reason != KVM_EXIT_IO) {
-			fprintf(stderr,
-				"kvm-bench: %s: unexpected exit %u (%d)\n",
-				name, vm.vcpu.run->exit_reason, ret);
-			vm_destroy(&vm);
-			return -1;
-		}
-		if (!serve)
-			continue;
-		stats_count_exit(&stats, vm.vcpu.run, ret);
-		if (hc_handle_io(&env, vm.vcpu.run, &outcome, &err)) {
+		if (one_exit(&loop, serve, &err)) {
 			fprintf(stderr, "kvm-bench: %s: %s\n", name, err.msg);
 			vm_destroy(&vm);
 			return -1;

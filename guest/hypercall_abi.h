@@ -39,17 +39,40 @@
 
 #define HC_ABI_VERSION 1u
 
-#define HC_PORT_PRINT8	      0x0e9u /* QEMU's and Bochs's debug console port */
-#define HC_PORT_BASE	      0x500u
-#define HC_PORT_PRINT32	      (HC_PORT_BASE + 0u)
-#define HC_PORT_NUM_EXITS     (HC_PORT_BASE + 1u)
-#define HC_PORT_PRINT_STR     (HC_PORT_BASE + 2u)
-#define HC_PORT_EXITS_BY_TYPE (HC_PORT_BASE + 3u)
-#define HC_PORT_GVA_TO_HVA    (HC_PORT_BASE + 4u)
-#define HC_PORT_PRINT64	      (HC_PORT_BASE + 5u)
-#define HC_PORT_EXIT	      (HC_PORT_BASE + 6u)
-#define HC_PORT_ABI_VERSION   (HC_PORT_BASE + 7u)
-#define HC_PORT_END	      (HC_PORT_BASE + 8u) /* first port past the ABI */
+/*
+ * Call numbers. Call nr is served at port HC_PORT_BASE + nr, except
+ * HC_print8bit, which keeps QEMU's and Bochs's debug console port 0xe9 so
+ * that the same guest prints under those emulators too.
+ */
+#define HC_NR_PRINT32	    0u
+#define HC_NR_NUM_EXITS	    1u
+#define HC_NR_PRINT_STR	    2u
+#define HC_NR_EXITS_BY_TYPE 3u
+#define HC_NR_GVA_TO_HVA    4u
+#define HC_NR_PRINT64	    5u
+#define HC_NR_EXIT	    6u
+#define HC_NR_ABI_VERSION   7u
+#define HC_NR_PRINT8	    8u /* the one call outside the port range */
+#define HC_NR_COUNT	    9u
+
+#define HC_PORT_BASE	 0x500u
+#define HC_PORT_DEBUGCON 0x0e9u
+#define HC_PORT_END	 (HC_PORT_BASE + HC_NR_PRINT8) /* first port past */
+#define HC_PORT(nr)                                                            \
+	((nr) == HC_NR_PRINT8 ? HC_PORT_DEBUGCON : HC_PORT_BASE + (nr))
+
+#define HC_PORT_PRINT8	      HC_PORT(HC_NR_PRINT8)
+#define HC_PORT_PRINT32	      HC_PORT(HC_NR_PRINT32)
+#define HC_PORT_NUM_EXITS     HC_PORT(HC_NR_NUM_EXITS)
+#define HC_PORT_PRINT_STR     HC_PORT(HC_NR_PRINT_STR)
+#define HC_PORT_EXITS_BY_TYPE HC_PORT(HC_NR_EXITS_BY_TYPE)
+#define HC_PORT_GVA_TO_HVA    HC_PORT(HC_NR_GVA_TO_HVA)
+#define HC_PORT_PRINT64	      HC_PORT(HC_NR_PRINT64)
+#define HC_PORT_EXIT	      HC_PORT(HC_NR_EXIT)
+#define HC_PORT_ABI_VERSION   HC_PORT(HC_NR_ABI_VERSION)
+
+/* HC_exit's codes: larger ones are the VMM's own exit statuses. */
+#define HC_EXIT_CODE_MAX 63u
 
 /* HC_printStr reads at most this many bytes, the NUL included. */
 #define HC_STR_MAX 65536u

@@ -105,7 +105,11 @@ uint32_t guest_main(void)
 #elif defined(CASE_exit_code)
 	HC_exit(5);
 #elif defined(CASE_huge_exit_code)
-	HC_exit(0xffffffffu); /* the status keeps the low byte: 255 */
+	HC_exit(0xffffffffu); /* larger than any status */
+#elif defined(CASE_forged_status)
+	HC_exit(71); /* the VMM's "guest crashed": refused */
+#elif defined(CASE_exit_code_max)
+	HC_exit(63); /* the largest code a guest owns */
 #elif defined(CASE_out_on_input_port)
 	hc_outl(HC_PORT_NUM_EXITS, 1);
 #elif defined(CASE_flood)

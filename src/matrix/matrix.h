@@ -1,5 +1,5 @@
-/* matrix.h - the state of a matrix run: its VMs, their schedule and their
- * accounts. */
+/* matrix.h - several VMs on one thread and one CPU: setting them up, running
+ * them slice by slice, and summing up. */
 #ifndef MATRIX_H
 #define MATRIX_H
 
@@ -9,8 +9,12 @@
 #include "exit_stats.h"
 #include "hypercall_host.h"
 #include "kvm.h"
+#include "options.h"
 #include "preempt.h"
+#include "report.h"
 #include "scheduler.h"
+#include "trace.h"
+#include "vcpu_loop.h"
 #include "vm.h"
 
 enum vm_state { VM_RUNNING, VM_HALTED, VM_FAILED };
@@ -25,7 +29,10 @@ enum slice_end {
 	END_STOP,     /* SIGINT or SIGTERM */
 };
 
+struct matrix;
+
 struct matrix_vm {
+	struct matrix *m; /* back pointer, for the exit hooks */
 	struct vm vm;
 	char name[32];
 	const char *image; /* built-in name or file path */
@@ -33,6 +40,7 @@ struct matrix_vm {
 	char failure[640]; /* why it failed, for the summary */
 	struct exit_stats stats;
 	struct hc_env hc;
+	struct vcpu_loop loop;
 	uint64_t slice_min_ns; /* over slices the quantum timer ended */
 	uint64_t slice_max_ns;
 	uint64_t timer_slices;
@@ -51,36 +59,30 @@ struct matrix {
 	uint64_t duration_ns; /* --duration, 0 = until a signal */
 	uint64_t max_slices;  /* --slices, 0 = no limit */
 	uint64_t slices;
-	int quiet;
 	int cpu;	 /* the CPU we are pinned to */
 	int threads;	 /* our tasks in /proc/self/task, sampled mid-run */
 	int kvm_workers; /* the kernel's KVM workers among them */
-	uint64_t rss_start_kb;	    /* RSS after 100 slices (or fewer) */
+	uint64_t rss_start_kb;	    /* RSS after the warm-up slices */
 	int fds_start, fds_end;	    /* open descriptors, then and at the end */
 	uint64_t rss_kb;	    /* RSS at the end of the run */
 	uint64_t guest_resident_kb; /* of it, guest RAM pages (mincore) */
-	FILE *events; /* the spec's event lines (stdout), NULL with --quiet */
-	FILE *trace;  /* --trace FILE, or NULL */
-	int trace_first;
+	FILE *events; /* the event lines (stdout), NULL with --quiet */
+	struct matrix_trace trace;
 };
 
-/* The work counter of a counter guest (see guest/matrix_abi.h); returns
- * 0 and sets *work, or -1 when the guest publishes none. */
-int matrix_vm_work(const struct matrix_vm *v, uint64_t *work);
+/* Opens KVM, pins the thread, creates and loads every VM, then locks the
+ * process down. Returns an exit status (status.h) after one line on
+ * stderr, or STATUS_OK. */
+int matrix_setup(struct matrix *m, const struct matrix_options *opt);
 
-/* --- matrix_report.c -------------------------------------------------------
- */
+/* Runs slices until --duration, --slices, a stop signal, or no VM left. */
+void matrix_run(struct matrix *m);
 
-/* The per-VM summary: a table on out (stderr), or one JSON object. */
-void matrix_print_table(const struct matrix *m, FILE *out);
-void matrix_print_json(const struct matrix *m, FILE *out);
+/* The summary the report prints; rows has room for m->count rows. */
+void matrix_summarize(const struct matrix *m, struct matrix_vm_row *rows,
+		      struct matrix_summary *s);
 
-/* Chrome trace-event JSON (Perfetto opens it): one complete event per slice. */
-void trace_begin(struct matrix *m);
-void trace_slice(struct matrix *m, unsigned i, uint64_t start_ns,
-		 uint64_t dur_ns, enum slice_end why);
-void trace_end(struct matrix *m);
-
-const char *slice_end_name(enum slice_end why);
+/* Releases everything matrix_setup made; safe after a failed setup. */
+void matrix_teardown(struct matrix *m);
 
 #endif

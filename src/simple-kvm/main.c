@@ -22,6 +22,8 @@
 #include "preempt.h"
 #include "seccomp_filter.h"
 #include "status.h"
+#include "vcpu_loop.h"
+#include "version.h"
 #include "vm.h"
 
 enum stats_format { STATS_NONE, STATS_TABLE, STATS_JSON };
@@ -68,6 +70,7 @@ static void usage(FILE *out)
 		"      --device PATH       the KVM device (default /dev/kvm)\n"
 		"  -v, --verbose           say where guest RAM lives, and more\n"
 		"  -h, --help              this text\n"
+		"      --version           the version and the hypercall ABI's\n"
 		"\n"
 		"stdout carries exactly what the guest prints; everything else goes\n"
 		"to stderr.\n"
@@ -76,7 +79,8 @@ static void usage(FILE *out)
 		"1 --expect failed; 64 usage error; 65 guest image refused;\n"
 		"69 no usable /dev/kvm; 70 a KVM call failed; 71 the guest crashed\n"
 		"(triple fault, failed entry, MMIO outside RAM); 72 bad hypercall\n"
-		"(unknown port, wrong size, bad pointer or string); 124 timeout.\n");
+		"(unknown port, wrong size, bad pointer or string); 124 timeout;\n"
+		"130 stopped by SIGINT or SIGTERM.\n");
 }
 
 /* One line on stderr about a bad flag or value; returns -EINVAL. */
@@ -167,6 +171,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"device", required_argument, NULL, 'd'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	int c, ret = 0;
@@ -205,6 +210,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'h':
 			usage(stdout);
+			return 1;
+		case 'V':
+			version_print(stdout, "simple-kvm");
 			return 1;
 		case ':':
 			return usage_error(
@@ -295,47 +303,46 @@ static void report(struct vcpu *vcpu, const char *what, const char *detail)
 		guest_rip(vcpu), what, detail);
 }
 
-/* Serves exits until the guest halts, calls HC_exit or goes wrong. */
+/* Runs the guest until it stops, and says why as an exit status. */
 static int run_guest(struct vm *vm, struct hc_env *env,
 		     const struct preempt_timer *timer,
 		     const struct options *opt)
 {
-	struct vcpu *vcpu = &vm->vcpu;
-	struct hc_outcome outcome;
+	struct vcpu_loop loop = {.vcpu = &vm->vcpu, .hc = env};
+	struct vcpu_exit ex;
 	struct errbuf err;
-	char what[200];
 
 	for (;;) {
-		int ret = vcpu_run(vcpu);
-
-		stats_count_exit(env->stats, vcpu->run, ret);
-		if (ret == -EINTR || ret == -EAGAIN) {
+		switch (vcpu_step(&loop, &ex, &err)) {
+		case VCPU_CONTINUE:
+			break;
+		case VCPU_INTERRUPTED:
+			if (preempt_stop_requested()) {
+				report(&vm->vcpu, "stopped by ",
+				       strsignal(preempt_stop_requested()));
+				return STATUS_INTERRUPTED;
+			}
 			if (timer && preempt_drain(timer)) {
-				report(vcpu, "timeout: still running after ",
+				report(&vm->vcpu,
+				       "timeout: still running after ",
 				       opt->timeout_text);
 				return STATUS_TIMEOUT;
 			}
-			continue;
-		}
-		if (ret) {
-			report(vcpu, "KVM_RUN failed: ", strerror(-ret));
-			return STATUS_HOST;
-		}
-		switch (vcpu->run->exit_reason) {
-		case KVM_EXIT_HLT:
-			return STATUS_OK;
-		case KVM_EXIT_IO:
-			if (hc_handle_io(env, vcpu->run, &outcome, &err)) {
-				report(vcpu, "bad hypercall: ", err.msg);
-				return STATUS_BAD_HYPERCALL;
-			}
-			if (outcome.action == HC_GUEST_EXIT)
-				return outcome.exit_code & 0xff;
 			break;
-		default:
-			diag_describe_exit(vcpu->run, what, sizeof(what));
-			report(vcpu, what, "");
-			diag_dump_registers(vcpu, stderr);
+		case VCPU_HALTED:
+			return STATUS_OK;
+		case VCPU_GUEST_EXIT:
+			return (int)ex.exit_code;
+		case VCPU_BAD_HYPERCALL:
+			report(&vm->vcpu, "bad hypercall: ", err.msg);
+			return STATUS_BAD_HYPERCALL;
+		case VCPU_HOST_ERROR:
+			report(&vm->vcpu, err.msg, "");
+			return STATUS_HOST;
+		case VCPU_CRASHED:
+		case VCPU_DEBUG: /* no debugger attached: nothing expects it */
+			report(&vm->vcpu, err.msg, "");
+			diag_dump_registers(&vm->vcpu, stderr);
 			return STATUS_GUEST_CRASH;
 		}
 	}
@@ -381,20 +388,21 @@ static void print_stats(struct vcpu *vcpu, const struct exit_stats *stats,
 		stats_print_table(stats, &ks, hc_call_name, stderr);
 }
 
-/* The last steps before the first KVM_RUN: the --timeout timer, then the
- * seccomp allowlist, after which no new file or VM can be opened. */
+/* The last steps before the first KVM_RUN: SIGINT and SIGTERM let through
+ * only inside KVM_RUN, the --timeout timer, then the seccomp allowlist,
+ * after which no new file or VM can be opened. */
 static int prepare_run(struct vm *vm, const struct options *opt,
 		       struct preempt_timer *timer, struct errbuf *err)
 {
-	int ret = 0;
+	int ret = preempt_catch_stop_signals(err);
 
-	if (opt->timeout_ns) {
+	if (!ret && opt->timeout_ns)
 		ret = preempt_init(timer, SIGRTMIN, err);
-		if (!ret)
-			ret = preempt_attach_vcpu(timer, &vm->vcpu, err);
-		if (!ret)
-			ret = preempt_arm(timer, opt->timeout_ns, err);
-	}
+	if (!ret)
+		ret = preempt_attach_vcpu(opt->timeout_ns ? timer : NULL,
+					  &vm->vcpu, err);
+	if (!ret && opt->timeout_ns)
+		ret = preempt_arm(timer, opt->timeout_ns, err);
 	if (!ret && !opt->no_seccomp)
 		ret = seccomp_lockdown(0, err);
 	return ret;

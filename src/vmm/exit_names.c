@@ -3,6 +3,7 @@
 #include "exit_names.h"
 
 #include <linux/kvm.h>
+#include <string.h>
 
 #define NAME(x) [x] = #x
 
@@ -55,4 +56,9 @@ const char *exit_reason_name(uint32_t reason)
 	if (reason < EXIT_REASON_COUNT && names[reason])
 		return names[reason];
 	return "KVM_EXIT_(unknown)";
+}
+
+const char *exit_reason_short_name(uint32_t reason)
+{
+	return exit_reason_name(reason) + strlen("KVM_EXIT_");
 }

@@ -10,4 +10,7 @@
 /* "KVM_EXIT_IO" for 2, and so on; "KVM_EXIT_(unknown)" beyond the table. */
 const char *exit_reason_name(uint32_t reason);
 
+/* The same without the "KVM_EXIT_" prefix: "IO", "HLT", "(unknown)". */
+const char *exit_reason_short_name(uint32_t reason);
+
 #endif

@@ -12,12 +12,13 @@
 #define PAGE_SIZE 0x1000u
 #define GVA_LIMIT 0x100000000ull /* ABI pointers are 32-bit */
 
-_Static_assert(HC_CALL_COUNT <= STATS_MAX_CALLS, "stats need a slot per call");
+_Static_assert(HC_NR_COUNT <= STATS_MAX_CALLS, "stats need a slot per call");
+_Static_assert(HC_NR_COUNT <= 32, "--deny keeps a bit per call");
 _Static_assert(HC_BYTYPE_SLOTS *HC_BYTYPE_SLOT_SIZE <= 0x1000,
 	       "the numExitsByType ring must fit in the hypercall area");
 
-typedef int (*hc_handler)(struct hc_env *env, uint32_t *data,
-			  struct hc_outcome *outcome, struct errbuf *err);
+/* Serves one call: data is EAX, in and out. Errors go to env->err. */
+typedef int (*hc_handler)(struct hc_env *env, uint32_t *data);
 
 struct hc_entry {
 	const char *name;
@@ -30,8 +31,9 @@ struct hc_entry {
 
 /*
  * Calls fn on each piece of [gva, gva + len) that lies within one guest
- * page, with the host pointer of that piece. Every piece is translated on
- * its own (pages need not be contiguous) and checked by gmem_ptr.
+ * page, with the host pointer of that piece (fn NULL: only check them). Every
+ * piece is translated on its own (pages need not be contiguous) and checked by
+ * gmem_ptr.
  */
 static int for_each_piece(struct hc_env *env, uint64_t gva, size_t len,
 			  int (*fn)(void *arg, uint8_t *host, size_t n),
@@ -62,18 +64,12 @@ static int for_each_piece(struct hc_env *env, uint64_t gva, size_t len,
 					" maps to GPA 0x%" PRIx64
 					", outside guest RAM",
 					gva, gpa);
-		ret = fn(arg, host, n);
+		ret = fn ? fn(arg, host, n) : 0;
 		if (ret)
 			return ret;
 		gva += n;
 		len -= n;
 	}
-	return 0;
-}
-
-static int check_piece(void *arg, uint8_t *host, size_t n)
-{
-	(void)arg, (void)host, (void)n;
 	return 0;
 }
 
@@ -107,7 +103,7 @@ int hc_copy_to_guest(struct hc_env *env, uint64_t gva, const void *src,
 {
 	struct copy_cursor c = {(uint8_t *)(uintptr_t)src, 1};
 	/* Check every page before writing any: all or nothing. */
-	int ret = for_each_piece(env, gva, len, check_piece, NULL, err);
+	int ret = for_each_piece(env, gva, len, NULL, NULL, err);
 
 	if (!ret)
 		ret = for_each_piece(env, gva, len, copy_piece, &c, err);
@@ -142,7 +138,7 @@ static int block_open(struct hc_env *env, uint64_t gva, size_t len,
 	if ((gva & (PAGE_SIZE - 1)) + len <= PAGE_SIZE)
 		ret = for_each_piece(env, gva, len, remember_piece, b, err);
 	else
-		ret = for_each_piece(env, gva, len, check_piece, NULL, err);
+		ret = for_each_piece(env, gva, len, NULL, NULL, err);
 	return ret ? err_wrap(err, ret, "argument block") : 0;
 }
 
@@ -249,6 +245,15 @@ static size_t put_decimal(char *dst, uint64_t v)
 	return n;
 }
 
+/* Copies the literal s to dst + n; returns the new length. */
+static size_t append(char *dst, size_t n, const char *s)
+{
+	size_t len = strlen(s);
+
+	memcpy(dst + n, s, len);
+	return n + len;
+}
+
 /* v in decimal and one newline, to the guest's output. */
 static void print_decimal_line(FILE *out, uint64_t v)
 {
@@ -262,57 +267,46 @@ static void print_decimal_line(FILE *out, uint64_t v)
 /* --- the handlers ----------------------------------------------------------
  */
 
-static int hc_print8(struct hc_env *env, uint32_t *data,
-		     struct hc_outcome *outcome, struct errbuf *err)
+static int hc_print8(struct hc_env *env, uint32_t *data)
 {
-	(void)outcome, (void)err;
 	fputc((uint8_t)*data, env->out);
 	return 0;
 }
 
-static int hc_print32(struct hc_env *env, uint32_t *data,
-		      struct hc_outcome *outcome, struct errbuf *err)
+static int hc_print32(struct hc_env *env, uint32_t *data)
 {
-	(void)outcome, (void)err;
 	print_decimal_line(env->out, *data);
 	return 0;
 }
 
-static int hc_print64(struct hc_env *env, uint32_t *data,
-		      struct hc_outcome *outcome, struct errbuf *err)
+static int hc_print64(struct hc_env *env, uint32_t *data)
 {
 	struct arg_block block;
 	struct hc_u64 arg;
-	int ret = block_open(env, *data, sizeof(arg), &block, err);
+	int ret = block_open(env, *data, sizeof(arg), &block, env->err);
 
-	(void)outcome;
 	if (!ret)
-		ret = block_read(env, &block, &arg, err);
+		ret = block_read(env, &block, &arg, env->err);
 	if (!ret)
 		print_decimal_line(env->out, arg.value);
 	return ret;
 }
 
-static int hc_num_exits(struct hc_env *env, uint32_t *data,
-			struct hc_outcome *outcome, struct errbuf *err)
+static int hc_num_exits(struct hc_env *env, uint32_t *data)
 {
-	(void)outcome, (void)err;
 	*data = stats_total_u32(env->stats);
 	return 0;
 }
 
-static int hc_print_str(struct hc_env *env, uint32_t *data,
-			struct hc_outcome *outcome, struct errbuf *err)
+static int hc_print_str(struct hc_env *env, uint32_t *data)
 {
-	(void)outcome;
-	return hc_print_guest_string(env, *data, err);
+	return hc_print_guest_string(env, *data, env->err);
 }
 
 /* Writes "IO in: x\nIO out: y\n" into the next ring slot of the hypercall
  * area and returns its address: guest memory the VMM owns, never a host
  * pointer, identity-mapped and below 64 KiB so that every mode can use it. */
-static int hc_exits_by_type(struct hc_env *env, uint32_t *data,
-			    struct hc_outcome *outcome, struct errbuf *err)
+static int hc_exits_by_type(struct hc_env *env, uint32_t *data)
 {
 	char text[HC_BYTYPE_SLOT_SIZE];
 	uint32_t slot = HC_AREA_GPA + (env->bytype_next % HC_BYTYPE_SLOTS) *
@@ -323,14 +317,14 @@ static int hc_exits_by_type(struct hc_env *env, uint32_t *data,
 	 * bytes, which a 64-byte slot always holds. */
 	_Static_assert(HC_BYTYPE_SLOT_SIZE >= 58,
 		       "a slot holds the longest string");
-	(void)outcome;
-	memcpy(text, "IO in: ", 7), n = 7;
+	n = append(text, n, "IO in: ");
 	n += put_decimal(text + n, env->stats->io_in);
-	memcpy(text + n, "\nIO out: ", 9), n += 9;
+	n = append(text, n, "\nIO out: ");
 	n += put_decimal(text + n, env->stats->io_out);
-	memcpy(text + n, "\n", 2), n += 2; /* the newline and the NUL */
+	n = append(text, n, "\n");
+	text[n++] = '\0';
 	if (gmem_write(env->mem, slot, text, n))
-		return err_fail(err, ERANGE,
+		return err_fail(env->err, ERANGE,
 				"numExitsByType slot at GPA 0x%" PRIx32
 				" is outside guest RAM",
 				slot);
@@ -339,18 +333,16 @@ static int hc_exits_by_type(struct hc_env *env, uint32_t *data,
 	return 0;
 }
 
-static int hc_gva_to_hva(struct hc_env *env, uint32_t *data,
-			 struct hc_outcome *outcome, struct errbuf *err)
+static int hc_gva_to_hva(struct hc_env *env, uint32_t *data)
 {
 	struct arg_block block;
 	struct hc_gva_to_hva arg;
 	uint8_t *host = NULL;
 	uint64_t gpa;
-	int ret = block_open(env, *data, sizeof(arg), &block, err);
+	int ret = block_open(env, *data, sizeof(arg), &block, env->err);
 
-	(void)outcome;
 	if (!ret)
-		ret = block_read(env, &block, &arg, err);
+		ret = block_read(env, &block, &arg, env->err);
 	if (ret)
 		return ret;
 	/* Valid only when the translation is valid AND lands in RAM: KVM
@@ -360,46 +352,38 @@ static int hc_gva_to_hva(struct hc_env *env, uint32_t *data,
 	if (!host)
 		fprintf(env->out, "Invalid GVA\n");
 	arg.hva = (uintptr_t)host;
-	return block_write(env, &block, &arg, err);
+	return block_write(env, &block, &arg, env->err);
 }
 
-static int hc_exit(struct hc_env *env, uint32_t *data,
-		   struct hc_outcome *outcome, struct errbuf *err)
+static int hc_abi_version(struct hc_env *env, uint32_t *data)
 {
-	(void)env, (void)err;
-	outcome->action = HC_GUEST_EXIT;
-	outcome->exit_code = *data;
-	return 0;
-}
-
-static int hc_abi_version(struct hc_env *env, uint32_t *data,
-			  struct hc_outcome *outcome, struct errbuf *err)
-{
-	(void)env, (void)outcome, (void)err;
+	(void)env;
 	*data = HC_ABI_VERSION;
 	return 0;
 }
 
 #define IN  KVM_EXIT_IO_IN
 #define OUT KVM_EXIT_IO_OUT
-static const struct hc_entry hc_table[HC_CALL_COUNT] = {
-	[HC_CALL_PRINT8] = {"HC_print8bit", OUT, 1, hc_print8},
-	[HC_CALL_PRINT32] = {"HC_print32bit", OUT, 4, hc_print32},
-	[HC_CALL_NUM_EXITS] = {"HC_numExits", IN, 4, hc_num_exits},
-	[HC_CALL_PRINT_STR] = {"HC_printStr", OUT, 4, hc_print_str},
-	[HC_CALL_EXITS_BY_TYPE] = {"HC_numExitsByType", IN, 4,
-				   hc_exits_by_type},
-	[HC_CALL_GVA_TO_HVA] = {"HC_gvaToHva", OUT, 4, hc_gva_to_hva},
-	[HC_CALL_PRINT64] = {"HC_print64bit", OUT, 4, hc_print64},
-	[HC_CALL_EXIT] = {"HC_exit", OUT, 4, hc_exit},
-	[HC_CALL_ABI_VERSION] = {"HC_abiVersion", IN, 4, hc_abi_version},
+/* Indexed by call number; the port is HC_PORT(nr). HC_exit has no handler:
+ * it ends the run, which only the dispatcher can report. */
+static const struct hc_entry hc_table[HC_NR_COUNT] = {
+	[HC_NR_PRINT8] = {"HC_print8bit", OUT, 1, hc_print8},
+	[HC_NR_PRINT32] = {"HC_print32bit", OUT, 4, hc_print32},
+	[HC_NR_NUM_EXITS] = {"HC_numExits", IN, 4, hc_num_exits},
+	[HC_NR_PRINT_STR] = {"HC_printStr", OUT, 4, hc_print_str},
+	[HC_NR_EXITS_BY_TYPE] = {"HC_numExitsByType", IN, 4, hc_exits_by_type},
+	[HC_NR_GVA_TO_HVA] = {"HC_gvaToHva", OUT, 4, hc_gva_to_hva},
+	[HC_NR_PRINT64] = {"HC_print64bit", OUT, 4, hc_print64},
+	[HC_NR_EXIT] = {"HC_exit", OUT, 4, NULL},
+	[HC_NR_ABI_VERSION] = {"HC_abiVersion", IN, 4, hc_abi_version},
 };
 #undef IN
 #undef OUT
 
 const char *hc_call_name(int call)
 {
-	return call >= 0 && call < HC_CALL_COUNT ? hc_table[call].name : NULL;
+	return call >= 0 && call < (int)HC_NR_COUNT ? hc_table[call].name
+						    : NULL;
 }
 
 int hc_parse_deny(const char *list, uint32_t *mask, struct errbuf *err)
@@ -411,34 +395,36 @@ int hc_parse_deny(const char *list, uint32_t *mask, struct errbuf *err)
 		size_t len = strcspn(p, ",");
 		int call;
 
-		if (len > 3 && !strncmp(p, "HC_", 3))
-			p += 3, len -= 3;
-		for (call = 0; call < HC_CALL_COUNT; call++) {
-			const char *name =
-				hc_table[call].name + 3; /* past "HC_" */
+		if (len > 3 && !strncmp(p, "HC_", 3)) {
+			p += 3;
+			len -= 3;
+		}
+		for (call = 0; call < (int)HC_NR_COUNT; call++) {
+			const char *name = hc_table[call].name + strlen("HC_");
 
 			if (strlen(name) == len && !strncmp(p, name, len))
 				break;
 		}
-		if (call == HC_CALL_COUNT)
+		if (call == (int)HC_NR_COUNT)
 			return err_fail(
 				err, EINVAL,
 				"unknown hypercall '%.*s' (e.g. gvaToHva)",
 				(int)len, p);
 		*mask |= 1u << call;
 		p += len;
-		p += *p == ',';
+		if (*p == ',')
+			p++;
 	}
 	return 0;
 }
 
-/* The call served by a port, or -1. */
+/* The call served by a port, or -1: the inverse of HC_PORT(nr). */
 static int call_for_port(uint16_t port)
 {
-	if (port == HC_PORT_PRINT8)
-		return HC_CALL_PRINT8;
+	if (port == HC_PORT_DEBUGCON)
+		return HC_NR_PRINT8;
 	if (port >= HC_PORT_BASE && port < HC_PORT_END)
-		return HC_CALL_PRINT32 + (port - HC_PORT_BASE);
+		return (int)(port - HC_PORT_BASE);
 	return -1;
 }
 
@@ -458,6 +444,20 @@ static void ignore_port(struct kvm_run *run, uint8_t *data)
 {
 	if (run->io.direction == KVM_EXIT_IO_IN)
 		memset(data, 0xff, (size_t)run->io.size * run->io.count);
+}
+
+/* HC_exit: the guest owns codes 0..HC_EXIT_CODE_MAX; anything larger would
+ * pose as one of the VMM's own statuses. */
+static int serve_exit(uint32_t code, struct hc_outcome *outcome,
+		      struct errbuf *err)
+{
+	if (code > HC_EXIT_CODE_MAX)
+		return err_fail(err, ERANGE,
+				"HC_exit(%" PRIu32 "): exit codes are 0 to %u",
+				code, HC_EXIT_CODE_MAX);
+	outcome->action = HC_GUEST_EXIT;
+	outcome->exit_code = code;
+	return 0;
 }
 
 int hc_handle_io(struct hc_env *env, struct kvm_run *run,
@@ -495,7 +495,11 @@ int hc_handle_io(struct hc_env *env, struct kvm_run *run,
 
 	env->stats->by_call[call]++;
 	memcpy(&value, data, e->size);
-	ret = e->handle(env, &value, outcome, err);
+	if (call == HC_NR_EXIT)
+		return serve_exit(value, outcome, err);
+	env->err = err;
+	ret = e->handle(env, &value);
+	env->err = NULL;
 	if (ret)
 		return err_wrap(err, ret, "%s", e->name);
 	if (e->direction == KVM_EXIT_IO_IN)

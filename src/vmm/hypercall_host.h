@@ -11,21 +11,9 @@
 #include "exit_stats.h"
 #include "guest_mem.h"
 
-/* Call numbers, in the order of the ABI's port table. */
-enum hc_call {
-	HC_CALL_PRINT8,
-	HC_CALL_PRINT32,
-	HC_CALL_NUM_EXITS,
-	HC_CALL_PRINT_STR,
-	HC_CALL_EXITS_BY_TYPE,
-	HC_CALL_GVA_TO_HVA,
-	HC_CALL_PRINT64,
-	HC_CALL_EXIT,
-	HC_CALL_ABI_VERSION,
-	HC_CALL_COUNT
-};
+#include "hypercall_abi.h"
 
-/* "HC_printStr" for HC_CALL_PRINT_STR, and so on. */
+/* "HC_printStr" for HC_NR_PRINT_STR, and so on. */
 const char *hc_call_name(int call);
 
 /*
@@ -51,6 +39,7 @@ struct hc_env {
 	unsigned bytype_next;	  /* next slot of the numExitsByType ring */
 	int ignore_unknown_ports; /* unknown port: ignore instead of stop */
 	uint32_t denied;	  /* bit (1 << call): refuse this hypercall */
+	struct errbuf *err; /* set by hc_handle_io for the call it serves */
 };
 
 enum hc_action {

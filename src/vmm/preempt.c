@@ -40,6 +40,55 @@ int preempt_init(struct preempt_timer *t, int signo, struct errbuf *err)
 	return 0;
 }
 
+/* The stop signal that arrived (SIGINT or SIGTERM), or 0. Set by the
+ * handler when the signal is delivered (it is blocked everywhere but in
+ * KVM_RUN), or by preempt_stop_requested when it finds it pending. */
+static volatile sig_atomic_t stop_signal;
+static int catching_stop_signals;
+
+static void on_stop_signal(int signo)
+{
+	stop_signal = signo;
+}
+
+int preempt_catch_stop_signals(struct errbuf *err)
+{
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+	sigset_t block;
+
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	if (sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGTERM, &sa, NULL) < 0 ||
+	    sigprocmask(SIG_BLOCK, &block, NULL) < 0)
+		return err_fail(err, errno, "stop signals: %s",
+				strerror(errno));
+	catching_stop_signals = 1;
+	return 0;
+}
+
+int preempt_stop_requested(void)
+{
+	const struct timespec zero = {0, 0};
+	sigset_t set;
+	int signo;
+
+	/* KVM_RUN restores the blocked mask before it returns, so a stop
+	 * signal that interrupted it is still pending, never delivered:
+	 * consume it here, as preempt_drain does the timer's. */
+	if (!stop_signal && catching_stop_signals) {
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		signo = sigtimedwait(&set, NULL, &zero);
+		if (signo > 0)
+			stop_signal = signo;
+	}
+	return stop_signal;
+}
+
 int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 			struct errbuf *err)
 {
@@ -52,7 +101,12 @@ int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 
 	if (sigprocmask(SIG_SETMASK, NULL, &during_run) < 0)
 		return err_fail(err, errno, "sigprocmask: %s", strerror(errno));
-	sigdelset(&during_run, t->signo);
+	if (t)
+		sigdelset(&during_run, t->signo);
+	if (catching_stop_signals) {
+		sigdelset(&during_run, SIGINT);
+		sigdelset(&during_run, SIGTERM);
+	}
 	arg->len = 8;
 	memcpy(arg->sigset, &during_run, 8);
 	if (ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, arg) < 0)

@@ -29,7 +29,20 @@ struct preempt_timer {
  * signo in the calling thread and creates a CLOCK_MONOTONIC timer. */
 int preempt_init(struct preempt_timer *t, int signo, struct errbuf *err);
 
-/* Lets signo through while this vCPU is in KVM_RUN, and only then. */
+/*
+ * SIGINT and SIGTERM the same way: blocked in the thread, and let through
+ * by preempt_attach_vcpu inside KVM_RUN only, so that one arriving between
+ * a check and KVM_RUN makes that KVM_RUN return at once instead of being
+ * noticed at some later exit (or never, under a guest that never exits).
+ * Call before preempt_attach_vcpu.
+ */
+int preempt_catch_stop_signals(struct errbuf *err);
+
+/* SIGINT or SIGTERM once one of them arrived, else 0. */
+int preempt_stop_requested(void);
+
+/* Lets t's signal (t may be NULL) and the stop signals being caught
+ * through while this vCPU is in KVM_RUN, and only then. */
 int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 			struct errbuf *err);
 

@@ -317,23 +317,23 @@ static int ref_string(uint64_t gva, size_t *len)
 static int call_for_port(uint16_t port)
 {
 	if (port == HC_PORT_PRINT8)
-		return HC_CALL_PRINT8;
+		return HC_NR_PRINT8;
 	if (port >= HC_PORT_PRINT32 && port < HC_PORT_END)
-		return HC_CALL_PRINT32 + (port - HC_PORT_PRINT32);
+		return HC_NR_PRINT32 + (port - HC_PORT_PRINT32);
 	return -1;
 }
 
 static uint8_t abi_direction(int call)
 {
-	return call == HC_CALL_NUM_EXITS || call == HC_CALL_EXITS_BY_TYPE ||
-			       call == HC_CALL_ABI_VERSION
+	return call == HC_NR_NUM_EXITS || call == HC_NR_EXITS_BY_TYPE ||
+			       call == HC_NR_ABI_VERSION
 		       ? KVM_EXIT_IO_IN
 		       : KVM_EXIT_IO_OUT;
 }
 
 static uint8_t abi_size(int call)
 {
-	return call == HC_CALL_PRINT8 ? 1 : 4;
+	return call == HC_NR_PRINT8 ? 1 : 4;
 }
 
 /* --- one exit -------------------------------------------------------------
@@ -376,22 +376,22 @@ static void check_call(int call, int ret, uint32_t before, uint32_t after,
 	size_t len = 0;
 	int want;
 
-	if (call != HC_CALL_EXIT)
+	if (call != HC_NR_EXIT)
 		CHECK(oc->action == HC_RESUME);
 	switch (call) {
-	case HC_CALL_PRINT8:
+	case HC_NR_PRINT8:
 		CHECK(ret == 0);
 		expect_output(&before, 1);
 		break;
-	case HC_CALL_PRINT32:
+	case HC_NR_PRINT32:
 		CHECK(ret == 0);
 		expect_printf("%" PRIu64 "\n", before);
 		break;
-	case HC_CALL_NUM_EXITS:
+	case HC_NR_NUM_EXITS:
 		CHECK(ret == 0 && out_len == 0);
 		CHECK(after == (total > UINT32_MAX ? UINT32_MAX : total));
 		break;
-	case HC_CALL_PRINT_STR:
+	case HC_NR_PRINT_STR:
 		want = ref_string(before, &len);
 		CHECK(ret == want);
 		if (ret == 0)
@@ -399,7 +399,7 @@ static void check_call(int call, int ret, uint32_t before, uint32_t after,
 		else
 			CHECK(out_len == 0); /* nothing of a bad string */
 		break;
-	case HC_CALL_EXITS_BY_TYPE: {
+	case HC_NR_EXITS_BY_TYPE: {
 		uint32_t slot =
 			HC_AREA_GPA +
 			(bytype_before % HC_BYTYPE_SLOTS) * HC_BYTYPE_SLOT_SIZE;
@@ -421,7 +421,7 @@ static void check_call(int call, int ret, uint32_t before, uint32_t after,
 		mark_dirty(slot, (size_t)n + 1);
 		break;
 	}
-	case HC_CALL_GVA_TO_HVA: {
+	case HC_NR_GVA_TO_HVA: {
 		struct hc_gva_to_hva back;
 		uint8_t *host = NULL;
 		uint64_t gpa;
@@ -442,7 +442,7 @@ static void check_call(int call, int ret, uint32_t before, uint32_t after,
 			expect_output("Invalid GVA\n", 12);
 		break;
 	}
-	case HC_CALL_PRINT64:
+	case HC_NR_PRINT64:
 		if ((uint64_t)before + sizeof(u64) > GVA_LIMIT ||
 		    ref_read(before, &u64, sizeof(u64))) {
 			CHECK(ret == -EFAULT && out_len == 0);
@@ -451,11 +451,11 @@ static void check_call(int call, int ret, uint32_t before, uint32_t after,
 		CHECK(ret == 0);
 		expect_printf("%" PRIu64 "\n", u64);
 		break;
-	case HC_CALL_EXIT:
+	case HC_NR_EXIT:
 		CHECK(ret == 0 && out_len == 0);
 		CHECK(oc->action == HC_GUEST_EXIT && oc->exit_code == before);
 		break;
-	case HC_CALL_ABI_VERSION:
+	case HC_NR_ABI_VERSION:
 		CHECK(ret == 0 && out_len == 0 && after == HC_ABI_VERSION);
 		break;
 	default:
@@ -531,7 +531,7 @@ static void do_exit(struct reader *r)
 	if (call >= 0)
 		by_call_before = stats.by_call[call];
 
-	if (call == HC_CALL_GVA_TO_HVA)
+	if (call == HC_NR_GVA_TO_HVA)
 		block_ok =
 			(uint64_t)before + sizeof(block_before) <= GVA_LIMIT &&
 			ref_read(before, &block_before, sizeof(block_before)) ==

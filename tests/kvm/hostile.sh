@@ -64,7 +64,9 @@ hostile wipe_vmm_area 71 "KVM_EXIT_SHUTDOWN" protected $PAGED
 hostile mmio 71 "KVM_EXIT_MMIO write 0xd0000000" protected
 hostile runaway 124 "timeout: still running after 300ms" real long
 hostile exit_code 5 "" $MODES
-hostile huge_exit_code 255 "" long
+hostile huge_exit_code 72 "HC_exit(4294967295): exit codes are 0 to 63" $MODES
+hostile forged_status 72 "HC_exit(71): exit codes are 0 to 63" $MODES
+hostile exit_code_max 63 "" $MODES
 
 run "$SK" -l --ignore-unknown-ports "$GT/hostile-unknown_port-long.bin"
 check "${LABEL}long: --ignore-unknown-ports lets the guest go on to HC_exit(7)" 7

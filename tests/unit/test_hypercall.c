@@ -122,7 +122,7 @@ static void test_prints(void **state)
 	memcpy(f->ram + 0x2000, &big, sizeof(big));
 	assert_int_equal(out4(f, HC_PORT_PRINT64, 0x2000), 0);
 	assert_string_equal(output(f), "A1234567890\n18446744073709551615\n");
-	assert_int_equal(f->stats.by_call[HC_CALL_PRINT32], 1);
+	assert_int_equal(f->stats.by_call[HC_NR_PRINT32], 1);
 }
 
 static void test_num_exits_saturates(void **state)
@@ -186,6 +186,28 @@ static void test_print_str_ending_at_ram_end(void **state)
 	assert_string_equal(output(f), "ok");
 }
 
+/* One HC_numExitsByType call over a hypercall area filled with a marker:
+ * the string it returns is `want`, at the start of one of the ring's
+ * slots, and every byte outside that slot keeps the marker. */
+static void assert_exits_by_type_in_slot(struct fixture *f, const char *want)
+{
+	const uint32_t end =
+		HC_AREA_GPA + HC_BYTYPE_SLOTS * HC_BYTYPE_SLOT_SIZE;
+	uint32_t slot;
+
+	memset(f->ram + HC_AREA_GPA, 0xa5, 0x1000);
+	slot = in4(f, HC_PORT_EXITS_BY_TYPE);
+	assert_true(slot >= HC_AREA_GPA && slot < end);
+	assert_int_equal((slot - HC_AREA_GPA) % HC_BYTYPE_SLOT_SIZE, 0);
+	assert_string_equal((char *)f->ram + slot, want);
+	for (uint32_t a = HC_AREA_GPA; a < HC_AREA_GPA + 0x1000; a++)
+		if ((a < slot || a >= slot + HC_BYTYPE_SLOT_SIZE) &&
+		    f->ram[a] != 0xa5)
+			fail_msg("byte at 0x%x, outside the slot at 0x%x, "
+				 "was written",
+				 a, slot);
+}
+
 static void test_exits_by_type_ring(void **state)
 {
 	struct fixture *f = *state;
@@ -205,9 +227,11 @@ static void test_exits_by_type_ring(void **state)
 	for (unsigned i = 2; i < HC_BYTYPE_SLOTS; i++)
 		in4(f, HC_PORT_EXITS_BY_TYPE);
 	assert_int_equal(in4(f, HC_PORT_EXITS_BY_TYPE), first);
-	/* the largest counts still fit a slot */
+	/* the largest counts still fit a slot, and nothing is written
+	 * outside it */
 	f->stats.io_in = f->stats.io_out = UINT64_MAX;
-	assert_true(in4(f, HC_PORT_EXITS_BY_TYPE) != 0);
+	assert_exits_by_type_in_slot(f, "IO in: 18446744073709551615\n"
+					"IO out: 18446744073709551615\n");
 }
 
 static uint64_t gva_to_hva(struct fixture *f, uint64_t gva, int *ret)
@@ -328,7 +352,7 @@ static void test_denied_call(void **state)
 	struct fixture *f = *state;
 	int ret;
 
-	f->env.denied = 1u << HC_CALL_GVA_TO_HVA;
+	f->env.denied = 1u << HC_NR_GVA_TO_HVA;
 	gva_to_hva(f, 0x1000, &ret);
 	assert_int_equal(ret, -1 /* EPERM */);
 	assert_non_null(strstr(f->err.msg, "HC_gvaToHva is refused"));

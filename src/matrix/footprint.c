@@ -1,0 +1,86 @@
+/* footprint.c - measuring matrix's threads, memory and descriptors from
+ * /proc. */
+#include "footprint.h"
+
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define PAGE_KB 4
+
+/* Is task tid one of KVM's own workers (kvm-nx-lpage-recovery)? */
+static int is_kvm_worker(const char *tid)
+{
+	char path[300], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/comm", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return strncmp(comm, "kvm-", 4) == 0;
+}
+
+void footprint_threads(int *threads, int *kvm_workers)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+
+	*threads = *kvm_workers = 0;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (is_kvm_worker(e->d_name))
+			++*kvm_workers;
+		else
+			++*threads;
+	}
+	if (d)
+		closedir(d);
+}
+
+uint64_t footprint_rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+	uint64_t kb = 0;
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Rss: %" SCNu64, &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+uint64_t footprint_guest_resident_kb(const struct guest_mem *mem)
+{
+	size_t pages = mem->size / (PAGE_KB * 1024);
+	unsigned char *vec = malloc(pages);
+	uint64_t resident = 0;
+
+	if (vec && mincore(mem->host, mem->size, vec) == 0)
+		for (size_t p = 0; p < pages; p++)
+			resident += vec[p] & 1;
+	free(vec);
+	return resident * PAGE_KB;
+}
+
+int footprint_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n - 1; /* not the one opendir holds */
+}

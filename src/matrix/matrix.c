@@ -1,0 +1,534 @@
+/* matrix.c - several VMs on one host thread and one core, sharing it by
+ * policy. */
+#include "matrix.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "cpu_mode.h"
+#include "exit_names.h"
+#include "footprint.h"
+#include "images.h"
+#include "layout.h"
+#include "loader.h"
+#include "matrix_abi.h"
+#include "seccomp_filter.h"
+#include "status.h"
+
+/* Slices run before the memory baseline: code and stdio buffers touched
+ * for the first time are not growth. */
+#define MATRIX_WARMUP_SLICES 100
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* --- setup ------------------------------------------------------------- */
+
+/* Pins the process to one CPU: the given one, or the first it may use. */
+static int pin_to_cpu(long want, int *cpu, struct errbuf *err)
+{
+	cpu_set_t set;
+
+	if (want < 0) {
+		if (sched_getaffinity(0, sizeof(set), &set) < 0)
+			return err_fail(err, errno, "sched_getaffinity: %s",
+					strerror(errno));
+		for (want = 0; want < CPU_SETSIZE && !CPU_ISSET(want, &set);
+		     want++)
+			;
+	}
+	CPU_ZERO(&set);
+	CPU_SET(want, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		return err_fail(err, errno, "--cpu %ld: %s", want,
+				strerror(errno));
+	*cpu = (int)want;
+	return 0;
+}
+
+/* Each VM holds two descriptors (VM and vCPU); ask for the hard limit so
+ * that hundreds of VMs fit, and say so plainly when they do not. */
+static int raise_fd_limit(unsigned nvms, struct errbuf *err)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)nvms * 2 + 16;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return err_fail(err, errno, "getrlimit: %s", strerror(errno));
+	if (rl.rlim_cur < need && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = need < rl.rlim_max ? need : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < need)
+		return err_fail(
+			err, EMFILE,
+			"%u VMs need %llu file descriptors, the limit is %llu "
+			"(raise it with ulimit -n)",
+			nvms, (unsigned long long)need,
+			(unsigned long long)rl.rlim_cur);
+	return 0;
+}
+
+/* Reads IMAGE: a built-in guest's bytes, or a file's (to be freed). */
+static int read_image(const char *image, const uint8_t **data, size_t *size,
+		      uint8_t **owned, struct errbuf *err)
+{
+	struct builtin_image builtin;
+
+	*owned = NULL;
+	if (images_find(image, &builtin) == 0) {
+		*data = builtin.data;
+		*size = builtin.size;
+		return 0;
+	}
+	if (load_read_file(image, owned, size, err))
+		return -ENOENT;
+	*data = *owned;
+	return 0;
+}
+
+/* The CPU mode an image asks for: flat binaries are real-mode guests; an
+ * ELF file's class says 32- or 64-bit. */
+static enum cpu_mode mode_for(const struct loaded_image *img)
+{
+	return img->elf_class == 64   ? CPU_MODE_LONG
+	       : img->elf_class == 32 ? CPU_MODE_PROTECTED
+				      : CPU_MODE_REAL;
+}
+
+static int serve_event_port(void *ctx, struct kvm_run *run, struct errbuf *err);
+static void observe_exit(void *ctx, const struct vcpu_exit *ex);
+
+/* Creates VM i, loads its image and readies its vCPU. Returns a status. */
+static int setup_vm(struct matrix *m, unsigned i, const struct vm_spec *spec,
+		    const struct matrix_options *opt)
+{
+	struct matrix_vm *v = &m->vms[i];
+	struct loaded_image img;
+	const uint8_t *data;
+	uint8_t *owned;
+	struct errbuf err;
+	size_t size;
+	int ret;
+
+	v->m = m;
+	snprintf(v->name, sizeof(v->name), "%s",
+		 spec->name ? spec->name : spec->image);
+	v->image = spec->image;
+	if (vm_create(&v->vm, &m->kvm, opt->mem_size, &err))
+		goto host_error;
+	if (read_image(spec->image, &data, &size, &owned, &err))
+		goto image_error;
+	ret = load_image(&v->vm.mem, data, size, LAYOUT_IMAGE_BASE, spec->image,
+			 &img, &err);
+	free(owned);
+	if (ret)
+		goto image_error;
+	if (vcpu_enter_mode(&v->vm.vcpu, mode_for(&img), img.entry, &err) ||
+	    preempt_attach_vcpu(&m->timer, &v->vm.vcpu, &err))
+		goto host_error;
+	v->hc = (struct hc_env){
+		.mem = &v->vm.mem,
+		.translate = vcpu_translate,
+		.translate_ctx = &v->vm.vcpu,
+		.out = stdout,
+		.stats = &v->stats,
+		.denied = opt->denied,
+	};
+	v->loop = (struct vcpu_loop){
+		.vcpu = &v->vm.vcpu,
+		.hc = &v->hc,
+		.other_port = serve_event_port,
+		.observe = m->events ? observe_exit : NULL,
+		.ctx = v,
+	};
+	v->slice_min_ns = UINT64_MAX;
+	m->entities[i].weight = spec->weight;
+	return STATUS_OK;
+
+image_error:
+	fprintf(stderr, "matrix: VM %s: %s\n", v->name, err.msg);
+	return STATUS_IMAGE;
+host_error:
+	fprintf(stderr, "matrix: VM %s: %s\n", v->name, err.msg);
+	return STATUS_HOST;
+}
+
+static int open_trace(struct matrix *m, const char *path, struct errbuf *err)
+{
+	const char **names = calloc(m->count, sizeof(*names));
+	int ret;
+
+	if (!names)
+		return err_fail(err, ENOMEM, "--trace: out of memory");
+	for (unsigned i = 0; i < m->count; i++)
+		names[i] = m->vms[i].name;
+	ret = matrix_trace_open(&m->trace, path, names, m->count, err);
+	free(names);
+	return ret;
+}
+
+/* The process-wide part: KVM, the CPU, descriptors, signals, the timer. */
+static int setup_host(struct matrix *m, const struct matrix_options *opt)
+{
+	struct errbuf err;
+	int ret;
+
+	ret = kvm_dev_open(&m->kvm, KVM_DEV_PATH, &err);
+	if (ret) {
+		fprintf(stderr, "matrix: %s\n", err.msg);
+		return ret == -ENOMEM ? STATUS_HOST : STATUS_NO_KVM;
+	}
+	if (pin_to_cpu(opt->cpu, &m->cpu, &err) ||
+	    raise_fd_limit(m->count, &err) ||
+	    preempt_catch_stop_signals(&err) ||
+	    preempt_init(&m->timer, SIGRTMIN, &err)) {
+		fprintf(stderr, "matrix: %s\n", err.msg);
+		return STATUS_HOST;
+	}
+	return STATUS_OK;
+}
+
+int matrix_setup(struct matrix *m, const struct matrix_options *opt)
+{
+	struct errbuf err;
+	int status;
+
+	m->count = opt->nvms;
+	m->duration_ns = opt->duration_ns;
+	m->max_slices = opt->max_slices;
+	m->events = opt->quiet ? NULL : stdout;
+	m->vms = calloc(m->count, sizeof(*m->vms));
+	m->entities = calloc(m->count, sizeof(*m->entities));
+	m->heap = calloc(m->count, sizeof(*m->heap));
+	if (!m->vms || !m->entities || !m->heap) {
+		fprintf(stderr, "matrix: out of memory for %u VMs\n", m->count);
+		return STATUS_HOST;
+	}
+	status = setup_host(m, opt);
+	for (unsigned i = 0; status == STATUS_OK && i < m->count; i++)
+		status = setup_vm(m, i, &opt->vms[i], opt);
+	if (status)
+		return status;
+	if (sched_init(&m->sched, opt->policy, opt->quantum_ns, m->entities,
+		       m->count, m->heap, &err)) {
+		fprintf(stderr, "matrix: %s\n", err.msg);
+		return STATUS_USAGE;
+	}
+	if (opt->trace_path && open_trace(m, opt->trace_path, &err)) {
+		fprintf(stderr, "matrix: %s\n", err.msg);
+		return STATUS_USAGE;
+	}
+	/* Every VM exists and is loaded: from here on the run loop needs no
+	 * new file, VM or privilege. */
+	if (!opt->no_seccomp &&
+	    seccomp_lockdown(SECCOMP_ALLOW_READ_OPENS, &err)) {
+		fprintf(stderr, "matrix: %s\n", err.msg);
+		return STATUS_HOST;
+	}
+	return STATUS_OK;
+}
+
+void matrix_teardown(struct matrix *m)
+{
+	for (unsigned i = 0; m->vms && i < m->count; i++)
+		vm_destroy(&m->vms[i].vm);
+	preempt_destroy(&m->timer);
+	kvm_dev_close(&m->kvm);
+	matrix_trace_close(&m->trace);
+	free(m->vms);
+	free(m->entities);
+	free(m->heap);
+}
+
+/* --- the run ----------------------------------------------------------- */
+
+static const char *slice_end_name(enum slice_end why)
+{
+	static const char *const names[] = {
+		[END_TIMER] = "quantum", [END_DEADLINE] = "duration",
+		[END_IO] = "io",	 [END_HALT] = "halt",
+		[END_FAILED] = "failed", [END_STOP] = "signal",
+	};
+
+	return why <= END_STOP ? names[why] : "unknown";
+}
+
+static void fail_vm(struct matrix_vm *v, const char *what, const char *detail)
+{
+	v->state = VM_FAILED;
+	snprintf(v->failure, sizeof(v->failure), "%s%s", what, detail);
+	fflush(stdout);
+	fprintf(stderr, "matrix: VM %s (vmfd %d) stopped: %s\n", v->name,
+		v->vm.fd, v->failure);
+}
+
+/* The event lines: one per exit, before the exit is served. */
+static void observe_exit(void *ctx, const struct vcpu_exit *ex)
+{
+	struct matrix_vm *v = ctx;
+
+	fprintf(v->m->events, "VMFD: %d %s\n", v->vm.fd,
+		exit_reason_name(ex->reason));
+}
+
+/* A port outside the hypercall ABI is an event port: an out is logged and
+ * ignored, an in reads zeros. */
+static int serve_event_port(void *ctx, struct kvm_run *run, struct errbuf *err)
+{
+	struct matrix_vm *v = ctx;
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	uint32_t value = 0;
+
+	(void)err;
+	if (run->io.direction == KVM_EXIT_IO_IN) {
+		memset(data, 0, (size_t)run->io.size * run->io.count);
+		return 0;
+	}
+	memcpy(&value, data, run->io.size <= 4 ? run->io.size : 4);
+	if (v->m->events)
+		fprintf(v->m->events,
+			"VMFD: %d out port: %u, data: %" PRIu32 "\n", v->vm.fd,
+			run->io.port, value);
+	return 0;
+}
+
+/* What one vCPU event means for the slice: its end, or -1 to run on (an
+ * exit inside a quantum does not end the quantum). */
+static int slice_end_for(struct matrix *m, struct matrix_vm *v,
+			 const struct vcpu_exit *ex, const struct errbuf *err,
+			 int deadline_slice)
+{
+	switch (ex->event) {
+	case VCPU_CONTINUE:
+		if (m->sched.policy == POLICY_IO && ex->reason == KVM_EXIT_IO)
+			return END_IO;
+		return -1;
+	case VCPU_INTERRUPTED:
+		/* EINTR says a signal came, not which: the timer's is the one
+		 * pending (blocked outside KVM_RUN); SIGINT/SIGTERM set a
+		 * flag. */
+		if (preempt_drain(&m->timer))
+			return deadline_slice ? END_DEADLINE : END_TIMER;
+		return preempt_stop_requested() ? END_STOP : -1;
+	case VCPU_HALTED:
+	case VCPU_GUEST_EXIT:
+		v->state = VM_HALTED;
+		return END_HALT;
+	case VCPU_BAD_HYPERCALL:
+		fail_vm(v, "bad hypercall: ", err->msg);
+		return END_FAILED;
+	case VCPU_CRASHED:
+	case VCPU_DEBUG:
+	case VCPU_HOST_ERROR:
+		fail_vm(v, err->msg, "");
+		return END_FAILED;
+	}
+	return -1;
+}
+
+/* Runs VM i for one slice of at most slice_ns (0: until it passes the
+ * turn). Returns why the slice ended; *ran is its length, VMM time spent
+ * on its exits included, which is what it is charged. */
+static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
+				int deadline_slice, uint64_t *start,
+				uint64_t *ran)
+{
+	struct matrix_vm *v = &m->vms[i];
+	struct vcpu_exit ex = {.reason = 0};
+	struct errbuf err;
+	int why = -1;
+
+	if (m->events)
+		fprintf(m->events, "VMFD: %d started running\nTime: %.6f\n",
+			v->vm.fd, (double)(now_ns() - m->start_ns) / 1e9);
+	/* Armed per slice, so the slice starts when the VM does. */
+	if (slice_ns && preempt_arm(&m->timer, slice_ns, &err)) {
+		fail_vm(v, "", err.msg);
+		why = END_FAILED;
+	}
+	*start = now_ns();
+	while (why < 0) {
+		vcpu_step(&v->loop, &ex, &err);
+		why = slice_end_for(m, v, &ex, &err, deadline_slice);
+	}
+	*ran = now_ns() - *start;
+	/* A slice the timer ended has consumed its one tick. Any other end
+	 * leaves the timer armed: disarm it, then drain a tick that fired in
+	 * between, which left pending would cut the next slice short. */
+	if (slice_ns && why != END_TIMER && why != END_DEADLINE) {
+		preempt_arm(&m->timer, 0, NULL);
+		preempt_drain(&m->timer);
+	}
+	if (m->events)
+		fprintf(m->events,
+			"VMFD: %d stopped running - exit reason: %u\n",
+			v->vm.fd, ex.reason);
+	return (enum slice_end)why;
+}
+
+/* Host memory and descriptors now, for the benchmarks and the soak test. */
+static void measure_memory(struct matrix *m)
+{
+	m->rss_kb = footprint_rss_kb();
+	m->fds_end = footprint_fds();
+	m->guest_resident_kb = 0;
+	for (unsigned i = 0; i < m->count; i++)
+		m->guest_resident_kb +=
+			footprint_guest_resident_kb(&m->vms[i].vm.mem);
+}
+
+static void record_slice(struct matrix *m, unsigned i, uint64_t start,
+			 uint64_t ran, enum slice_end why)
+{
+	struct matrix_vm *v = &m->vms[i];
+
+	sched_charge(&m->sched, i, ran);
+	if (why == END_TIMER) {
+		v->timer_slices++;
+		if (ran < v->slice_min_ns)
+			v->slice_min_ns = ran;
+		if (ran > v->slice_max_ns)
+			v->slice_max_ns = ran;
+	}
+	if (v->state != VM_RUNNING)
+		sched_retire(&m->sched, i);
+	matrix_trace_slice(&m->trace, i, v->name, start, ran,
+			   slice_end_name(why));
+	m->slices++;
+	if (m->slices == 1)
+		footprint_threads(&m->threads, &m->kvm_workers);
+	if (m->slices == 1 || m->slices == MATRIX_WARMUP_SLICES) {
+		measure_memory(m);
+		m->rss_start_kb = m->rss_kb;
+		m->fds_start = m->fds_end;
+	}
+}
+
+/* The length of the next slice, or 0 when --duration is over; sets
+ * *deadline when the slice ends at --duration's end. Under io the quantum
+ * is a backstop: a VM that makes no I/O is preempted after it, so that it
+ * cannot keep the CPU from the others. */
+static int next_slice(const struct matrix *m, uint64_t *slice, int *deadline)
+{
+	uint64_t used;
+
+	*slice = m->sched.quantum_ns;
+	*deadline = 0;
+	if (!m->duration_ns)
+		return 1;
+	used = now_ns() - m->start_ns;
+	if (used >= m->duration_ns)
+		return 0;
+	if (!*slice || m->duration_ns - used < *slice) {
+		*slice = m->duration_ns - used;
+		*deadline = 1;
+	}
+	return 1;
+}
+
+/*
+ * The loop, in the shape of redis's event loop: pick the VM, arm its
+ * slice, run it until it exits or the slice ends, charge the time it
+ * really ran, repeat. Nothing here ever sleeps while a VM could run.
+ */
+void matrix_run(struct matrix *m)
+{
+	m->start_ns = now_ns();
+	matrix_trace_start(&m->trace, m->start_ns);
+	while (!preempt_stop_requested() &&
+	       (!m->max_slices || m->slices < m->max_slices)) {
+		uint64_t slice, start, ran;
+		int deadline, i;
+		enum slice_end why;
+
+		if (!next_slice(m, &slice, &deadline))
+			break;
+		i = sched_pick(&m->sched);
+		if (i < 0)
+			break; /* every guest halted or failed */
+		why = run_slice(m, (unsigned)i, slice, deadline, &start, &ran);
+		record_slice(m, (unsigned)i, start, ran, why);
+	}
+	m->end_ns = now_ns();
+	measure_memory(m);
+}
+
+/* --- the summary ------------------------------------------------------- */
+
+/* The work counter a counter guest publishes (guest/matrix_abi.h). */
+static int vm_work(const struct matrix_vm *v, uint64_t *work)
+{
+	uint32_t magic = 0;
+
+	if (gmem_read_u32(&v->vm.mem, MATRIX_WORK_MAGIC_GPA, &magic) ||
+	    magic != MATRIX_WORK_MAGIC)
+		return -1;
+	return gmem_read_u64(&v->vm.mem, MATRIX_WORK_GPA, work);
+}
+
+static const char *state_name(enum vm_state s)
+{
+	return s == VM_RUNNING	? "running"
+	       : s == VM_HALTED ? "halted"
+				: "failed";
+}
+
+void matrix_summarize(const struct matrix *m, struct matrix_vm_row *rows,
+		      struct matrix_summary *s)
+{
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i < m->count; i++)
+		total += m->entities[i].run_ns;
+	*s = (struct matrix_summary){
+		.policy = sched_policy_name(m->sched.policy),
+		.quantum_ns = m->sched.quantum_ns,
+		.wall_ns = m->end_ns - m->start_ns,
+		.run_ns = total,
+		.slices = m->slices,
+		.cpu = m->cpu,
+		.threads = m->threads,
+		.kvm_workers = m->kvm_workers,
+		.rss_start_kb = m->rss_start_kb,
+		.rss_kb = m->rss_kb,
+		.guest_resident_kb = m->guest_resident_kb,
+		.fds_start = m->fds_start,
+		.fds_end = m->fds_end,
+		.count = m->count,
+		.vms = rows,
+	};
+	for (unsigned i = 0; i < m->count; i++) {
+		const struct matrix_vm *v = &m->vms[i];
+		const struct sched_entity *e = &m->entities[i];
+
+		rows[i] = (struct matrix_vm_row){
+			.name = v->name,
+			.image = v->image,
+			.state = state_name(v->state),
+			.failure = v->failure,
+			.vmfd = v->vm.fd,
+			.weight = e->weight,
+			.target_share = sched_target_share(&m->sched, i),
+			.share = total ? (double)e->run_ns / (double)total : 0,
+			.run_ns = e->run_ns,
+			.slices = e->slices,
+			.quantum_slices = v->timer_slices,
+			.slice_min_ns = v->timer_slices ? v->slice_min_ns : 0,
+			.slice_max_ns = v->slice_max_ns,
+			.exits = v->stats.by_reason,
+		};
+		rows[i].has_work = vm_work(v, &rows[i].work) == 0;
+	}
+}

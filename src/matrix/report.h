@@ -1,0 +1,44 @@
+/* report.h - what a matrix run tells at its end: a table and its JSON. */
+#ifndef MATRIX_REPORT_H
+#define MATRIX_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* One VM's line of the summary. */
+struct matrix_vm_row {
+	const char *name, *image;
+	const char *state;   /* "running", "halted", "failed" */
+	const char *failure; /* why it failed, or "" */
+	int vmfd;
+	uint64_t weight;
+	double target_share, share;
+	uint64_t run_ns, slices;
+	int has_work; /* a counter guest published its work counter */
+	uint64_t work;
+	uint64_t quantum_slices; /* slices the quantum timer ended */
+	uint64_t slice_min_ns, slice_max_ns; /* of those */
+	const uint64_t *exits; /* by KVM_EXIT_* reason, EXIT_REASON_COUNT */
+};
+
+/* A finished run, as matrix hands it over: the report reads nothing else. */
+struct matrix_summary {
+	const char *policy;
+	uint64_t quantum_ns;
+	uint64_t wall_ns; /* first slice to the end */
+	uint64_t run_ns;  /* charged to the VMs: the rest is the VMM's */
+	uint64_t slices;
+	int cpu, threads, kvm_workers;
+	uint64_t rss_start_kb, rss_kb, guest_resident_kb;
+	int fds_start, fds_end;
+	unsigned count;
+	const struct matrix_vm_row *vms;
+};
+
+/* The summary as a table (several lines), for stderr. */
+void matrix_report_table(const struct matrix_summary *s, FILE *out);
+
+/* The summary as one JSON object on one line. */
+void matrix_report_json(const struct matrix_summary *s, FILE *out);
+
+#endif

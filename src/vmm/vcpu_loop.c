@@ -1,0 +1,90 @@
+/* vcpu_loop.c - KVM_RUN and the first level of exit dispatch, for every
+ * program. */
+#include "vcpu_loop.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "diag.h"
+
+/* An I/O exit: the ABI's ports go to the hypercall dispatcher, others to
+ * the program's hook when it has one. */
+static enum vcpu_event serve_io(struct vcpu_loop *l, struct vcpu_exit *ex,
+				struct errbuf *err)
+{
+	struct kvm_run *run = l->vcpu->run;
+	struct hc_outcome outcome = {.action = HC_RESUME, .call = -1};
+	int ret;
+
+	if (!hc_is_abi_port(run->io.port) && l->other_port)
+		ret = l->other_port(l->ctx, run, err);
+	else
+		ret = hc_handle_io(l->hc, run, &outcome, err);
+	ex->call = outcome.call;
+	if (ret)
+		return VCPU_BAD_HYPERCALL;
+	if (outcome.action == HC_GUEST_EXIT) {
+		ex->exit_code = outcome.exit_code;
+		return VCPU_GUEST_EXIT;
+	}
+	return VCPU_CONTINUE;
+}
+
+enum vcpu_event vcpu_step(struct vcpu_loop *l, struct vcpu_exit *ex,
+			  struct errbuf *err)
+{
+	struct kvm_run *run = l->vcpu->run;
+	int ret = vcpu_run(l->vcpu);
+
+	stats_count_exit(l->hc->stats, run, ret);
+	*ex = (struct vcpu_exit){.reason = run->exit_reason, .call = -1};
+	/* EAGAIN: KVM_RUN found a signal pending before it entered the guest.
+	 */
+	if (ret == -EINTR || ret == -EAGAIN) {
+		ex->reason = KVM_EXIT_INTR;
+		ex->event = VCPU_INTERRUPTED;
+	}
+	if (l->observe && (ret == 0 || ex->event == VCPU_INTERRUPTED))
+		l->observe(l->ctx, ex);
+	if (ex->event == VCPU_INTERRUPTED)
+		return ex->event;
+	if (ret) {
+		err_fail(err, -ret, "KVM_RUN: %s", strerror(-ret));
+		return ex->event = VCPU_HOST_ERROR;
+	}
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		ex->event = serve_io(l, ex, err);
+		break;
+	case KVM_EXIT_HLT:
+		ex->event = VCPU_HALTED;
+		break;
+	case KVM_EXIT_INTR:
+		ex->event = VCPU_INTERRUPTED;
+		break;
+	default:
+		/* A debug exit is a crash too unless a debugger claims it. */
+		ex->event = run->exit_reason == KVM_EXIT_DEBUG ? VCPU_DEBUG
+							       : VCPU_CRASHED;
+		if (err)
+			diag_describe_exit(run, err->msg, sizeof(err->msg));
+		break;
+	}
+	return ex->event;
+}
+
+const char *vcpu_event_name(enum vcpu_event event)
+{
+	static const char *const names[] = {
+		[VCPU_CONTINUE] = "continue",
+		[VCPU_INTERRUPTED] = "interrupted",
+		[VCPU_HALTED] = "halted",
+		[VCPU_GUEST_EXIT] = "guest exit",
+		[VCPU_BAD_HYPERCALL] = "bad hypercall",
+		[VCPU_CRASHED] = "crashed",
+		[VCPU_DEBUG] = "debug",
+		[VCPU_HOST_ERROR] = "host error",
+	};
+
+	return event <= VCPU_HOST_ERROR ? names[event] : "unknown";
+}

@@ -1,0 +1,64 @@
+/* vcpu_loop.h - the one place that enters a vCPU and sorts out why it left. */
+#ifndef VCPU_LOOP_H
+#define VCPU_LOOP_H
+
+#include <stdint.h>
+
+#include "errbuf.h"
+#include "hypercall_host.h"
+#include "vm.h"
+
+/*
+ * What one return from KVM_RUN meant. Programs decide what an event means
+ * to them: simple-kvm maps it to an exit status, matrix to a slice end.
+ */
+enum vcpu_event {
+	VCPU_CONTINUE,	    /* an exit was served: run the vCPU again */
+	VCPU_INTERRUPTED,   /* a signal interrupted KVM_RUN (KVM_EXIT_INTR) */
+	VCPU_HALTED,	    /* the guest executed HLT */
+	VCPU_GUEST_EXIT,    /* the guest called HC_exit; see exit_code */
+	VCPU_BAD_HYPERCALL, /* the guest broke the hypercall ABI */
+	VCPU_CRASHED,	    /* an exit no one serves: triple fault, MMIO... */
+	VCPU_DEBUG,	    /* KVM_EXIT_DEBUG: breakpoint, step, watchpoint */
+	VCPU_HOST_ERROR,    /* KVM_RUN itself failed */
+};
+
+struct vcpu_exit {
+	enum vcpu_event event;
+	uint32_t reason;    /* KVM_EXIT_*, KVM_EXIT_INTR when interrupted */
+	uint32_t exit_code; /* VCPU_GUEST_EXIT: the guest's code, 0..63 */
+	int call;	    /* the hypercall served, or -1 */
+};
+
+/*
+ * Serves an I/O exit to a port outside the hypercall ABI: 0 to run on, or
+ * a negative errno with one line in err, which stops the guest as a bad
+ * hypercall.
+ */
+typedef int (*vcpu_port_fn)(void *ctx, struct kvm_run *run, struct errbuf *err);
+
+/* Sees each exit after it is counted and before it is served (tracing). */
+typedef void (*vcpu_observe_fn)(void *ctx, const struct vcpu_exit *ex);
+
+/* Everything vcpu_step needs for one vCPU; the hooks may be NULL. */
+struct vcpu_loop {
+	struct vcpu *vcpu;
+	struct hc_env *hc;	 /* serves the ABI; exits count in hc->stats */
+	vcpu_port_fn other_port; /* NULL: hc's rule (refuse, or ignore) */
+	vcpu_observe_fn observe;
+	void *ctx; /* passed to the hooks */
+};
+
+/*
+ * Runs the vCPU until its next exit to userspace, counts the exit, serves
+ * it when it is a hypercall (or another port, through other_port), and
+ * says what happened. For VCPU_BAD_HYPERCALL, VCPU_CRASHED and
+ * VCPU_HOST_ERROR, err holds one line saying what went wrong.
+ */
+enum vcpu_event vcpu_step(struct vcpu_loop *l, struct vcpu_exit *ex,
+			  struct errbuf *err);
+
+/* "halted", "crashed", ...: for messages and tests. */
+const char *vcpu_event_name(enum vcpu_event event);
+
+#endif
