@@ -34,9 +34,11 @@ WARN := -Wall -Wextra -Wshadow -Wcast-qual -Wwrite-strings \
         -Wstrict-prototypes -Wmissing-prototypes -Werror
 # -Iguest: the hypercall ABI header is shared with the guests.
 INCLUDES := -Isrc/vmm -Isrc/x86 -Isrc/matrix -Iguest
-HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP $(INCLUDES) $(CFLAGS)
-# Static, so that the programs run unchanged inside the sandbox's initramfs.
-HOST_LDFLAGS := -static $(LDFLAGS) -lseccomp
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIE $(WARN) -MMD -MP $(INCLUDES) \
+               $(CFLAGS)
+# Static, so that the programs run unchanged inside the sandbox's initramfs;
+# position-independent, so that the VMM's code is not at a known address.
+HOST_LDFLAGS := -static-pie $(LDFLAGS) -lseccomp
 
 VMM_SRCS    := $(wildcard src/vmm/*.c src/x86/*.c)
 # matrix's modules but its main(): the scheduler is unit-tested and fuzzed.
@@ -76,12 +78,8 @@ BUILTIN_GUESTS := $(GUEST_MODES:%=$(BUILD)/guest/demo-%.bin)
 MATRIX_GUESTS  := $(patsubst %,$(BUILD)/guest/matrix/%.bin,guest1 guest2 \
                     guest1-b guest2-b counter counter-io)
 # guest/tests/hostile.c, one build per case (-DCASE_<name>)
-HOSTILE_CASES := str_past_ram str_unterminated_at_ram_end str_ends_at_last_byte \
-                 str_too_long block_wraps_4g block_past_ram unknown_port \
-                 wrong_size wrong_direction string_io triple_fault mmio runaway \
-                 exit_code huge_exit_code forged_status exit_code_max \
-                 out_on_input_port flood invalid_opcode \
-                 rdmsr wipe_vmm_area pagetable_redirect gva_valid_gpa_outside
+HOSTILE_CASES := $(shell sed -n 's/.*defined(CASE_\([a-z0-9_]*\)).*/\1/p' \
+                   guest/tests/hostile.c)
 TEST_GUESTS := $(foreach m,$(GUEST_MODES),$(BUILD)/guest/tests/answer-$m.bin \
                  $(BUILD)/guest/tests/wrong-mem-$m.bin \
                  $(BUILD)/guest/tests/wrong-reg-$m.bin $(BUILD)/guest/tests/big-$m.bin) \
@@ -124,9 +122,25 @@ $(VMM_LIB): $(VMM_OBJS) $(MATRIX_OBJS)
 	$(say) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/simple-kvm: $(BUILD)/obj/src/simple-kvm/main.o $(VMM_LIB)
+# A program's own objects come before the library, so that the linker
+# pulls from the archive whatever any of them needs.
+SKVM_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/simple-kvm/*.c))
+$(BUILD)/simple-kvm: $(SKVM_OBJS) $(VMM_LIB)
 	$(say) LD $@
 	$(Q)$(CC) $^ -o $@ $(HOST_LDFLAGS)
+
+# --- Linux boot (simple-kvm --kernel, docs/linux.md) -------------------------
+# simple-kvm's Linux driver (src/simple-kvm/linux.c) links through
+# SKVM_OBJS; the test initramfs and its hypercall program are built by
+# tests/kvm/linux-initramfs.sh, which make test runs first.
+LINUX_TEST_INITRAMFS := build/linux-test/initramfs.cpio
+$(LINUX_TEST_INITRAMFS): tests/kvm/linux-initramfs.sh guest/linux/hcdemo.c \
+                         guest/hypercall.h guest/hypercall_abi.h
+	$(say) GEN $@
+	$(Q)tests/kvm/linux-initramfs.sh $(@D) || \
+	    echo "linux-initramfs: not built; the Linux tests will skip" >&2
+test: $(LINUX_TEST_INITRAMFS)
+# --- end of the Linux boot block ----------------------------------------------
 
 $(BUILD)/matrix: $(BUILD)/obj/src/matrix/main.o $(VMM_LIB)
 	$(say) LD $@
@@ -170,11 +184,11 @@ $(BUILD)/obj/bench/%.o: bench/%.c
 # A million forced switches through matrix; by hand (about 4 minutes in the
 # sandbox).
 SOAK_SWITCHES ?= 1000000
-soak: all guests
+soak: deps all guests $(JQ)
 	@scripts/kvm-run tests/kvm/soak.sh $(BUILD) $(SOAK_SWITCHES)
 
 bench: all $(BUILD)/kvm-bench $(BENCH_GUESTS) guests
-	@scripts/kvm-run bench/run.sh $(BUILD)
+	@bench/bench.sh $(BUILD)
 
 # Guests: one C source, compiled once per mode.
 guests: $(BUILTIN_GUESTS) $(TEST_GUESTS) $(MATRIX_GUESTS)
@@ -267,7 +281,11 @@ $(SAN_LIB): $(LIB_SRCS:%.c=$(BUILD)/asan/obj/%.o) $(BUILD)/obj/src/vmm/image_blo
 # Sanitizers do not link statically, so they are dynamic, and the shared
 # libraries they need are copied beside them for the sandbox's initramfs.
 SAN_PROGRAMS := $(BUILD)/asan/simple-kvm $(BUILD)/asan/matrix
-$(BUILD)/asan/%: $(BUILD)/asan/obj/src/%/main.o $(SAN_LIB)
+$(BUILD)/asan/simple-kvm: $(SKVM_OBJS:$(BUILD)/obj/%=$(BUILD)/asan/obj/%) \
+                          $(SAN_LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lseccomp $(LDFLAGS)
+$(BUILD)/asan/matrix: $(BUILD)/asan/obj/src/matrix/main.o $(SAN_LIB)
 	$(say) LD $@
 	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lseccomp $(LDFLAGS)
 $(BUILD)/asan/lib/.copied: $(SAN_PROGRAMS)
@@ -276,8 +294,16 @@ $(BUILD)/asan/lib/.copied: $(SAN_PROGRAMS)
 	@touch $@
 sanitized: $(SAN_PROGRAMS) $(BUILD)/asan/lib/.copied
 
+# jq, with its libraries, for the KVM suite inside the sandbox, which has
+# no shared libraries of its own (tests/kvm/lib.sh runs it through them).
+JQ := $(BUILD)/jq/jq
+$(JQ): scripts/copy-runtime-libs
+	$(say) COPY $@
+	$(Q)scripts/copy-runtime-libs $(@D) "$$(command -v jq)"
+	$(Q)cp "$$(command -v jq)" $@
+
 # The whole suite: unit tests, then the KVM tests through scripts/kvm-run.
-test: deps $(PROGRAMS) $(MATRIX_ALIASES) guests $(UNIT_BINS) sanitized
+test: deps $(PROGRAMS) $(MATRIX_ALIASES) guests $(UNIT_BINS) sanitized $(JQ)
 	@tests/run-tests.sh
 
 # The main job: the demo in every mode, on real KVM wherever we are.
@@ -291,7 +317,10 @@ install: all
 	ln -sf matrix $(DESTDIR)$(PREFIX)/bin/matrix-b
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 docs/man/simple-kvm.1 docs/man/matrix.1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man1/
+	    docs/man/simple-kvm-cc.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 755 guest/sdk/simple-kvm-cc $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(SDK_DIR)
+	install -m 644 $(SDK_FILES) $(DESTDIR)$(SDK_DIR)/
 
 FORMAT_FILES = $(wildcard src/*/*.[ch] guest/*.[ch] guest/*/*.c tests/unit/*.[ch] \
                  tests/fuzz/*.c bench/*.c)
@@ -305,11 +334,98 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
+# --- fault reports, x87/SSE guests and the guest SDK ------------------------
+# The VMM's exception handlers (guest/vmm/faults.S) are guest code: one flat
+# blob per code size, embedded into the library by src/x86/fault_blobs.S.
+FAULT_BLOBS := $(patsubst %,$(BUILD)/guest/vmm/faults-%.bin,16 32 64)
+$(BUILD)/guest/vmm/faults-%.o: guest/vmm/faults.S
+	@mkdir -p $(@D)
+	$(say) GUEST-AS "$< ($*-bit)"
+	$(Q)$(GUEST_CC) -c -DFAULTS_$* $< -o $@
+$(BUILD)/guest/vmm/faults-%.bin: $(BUILD)/guest/vmm/faults-%.o
+	$(Q)$(OBJCOPY) -O binary -j .text $< $@
+$(BUILD)/obj/src/x86/fault_blobs.o: src/x86/fault_blobs.S src/vmm/incbin.h $(FAULT_BLOBS)
+	@mkdir -p $(@D)
+	$(say) AS $<
+	$(Q)$(CC) -Isrc/vmm -c $< -o $@ -Wa,-I$(BUILD)/guest
+# (data only: the fuzzing archive takes the same object)
+$(VMM_LIB) $(SAN_LIB) $(BUILD)/fuzz/libvmm-fuzz.a: $(BUILD)/obj/src/x86/fault_blobs.o
+
+# guest/tests/fault.c raises one exception per build (-DCASE_<name>) at the
+# label fault_at, whose address the .addr file holds for the KVM tests.
+# guest/tests/fpu.c is built as any compiler would, x87 and SSE allowed.
+FAULT_CASES := ud de gp pf forged
+FAULT_GUESTS := $(foreach m,$(GUEST_MODES),$(BUILD)/guest/tests/fpu-$m.elf \
+                  $(FAULT_CASES:%=$(BUILD)/guest/tests/fault-%-$m.elf) \
+                  $(FAULT_CASES:%=$(BUILD)/guest/tests/fault-%-$m.addr))
+FPU_CFLAGS := $(filter-out -Os -mgeneral-regs-only,$(GUEST_CFLAGS))
+FPU_MFLAGS_real      := -m16 -Os -DGUEST_MODE_REAL
+FPU_MFLAGS_protected := -m32 -msse2 -O2 -DGUEST_MODE_PROTECTED
+FPU_MFLAGS_paged     := -m32 -msse2 -O2 -DGUEST_MODE_PAGED
+FPU_MFLAGS_long      := -m64 -O2 -mno-red-zone -DGUEST_MODE_LONG
+define fault_rules
+$(BUILD)/guest/obj/$1/tests/fault-%.o: guest/tests/fault.c guest/hypercall.h
+	@mkdir -p $$(@D)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -DCASE_$$* -c $$< -o $$@
+$(BUILD)/guest/obj/$1/tests/fpu.o: guest/tests/fpu.c guest/hypercall.h
+	@mkdir -p $$(@D)
+	$(say) GUEST-CC "$$< ($1, x87 and SSE)"
+	$(Q)$(GUEST_CC) $(FPU_CFLAGS) $(FPU_MFLAGS_$1) -c $$< -o $$@
+endef
+$(foreach m,$(GUEST_MODES),$(eval $(call fault_rules,$m)))
+$(BUILD)/guest/tests/%.addr: $(BUILD)/guest/tests/%.elf
+	$(Q)nm $< | sed -n 's/^0*\([0-9a-f]*\) T fault_at$$/\1/p' >$@
+guests: $(FAULT_GUESTS)
+
+# The guest SDK that make install adds: the ABI headers, start.S, guest.ld
+# and simple-kvm-cc, which builds a guest for a mode outside this tree.
+SDK_FILES := guest/hypercall.h guest/hypercall_abi.h guest/start.S guest/guest.ld
+SDK_DIR := $(PREFIX)/share/simple-kvm/sdk
+# --- end of the fault reports, x87/SSE guests and guest SDK block -----------
+
+# --- the gdb stub (simple-kvm --gdb, docs/debugging.md) ---------------------
+# guest/tests/debugme.c, with debug information, per mode; tests/kvm/gdb.sh
+# drives Debian's gdb against it. In the sandbox gdb runs from a copy with
+# its shared libraries (no Python there: gdb.sh sets PYTHONHOME to a copy).
+define gdb_guest_rules
+$(BUILD)/guest/obj/$1/tests/debugme.o: guest/tests/debugme.c guest/hypercall.h
+	@mkdir -p $$(@D)
+	$(say) GUEST-CC "$$< ($1, -g)"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -g $(MFLAGS_$1) -c $$< -o $$@
+endef
+$(foreach m,$(GUEST_MODES),$(eval $(call gdb_guest_rules,$m)))
+GDB_GUESTS := $(GUEST_MODES:%=$(BUILD)/guest/tests/debugme-%.elf)
+# Symbol addresses for the raw-client cases (the sandbox has no nm).
+$(BUILD)/guest/tests/%.syms: $(BUILD)/guest/tests/%.elf
+	$(Q)nm $< >$@
+guests: $(GDB_GUESTS) $(GDB_GUESTS:.elf=.syms) $(BUILD)/tests/gdb-client
+# A raw protocol client for the bad-input cases; static for the sandbox.
+$(BUILD)/tests/gdb-client: tests/kvm/gdb_client.c
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(CC) $(HOST_CFLAGS) -static $< -o $@
+# gdb for the sandbox, which has no shared libraries: the binary, its
+# libraries and loader, its Python's standard library and its data directory.
+GDB_RT := $(BUILD)/gdb-rt/.copied
+$(GDB_RT): scripts/copy-runtime-libs
+	$(say) COPY "gdb and its runtime into $(@D)"
+	$(Q)gdb=$$(command -v gdb) && \
+	  py=$$(ldd "$$gdb" | sed -n 's/.*libpython\(3\.[0-9]*\).*/\1/p' | head -1) && \
+	  rm -rf $(@D) && mkdir -p $(@D)/lib && \
+	  scripts/copy-runtime-libs $(@D) "$$gdb" && cp "$$gdb" $(@D)/gdb && \
+	  { [ -z "$$py" ] || cp -r /usr/lib/python$$py $(@D)/lib/; } && \
+	  cp -r /usr/share/gdb $(@D)/data && touch $@
+BUILD_PACKAGES += gdb
+test: $(GDB_RT)
+# --- end of the gdb stub block -----------------------------------------------
+
 # libFuzzer harnesses: make fuzz, make fuzz-smoke (see docs/fuzzing.md)
 include tests/fuzz/fuzz.mk
+# The page walker's differential test against KVM_TRANSLATE
+include tests/kvm/pagewalk.mk
 
 # Header dependencies, from the objects this Makefile knows of.
-DEP_OBJS := $(VMM_OBJS) $(MATRIX_OBJS) $(BUILD)/obj/src/simple-kvm/main.o \
+DEP_OBJS := $(VMM_OBJS) $(MATRIX_OBJS) $(SKVM_OBJS) \
             $(BUILD)/obj/src/matrix/main.o $(BUILD)/obj/bench/kvm-bench.o \
             $(UNIT_TESTS:%=$(BUILD)/obj/tests/unit/%.o) \
             $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/obj/%,$(VMM_OBJS) \

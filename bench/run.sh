@@ -1,17 +1,33 @@
 #!/bin/sh
-# run.sh - make bench: every figure measured side by side in one run, on real
-# KVM (inside one kvm-run). POSIX sh for the sandbox's busybox. Prints a
-# table and writes it to BUILD/bench/results.txt.
-# Usage: bench/run.sh [BUILD_DIR]
+# run.sh - one backend's figures, every one measured side by side in one run
+# on one /dev/kvm (bench/bench.sh calls it once directly and once in the
+# sandbox, through scripts/kvm-run). POSIX sh for the sandbox's busybox.
+# Prints a table and writes it to BUILD/bench/results-TAG.txt.
+# Usage: bench/run.sh [BUILD_DIR [TAG]]
+#
+# Environment (all optional):
+#   BENCH_EXITS, BENCH_ROUNDS   kvm-bench: exits per timing, rounds (10000, in
+#                               the sandbox 5000; 7)
+#   BENCH_WORK_ROUNDS           alternating rounds of the work-lost figure (5)
+#   BENCH_WORK_SECONDS          length of each run in those rounds (3)
+#   BENCH_HOST, BENCH_HOST_LOAD the host's CPU and load, for the sandbox's
+#                               header (bench.sh forwards them)
 
 BUILD=${1:-build}
+TAG=${2:-run}
 OUT=$BUILD/bench
 mkdir -p "$OUT"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX") || exit 1
 # Local copies: in the sandbox, build/ is a 9p share.
 cp "$BUILD/matrix" "$BUILD/kvm-bench" "$TMP/" || exit 1
+cp "$BUILD/simple-kvm" "$TMP/" 2>/dev/null || echo "run.sh: no $BUILD/simple-kvm: no mode probe, no simple-kvm count" >&2
 cp -r "$BUILD/guest" "$TMP/guest" || exit 1
 MX=$TMP/matrix
+# An exit costs about 100 us in the sandbox: fewer exits per round there.
+if [ -n "${KVM_RUN_SANDBOX:-}" ]; then EXITS=${BENCH_EXITS:-5000}; else EXITS=${BENCH_EXITS:-10000}; fi
+ROUNDS=${BENCH_ROUNDS:-7}
+WROUNDS=${BENCH_WORK_ROUNDS:-5}
+WSECS=${BENCH_WORK_SECONDS:-3}
 
 # json FILE NAME: the first "NAME":value in a summary.
 json() { grep -o "\"$2\":[^,}]*" "$1" | head -1 | cut -d: -f2; }
@@ -22,22 +38,114 @@ vm() {
 		grep -o "\"$3\":[^,}]*" | head -1 | cut -d: -f2
 }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+# stats: "median (min..max)" of the numbers on stdin, printf format $1.
+stats() {
+	sort -g | awk -v f="$1" '{ v[NR] = $1 }
+		END { if (!NR) { print "n/a"; exit }
+			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			printf f " (" f ".." f ")", m, v[1], v[NR] }'
+}
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# Which /dev/kvm this is. The sandbox's kernel has kvm_amd loaded too, so
+# KVM_RUN_SANDBOX (set by kvm-run) decides first.
+if [ -n "${KVM_RUN_SANDBOX:-}" ]; then
+	backend="kvm_amd nested in QEMU TCG (QEMU emulates an AMD CPU with SVM; guest code is TCG-translated)"
+elif [ -d /sys/module/kvm_pvm ]; then
+	backend="kvm_pvm, direct (this machine's /dev/kvm; no VT-x/AMD-V: guest code runs through KVM's instruction emulator)"
+elif [ -d /sys/module/kvm_intel ]; then
+	backend="hardware KVM (kvm_intel), direct"
+elif [ -d /sys/module/kvm_amd ]; then
+	backend="hardware KVM (kvm_amd), direct"
+else
+	mods=""
+	for m in /sys/module/*kvm*; do [ -e "$m" ] && mods="$mods ${m##*/}"; done
+	backend="unknown /dev/kvm (modules:${mods:- none}), direct"
+fi
 
 {
-	echo "make bench, $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "make bench [$TAG], $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+	echo "backend: $backend"
+	echo "kernel:  $(uname -r)"
+	echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(grep -c '^processor' /proc/cpuinfo) CPU(s) seen"
 	if [ -n "${KVM_RUN_SANDBOX:-}" ]; then
-		echo "where: the nested sandbox (QEMU TCG emulating AMD SVM; absolute times are"
-		echo "       about 40x hardware's, ratios carry over), kernel $(uname -r)"
+		echo "host:    ${BENCH_HOST:-?}; host load at start ${BENCH_HOST_LOAD:-?}"
 	else
-		echo "where: this machine's KVM, kernel $(uname -r)"
+		echo "load:    $(load) at start (1, 5, 15 min)"
 	fi
-	echo "cpu:   $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
+
+	# Which modes this KVM runs: the built-in demo in each; simple-kvm
+	# refuses a mode whose control registers did not stick with 70.
+	printf "modes:  "
+	[ -x "$TMP/simple-kvm" ] || printf " (not probed: no simple-kvm)"
+	for m in real:r protected:s paged:p long:l; do
+		[ -x "$TMP/simple-kvm" ] || break
+		"$TMP/simple-kvm" -"${m#*:}" --timeout 60s >/dev/null 2>"$TMP/mode.err"
+		rc=$?
+		case $rc in
+		0) printf " %s ok" "${m%%:*}" ;;
+		70) printf " %s SKIPPED" "${m%%:*}"; skipped="$skipped${m%%:*}: $(tail -1 "$TMP/mode.err" | sed 's/^simple-kvm: //')
+" ;;
+		*) printf " %s FAILED(%s)" "${m%%:*}" "$rc" ;;
+		esac
+	done
+	echo
+	[ -z "${skipped:-}" ] || printf '%s' "$skipped" | sed 's/^/  skipped: /'
+	echo "  (the hypercall loops below run in long mode; matrix's counter guests in real mode)"
 	echo
 
-	echo "== hypercalls (long mode, median of 3 rounds of 20000 exits)"
-	"$TMP/kvm-bench" "$TMP/guest/bench" 20000 >"$TMP/kvm-bench.out" || exit 1
-	grep -v '^bare_pio_ns' "$TMP/kvm-bench.out"
+	echo "== hypercalls (long mode, median of $ROUNDS rounds of $EXITS exits)"
+	"$TMP/kvm-bench" "$TMP/guest/bench" "$EXITS" "$ROUNDS" >"$TMP/kvm-bench.out" || exit 1
+	grep -v '^bare_pio_ns\|^targets_missed' "$TMP/kvm-bench.out"
 	pio=$(sed -n 's/^bare_pio_ns //p' "$TMP/kvm-bench.out")
+	echo
+
+	# ioctls per hypercall: strace on exactly 1000 calls of each through
+	# kvm-bench's path, less the same with 0 calls (the VM's setup), and
+	# on simple-kvm (calls counted by its --stats) for the programs' own
+	# path. KVM_TRANSLATE is 0xc018ae85, KVM_GET_SREGS 0x8138ae83.
+	echo "== ioctls per hypercall besides KVM_RUN (strace, 1000 calls each, less the setup's)"
+	if command -v strace >/dev/null 2>&1; then
+		# count FILE: "translate get_sregs other" in an strace log
+		count() {
+			awk '/ioctl\(/ && !/KVM_RUN|0xae80/ { o++ }
+				/KVM_TRANSLATE|0xc018ae85/ { t++ }
+				/KVM_GET_SREGS|0x8138ae83/ { g++ }
+				END { print t + 0, g + 0, o + 0 }' "$1"
+		}
+		printf "%-32s %14s %14s %14s\n" "" "KVM_TRANSLATE" "KVM_GET_SREGS" "all but RUN"
+		for c in print_str_1:"HC_printStr (1 byte)" print_str_64:"HC_printStr (64 bytes)" \
+			print_str_4096:"HC_printStr (4096 bytes)" print64:"HC_print64bit" \
+			gva_to_hva:"HC_gvaToHva" print8:"HC_print8bit" bare:"bare out exit" \
+			bare_translate:"bare out exit + 1 translate"; do
+			strace -f -qq -e trace=ioctl -o "$TMP/st0" "$TMP/kvm-bench" --count "${c%%:*}" 0 "$TMP/guest/bench" >/dev/null 2>&1
+			strace -f -qq -e trace=ioctl -o "$TMP/st" "$TMP/kvm-bench" --count "${c%%:*}" 1000 "$TMP/guest/bench" >/dev/null 2>&1
+			# shellcheck disable=SC2046 # six numbers, split on purpose
+			set -- $(count "$TMP/st0") $(count "$TMP/st")
+			printf "%-32s %14s %14s %14s  per call (kvm-bench)\n" "${c#*:}" \
+				"$(calc %.2f "($4 - $1) / 1000")" "$(calc %.2f "($5 - $2) / 1000")" "$(calc %.2f "($6 - $3) / 1000")"
+			echo "${c%%:*} $(calc %.2f "($4 - $1) / 1000")" >>"$TMP/tr-kb"
+		done
+		for c in print_str_4096:HC_printStr print64:HC_print64bit gva_to_hva:HC_gvaToHva; do
+			[ -x "$TMP/simple-kvm" ] || break
+			strace -f -qq -e trace=ioctl -o "$TMP/st" "$TMP/simple-kvm" -l --timeout 300ms --stats=json \
+				"$TMP/guest/bench/loop-${c%%:*}-long.bin" >/dev/null 2>"$TMP/sk.err"
+			# shellcheck disable=SC2046 # three numbers, split on purpose
+			set -- $(count "$TMP/st")
+			calls=$(grep -o "\"${c#*:}\":[0-9]*" "$TMP/sk.err" | head -1 | cut -d: -f2)
+			tr=$(calc %.2f "$1 / ${calls:-1}")
+			printf "%-32s %14s %14s %14s  per call (simple-kvm -l, %s calls, setup included)\n" "${c#*:}" \
+				"$tr" "$(calc %.2f "$2 / ${calls:-1}")" "$(calc %.2f "$3 / ${calls:-1}")" "${calls:-?}"
+			# kvm-bench builds its hc_env as the programs do; if they
+			# now translate differently, its timings are not theirs.
+			kb=$(sed -n "s/^${c%%:*} //p" "$TMP/tr-kb")
+			[ "$kb" = "$tr" ] ||
+				echo "  WARNING: KVM_TRANSLATE per call: kvm-bench $kb, simple-kvm $tr: kvm-bench does not time the programs' path"
+		done
+	else
+		echo "not counted here: no strace on this system (the sandbox is busybox only);"
+		echo "the counts come from the direct run, on the same code"
+	fi
 	echo
 
 	echo "== matrix: shares (target in parentheses)"
@@ -62,21 +170,73 @@ calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 	echo "64 VMs, weights 1..100, fair, 10 ms, 10 s: worst error $worst pp"
 	echo
 
-	echo "== matrix: the cost of switching"
-	"$MX" --quantum 10s --duration 5s --quiet --summary=json --vm counter:1:solo >"$TMP/d1.json" 2>/dev/null
-	"$MX" --policy rr --quantum 10ms --duration 5s --quiet --summary=json \
-		--vm counter:1:a --vm counter:1:b >"$TMP/d2.json" 2>/dev/null
-	w1=$(vm "$TMP/d1.json" solo work) d1=$(json "$TMP/d1.json" duration_ns)
-	wa=$(vm "$TMP/d2.json" a work) wb=$(vm "$TMP/d2.json" b work)
-	d2=$(json "$TMP/d2.json" duration_ns) n=$(json "$TMP/d2.json" slices)
-	# work per ns alone, against two VMs sharing at 10 ms slices
-	lost=$(calc %.4f "1 - (($wa + $wb) / $d2) / ($w1 / $d1)")
-	cost=$(calc %.0f "$lost * $d2 / $n")
-	echo "work lost at 10 ms slices vs one VM alone: $(calc %.3f "$lost * 100")% ($n switches in 5 s)"
-	echo "forced switch (timer, EINTR, pick, re-arm, KVM_RUN): $cost ns = $(calc %.2f "$cost / $pio") x a bare PIO exit ($pio ns)"
-	ran=$(($(vm "$TMP/d2.json" a run_ns) + $(vm "$TMP/d2.json" b run_ns)))
-	between=$(calc %.0f "($d2 - $ran) / $n")
-	echo "  of which VMM time between slices: $between ns = $(calc %.2f "$between / $pio") x a bare PIO exit"
+	# Work lost to switching: ALONE = one counter guest in one slice of
+	# the whole run; PAIR = two counter guests, rr at 10 ms slices; ALONE10
+	# = one counter guest at 10 ms slices (the slices' cost without a
+	# switch between VMs). Rounds alternate, so that drift in the
+	# machine's speed touches all three alike; each round compares its own
+	# runs. Work per wall second and per charged run nanosecond both.
+	echo "== matrix: the cost of switching ($WROUNDS alternating rounds of ${WSECS} s runs: alone, pair, alone at 10 ms)"
+	echo "work = increments of the counter guests' 64-bit counter (real mode, add/adc/jmp),"
+	if [ -n "${KVM_RUN_SANDBOX:-}" ]; then
+		echo "here: QEMU TCG's throughput on the nested guest's code"
+	elif [ -d /sys/module/kvm_pvm ]; then
+		echo "here: kvm_pvm's instruction emulator's throughput (every guest instruction is emulated)"
+	else
+		echo "here: the CPU's own throughput on the guest's code"
+	fi
+	echo "CPU = the matrix process's CPU time (rusage: user + sys, the guest's time included);"
+	echo "on a loaded host a process gets only part of the wall time, and that part varies"
+	printf "%-5s %12s %12s %12s | %8s %8s %8s | %8s %8s | %5s %5s\n" round "alone w/cpu-s" "pair w/cpu-s" "alone10" \
+		"loss/cpu" "loss/wal" "loss/run" "alone10" "" "cpu%" "cpu%"
+	: >"$TMP/lc" && : >"$TMP/lw" && : >"$TMP/lr" && : >"$TMP/l10" && : >"$TMP/ac" && : >"$TMP/aw" && : >"$TMP/sw"
+	r=1
+	while [ "$r" -le "$WROUNDS" ]; do
+		"$TMP/kvm-bench" --rusage "$TMP/u1" "$MX" --quantum 1000s --duration "${WSECS}s" --quiet --summary=json \
+			--vm counter:1:solo >"$TMP/d1.json" 2>/dev/null
+		"$TMP/kvm-bench" --rusage "$TMP/u2" "$MX" --policy rr --quantum 10ms --duration "${WSECS}s" --quiet --summary=json \
+			--vm counter:1:a --vm counter:1:b >"$TMP/d2.json" 2>/dev/null
+		"$TMP/kvm-bench" --rusage "$TMP/u3" "$MX" --policy rr --quantum 10ms --duration "${WSECS}s" --quiet --summary=json \
+			--vm counter:1:solo >"$TMP/d3.json" 2>/dev/null
+		c1=$(cut -d' ' -f2 "$TMP/u1") c2=$(cut -d' ' -f2 "$TMP/u2") c3=$(cut -d' ' -f2 "$TMP/u3")
+		w1=$(vm "$TMP/d1.json" solo work) d1=$(json "$TMP/d1.json" duration_ns) r1=$(vm "$TMP/d1.json" solo run_ns)
+		wa=$(vm "$TMP/d2.json" a work) wb=$(vm "$TMP/d2.json" b work)
+		ra=$(vm "$TMP/d2.json" a run_ns) rb=$(vm "$TMP/d2.json" b run_ns)
+		d2=$(json "$TMP/d2.json" duration_ns) n=$(json "$TMP/d2.json" slices)
+		w3=$(vm "$TMP/d3.json" solo work)
+		ac=$(calc %.1f "$w1 / $c1 * 1e9") pc=$(calc %.1f "($wa + $wb) / $c2 * 1e9") a10c=$(calc %.1f "$w3 / $c3 * 1e9")
+		aw=$(calc %.1f "$w1 / $d1 * 1e9") pw=$(calc %.1f "($wa + $wb) / $d2 * 1e9")
+		lc=$(calc %.4f "100 * (1 - $pc / $ac)")
+		lw=$(calc %.4f "100 * (1 - $pw / $aw)")
+		lr=$(calc %.4f "100 * (1 - (($wa + $wb) / ($ra + $rb)) / ($w1 / $r1))")
+		l10=$(calc %.4f "100 * (1 - $a10c / $ac)")
+		printf "%-5s %12.0f %12.0f %12.0f | %7.2f%% %7.2f%% %7.2f%% | %7.2f%% %8s | %4.0f%% %4.0f%%\n" "$r" "$ac" "$pc" "$a10c" \
+			"$lc" "$lw" "$lr" "$l10" "" "$(calc %.1f "100 * $c1 / $d1")" "$(calc %.1f "100 * $c2 / $d2")"
+		echo "$lc" >>"$TMP/lc" && echo "$lw" >>"$TMP/lw" && echo "$lr" >>"$TMP/lr" && echo "$l10" >>"$TMP/l10"
+		echo "$ac" >>"$TMP/ac" && echo "$aw" >>"$TMP/aw"
+		echo "$n $d2 $ra $rb" >>"$TMP/sw"
+		r=$((r + 1))
+	done
+	echo "(cpu%: the CPU time each run got, of its wall time: alone, pair)"
+	if [ -n "${KVM_RUN_SANDBOX:-}" ]; then
+		echo "(in the sandbox the CPU time is the nested kernel's: it also counts the time the host"
+		echo " gave QEMU's vCPU thread to other processes, so per CPU second is per wall second here)"
+	fi
+	spread() { sort -g "$1" | awk '{ v[NR] = $1 } END { printf "%.2f", 100 * (v[NR] / v[1] - 1) }'; }
+	echo "work lost at 10 ms slices, pair vs one VM alone, median (min..max) of $WROUNDS rounds:"
+	echo "  per CPU second:                         $(stats %.2f <"$TMP/lc")%"
+	echo "  per wall second (as before):            $(stats %.2f <"$TMP/lw")%"
+	echo "  per charged run ns (inside slices):     $(stats %.2f <"$TMP/lr")%"
+	echo "  one VM alone at 10 ms slices, per CPU s: $(stats %.2f <"$TMP/l10")%"
+	echo "  round-to-round spread of the alone rate: per CPU s $(spread "$TMP/ac")%, per wall s $(spread "$TMP/aw")% (slowest to fastest)"
+	lost=$(stats %.6f <"$TMP/lc" | cut -d' ' -f1)
+	# per switch, from the median loss and the last pair's slices
+	cost=$(calc %.0f "$lost / 100 * $d2 / $n")
+	echo "forced switch (timer, EINTR, pick, re-arm, KVM_RUN), from the median loss per CPU s:"
+	echo "  $cost ns = $(calc %.2f "$cost / $pio") x a bare PIO exit ($pio ns)"
+	between=$(awk '{ printf "%.0f\n", ($2 - $3 - $4) / $1 }' "$TMP/sw" | stats %.0f)
+	echo "  of which VMM time between slices (wall - run, per slice): $between ns,"
+	echo "  median = $(calc %.2f "$(echo "$between" | cut -d' ' -f1) / $pio") x a bare PIO exit"
 	echo
 
 	echo "== matrix: 256 VMs on one thread"
@@ -92,5 +252,10 @@ calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 	r2=$(json "$TMP/e2.json" rss_kb) g2=$(json "$TMP/e2.json" guest_resident_kb)
 	echo "threads: $(json "$TMP/e2.json" threads), slices in 5 s: $(json "$TMP/e2.json" slices)"
 	echo "host memory per VM beyond touched guest pages: $(calc %.1f "(($r2 - $g2) - ($r1 - $g1)) / 255") KiB (RSS $r2 KiB, guest pages $g2 KiB; 1 VM: $r1 KiB)"
-} | tee "$OUT/results.txt"
+	echo
+	if [ -z "${KVM_RUN_SANDBOX:-}" ]; then
+		echo "load:    $(load) at the end"
+	fi
+	echo "targets missed among the hypercall ratios: $(sed -n 's/^targets_missed //p' "$TMP/kvm-bench.out")"
+} | tee "$OUT/results-$TAG.txt"
 rm -rf "$TMP"

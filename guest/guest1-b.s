@@ -1,4 +1,4 @@
-# guest1-b.s - Neo without I/O (the spec's 2b guest): inc %ax, forever; only a timer stops it.
+# guest1-b.s - Neo without I/O (round-robin checkpoint): inc %ax, forever; only a timer stops it.
 	.code16
 	.section .start, "ax"
 	.global _start

@@ -1,4 +1,4 @@
-# guest1.s - Neo (the spec's 2a guest): out %ax to port 0x10, then inc %ax, forever.
+# guest1.s - Neo (I/O-switching checkpoint): out %ax to port 0x10, then inc %ax, forever.
 	.code16
 	.section .start, "ax"
 	.global _start

@@ -1,4 +1,4 @@
-# guest2-b.s - Morpheus without I/O (the spec's 2b guest): dec %ax, forever.
+# guest2-b.s - Morpheus without I/O (round-robin checkpoint): dec %ax, forever.
 	.code16
 	.section .start, "ax"
 	.global _start

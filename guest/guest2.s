@@ -1,4 +1,4 @@
-# guest2.s - Morpheus (the spec's 2a guest): out %ax to port 0x11, then dec %ax, forever.
+# guest2.s - Morpheus (I/O-switching checkpoint): out %ax to port 0x11, then dec %ax, forever.
 	.code16
 	.section .start, "ax"
 	.global _start

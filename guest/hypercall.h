@@ -32,16 +32,16 @@ static inline uint32_t hc_inl(uint16_t port)
 }
 
 /* A pointer as the ABI passes it: its 32-bit guest virtual address. A
- * 64-bit guest's pointer above 4 GiB becomes 0xffffffff, which the VMM
- * refuses with a diagnostic rather than reading the wrong bytes. */
+ * 64-bit guest's pointer above 4 GiB becomes HC_PTR_ABOVE_4G, which the
+ * VMM refuses with a diagnostic rather than reading the wrong bytes. */
 static inline uint32_t hc_ptr(const volatile void *p)
 {
 	uintptr_t addr = (uintptr_t)p;
 
-	return addr > 0xffffffffu ? 0xffffffffu : (uint32_t)addr;
+	return addr >= HC_PTR_ABOVE_4G ? HC_PTR_ABOVE_4G : (uint32_t)addr;
 }
 
-/* Prints one byte, as the seed's port 0xE9 does. */
+/* Prints one byte on the debug console port 0xE9. */
 static inline void HC_print8bit(uint8_t val)
 {
 	hc_outb(HC_PORT_PRINT8, val);
@@ -88,7 +88,7 @@ static inline uint64_t HC_gvaToHva64(uint64_t gva)
 	return arg.hva;
 }
 
-/* The spec's signature: the host address cut to its low 32 bits. */
+/* The original 32-bit signature: the host address cut to its low 32 bits. */
 static inline uint32_t HC_gvaToHva(uint32_t gva)
 {
 	return (uint32_t)HC_gvaToHva64(gva);

@@ -31,7 +31,7 @@
  * The VMM checks port, direction and size. A wrong one, a string I/O
  * instruction (rep outsb), a pointer outside guest RAM or an unterminated
  * string stops the guest with a diagnostic: there is no error return to
- * ignore. HC_gvaToHva is the exception the spec defines: an address with
+ * ignore. HC_gvaToHva is the one documented exception: an address with
  * no host address prints "Invalid GVA" and returns 0.
  */
 
@@ -71,8 +71,20 @@
 #define HC_PORT_EXIT	      HC_PORT(HC_NR_EXIT)
 #define HC_PORT_ABI_VERSION   HC_PORT(HC_NR_ABI_VERSION)
 
+/*
+ * Reserved by the VMM, not a hypercall: the exception handlers the VMM
+ * installs (guest/vmm/faults.S) report a fault with one out to this port,
+ * the frame on the stack. A guest that writes it itself only gets itself
+ * reported as faulting and stopped.
+ */
+#define HC_PORT_FAULT_REPORT 0x5f0u
+
 /* HC_exit's codes: larger ones are the VMM's own exit statuses. */
 #define HC_EXIT_CODE_MAX 63u
+
+/* What hc_ptr passes for a pointer at or above 4 GiB, which 32 bits cannot
+ * hold. The VMM refuses it as an argument, even where the guest maps it. */
+#define HC_PTR_ABOVE_4G 0xffffffffu
 
 /* HC_printStr reads at most this many bytes, the NUL included. */
 #define HC_STR_MAX 65536u

@@ -3,7 +3,7 @@
 #ifndef MATRIX_ABI_H
 #define MATRIX_ABI_H
 
-/* The ports of the spec's guests: Neo writes AX to 0x10, Morpheus to 0x11. */
+/* The checkpoint guests' ports: Neo writes AX to 0x10, Morpheus to 0x11. */
 #define MATRIX_PORT_NEO	       0x10
 #define MATRIX_PORT_MORPHEUS   0x11
 #define MATRIX_PORT_COUNTER_IO 0x12 /* counter-io's I/O, one per count */

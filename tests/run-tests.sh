@@ -89,6 +89,23 @@ suite fuzz-smoke make --no-print-directory -s fuzz-smoke
 # The real-KVM suite, in ONE kvm-run: the host's KVM when it is hardware
 # KVM, otherwise one boot of the nested sandbox.
 suite kvm scripts/kvm-run tests/kvm/run.sh "$BUILD"
+# make install's guest SDK, used from a scratch directory as outside the tree.
+suite sdk tests/sdk.sh "$BUILD"
+
+# The same suite again directly on this machine's own /dev/kvm when the
+# run above went to the sandbox because that KVM is not hardware KVM (for
+# example kvm_pvm, which needs no VT-x/AMD-V): every change is then tested
+# against two independent KVM implementations.
+direct_kvm() {
+	if [ ! -c /dev/kvm ] || ! { : <>/dev/kvm; } 2>/dev/null; then
+		echo "ok - direct KVM suite # SKIP this machine has no usable /dev/kvm"
+	elif grep -qwE 'vmx|svm' /proc/cpuinfo; then
+		echo "ok - direct KVM suite # SKIP the suite above already ran on this hardware KVM"
+	else
+		scripts/kvm-run --direct tests/kvm/run.sh "$BUILD"
+	fi
+}
+suite kvm-direct direct_kvm
 
 # kvm-run itself: status, stdout and stderr travel out of the sandbox.
 suite kvm-run tests/kvm/test-kvm-run.sh

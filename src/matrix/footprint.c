@@ -3,22 +3,45 @@
 #include "footprint.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define PAGE_KB 4
 
+/* path beneath /proc/self, for stdio: openat, then fdopen or fdopendir. */
+static FILE *open_proc_file(int proc, const char *path)
+{
+	int fd = openat(proc, path, O_RDONLY | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+
+	if (fd >= 0 && !f)
+		close(fd);
+	return f;
+}
+
+static DIR *open_proc_dir(int proc, const char *path)
+{
+	int fd = openat(proc, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (fd >= 0 && !d)
+		close(fd);
+	return d;
+}
+
 /* Is task tid one of KVM's own workers (kvm-nx-lpage-recovery)? */
-static int is_kvm_worker(const char *tid)
+static int is_kvm_worker(int proc, const char *tid)
 {
 	char path[300], comm[32] = "";
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%s/comm", tid);
-	f = fopen(path, "r");
+	snprintf(path, sizeof(path), "task/%s/comm", tid);
+	f = open_proc_file(proc, path);
 	if (!f)
 		return 0;
 	if (!fgets(comm, sizeof(comm), f))
@@ -27,16 +50,16 @@ static int is_kvm_worker(const char *tid)
 	return strncmp(comm, "kvm-", 4) == 0;
 }
 
-void footprint_threads(int *threads, int *kvm_workers)
+void footprint_threads(int proc, int *threads, int *kvm_workers)
 {
-	DIR *d = opendir("/proc/self/task");
+	DIR *d = open_proc_dir(proc, "task");
 	struct dirent *e;
 
 	*threads = *kvm_workers = 0;
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (is_kvm_worker(e->d_name))
+		if (is_kvm_worker(proc, e->d_name))
 			++*kvm_workers;
 		else
 			++*threads;
@@ -45,9 +68,9 @@ void footprint_threads(int *threads, int *kvm_workers)
 		closedir(d);
 }
 
-uint64_t footprint_rss_kb(void)
+uint64_t footprint_rss_kb(int proc)
 {
-	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+	FILE *f = open_proc_file(proc, "smaps_rollup");
 	uint64_t kb = 0;
 	char line[128];
 
@@ -72,9 +95,9 @@ uint64_t footprint_guest_resident_kb(const struct guest_mem *mem)
 	return resident * PAGE_KB;
 }
 
-int footprint_fds(void)
+int footprint_fds(int proc)
 {
-	DIR *d = opendir("/proc/self/fd");
+	DIR *d = open_proc_dir(proc, "fd");
 	struct dirent *e;
 	int n = 0;
 
@@ -82,5 +105,5 @@ int footprint_fds(void)
 		n += e->d_name[0] != '.';
 	if (d)
 		closedir(d);
-	return n - 1; /* not the one opendir holds */
+	return n - 1; /* not the one the listing holds */
 }

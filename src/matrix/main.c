@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 			if (m.vms[i].state == VM_FAILED)
 				status = STATUS_GUEST_CRASH;
 	}
-	matrix_teardown(&m);
+	matrix_teardown(&m, 1);
 	matrix_options_free(&opt);
 	return status;
 }

@@ -3,6 +3,7 @@
 #include "matrix.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
@@ -10,10 +11,12 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cpu_mode.h"
 #include "exit_names.h"
 #include "footprint.h"
+#include "guest_va.h"
 #include "images.h"
 #include "layout.h"
 #include "loader.h"
@@ -57,26 +60,37 @@ static int pin_to_cpu(long want, int *cpu, struct errbuf *err)
 	return 0;
 }
 
-/* Each VM holds two descriptors (VM and vCPU); ask for the hard limit so
- * that hundreds of VMs fit, and say so plainly when they do not. */
-static int raise_fd_limit(unsigned nvms, struct errbuf *err)
+/* Descriptors beyond the VMs': stdio, /dev/kvm, the trace, /proc reads. */
+#define FDS_SPARE 32
+
+/*
+ * Each VM holds two descriptors (VM and vCPU) while it is set up and one
+ * (its vCPU) after vm_close_fd. Raises the soft limit towards the hard one
+ * as far as needed, and sets *close_vm_fds when only one descriptor per VM
+ * fits; fails with a plain message when not even that does.
+ */
+static int plan_descriptors(unsigned nvms, int *close_vm_fds,
+			    struct errbuf *err)
 {
+	rlim_t both = (rlim_t)nvms * 2 + FDS_SPARE;
+	rlim_t one = (rlim_t)nvms + FDS_SPARE + 1;
 	struct rlimit rl;
-	rlim_t need = (rlim_t)nvms * 2 + 16;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return err_fail(err, errno, "getrlimit: %s", strerror(errno));
-	if (rl.rlim_cur < need && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = need < rl.rlim_max ? need : rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < both && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = both < rl.rlim_max ? both : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
 	}
-	if (rl.rlim_cur < need)
-		return err_fail(
-			err, EMFILE,
-			"%u VMs need %llu file descriptors, the limit is %llu "
-			"(raise it with ulimit -n)",
-			nvms, (unsigned long long)need,
-			(unsigned long long)rl.rlim_cur);
+	*close_vm_fds = rl.rlim_cur < both;
+	if (rl.rlim_cur < one)
+		return err_fail(err, EMFILE,
+				"%u VMs need at least %llu file descriptors, "
+				"the limit is %llu (hard limit %llu)",
+				nvms, (unsigned long long)one,
+				(unsigned long long)rl.rlim_cur,
+				(unsigned long long)rl.rlim_max);
 	return 0;
 }
 
@@ -138,11 +152,16 @@ static int setup_vm(struct matrix *m, unsigned i, const struct vm_spec *spec,
 	if (vcpu_enter_mode(&v->vm.vcpu, mode_for(&img), img.entry, &err) ||
 	    preempt_attach_vcpu(&m->timer, &v->vm.vcpu, &err))
 		goto host_error;
+	v->vmfd = v->vm.fd;
+	if (m->close_vm_fds && vm_close_fd(&v->vm, &err))
+		goto host_error;
 	v->hc = (struct hc_env){
 		.mem = &v->vm.mem,
-		.translate = vcpu_translate,
+		.translate = gva_translate,
+		.kvm_translate = gva_translate_kvm,
 		.translate_ctx = &v->vm.vcpu,
 		.out = stdout,
+		.escape_controls = isatty(STDOUT_FILENO),
 		.stats = &v->stats,
 		.denied = opt->denied,
 	};
@@ -190,8 +209,15 @@ static int setup_host(struct matrix *m, const struct matrix_options *opt)
 		fprintf(stderr, "matrix: %s\n", err.msg);
 		return ret == -ENOMEM ? STATUS_HOST : STATUS_NO_KVM;
 	}
+	/* The run's figures come from /proc/self; after the lockdown, files
+	 * open only beneath this descriptor. */
+	m->proc_self = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (m->proc_self < 0) {
+		fprintf(stderr, "matrix: /proc/self: %s\n", strerror(errno));
+		return STATUS_HOST;
+	}
 	if (pin_to_cpu(opt->cpu, &m->cpu, &err) ||
-	    raise_fd_limit(m->count, &err) ||
+	    plan_descriptors(m->count, &m->close_vm_fds, &err) ||
 	    preempt_catch_stop_signals(&err) ||
 	    preempt_init(&m->timer, SIGRTMIN, &err)) {
 		fprintf(stderr, "matrix: %s\n", err.msg);
@@ -205,6 +231,7 @@ int matrix_setup(struct matrix *m, const struct matrix_options *opt)
 	struct errbuf err;
 	int status;
 
+	m->proc_self = -1;
 	m->count = opt->nvms;
 	m->duration_ns = opt->duration_ns;
 	m->max_slices = opt->max_slices;
@@ -216,11 +243,15 @@ int matrix_setup(struct matrix *m, const struct matrix_options *opt)
 		fprintf(stderr, "matrix: out of memory for %u VMs\n", m->count);
 		return STATUS_HOST;
 	}
+	for (unsigned i = 0; i < m->count; i++)
+		vm_init(&m->vms[i].vm);
+	m->setup_start_ns = now_ns();
 	status = setup_host(m, opt);
 	for (unsigned i = 0; status == STATUS_OK && i < m->count; i++)
 		status = setup_vm(m, i, &opt->vms[i], opt);
 	if (status)
 		return status;
+	m->setup_ns = now_ns() - m->setup_start_ns;
 	if (sched_init(&m->sched, opt->policy, opt->quantum_ns, m->entities,
 		       m->count, m->heap, &err)) {
 		fprintf(stderr, "matrix: %s\n", err.msg);
@@ -231,19 +262,25 @@ int matrix_setup(struct matrix *m, const struct matrix_options *opt)
 		return STATUS_USAGE;
 	}
 	/* Every VM exists and is loaded: from here on the run loop needs no
-	 * new file, VM or privilege. */
-	if (!opt->no_seccomp &&
-	    seccomp_lockdown(SECCOMP_ALLOW_READ_OPENS, &err)) {
+	 * new VM or privilege, and reads files only beneath /proc/self. */
+	if (!opt->no_seccomp && seccomp_lockdown_reading(m->proc_self, &err)) {
 		fprintf(stderr, "matrix: %s\n", err.msg);
 		return STATUS_HOST;
 	}
 	return STATUS_OK;
 }
 
-void matrix_teardown(struct matrix *m)
+void matrix_teardown(struct matrix *m, int exiting)
 {
-	for (unsigned i = 0; m->vms && i < m->count; i++)
+	/* KVM registers an mmu notifier per VM on our address space, so each
+	 * munmap walks every VM's: releasing n VMs one by one costs O(n^2)
+	 * (two minutes at 10,000 VMs). At exit the kernel releases them all
+	 * in one pass. */
+	for (unsigned i = 0; !exiting && m->vms && i < m->count; i++)
 		vm_destroy(&m->vms[i].vm);
+	if (m->proc_self >= 0)
+		close(m->proc_self);
+	m->proc_self = -1;
 	preempt_destroy(&m->timer);
 	kvm_dev_close(&m->kvm);
 	matrix_trace_close(&m->trace);
@@ -271,7 +308,7 @@ static void fail_vm(struct matrix_vm *v, const char *what, const char *detail)
 	snprintf(v->failure, sizeof(v->failure), "%s%s", what, detail);
 	fflush(stdout);
 	fprintf(stderr, "matrix: VM %s (vmfd %d) stopped: %s\n", v->name,
-		v->vm.fd, v->failure);
+		v->vmfd, v->failure);
 }
 
 /* The event lines: one per exit, before the exit is served. */
@@ -279,7 +316,7 @@ static void observe_exit(void *ctx, const struct vcpu_exit *ex)
 {
 	struct matrix_vm *v = ctx;
 
-	fprintf(v->m->events, "VMFD: %d %s\n", v->vm.fd,
+	fprintf(v->m->events, "VMFD: %d %s\n", v->vmfd,
 		exit_reason_name(ex->reason));
 }
 
@@ -299,7 +336,7 @@ static int serve_event_port(void *ctx, struct kvm_run *run, struct errbuf *err)
 	memcpy(&value, data, run->io.size <= 4 ? run->io.size : 4);
 	if (v->m->events)
 		fprintf(v->m->events,
-			"VMFD: %d out port: %u, data: %" PRIu32 "\n", v->vm.fd,
+			"VMFD: %d out port: %u, data: %" PRIu32 "\n", v->vmfd,
 			run->io.port, value);
 	return 0;
 }
@@ -334,6 +371,9 @@ static int slice_end_for(struct matrix *m, struct matrix_vm *v,
 	case VCPU_HOST_ERROR:
 		fail_vm(v, err->msg, "");
 		return END_FAILED;
+	case VCPU_GUEST_FAULT:
+		fail_vm(v, "guest fault: ", err->msg);
+		return END_FAILED;
 	}
 	return -1;
 }
@@ -352,13 +392,15 @@ static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
 
 	if (m->events)
 		fprintf(m->events, "VMFD: %d started running\nTime: %.6f\n",
-			v->vm.fd, (double)(now_ns() - m->start_ns) / 1e9);
-	/* Armed per slice, so the slice starts when the VM does. */
+			v->vmfd, (double)(now_ns() - m->start_ns) / 1e9);
+	/* Timed from here, after the event line, so that a slow stdout is
+	 * not charged to the VM; armed per slice, so the slice starts when
+	 * the VM does, and never ends before its quantum. */
+	*start = now_ns();
 	if (slice_ns && preempt_arm(&m->timer, slice_ns, &err)) {
 		fail_vm(v, "", err.msg);
 		why = END_FAILED;
 	}
-	*start = now_ns();
 	while (why < 0) {
 		vcpu_step(&v->loop, &ex, &err);
 		why = slice_end_for(m, v, &ex, &err, deadline_slice);
@@ -373,16 +415,16 @@ static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
 	}
 	if (m->events)
 		fprintf(m->events,
-			"VMFD: %d stopped running - exit reason: %u\n",
-			v->vm.fd, ex.reason);
+			"VMFD: %d stopped running - exit reason: %u\n", v->vmfd,
+			ex.reason);
 	return (enum slice_end)why;
 }
 
 /* Host memory and descriptors now, for the benchmarks and the soak test. */
 static void measure_memory(struct matrix *m)
 {
-	m->rss_kb = footprint_rss_kb();
-	m->fds_end = footprint_fds();
+	m->rss_kb = footprint_rss_kb(m->proc_self);
+	m->fds_end = footprint_fds(m->proc_self);
 	m->guest_resident_kb = 0;
 	for (unsigned i = 0; i < m->count; i++)
 		m->guest_resident_kb +=
@@ -408,7 +450,7 @@ static void record_slice(struct matrix *m, unsigned i, uint64_t start,
 			   slice_end_name(why));
 	m->slices++;
 	if (m->slices == 1)
-		footprint_threads(&m->threads, &m->kvm_workers);
+		footprint_threads(m->proc_self, &m->threads, &m->kvm_workers);
 	if (m->slices == 1 || m->slices == MATRIX_WARMUP_SLICES) {
 		measure_memory(m);
 		m->rss_start_kb = m->rss_kb;
@@ -506,6 +548,8 @@ void matrix_summarize(const struct matrix *m, struct matrix_vm_row *rows,
 		.guest_resident_kb = m->guest_resident_kb,
 		.fds_start = m->fds_start,
 		.fds_end = m->fds_end,
+		.setup_ns = m->setup_ns,
+		.vm_fds_closed = m->close_vm_fds,
 		.count = m->count,
 		.vms = rows,
 	};
@@ -518,7 +562,7 @@ void matrix_summarize(const struct matrix *m, struct matrix_vm_row *rows,
 			.image = v->image,
 			.state = state_name(v->state),
 			.failure = v->failure,
-			.vmfd = v->vm.fd,
+			.vmfd = v->vmfd,
 			.weight = e->weight,
 			.target_share = sched_target_share(&m->sched, i),
 			.share = total ? (double)e->run_ns / (double)total : 0,

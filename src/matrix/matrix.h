@@ -41,6 +41,7 @@ struct matrix_vm {
 	struct exit_stats stats;
 	struct hc_env hc;
 	struct vcpu_loop loop;
+	int vmfd; /* the VM's descriptor when it was made, for event lines */
 	uint64_t slice_min_ns; /* over slices the quantum timer ended */
 	uint64_t slice_max_ns;
 	uint64_t timer_slices;
@@ -66,7 +67,10 @@ struct matrix {
 	int fds_start, fds_end;	    /* open descriptors, then and at the end */
 	uint64_t rss_kb;	    /* RSS at the end of the run */
 	uint64_t guest_resident_kb; /* of it, guest RAM pages (mincore) */
-	FILE *events; /* the event lines (stdout), NULL with --quiet */
+	uint64_t setup_start_ns, setup_ns; /* KVM open to the last VM ready */
+	int close_vm_fds; /* one descriptor per VM: see plan_descriptors */
+	int proc_self;	  /* /proc/self, opened before the lockdown, or -1 */
+	FILE *events;	  /* the event lines (stdout), NULL with --quiet */
 	struct matrix_trace trace;
 };
 
@@ -82,7 +86,8 @@ void matrix_run(struct matrix *m);
 void matrix_summarize(const struct matrix *m, struct matrix_vm_row *rows,
 		      struct matrix_summary *s);
 
-/* Releases everything matrix_setup made; safe after a failed setup. */
-void matrix_teardown(struct matrix *m);
+/* Releases everything matrix_setup made; safe after a failed setup. With
+ * exiting set, the VMs are left for the process's exit to release. */
+void matrix_teardown(struct matrix *m, int exiting);
 
 #endif

@@ -1,9 +1,9 @@
-/* matrix_config.h - matrix's compiled-in defaults: the spec's QUANTUM, FRAC_A
+/* matrix_config.h - matrix's compiled-in defaults: QUANTUM, FRAC_A
  * and FRAC_B. */
 #ifndef MATRIX_CONFIG_H
 #define MATRIX_CONFIG_H
 
-/* One scheduling quantum, in nanoseconds: 1 second, as the spec says.
+/* One scheduling quantum, in nanoseconds: 1 second.
  * --quantum overrides it (e.g. --quantum 10ms). */
 #define QUANTUM 1000000000ull
 

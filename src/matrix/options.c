@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@ static void usage(FILE *out)
 		"and shares the CPU between them. By default Neo (weight %d) and\n"
 		"Morpheus (weight %d) run counter guests under --policy frac.\n"
 		"\n"
-		"  --policy io|rr|frac|fair  io: switch on every I/O exit (spec 2a);\n"
+		"  --policy io|rr|frac|fair  io: switch on every I/O exit;\n"
 		"                        rr: one quantum each in turn (2b); frac: of\n"
 		"                        every sum(w) quanta VM i gets w_i (2c, default);\n"
 		"                        fair: stride scheduling on measured time\n"
@@ -31,6 +32,8 @@ static void usage(FILE *out)
 		"                        built-in (guest1, guest2, guest1-b, guest2-b,\n"
 		"                        counter, counter-io) or a file (flat: real\n"
 		"                        mode at 0x1000; ELF32: protected; ELF64: long)\n"
+		"  --vms FILE            add the VMs listed in FILE, one\n"
+		"                        IMAGE[:WEIGHT[:NAME]] a line (# comments)\n"
 		"  --duration DURATION   stop after this long (default: at SIGINT/SIGTERM)\n"
 		"  --slices N            stop after N slices\n"
 		"  --mem SIZE            RAM per VM (default 128K)\n"
@@ -52,31 +55,104 @@ static void usage(FILE *out)
 		FRAC_A, FRAC_B, FRAC_A, FRAC_B);
 }
 
-static int usage_error(const char *what, const char *detail)
+#define STR_(x) #x
+#define STR(x)	STR_(x)
+
+/* One line on stderr about a bad flag, value or list; returns -EINVAL. */
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt,
+							     ...)
 {
-	fprintf(stderr, "matrix: %s%s\n", what, detail);
+	va_list ap;
+
+	fprintf(stderr, "matrix: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 	return -EINVAL;
 }
 
-/* IMAGE[:WEIGHT[:NAME]] */
-static int parse_vm_spec(char *text, struct vm_spec *spec)
+/* Parses IMAGE[:WEIGHT[:NAME]] in place; where names it in messages. */
+static int parse_vm_spec(char *text, struct vm_spec *spec, const char *where)
 {
 	char *weight = strchr(text, ':'), *name = NULL;
 	struct errbuf err;
 
-	*spec = (struct vm_spec){.image = text, .weight = 1};
+	*spec = (struct vm_spec){.image = text, .weight = 1, .text = text};
 	if (weight) {
 		*weight++ = '\0';
 		name = strchr(weight, ':');
 		if (name)
 			*name++ = '\0';
-		if (parse_uint(weight, 1, 1000000, &spec->weight, &err))
-			return usage_error("--vm: weight: ", err.msg);
+		if (parse_uint(weight, 1, SCHED_WEIGHT_MAX, &spec->weight,
+			       &err))
+			return usage_error("%s: weight: %s", where, err.msg);
 	}
 	if (!*spec->image)
-		return usage_error("--vm: ", "an image is needed before ':'");
+		return usage_error("%s: an image is needed before ':'", where);
 	spec->name = name && *name ? name : NULL;
 	return 0;
+}
+
+/* Appends a VM to the list, growing it; text is copied. */
+static int add_vm(struct matrix_options *opt, const char *text,
+		  const char *where)
+{
+	struct vm_spec *grown;
+	char *copy;
+
+	if (opt->nvms >= MATRIX_MAX_VMS)
+		return usage_error("%s: too many VMs (at most %u)", where,
+				   MATRIX_MAX_VMS);
+	if (opt->nvms == opt->capacity) {
+		unsigned cap = opt->capacity ? opt->capacity * 2 : 16;
+
+		grown = realloc(opt->vms, cap * sizeof(*grown));
+		if (!grown)
+			return usage_error("%s: out of memory", where);
+		opt->vms = grown;
+		opt->capacity = cap;
+	}
+	copy = strdup(text);
+	if (!copy)
+		return usage_error("%s: out of memory", where);
+	opt->nvms++;
+	return parse_vm_spec(copy, &opt->vms[opt->nvms - 1], where);
+}
+
+/* --vms FILE: one IMAGE[:WEIGHT[:NAME]] a line; blank lines and lines
+ * starting with # are skipped; a bad line is named by its number. */
+static int add_vm_list(struct matrix_options *opt, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL, where[300];
+	size_t cap = 0;
+	unsigned lineno = 0;
+	ssize_t len;
+	int ret = 0;
+
+	if (!f)
+		return usage_error("--vms %s: %s", path, strerror(errno));
+	while (!ret && (len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
+			       line[len - 1] == ' ' || line[len - 1] == '\t'))
+			line[--len] = '\0';
+		if (!len || line[0] == '#')
+			continue;
+		if (strlen(line) != (size_t)len) {
+			ret = usage_error("--vms %s:%u: a NUL byte", path,
+					  lineno);
+			break;
+		}
+		snprintf(where, sizeof(where), "--vms %s:%u", path, lineno);
+		ret = add_vm(opt, line, where);
+	}
+	if (!ret && ferror(f))
+		ret = usage_error("--vms %s: %s", path, strerror(errno));
+	free(line);
+	fclose(f);
+	return ret;
 }
 
 static int apply_weights(struct matrix_options *opt)
@@ -89,29 +165,42 @@ static int apply_weights(struct matrix_options *opt)
 	for (tok = strtok_r(copy, ",", &save); tok && !ret;
 	     tok = strtok_r(NULL, ",", &save), i++) {
 		if (i >= opt->nvms)
-			ret = usage_error("--weights: ",
+			ret = usage_error("--weights: %s",
 					  "more weights than VMs");
-		else if (parse_uint(tok, 1, 1000000, &opt->vms[i].weight, &err))
-			ret = usage_error("--weights: ", err.msg);
+		else if (parse_uint(tok, 1, SCHED_WEIGHT_MAX,
+				    &opt->vms[i].weight, &err))
+			ret = usage_error("--weights: %s", err.msg);
 	}
 	if (!ret && i != opt->nvms)
-		ret = usage_error("--weights: ", "give one weight per VM");
+		ret = usage_error("--weights: %s", "give one weight per VM");
 	free(copy);
 	return ret;
 }
 
-/* The spec's two VMs, with the guests that suit the policy. */
-static void default_vms(struct matrix_options *opt)
+/* Neo and Morpheus, with the guests that suit the policy. */
+static int default_vms(struct matrix_options *opt)
 {
-	const char *neo = "counter", *morpheus = "counter";
+	static const struct {
+		enum sched_policy policy;
+		const char *neo, *morpheus;
+	} guests[] = {
+		{POLICY_IO, "guest1:" STR(FRAC_A) ":Neo",
+		 "guest2:" STR(FRAC_B) ":Morpheus"},
+		{POLICY_RR, "guest1-b:" STR(FRAC_A) ":Neo",
+		 "guest2-b:" STR(FRAC_B) ":Morpheus"},
+	};
+	const char *neo = "counter:" STR(FRAC_A) ":Neo";
+	const char *morpheus = "counter:" STR(FRAC_B) ":Morpheus";
 
-	if (opt->policy == POLICY_IO)
-		neo = "guest1", morpheus = "guest2";
-	else if (opt->policy == POLICY_RR)
-		neo = "guest1-b", morpheus = "guest2-b";
-	opt->vms[0] = (struct vm_spec){neo, FRAC_A, "Neo"};
-	opt->vms[1] = (struct vm_spec){morpheus, FRAC_B, "Morpheus"};
-	opt->nvms = 2;
+	for (size_t i = 0; i < sizeof(guests) / sizeof(guests[0]); i++) {
+		if (guests[i].policy == opt->policy) {
+			neo = guests[i].neo;
+			morpheus = guests[i].morpheus;
+		}
+	}
+	if (add_vm(opt, neo, "Neo") || add_vm(opt, morpheus, "Morpheus"))
+		return -ENOMEM;
+	return 0;
 }
 
 /* One option's value; 0 or a usage error already printed. */
@@ -124,49 +213,51 @@ static int parse_value(int c, char *arg, struct matrix_options *opt)
 	case 'P':
 		if (sched_policy_parse(arg, &opt->policy))
 			return usage_error(
-				"--policy: use io, rr, frac or fair, not ",
+				"--policy: use io, rr, frac or fair, not %s",
 				arg);
 		return 0;
 	case 'q':
 		if (parse_duration(arg, &opt->quantum_ns, &err))
-			return usage_error("--quantum: ", err.msg);
+			return usage_error("--quantum: %s", err.msg);
 		if (opt->quantum_ns < 100000)
-			return usage_error("--quantum: ", "at least 100us");
+			return usage_error("--quantum: %s", "at least 100us");
+		/* Longer quanta could wrap fair's pass comparison. */
+		if (opt->quantum_ns > SCHED_QUANTUM_MAX)
+			return usage_error("--quantum: %s", "at most 1h");
 		return 0;
 	case 'D':
 		if (parse_duration(arg, &opt->duration_ns, &err))
-			return usage_error("--duration: ", err.msg);
+			return usage_error("--duration: %s", err.msg);
 		if (!opt->duration_ns)
-			return usage_error("--duration: ",
+			return usage_error("--duration: %s",
 					   "must be longer than 0");
 		return 0;
 	case 'n':
 		if (parse_uint(arg, 1, UINT64_MAX, &opt->max_slices, &err))
-			return usage_error("--slices: ", err.msg);
+			return usage_error("--slices: %s", err.msg);
 		return 0;
 	case 'm':
 		if (parse_size(arg, &opt->mem_size, &err) ||
 		    vm_check_ram_size(opt->mem_size, &err))
-			return usage_error("--mem: ", err.msg);
+			return usage_error("--mem: %s", err.msg);
 		return 0;
 	case 'c':
 		if (parse_uint(arg, 0, CPU_SETSIZE - 1, &v, &err))
-			return usage_error("--cpu: ", err.msg);
+			return usage_error("--cpu: %s", err.msg);
 		opt->cpu = (long)v;
 		return 0;
 	case 'V':
-		if (opt->nvms >= MATRIX_MAX_VMS)
-			return usage_error("--vm: ",
-					   "too many VMs (at most 1024)");
-		return parse_vm_spec(arg, &opt->vms[opt->nvms++]);
+		return add_vm(opt, arg, "--vm");
+	case 'L':
+		return add_vm_list(opt, arg);
 	case 'd':
 		if (hc_parse_deny(arg, &opt->denied, &err))
-			return usage_error("--deny: ", err.msg);
+			return usage_error("--deny: %s", err.msg);
 		return 0;
 	case 'S':
 		if (strcmp(arg, "json"))
 			return usage_error(
-				"--summary: only json is known, not ", arg);
+				"--summary: only json is known, not %s", arg);
 		opt->json = 1;
 		return 0;
 	}
@@ -180,6 +271,7 @@ int matrix_options_parse(int argc, char **argv, struct matrix_options *opt)
 		{"quantum", required_argument, NULL, 'q'},
 		{"weights", required_argument, NULL, 'w'},
 		{"vm", required_argument, NULL, 'V'},
+		{"vms", required_argument, NULL, 'L'},
 		{"duration", required_argument, NULL, 'D'},
 		{"slices", required_argument, NULL, 'n'},
 		{"mem", required_argument, NULL, 'm'},
@@ -199,11 +291,6 @@ int matrix_options_parse(int argc, char **argv, struct matrix_options *opt)
 	*opt = (struct matrix_options){.quantum_ns = QUANTUM,
 				       .mem_size = MATRIX_DEFAULT_MEM,
 				       .cpu = -1};
-	opt->vms = calloc(MATRIX_MAX_VMS, sizeof(*opt->vms));
-	if (!opt->vms) {
-		fprintf(stderr, "matrix: out of memory\n");
-		return -ENOMEM;
-	}
 	prog = prog ? prog + 1 : argv[0];
 	opt->policy = !strcmp(prog, "matrix-a")	  ? POLICY_IO
 		      : !strcmp(prog, "matrix-b") ? POLICY_RR
@@ -247,14 +334,17 @@ int matrix_options_parse(int argc, char **argv, struct matrix_options *opt)
 	if (ret)
 		return ret;
 	if (optind < argc)
-		return usage_error("unexpected argument ", argv[optind]);
-	if (!opt->nvms)
-		default_vms(opt);
+		return usage_error("unexpected argument %s", argv[optind]);
+	if (!opt->nvms && default_vms(opt))
+		return -ENOMEM;
 	return opt->weights ? apply_weights(opt) : 0;
 }
 
 void matrix_options_free(struct matrix_options *opt)
 {
+	for (unsigned i = 0; i < opt->nvms; i++)
+		free(opt->vms[i].text);
 	free(opt->vms);
 	opt->vms = NULL;
+	opt->nvms = opt->capacity = 0;
 }

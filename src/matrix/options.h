@@ -8,14 +8,17 @@
 #include "layout.h"
 #include "scheduler.h"
 
-#define MATRIX_MAX_VMS	   1024
+/* A sanity bound: what really limits the count is the descriptor limit
+ * (one descriptor per VM at the least; see matrix_setup). */
+#define MATRIX_MAX_VMS	   100000u
 #define MATRIX_DEFAULT_MEM LAYOUT_RAM_MIN /* 128 KiB: the guests are tiny */
 
-/* One --vm IMAGE[:WEIGHT[:NAME]]. */
+/* One --vm IMAGE[:WEIGHT[:NAME]], or one line of a --vms file. */
 struct vm_spec {
 	const char *image;
 	uint64_t weight;
 	const char *name; /* NULL: the image's name */
+	char *text;	  /* owned: image and name point into it */
 };
 
 struct matrix_options {
@@ -32,7 +35,7 @@ struct matrix_options {
 	const char *trace_path;
 	const char *weights; /* --weights, applied after the VM list is known */
 	struct vm_spec *vms;
-	unsigned nvms;
+	unsigned nvms, capacity;
 };
 
 /*

@@ -13,6 +13,17 @@ static uint64_t vmm_ns(const struct matrix_summary *s)
 	return s->wall_ns > s->run_ns ? s->wall_ns - s->run_ns : 0;
 }
 
+/* Host memory the VMM keeps per VM: the RSS less the guest pages that
+ * were touched, shared out over the VMs. */
+static double host_kb_per_vm(const struct matrix_summary *s)
+{
+	uint64_t host = s->rss_kb > s->guest_resident_kb
+				? s->rss_kb - s->guest_resident_kb
+				: 0;
+
+	return s->count ? (double)host / s->count : 0.0;
+}
+
 static void table_row(const struct matrix_vm_row *v, FILE *out)
 {
 	char work[24] = "-";
@@ -44,6 +55,14 @@ void matrix_report_table(const struct matrix_summary *s, FILE *out)
 		s->policy, s->quantum_ns / 1e6, s->slices, s->wall_ns / 1e9,
 		s->cpu, s->threads, vmm / 1e6,
 		s->slices ? vmm / 1e3 / (double)s->slices : 0.0);
+	fprintf(out,
+		"matrix: %u VMs set up in %.1f ms (%.1f us each), %.1f KiB of "
+		"host memory each beyond guest pages, %s\n",
+		s->count, s->setup_ns / 1e6,
+		s->count ? s->setup_ns / 1e3 / s->count : 0.0,
+		host_kb_per_vm(s),
+		s->vm_fds_closed ? "one descriptor each (vCPU only)"
+				 : "two descriptors each");
 	fprintf(out, "%-12s %6s %7s %11s %7s %8s %14s  %s\n", "VM", "weight",
 		"target", "run (s)", "share", "slices", "work", "exits");
 	for (unsigned i = 0; i < s->count; i++)
@@ -89,10 +108,12 @@ void matrix_report_json(const struct matrix_summary *s, FILE *out)
 		",\"slices\":%" PRIu64 ",\"cpu\":%d,\"threads\":%d,"
 		"\"kvm_workers\":%d,\"rss_start_kb\":%" PRIu64
 		",\"rss_kb\":%" PRIu64 ",\"guest_resident_kb\":%" PRIu64
-		",\"fds_start\":%d,\"fds_end\":%d,\"vms\":[",
+		",\"fds_start\":%d,\"fds_end\":%d,\"setup_ns\":%" PRIu64
+		",\"host_kb_per_vm\":%.2f,\"vm_fds_closed\":%s,\"vms\":[",
 		s->policy, s->quantum_ns, s->wall_ns, vmm_ns(s), s->slices,
 		s->cpu, s->threads, s->kvm_workers, s->rss_start_kb, s->rss_kb,
-		s->guest_resident_kb, s->fds_start, s->fds_end);
+		s->guest_resident_kb, s->fds_start, s->fds_end, s->setup_ns,
+		host_kb_per_vm(s), s->vm_fds_closed ? "true" : "false");
 	for (unsigned i = 0; i < s->count; i++) {
 		if (i)
 			fputc(',', out);

@@ -31,6 +31,8 @@ struct matrix_summary {
 	int cpu, threads, kvm_workers;
 	uint64_t rss_start_kb, rss_kb, guest_resident_kb;
 	int fds_start, fds_end;
+	uint64_t setup_ns; /* opening KVM to the last VM ready */
+	int vm_fds_closed; /* each VM kept only its vCPU's descriptor */
 	unsigned count;
 	const struct matrix_vm_row *vms;
 };

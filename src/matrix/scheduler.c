@@ -30,13 +30,33 @@ int sched_policy_parse(const char *text, enum sched_policy *p)
 
 /* --- fair: a binary min-heap of runnable entities by pass ---------------- */
 
+/* A charge moves a pass by at most SCHED_QUANTUM_MAX * STRIDE_SCALE, so
+ * runnable passes stay that close to each other, and a signed difference
+ * orders them. */
+_Static_assert(SCHED_QUANTUM_MAX <= INT64_MAX / STRIDE_SCALE,
+	       "runnable passes stay within 2^63 of each other");
+
+/*
+ * Passes start this close to 2^64, as the kernel starts jiffies five
+ * minutes before they wrap: a comparison that does not survive the wrap
+ * then fails within minutes of any run (two VMs of weight 1 pass 2^64
+ * after 69 s, weights 7 and 3 after 5.7 min), not after hours.
+ */
+#define PASS_START (0 - (1ull << 55))
+
+/* a comes before b in virtual time; wrap-safe for passes within 2^63. */
+static int pass_before(uint64_t a, uint64_t b)
+{
+	return (int64_t)(a - b) < 0;
+}
+
 static int heap_less(const struct sched *s, unsigned a, unsigned b)
 {
 	const struct sched_entity *x = &s->e[s->heap[a]],
 				  *y = &s->e[s->heap[b]];
 
 	/* Ties go to the lower index, so runs are reproducible. */
-	return x->pass < y->pass ||
+	return pass_before(x->pass, y->pass) ||
 	       (x->pass == y->pass && s->heap[a] < s->heap[b]);
 }
 
@@ -101,6 +121,11 @@ int sched_init(struct sched *s, enum sched_policy policy, uint64_t quantum_ns,
 {
 	if (!count)
 		return err_fail(err, EINVAL, "no VMs to schedule");
+	if (quantum_ns > SCHED_QUANTUM_MAX)
+		return err_fail(err, EINVAL,
+				"quantum of %llu ns is longer than %llu s",
+				(unsigned long long)quantum_ns,
+				SCHED_QUANTUM_MAX / 1000000000);
 	memset(s, 0, sizeof(*s));
 	s->policy = policy;
 	s->quantum_ns = quantum_ns;
@@ -109,9 +134,13 @@ int sched_init(struct sched *s, enum sched_policy policy, uint64_t quantum_ns,
 	s->heap = heap;
 	s->current = count - 1; /* so that round robin starts with VM 0 */
 	for (unsigned i = 0; i < count; i++) {
-		if (!e[i].weight)
-			return err_fail(err, EINVAL, "VM %u has weight 0", i);
-		e[i].run_ns = e[i].pass = e[i].slices = 0;
+		if (!e[i].weight || e[i].weight > SCHED_WEIGHT_MAX)
+			return err_fail(err, EINVAL,
+					"VM %u has weight %llu, not 1..%llu", i,
+					(unsigned long long)e[i].weight,
+					SCHED_WEIGHT_MAX);
+		e[i].run_ns = e[i].slices = 0;
+		e[i].pass = PASS_START;
 		e[i].credit = 0;
 		e[i].runnable = 0;
 	}
@@ -182,7 +211,10 @@ void sched_charge(struct sched *s, unsigned i, uint64_t ran_ns)
 	e->run_ns += ran_ns;
 	e->slices++;
 	if (s->policy == POLICY_FAIR && e->runnable) {
-		e->pass += ran_ns * STRIDE_SCALE / e->weight;
+		uint64_t charged =
+			ran_ns < SCHED_QUANTUM_MAX ? ran_ns : SCHED_QUANTUM_MAX;
+
+		e->pass += charged * STRIDE_SCALE / e->weight;
 		heap_down(s, e->heap_pos);
 	}
 }
@@ -216,11 +248,13 @@ void sched_retire(struct sched *s, unsigned i)
 
 double sched_target_share(const struct sched *s, unsigned i)
 {
-	uint64_t total = 0;
+	unsigned runnable = 0;
 
-	if (s->policy == POLICY_IO || s->policy == POLICY_RR)
-		return 1.0 / s->count;
+	if (!s->e[i].runnable)
+		return 0.0;
+	if (s->policy != POLICY_IO && s->policy != POLICY_RR)
+		return (double)s->e[i].weight / (double)s->total_weight;
 	for (unsigned k = 0; k < s->count; k++)
-		total += s->e[k].weight;
-	return (double)s->e[i].weight / (double)total;
+		runnable += s->e[k].runnable != 0;
+	return 1.0 / runnable;
 }

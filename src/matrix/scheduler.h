@@ -29,10 +29,22 @@ struct sched_entity {
 	unsigned heap_pos; /* fair: index in the heap */
 };
 
-/* Scaling of fair's virtual time: pass grows by ns * STRIDE_SCALE / weight.
- * Large enough that weight 1..1e6 keeps nanosecond resolution, small
- * enough that a week of run time stays far from 2^64. */
+/* Scaling of fair's virtual time: pass grows by ns * STRIDE_SCALE / weight,
+ * so that weights up to 1e6 keep nanosecond resolution. Passes wrap past
+ * 2^64 (a weight-1 VM's every 2^44 ns of run time, 4.9 hours; the first
+ * time sooner) and are only ever compared by their signed difference. */
 #define STRIDE_SCALE (1ull << 20)
+
+/* The weights a VM may have. */
+#define SCHED_WEIGHT_MAX 1000000ull
+
+/*
+ * The longest quantum sched_init accepts: one hour. A slice charges at
+ * most this much virtual time, so every runnable pass stays within
+ * SCHED_QUANTUM_MAX * STRIDE_SCALE (2^61.7) of the lowest, inside the
+ * 2^63 that a signed difference can order, for any weight from 1.
+ */
+#define SCHED_QUANTUM_MAX (3600ull * 1000000000)
 
 struct sched {
 	enum sched_policy policy;
@@ -48,7 +60,8 @@ struct sched {
 /*
  * Prepares s over count entities whose weights are already set; heap must
  * have room for count indices (only fair uses it). All start runnable.
- * Returns -EINVAL for no entities or a zero weight.
+ * Returns -EINVAL for no entities, a weight outside 1..SCHED_WEIGHT_MAX or
+ * a quantum longer than SCHED_QUANTUM_MAX.
  */
 int sched_init(struct sched *s, enum sched_policy policy, uint64_t quantum_ns,
 	       struct sched_entity *e, unsigned count, unsigned *heap,
@@ -59,7 +72,9 @@ int sched_init(struct sched *s, enum sched_policy policy, uint64_t quantum_ns,
 int sched_pick(struct sched *s);
 
 /* Accounts a slice of ran_ns to entity i (which sched_pick returned). For
- * fair, restores the heap in O(log n). */
+ * fair, restores the heap in O(log n); a slice longer than
+ * SCHED_QUANTUM_MAX (the host stopped the process) counts in run_ns but
+ * advances the pass by SCHED_QUANTUM_MAX only. */
 void sched_charge(struct sched *s, unsigned i, uint64_t ran_ns);
 
 /* Brings entity i (back) into the rotation. Under fair it starts at the
@@ -70,8 +85,9 @@ void sched_join(struct sched *s, unsigned i);
 /* Takes entity i out of the rotation for good (its guest halted or failed). */
 void sched_retire(struct sched *s, unsigned i);
 
-/* The fair share entity i is owed: its weight over the runnable total
- * (for io and rr: an equal share). */
+/* The share entity i is owed from now on: its weight over the total of the
+ * runnable (for io and rr: an equal share of the runnable); 0 once it has
+ * retired. */
 double sched_target_share(const struct sched *s, unsigned i);
 
 #endif

@@ -1,5 +1,4 @@
-/* trace.h - matrix's schedule as Chrome trace-event JSON (Perfetto opens it).
- */
+/* trace.h - matrix's schedule as Chrome trace-event JSON, for Perfetto. */
 #ifndef MATRIX_TRACE_H
 #define MATRIX_TRACE_H
 

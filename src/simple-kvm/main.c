@@ -8,16 +8,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cpu_mode.h"
 #include "diag.h"
 #include "exit_stats.h"
+#include "gdbstub.h"
+#include "guest_va.h"
 #include "hypercall_host.h"
 #include "images.h"
 #include "kvm.h"
 #include "kvm_stats.h"
 #include "layout.h"
+#include "linux.h"
+#include "linux_guest.h"
 #include "loader.h"
 #include "preempt.h"
 #include "seccomp_filter.h"
@@ -39,11 +44,16 @@ struct options {
 	int has_expect;
 	uint32_t expect;
 	int ignore_unknown_ports;
+	int raw_output;	 /* guest bytes unescaped even on a terminal */
 	uint32_t denied; /* --deny: hypercalls refused for this run */
 	int no_seccomp;
 	int verbose;
 	const char *device;
 	const char *guest_path; /* NULL: the built-in demo for the mode */
+	const char *gdb;	/* --gdb PORT or unix:PATH, else NULL */
+	/* --kernel, --initrd, --append, and whether --mem was given */
+	struct linux_options lx;
+	int mem_given;
 };
 
 static void usage(FILE *out)
@@ -65,15 +75,23 @@ static void usage(FILE *out)
 		"      --timeout DURATION  stop a guest that runs longer, e.g. 2s\n"
 		"      --expect VALUE      after HLT, check VALUE at 0x400 and in EAX\n"
 		"      --ignore-unknown-ports  ignore I/O to ports outside the ABI\n"
+		"      --raw-output        on a terminal too, print the guest's bytes\n"
+		"                          as they are (default: control bytes as \\xHH)\n"
 		"      --deny LIST         refuse these hypercalls, e.g. gvaToHva\n"
 		"      --no-seccomp        do not confine the run loop (debugging)\n"
+		"      --gdb PORT|unix:PATH  stop before the first instruction and\n"
+		"                          wait for gdb (TCP on 127.0.0.1 only);\n"
+		"                          implies --no-seccomp (docs/debugging.md)\n"
 		"      --device PATH       the KVM device (default /dev/kvm)\n"
 		"  -v, --verbose           say where guest RAM lives, and more\n"
+		"      --kernel BZIMAGE    boot Linux (docs/linux.md); --mem 256M\n"
+		"      --initrd FILE       its initramfs\n"
+		"      --append CMDLINE    its command line\n"
 		"  -h, --help              this text\n"
 		"      --version           the version and the hypercall ABI's\n"
 		"\n"
-		"stdout carries exactly what the guest prints; everything else goes\n"
-		"to stderr.\n"
+		"stdout carries exactly what the guest prints (on a terminal, its\n"
+		"control bytes as \\xHH); everything else goes to stderr.\n"
 		"\n"
 		"Exit status: the guest's HC_exit code (0-63), 0 when it halts;\n"
 		"1 --expect failed; 64 usage error; 65 guest image refused;\n"
@@ -113,6 +131,7 @@ static int parse_value(int c, const char *arg, struct options *opt)
 
 	switch (c) {
 	case 'm':
+		opt->mem_given = 1;
 		if (parse_size(arg, &opt->mem_size, &err) ||
 		    vm_check_ram_size(opt->mem_size, &err))
 			return usage_error("--mem %s: %s", arg, err.msg);
@@ -152,6 +171,29 @@ static int parse_value(int c, const char *arg, struct options *opt)
 	return -EINVAL;
 }
 
+/* --kernel excludes a mode and a GUEST; --initrd and --append need it. */
+static int check_linux_options(struct options *opt)
+{
+	struct linux_options *lx = &opt->lx;
+
+	if (!lx->kernel)
+		return lx->initrd || lx->append
+			       ? usage_error("--initrd and --append need "
+					     "--kernel")
+			       : 0;
+	if (opt->mode_flags || opt->guest_path || opt->gdb)
+		return usage_error("--kernel boots Linux: no mode flag, GUEST "
+				   "or --gdb with it");
+	lx->mem_size = opt->mem_given ? opt->mem_size : LINUX_RAM_DEFAULT;
+	lx->timeout_ns = opt->timeout_ns;
+	lx->timeout_text = opt->timeout_text;
+	lx->stats = (int)opt->stats;
+	lx->denied = opt->denied;
+	lx->no_seccomp = opt->no_seccomp;
+	lx->verbose = opt->verbose;
+	return 0;
+}
+
 /* Returns 0 to run, 1 after --help, or a negative errno after a message. */
 static int parse_options(int argc, char **argv, struct options *opt)
 {
@@ -166,12 +208,17 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"timeout", required_argument, NULL, 't'},
 		{"expect", required_argument, NULL, 'e'},
 		{"ignore-unknown-ports", no_argument, NULL, 'i'},
+		{"raw-output", no_argument, NULL, 'R'},
 		{"deny", required_argument, NULL, 'D'},
 		{"no-seccomp", no_argument, NULL, 'N'},
+		{"gdb", required_argument, NULL, 'g'},
 		{"device", required_argument, NULL, 'd'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"kernel", required_argument, NULL, 'K'},
+		{"initrd", required_argument, NULL, 'I'},
+		{"append", required_argument, NULL, 'A'},
 		{NULL, 0, NULL, 0},
 	};
 	int c, ret = 0;
@@ -196,6 +243,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'l':
 			ret = set_mode(opt, CPU_MODE_LONG);
 			break;
+		case 'R':
+			opt->raw_output = 1;
+			break;
 		case 'i':
 			opt->ignore_unknown_ports = 1;
 			break;
@@ -205,8 +255,20 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'N':
 			opt->no_seccomp = 1;
 			break;
+		case 'g':
+			opt->gdb = optarg;
+			break;
 		case 'v':
 			opt->verbose = 1;
+			break;
+		case 'K':
+			opt->lx.kernel = optarg;
+			break;
+		case 'I':
+			opt->lx.initrd = optarg;
+			break;
+		case 'A':
+			opt->lx.append = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -231,13 +293,21 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		opt->guest_path = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	return 0;
+	return check_linux_options(opt);
 }
 
-/* Loads the user's file or the built-in demo; checks the image fits the
- * mode. Returns 0 or a negative errno with the reason in err. */
-static int load_guest(struct vm *vm, const struct options *opt,
-		      struct loaded_image *img, struct errbuf *err)
+/* The guest image's bytes, unparsed: the user's file (*file, to be freed)
+ * or the built-in demo for the mode. Read before the seccomp lockdown,
+ * which allows no open. */
+struct guest_bytes {
+	const char *name;
+	const uint8_t *data;
+	size_t size;
+	uint8_t *file;
+};
+
+static int read_guest(const struct options *opt, struct guest_bytes *g,
+		      struct errbuf *err)
 {
 	static const char *const demo[] = {
 		[CPU_MODE_REAL] = "demo-real",
@@ -245,46 +315,62 @@ static int load_guest(struct vm *vm, const struct options *opt,
 		[CPU_MODE_PAGED32] = "demo-paged",
 		[CPU_MODE_LONG] = "demo-long",
 	};
-	const char *name = opt->guest_path ? opt->guest_path : demo[opt->mode];
 	struct builtin_image builtin;
-	const uint8_t *data;
-	uint8_t *file = NULL;
-	size_t size;
+
+	*g = (struct guest_bytes){.name = opt->guest_path ? opt->guest_path
+							  : demo[opt->mode]};
+	if (opt->guest_path)
+		return load_read_file(opt->guest_path, &g->file, &g->size, err);
+	if (images_find(g->name, &builtin))
+		return err_fail(err, ENOENT, "no built-in %s", g->name);
+	g->data = builtin.data;
+	g->size = builtin.size;
+	return 0;
+}
+
+/* Parses the image into guest RAM, checks it fits the mode and points the
+ * vCPU at its entry. Runs under the seccomp filter, so that a bug in the
+ * ELF parser is confined with the rest. */
+static int place_guest(struct vm *vm, const struct options *opt,
+		       const struct guest_bytes *g, struct errbuf *err)
+{
+	const uint8_t *data = g->file ? g->file : g->data;
+	struct loaded_image img;
+	struct kvm_regs regs;
 	int ret;
 
-	if (opt->guest_path) {
-		ret = load_read_file(opt->guest_path, &file, &size, err);
-		if (ret)
-			return ret;
-		data = file;
-	} else {
-		if (images_find(name, &builtin))
-			return err_fail(err, ENOENT, "no built-in %s", name);
-		data = builtin.data;
-		size = builtin.size;
-	}
-	ret = load_image(&vm->mem, data, size, opt->load_addr, name, img, err);
-	free(file);
+	ret = load_image(&vm->mem, data, g->size, opt->load_addr, g->name, &img,
+			 err);
 	if (ret)
 		return ret;
-	if (img->elf_class == 64 && opt->mode != CPU_MODE_LONG)
+	if (img.elf_class == 64 && opt->mode != CPU_MODE_LONG)
 		return err_fail(
 			err, ENOEXEC,
 			"%s: a 64-bit ELF file runs only in long mode (-l)",
-			name);
-	if (img->elf_class == 32 && opt->mode == CPU_MODE_LONG)
+			g->name);
+	if (img.elf_class == 32 && opt->mode == CPU_MODE_LONG)
 		return err_fail(err, ENOEXEC,
 				"%s: a 32-bit ELF file cannot run in long mode",
-				name);
+				g->name);
+	if (opt->mode == CPU_MODE_REAL && img.entry > 0xffff)
+		return err_fail(err, ENOEXEC,
+				"%s: real-mode entry 0x%" PRIx64
+				" is not below 64 KiB",
+				g->name, img.entry);
 	if (opt->verbose)
 		fprintf(stderr,
 			"simple-kvm: %s mode, %" PRIu64 " KiB of RAM at host "
 			"address %p, guest %s at 0x%" PRIx64 "-0x%" PRIx64
 			", entry 0x%" PRIx64 "\n",
 			cpu_mode_name(opt->mode), vm->mem.size >> 10,
-			(void *)vm->mem.host, name, img->lowest, img->highest,
-			img->entry);
-	return 0;
+			(void *)vm->mem.host, g->name, img.lowest, img.highest,
+			img.entry);
+	ret = vcpu_get_regs(&vm->vcpu, &regs, err);
+	if (!ret) {
+		regs.rip = img.entry;
+		ret = vcpu_set_regs(&vm->vcpu, &regs, err);
+	}
+	return ret ? -EIO : 0;
 }
 
 static uint64_t guest_rip(struct vcpu *vcpu)
@@ -303,17 +389,36 @@ static void report(struct vcpu *vcpu, const char *what, const char *detail)
 		guest_rip(vcpu), what, detail);
 }
 
+/* gdb's kill, or SIGINT/SIGTERM while gdb held the guest: status 130. */
+static int gdb_killed(struct vcpu *vcpu)
+{
+	int signo = preempt_stop_requested();
+
+	report(vcpu, "stopped by ",
+	       signo ? strsignal(signo) : "gdb's kill request");
+	return STATUS_INTERRUPTED;
+}
+
 /* Runs the guest until it stops, and says why as an exit status. */
 static int run_guest(struct vm *vm, struct hc_env *env,
 		     const struct preempt_timer *timer,
-		     const struct options *opt)
+		     const struct options *opt, struct gdbstub *gdb)
 {
 	struct vcpu_loop loop = {.vcpu = &vm->vcpu, .hc = env};
 	struct vcpu_exit ex;
 	struct errbuf err;
 
 	for (;;) {
-		switch (vcpu_step(&loop, &ex, &err)) {
+		vcpu_step(&loop, &ex, &err);
+		switch (gdb ? gdbstub_on_event(gdb, &ex) : GDB_NOT_MINE) {
+		case GDB_RESUME: /* a stop gdb served, or its Ctrl-C */
+			continue;
+		case GDB_KILL:
+			return gdb_killed(&vm->vcpu);
+		case GDB_NOT_MINE:
+			break;
+		}
+		switch (ex.event) {
 		case VCPU_CONTINUE:
 			break;
 		case VCPU_INTERRUPTED:
@@ -343,6 +448,16 @@ static int run_guest(struct vm *vm, struct hc_env *env,
 		case VCPU_DEBUG: /* no debugger attached: nothing expects it */
 			report(&vm->vcpu, err.msg, "");
 			diag_dump_registers(&vm->vcpu, stderr);
+			return STATUS_GUEST_CRASH;
+		case VCPU_GUEST_FAULT: /* the fault's own line, no reset RIP */
+			fflush(stdout);
+			fprintf(stderr, "simple-kvm: guest fault: %s\n",
+				err.msg);
+			diag_dump_registers_as(&vm->vcpu,
+					       ex.fault.kind == FAULT_EXCEPTION
+						       ? &ex.fault.regs
+						       : NULL,
+					       stderr);
 			return STATUS_GUEST_CRASH;
 		}
 	}
@@ -403,8 +518,8 @@ static int prepare_run(struct vm *vm, const struct options *opt,
 					  &vm->vcpu, err);
 	if (!ret && opt->timeout_ns)
 		ret = preempt_arm(timer, opt->timeout_ns, err);
-	if (!ret && !opt->no_seccomp)
-		ret = seccomp_lockdown(0, err);
+	if (!ret && !opt->no_seccomp && !opt->gdb) /* gdb: see --help */
+		ret = seccomp_lockdown(err);
 	return ret;
 }
 
@@ -415,27 +530,48 @@ static int load_and_run(struct vm *vm, const struct options *opt)
 	struct exit_stats stats = {0};
 	struct hc_env env = {
 		.mem = &vm->mem,
-		.translate = vcpu_translate,
+		.translate = gva_translate,
+		.kvm_translate = gva_translate_kvm,
 		.translate_ctx = &vm->vcpu,
 		.out = stdout,
 		.stats = &stats,
 		.ignore_unknown_ports = opt->ignore_unknown_ports,
+		.escape_controls = !opt->raw_output && isatty(STDOUT_FILENO),
 		.denied = opt->denied,
 	};
-	struct loaded_image img;
+	struct guest_bytes guest;
+	struct gdbstub gdb;
 	struct errbuf err;
-	int status;
+	int status, ret;
 
-	if (load_guest(vm, opt, &img, &err)) {
+	/* The vCPU enters its mode at the default load address; the entry
+	 * is set once the image is parsed, after the lockdown. */
+	if (read_guest(opt, &guest, &err)) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		return STATUS_IMAGE;
 	}
-	if (vcpu_enter_mode(&vm->vcpu, opt->mode, img.entry, &err) ||
+	if (vcpu_enter_mode(&vm->vcpu, opt->mode, LAYOUT_IMAGE_BASE, &err) ||
+	    (opt->gdb &&
+	     gdbstub_open(&gdb, opt->gdb, &vm->vcpu, opt->mode == CPU_MODE_LONG,
+			  stderr, &err)) ||
 	    prepare_run(vm, opt, &timer, &err)) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
+		free(guest.file);
 		return STATUS_HOST;
 	}
-	status = run_guest(vm, &env, opt->timeout_ns ? &timer : NULL, opt);
+	ret = place_guest(vm, opt, &guest, &err);
+	free(guest.file);
+	if (ret) {
+		fprintf(stderr, "simple-kvm: %s\n", err.msg);
+		return ret == -EIO ? STATUS_HOST : STATUS_IMAGE;
+	}
+	if (opt->gdb && gdbstub_attach(&gdb) == GDB_KILL)
+		status = gdb_killed(&vm->vcpu);
+	else
+		status = run_guest(vm, &env, opt->timeout_ns ? &timer : NULL,
+				   opt, opt->gdb ? &gdb : NULL);
+	if (opt->gdb)
+		gdbstub_finish(&gdb, status);
 	if (opt->timeout_ns)
 		preempt_destroy(&timer);
 	if (status == STATUS_OK && opt->has_expect)
@@ -461,6 +597,11 @@ int main(int argc, char **argv)
 	if (ret) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		return ret == -ENOMEM ? STATUS_HOST : STATUS_NO_KVM;
+	}
+	if (opt.lx.kernel) {
+		status = linux_main(&kvm, &opt.lx);
+		kvm_dev_close(&kvm);
+		return status;
 	}
 	if (vm_create(&vm, &kvm, opt.mem_size, &err)) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);

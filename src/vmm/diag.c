@@ -54,10 +54,18 @@ static void dump_segment(FILE *out, const char *name,
 
 void diag_dump_registers(struct vcpu *vcpu, FILE *out)
 {
+	diag_dump_registers_as(vcpu, NULL, out);
+}
+
+void diag_dump_registers_as(struct vcpu *vcpu, const struct kvm_regs *gprs,
+			    FILE *out)
+{
 	struct kvm_regs r;
 	struct kvm_sregs s;
 
-	if (vcpu_get_regs(vcpu, &r, NULL) == 0) {
+	if (gprs)
+		r = *gprs;
+	if (gprs || vcpu_get_regs(vcpu, &r, NULL) == 0) {
 		fprintf(out,
 			"  rip=0x%016llx rsp=0x%016llx rflags=0x%08llx\n"
 			"  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx\n"

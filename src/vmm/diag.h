@@ -15,4 +15,9 @@ void diag_describe_exit(const struct kvm_run *run, char *buf, size_t len);
 /* Prints the general, segment and control registers to out (a few lines). */
 void diag_dump_registers(struct vcpu *vcpu, FILE *out);
 
+/* The same with the general registers from gprs (e.g. as they were at a
+ * fault, before the handler ran) instead of the vCPU's; NULL: the vCPU's. */
+void diag_dump_registers_as(struct vcpu *vcpu, const struct kvm_regs *gprs,
+			    FILE *out);
+
 #endif

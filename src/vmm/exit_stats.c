@@ -1,5 +1,4 @@
-/* exit_stats.c - counting exits, and printing the counts as a table or as JSON.
- */
+/* exit_stats.c - counting exits, and printing them as a table or JSON. */
 #include "exit_stats.h"
 
 #include <errno.h>

@@ -36,7 +36,7 @@ struct exit_stats {
 void stats_count_exit(struct exit_stats *s, const struct kvm_run *run,
 		      int run_ret);
 
-/* The total, saturated at UINT32_MAX: the spec's HC_numExits is 32-bit,
+/* The total, saturated at UINT32_MAX: HC_numExits returns 32 bits,
  * and a count that stops is better than one that silently restarts. */
 uint32_t stats_total_u32(const struct exit_stats *s);
 

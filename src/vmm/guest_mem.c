@@ -10,8 +10,7 @@ int gmem_contains(const struct guest_mem *mem, gpa_t gpa, uint64_t len)
 
 	if (!mem || !mem->host)
 		return 0;
-	/* Check the end of the range, not only its start: gpa + len may wrap.
-	 */
+	/* Check the end of the range, not only its start: it may wrap. */
 	if (__builtin_add_overflow(gpa, len, &end))
 		return 0;
 	return end <= mem->size;

@@ -27,20 +27,42 @@ struct hc_entry {
 	hc_handler handle;
 };
 
+static void guest_output(const struct hc_env *env, const uint8_t *p, size_t n);
+
 /* --- guest memory by virtual address ------------------------------------ */
+
+/* Why a page cannot be used, in words: nothing mapped, or the guest's
+ * mapping forbids the access (read-only, or supervisor-only). */
+static int translate_failed(int ret, uint64_t gva, unsigned access,
+			    struct errbuf *err)
+{
+	if (ret == -EACCES)
+		return err_fail(err, EACCES,
+				"GVA 0x%" PRIx64 " is not %s by the guest", gva,
+				access & PW_WRITE ? "writable" : "readable");
+	return err_fail(err, EFAULT, "GVA 0x%" PRIx64 " is not mapped", gva);
+}
 
 /*
  * Calls fn on each piece of [gva, gva + len) that lies within one guest
- * page, with the host pointer of that piece (fn NULL: only check them). Every
- * piece is translated on its own (pages need not be contiguous) and checked by
- * gmem_ptr.
+ * page, with the host pointer of that piece (fn NULL: only check them).
+ * Every piece is translated on its own for the access (PW_WRITE or a
+ * read; pages need not be contiguous) and checked by gmem_ptr.
  */
 static int for_each_piece(struct hc_env *env, uint64_t gva, size_t len,
+			  unsigned access,
 			  int (*fn)(void *arg, uint8_t *host, size_t n),
 			  void *arg, struct errbuf *err)
 {
 	uint64_t end;
 
+	/* hc_ptr's mark for a pointer it could not pass: refused even when
+	 * the guest maps that byte, so that no such pointer reads memory. */
+	if (gva == HC_PTR_ABOVE_4G)
+		return err_fail(err, EFAULT,
+				"GVA 0x%" PRIx64 " stands for a pointer above "
+				"4 GiB, which the ABI cannot pass",
+				gva);
 	if (__builtin_add_overflow(gva, (uint64_t)len, &end) || end > GVA_LIMIT)
 		return err_fail(err, EFAULT,
 				"%zu bytes at GVA 0x%" PRIx64
@@ -54,9 +76,9 @@ static int for_each_piece(struct hc_env *env, uint64_t gva, size_t len,
 
 		if (n > len)
 			n = len;
-		if (env->translate(env->translate_ctx, gva, &gpa))
-			return err_fail(err, EFAULT,
-					"GVA 0x%" PRIx64 " is not mapped", gva);
+		ret = env->translate(env->translate_ctx, gva, access, &gpa);
+		if (ret)
+			return translate_failed(ret, gva, access, err);
 		host = gmem_ptr(env->mem, gpa, n);
 		if (!host)
 			return err_fail(err, EFAULT,
@@ -95,7 +117,7 @@ int hc_copy_from_guest(struct hc_env *env, uint64_t gva, void *dst, size_t len,
 {
 	struct copy_cursor c = {dst, 0};
 
-	return for_each_piece(env, gva, len, copy_piece, &c, err);
+	return for_each_piece(env, gva, len, 0, copy_piece, &c, err);
 }
 
 int hc_copy_to_guest(struct hc_env *env, uint64_t gva, const void *src,
@@ -103,17 +125,18 @@ int hc_copy_to_guest(struct hc_env *env, uint64_t gva, const void *src,
 {
 	struct copy_cursor c = {(uint8_t *)(uintptr_t)src, 1};
 	/* Check every page before writing any: all or nothing. */
-	int ret = for_each_piece(env, gva, len, NULL, NULL, err);
+	int ret = for_each_piece(env, gva, len, PW_WRITE, NULL, NULL, err);
 
 	if (!ret)
-		ret = for_each_piece(env, gva, len, copy_piece, &c, err);
+		ret = for_each_piece(env, gva, len, PW_WRITE, copy_piece, &c,
+				     err);
 	return ret;
 }
 
 /*
  * An argument block. The usual one is a small struct on the guest's
  * stack, inside one page: translated once, then read and written through
- * one checked host pointer, which halves the KVM_TRANSLATE calls. One that
+ * one checked host pointer, which halves the page walks. One that
  * straddles a page boundary is copied piece by piece.
  */
 struct arg_block {
@@ -129,16 +152,19 @@ static int remember_piece(void *arg, uint8_t *host, size_t n)
 	return 0;
 }
 
+/* Opens the block at gva for reading its IN fields, and for writing its
+ * OUT fields when access has PW_WRITE: the guest must map it so. */
 static int block_open(struct hc_env *env, uint64_t gva, size_t len,
-		      struct arg_block *b, struct errbuf *err)
+		      unsigned access, struct arg_block *b, struct errbuf *err)
 {
 	int ret;
 
 	*b = (struct arg_block){gva, len, NULL};
 	if ((gva & (PAGE_SIZE - 1)) + len <= PAGE_SIZE)
-		ret = for_each_piece(env, gva, len, remember_piece, b, err);
+		ret = for_each_piece(env, gva, len, access, remember_piece, b,
+				     err);
 	else
-		ret = for_each_piece(env, gva, len, NULL, NULL, err);
+		ret = for_each_piece(env, gva, len, access, NULL, NULL, err);
 	return ret ? err_wrap(err, ret, "argument block") : 0;
 }
 
@@ -205,7 +231,7 @@ int hc_print_guest_string(struct hc_env *env, uint64_t gva, struct errbuf *err)
 
 		if (span > HC_STR_MAX - s.length)
 			span = HC_STR_MAX - s.length;
-		ret = for_each_piece(env, at, span, scan_piece, &s, err);
+		ret = for_each_piece(env, at, span, 0, scan_piece, &s, err);
 		if (ret < 0)
 			return err_wrap(err, ret,
 					"string at GVA 0x%" PRIx64
@@ -219,12 +245,11 @@ int hc_print_guest_string(struct hc_env *env, uint64_t gva, struct errbuf *err)
 				" has no NUL within %u bytes",
 				gva, HC_STR_MAX);
 	for (unsigned i = 0; i < s.count; i++)
-		fwrite(s.piece[i].p, 1, s.piece[i].n, env->out);
+		guest_output(env, s.piece[i].p, s.piece[i].n);
 	return 0;
 }
 
-/* --- decimal output --------------------------------------------------------
- */
+/* --- decimal output ------------------------------------------------- */
 
 /*
  * Writes v in decimal at dst (room for 20 digits) and returns the length.
@@ -254,28 +279,58 @@ static size_t append(char *dst, size_t n, const char *s)
 	return n + len;
 }
 
+/*
+ * Everything the guest prints goes through here. Byte for byte, except on
+ * a terminal with escape_controls set: there a control byte or a byte
+ * above 0x7e could drive the operator's terminal (move the cursor, set the
+ * title, answer back), so it is shown as \xHH instead; newline and tab
+ * pass.
+ */
+static void guest_output(const struct hc_env *env, const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (!env->escape_controls) {
+		fwrite(p, 1, n, env->out);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+
+		if ((c >= 0x20 && c <= 0x7e) || c == '\n' || c == '\t') {
+			fputc(c, env->out);
+			continue;
+		}
+		fputc('\\', env->out);
+		fputc('x', env->out);
+		fputc(hex[c >> 4], env->out);
+		fputc(hex[c & 15], env->out);
+	}
+}
+
 /* v in decimal and one newline, to the guest's output. */
-static void print_decimal_line(FILE *out, uint64_t v)
+static void print_decimal_line(const struct hc_env *env, uint64_t v)
 {
 	char line[21];
 	size_t n = put_decimal(line, v);
 
 	line[n++] = '\n';
-	fwrite(line, 1, n, out);
+	fwrite(line, 1, n, env->out);
 }
 
-/* --- the handlers ----------------------------------------------------------
- */
+/* --- the handlers --------------------------------------------------- */
 
 static int hc_print8(struct hc_env *env, uint32_t *data)
 {
-	fputc((uint8_t)*data, env->out);
+	uint8_t byte = (uint8_t)*data;
+
+	guest_output(env, &byte, 1);
 	return 0;
 }
 
 static int hc_print32(struct hc_env *env, uint32_t *data)
 {
-	print_decimal_line(env->out, *data);
+	print_decimal_line(env, *data);
 	return 0;
 }
 
@@ -283,12 +338,12 @@ static int hc_print64(struct hc_env *env, uint32_t *data)
 {
 	struct arg_block block;
 	struct hc_u64 arg;
-	int ret = block_open(env, *data, sizeof(arg), &block, env->err);
+	int ret = block_open(env, *data, sizeof(arg), 0, &block, env->err);
 
 	if (!ret)
 		ret = block_read(env, &block, &arg, env->err);
 	if (!ret)
-		print_decimal_line(env->out, arg.value);
+		print_decimal_line(env, arg.value);
 	return ret;
 }
 
@@ -339,7 +394,8 @@ static int hc_gva_to_hva(struct hc_env *env, uint32_t *data)
 	struct hc_gva_to_hva arg;
 	uint8_t *host = NULL;
 	uint64_t gpa;
-	int ret = block_open(env, *data, sizeof(arg), &block, env->err);
+	int ret =
+		block_open(env, *data, sizeof(arg), PW_WRITE, &block, env->err);
 
 	if (!ret)
 		ret = block_read(env, &block, &arg, env->err);
@@ -347,7 +403,7 @@ static int hc_gva_to_hva(struct hc_env *env, uint32_t *data)
 		return ret;
 	/* Valid only when the translation is valid AND lands in RAM: KVM
 	 * calls any address valid when paging is off. */
-	if (env->translate(env->translate_ctx, arg.gva, &gpa) == 0)
+	if (env->kvm_translate(env->translate_ctx, arg.gva, &gpa) == 0)
 		host = gmem_ptr(env->mem, gpa, 1);
 	if (!host)
 		fprintf(env->out, "Invalid GVA\n");

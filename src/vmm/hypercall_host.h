@@ -1,5 +1,4 @@
-/* hypercall_host.h - the VMM's side of the hypercall ABI: serving one I/O exit.
- */
+/* hypercall_host.h - the VMM's side of the hypercall ABI: one I/O exit. */
 #ifndef HYPERCALL_HOST_H
 #define HYPERCALL_HOST_H
 
@@ -12,6 +11,7 @@
 #include "guest_mem.h"
 
 #include "hypercall_abi.h"
+#include "pagewalk.h"
 
 /* "HC_printStr" for HC_NR_PRINT_STR, and so on. */
 const char *hc_call_name(int call);
@@ -23,18 +23,26 @@ const char *hc_call_name(int call);
 int hc_parse_deny(const char *list, uint32_t *mask, struct errbuf *err);
 
 /*
- * Translates a guest virtual address to a guest physical one: 0, or
- * -EFAULT when the guest's page tables map nothing there. simple-kvm and
- * matrix pass vcpu_translate (KVM_TRANSLATE); unit tests pass a fake.
+ * Translates a guest virtual address to a guest physical one for an access
+ * the VMM makes for the guest (PW_WRITE, or a read): 0, -EFAULT when the
+ * guest's page tables map nothing there, -EACCES when they forbid the
+ * access. simple-kvm and matrix pass gva_translate (a software walk);
+ * unit tests pass a fake.
  */
-typedef int (*hc_translate_fn)(void *ctx, uint64_t gva, uint64_t *gpa);
+typedef int (*hc_translate_fn)(void *ctx, uint64_t gva, unsigned access,
+			       uint64_t *gpa);
+
+/* KVM's own translation, for HC_gvaToHva's answer: gva_translate_kvm. */
+typedef int (*hc_kvm_translate_fn)(void *ctx, uint64_t gva, uint64_t *gpa);
 
 /* Everything a hypercall may touch, for one VM. */
 struct hc_env {
 	const struct guest_mem *mem;
 	hc_translate_fn translate;
-	void *translate_ctx;
+	hc_kvm_translate_fn kvm_translate;
+	void *translate_ctx;	  /* passed to both */
 	FILE *out;		  /* where the guest's prints go */
+	int escape_controls;	  /* show control bytes as \xHH (terminals) */
 	struct exit_stats *stats; /* read by numExits and numExitsByType */
 	unsigned bytype_next;	  /* next slot of the numExitsByType ring */
 	int ignore_unknown_ports; /* unknown port: ignore instead of stop */

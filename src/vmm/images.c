@@ -1,5 +1,4 @@
-/* images.c - the one table of built-in guest images that image_blobs.S embeds.
- */
+/* images.c - the one table of built-in guest images (image_blobs.S). */
 #include "images.h"
 
 #include <errno.h>

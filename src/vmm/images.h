@@ -1,5 +1,4 @@
-/* images.h - the guest images built from guest/ and linked into the programs.
- */
+/* images.h - guest images built from guest/ and linked into the programs. */
 #ifndef IMAGES_H
 #define IMAGES_H
 

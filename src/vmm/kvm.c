@@ -108,6 +108,10 @@ int kvm_dev_open(struct kvm_dev *kvm, const char *path, struct errbuf *err)
 	kvm->vcpu_mmap_size = size;
 	kvm->has_stats_fd = ioctl(kvm->fd, KVM_CHECK_EXTENSION,
 				  KVM_CAP_BINARY_STATS_FD) > 0;
+	kvm->has_sync_regs =
+		(ioctl(kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) &
+		 (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) ==
+		(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);
 
 	ret = read_supported_cpuid(kvm, err);
 	if (ret)

@@ -14,6 +14,7 @@ struct kvm_dev {
 	int fd;
 	size_t vcpu_mmap_size;	  /* size of each vCPU's struct kvm_run */
 	int has_stats_fd;	  /* KVM_CAP_BINARY_STATS_FD */
+	int has_sync_regs;	  /* KVM_CAP_SYNC_REGS with regs and sregs */
 	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID, for vCPUs */
 };
 

@@ -62,6 +62,17 @@ int load_flat(const struct guest_mem *mem, gpa_t load_addr, const void *image,
 	return gmem_write(mem, load_addr, image, size);
 }
 
+/* What a file that is not a regular file is, for the message. */
+static const char *file_type_name(mode_t mode)
+{
+	return S_ISDIR(mode)	? "directory"
+	       : S_ISFIFO(mode) ? "fifo"
+	       : S_ISCHR(mode)	? "character device"
+	       : S_ISBLK(mode)	? "block device"
+	       : S_ISSOCK(mode) ? "socket"
+				: "unknown type";
+}
+
 int load_read_file(const char *path, uint8_t **data, size_t *size,
 		   struct errbuf *err)
 {
@@ -70,7 +81,10 @@ int load_read_file(const char *path, uint8_t **data, size_t *size,
 	size_t done = 0;
 	int fd, ret = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO to read would wait for a writer, and a
+	 * device could wait for anything; fstat below refuses both. On a
+	 * regular file the flag changes nothing. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return err_fail(err, errno, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {
@@ -78,7 +92,8 @@ int load_read_file(const char *path, uint8_t **data, size_t *size,
 		goto out_close;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		ret = err_fail(err, EINVAL, "%s: not a regular file", path);
+		ret = err_fail(err, EINVAL, "%s: not a regular file (%s)", path,
+			       file_type_name(st.st_mode));
 		goto out_close;
 	}
 	if (st.st_size == 0) {
@@ -222,12 +237,12 @@ static void read_segment(const uint8_t *data, const struct elf_header *h,
 	}
 }
 
-static int load_segment(const struct guest_mem *mem, const uint8_t *data,
-			size_t size, const struct elf_segment *seg, unsigned i,
-			const char *name, struct errbuf *err)
+/* Checks one PT_LOAD segment against the file and guest RAM. */
+static int check_segment(const struct guest_mem *mem, size_t size,
+			 const struct elf_segment *seg, unsigned i,
+			 const char *name, struct errbuf *err)
 {
 	char what[300];
-	uint8_t *dst;
 
 	snprintf(what, sizeof(what), "%s: segment %u", name, i);
 	if (seg->filesz > seg->memsz)
@@ -244,9 +259,92 @@ static int load_segment(const struct guest_mem *mem, const uint8_t *data,
 			(unsigned long long)seg->filesz);
 	if (loader_check_range(mem, seg->paddr, seg->memsz, what, err))
 		return -ERANGE;
-	dst = gmem_ptr(mem, seg->paddr, seg->memsz);
+	return 0;
+}
+
+/* The PT_LOAD segments that occupy memory, checked, in file order. */
+struct elf_plan {
+	struct elf_segment seg[ELF_MAX_PHNUM];
+	unsigned index[ELF_MAX_PHNUM]; /* program header numbers */
+	unsigned count;
+};
+
+/*
+ * Refuses a segment that shares a guest physical byte with one before it:
+ * copied later, its bytes or its bss zeros would overwrite what that one
+ * holds. Both lie in RAM (checked), so the ends do not overflow.
+ */
+static int check_overlap(const struct elf_plan *plan,
+			 const struct elf_segment *seg, unsigned i,
+			 const char *name, struct errbuf *err)
+{
+	for (unsigned k = 0; k < plan->count; k++) {
+		const struct elf_segment *old = &plan->seg[k];
+
+		if (overlaps(seg->paddr, seg->memsz, old->paddr, old->memsz))
+			return err_fail(
+				err, ENOEXEC,
+				"%s: segment %u at 0x%llx-0x%llx overlaps "
+				"segment %u at 0x%llx-0x%llx",
+				name, i, (unsigned long long)seg->paddr,
+				(unsigned long long)(seg->paddr + seg->memsz -
+						     1),
+				plan->index[k], (unsigned long long)old->paddr,
+				(unsigned long long)(old->paddr + old->memsz -
+						     1));
+	}
+	return 0;
+}
+
+/* Copies a checked segment: its bytes from the file, then its bss. */
+static void copy_segment(const struct guest_mem *mem, const uint8_t *data,
+			 const struct elf_segment *seg)
+{
+	uint8_t *dst = gmem_ptr(mem, seg->paddr, seg->memsz);
+
 	memcpy(dst, data + seg->offset, seg->filesz);
-	memset(dst + seg->filesz, 0, seg->memsz - seg->filesz); /* bss */
+	memset(dst + seg->filesz, 0, seg->memsz - seg->filesz);
+}
+
+/* Reads and checks every segment that occupies memory into plan; nothing
+ * is copied yet, so a refused file leaves guest RAM as it was. */
+static int plan_segments(const struct guest_mem *mem, const uint8_t *data,
+			 size_t size, const struct elf_header *h,
+			 const char *name, struct elf_plan *plan,
+			 struct errbuf *err)
+{
+	plan->count = 0;
+	for (unsigned i = 0; i < h->phnum; i++) {
+		struct elf_segment seg;
+		int ret;
+
+		read_segment(data, h, i, &seg);
+		if (seg.type != PT_LOAD || seg.memsz == 0)
+			continue;
+		ret = check_segment(mem, size, &seg, i, name, err);
+		if (!ret)
+			ret = check_overlap(plan, &seg, i, name, err);
+		if (ret)
+			return ret;
+		plan->seg[plan->count] = seg;
+		plan->index[plan->count++] = i;
+	}
+	if (!plan->count)
+		return err_fail(err, ENOEXEC, "%s: no PT_LOAD segment", name);
+	return 0;
+}
+
+/* The VMM identity-maps RAM, so the entry (a virtual address) must fall
+ * in a segment whose virtual and physical addresses agree. */
+static int entry_is_loaded(const struct elf_plan *plan, uint64_t entry)
+{
+	for (unsigned k = 0; k < plan->count; k++) {
+		const struct elf_segment *seg = &plan->seg[k];
+
+		if (seg->vaddr == seg->paddr && entry >= seg->vaddr &&
+		    entry - seg->vaddr < seg->memsz)
+			return 1;
+	}
 	return 0;
 }
 
@@ -255,42 +353,29 @@ static int load_elf(const struct guest_mem *mem, const uint8_t *data,
 		    struct errbuf *err)
 {
 	struct elf_header h = {0};
+	struct elf_plan plan;
 	int ret = parse_elf_header(data, size, name, &h, err);
-	int entry_loaded = 0;
-	unsigned loaded = 0;
 
+	if (!ret)
+		ret = plan_segments(mem, data, size, &h, name, &plan, err);
 	if (ret)
 		return ret;
-	img->lowest = UINT64_MAX;
-	img->highest = 0;
-	for (unsigned i = 0; i < h.phnum; i++) {
-		struct elf_segment seg;
-
-		read_segment(data, &h, i, &seg);
-		if (seg.type != PT_LOAD || seg.memsz == 0)
-			continue;
-		ret = load_segment(mem, data, size, &seg, i, name, err);
-		if (ret)
-			return ret;
-		loaded++;
-		if (seg.paddr < img->lowest)
-			img->lowest = seg.paddr;
-		if (seg.paddr + seg.memsz > img->highest)
-			img->highest = seg.paddr + seg.memsz;
-		/* The VMM identity-maps RAM, so the entry (a virtual address)
-		 * must fall in a segment whose virtual and physical addresses
-		 * agree. */
-		if (seg.vaddr == seg.paddr && h.entry >= seg.vaddr &&
-		    h.entry - seg.vaddr < seg.memsz)
-			entry_loaded = 1;
-	}
-	if (!loaded)
-		return err_fail(err, ENOEXEC, "%s: no PT_LOAD segment", name);
-	if (!entry_loaded)
+	if (!entry_is_loaded(&plan, h.entry))
 		return err_fail(
 			err, ENOEXEC,
 			"%s: entry point 0x%llx is in no loaded segment", name,
 			(unsigned long long)h.entry);
+	img->lowest = UINT64_MAX;
+	img->highest = 0;
+	for (unsigned k = 0; k < plan.count; k++) {
+		const struct elf_segment *seg = &plan.seg[k];
+
+		copy_segment(mem, data, seg);
+		if (seg->paddr < img->lowest)
+			img->lowest = seg->paddr;
+		if (seg->paddr + seg->memsz > img->highest)
+			img->highest = seg->paddr + seg->memsz;
+	}
 	img->entry = h.entry;
 	img->elf_class = h.elf_class;
 	return 0;

@@ -69,6 +69,25 @@ int preempt_catch_stop_signals(struct errbuf *err)
 	return 0;
 }
 
+/* preempt_catch_signal's signal, or 0. */
+static int caught_signal;
+
+int preempt_catch_signal(int signo, struct errbuf *err)
+{
+	struct sigaction sa = {.sa_handler = on_preempt_signal};
+	sigset_t block;
+
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	sigaddset(&block, signo);
+	if (sigaction(signo, &sa, NULL) < 0 ||
+	    sigprocmask(SIG_BLOCK, &block, NULL) < 0)
+		return err_fail(err, errno, "signal %d: %s", signo,
+				strerror(errno));
+	caught_signal = signo;
+	return 0;
+}
+
 int preempt_stop_requested(void)
 {
 	const struct timespec zero = {0, 0};
@@ -107,6 +126,8 @@ int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 		sigdelset(&during_run, SIGINT);
 		sigdelset(&during_run, SIGTERM);
 	}
+	if (caught_signal)
+		sigdelset(&during_run, caught_signal);
 	arg->len = 8;
 	memcpy(arg->sigset, &during_run, 8);
 	if (ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, arg) < 0)

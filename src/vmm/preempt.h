@@ -38,6 +38,14 @@ int preempt_init(struct preempt_timer *t, int signo, struct errbuf *err);
  */
 int preempt_catch_stop_signals(struct errbuf *err);
 
+/*
+ * One more signal treated like the stop signals (blocked, a handler that
+ * does nothing, let through inside KVM_RUN only), without being a stop
+ * request: gdbstub's SIGIO, so that gdb's Ctrl-C ends KVM_RUN. Call before
+ * preempt_attach_vcpu.
+ */
+int preempt_catch_signal(int signo, struct errbuf *err);
+
 /* SIGINT or SIGTERM once one of them arrived, else 0. */
 int preempt_stop_requested(void);
 

@@ -7,75 +7,133 @@
 #include <linux/kvm.h>
 #include <seccomp.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Everything the run loops of simple-kvm and matrix call, and stdio and
  * malloc beneath them; sigaltstack because the sanitizers' runtime resets
- * the signal stack on exit. */
+ * the signal stack on exit. mremap stays: it moves or resizes a mapping
+ * but never changes its protection. */
 static const int allowed_syscalls[] = {
-	SCMP_SYS(read),
-	SCMP_SYS(write),
-	SCMP_SYS(writev),
-	SCMP_SYS(pread64),
-	SCMP_SYS(close),
-	SCMP_SYS(fstat),
-	SCMP_SYS(newfstatat),
-	SCMP_SYS(lseek),
-	SCMP_SYS(getdents64),
-	SCMP_SYS(mmap),
-	SCMP_SYS(munmap),
-	SCMP_SYS(mremap),
-	SCMP_SYS(brk),
-	SCMP_SYS(madvise),
-	SCMP_SYS(mincore),
-	SCMP_SYS(futex),
-	SCMP_SYS(rt_sigreturn),
-	SCMP_SYS(rt_sigprocmask),
-	SCMP_SYS(rt_sigtimedwait),
-	SCMP_SYS(timer_settime),
-	SCMP_SYS(timer_delete),
-	SCMP_SYS(clock_gettime),
-	SCMP_SYS(getpid),
-	SCMP_SYS(gettid),
-	SCMP_SYS(tgkill),
-	SCMP_SYS(exit),
-	SCMP_SYS(exit_group),
-	SCMP_SYS(sigaltstack),
+	SCMP_SYS(read),		  SCMP_SYS(write),
+	SCMP_SYS(writev),	  SCMP_SYS(pread64),
+	SCMP_SYS(close),	  SCMP_SYS(fstat),
+	SCMP_SYS(newfstatat),	  SCMP_SYS(lseek),
+	SCMP_SYS(getdents64),	  SCMP_SYS(munmap),
+	SCMP_SYS(mremap),	  SCMP_SYS(brk),
+	SCMP_SYS(madvise),	  SCMP_SYS(mincore),
+	SCMP_SYS(futex),	  SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigtimedwait),
+	SCMP_SYS(timer_settime),  SCMP_SYS(timer_delete),
+	SCMP_SYS(clock_gettime),  SCMP_SYS(getpid),
+	SCMP_SYS(gettid),	  SCMP_SYS(exit),
+	SCMP_SYS(exit_group),	  SCMP_SYS(sigaltstack),
 };
 
-/* ioctl is allowed with these requests only: KVM's, and TCGETS, which
- * stdio uses to ask whether stdout is a terminal. */
+/* ioctl is allowed with these requests only: KVM's on the vCPU (setting
+ * the entry point once the image is parsed, under the filter), TCGETS,
+ * which stdio uses to ask whether stdout is a terminal, and TCSETS, with
+ * which a console puts the terminal back (tcsetattr, TCSANOW). */
 static const unsigned long allowed_ioctls[] = {
-	KVM_RUN,       KVM_GET_REGS,	 KVM_GET_SREGS,
-	KVM_TRANSLATE, KVM_GET_STATS_FD, TCGETS,
+	KVM_RUN,       KVM_GET_REGS,	 KVM_SET_REGS, KVM_GET_SREGS,
+	KVM_TRANSLATE, KVM_GET_STATS_FD, TCGETS,       TCSETS,
 };
 
-/* ioctl with this request (argument 1) and no other. The comparison is
- * spelled out: libseccomp's SCMP_A1 macro leaves a field to zero-filling,
- * which clang's -Wmissing-field-initializers rejects. */
+/* One comparison of argument `arg`. Spelled out: libseccomp's SCMP_An
+ * macros leave a field to zero-filling, which clang's
+ * -Wmissing-field-initializers rejects. */
+static struct scmp_arg_cmp arg_cmp(unsigned arg, enum scmp_compare op,
+				   scmp_datum_t a, scmp_datum_t b)
+{
+	return (struct scmp_arg_cmp){
+		.arg = arg, .op = op, .datum_a = a, .datum_b = b};
+}
+
+static int allow_if(scmp_filter_ctx ctx, int syscall, unsigned count,
+		    const struct scmp_arg_cmp *cmp)
+{
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, syscall, count, cmp);
+}
+
+/* ioctl with this request (argument 1) and no other. */
 static int allow_ioctl(scmp_filter_ctx ctx, unsigned long request)
 {
-	const struct scmp_arg_cmp cmp = {
-		.arg = 1, .op = SCMP_CMP_EQ, .datum_a = request, .datum_b = 0};
+	const struct scmp_arg_cmp cmp = arg_cmp(1, SCMP_CMP_EQ, request, 0);
 
-	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-				      &cmp);
+	return allow_if(ctx, SCMP_SYS(ioctl), 1, &cmp);
 }
 
-/* openat with no access mode but O_RDONLY and no O_CREAT or O_TRUNC. */
-static int allow_read_opens(scmp_filter_ctx ctx)
+/*
+ * The calls allowed only with some arguments. Memory never becomes
+ * executable: a guest that got the VMM to write code could not run it.
+ * Signals go to this process only (raise and abort use tgkill), with the
+ * pid taken now; fork is refused, so it never changes. fcntl may only read
+ * a descriptor's flags and set close-on-exec, as fdopen and fdopendir do.
+ */
+static int allow_narrow_calls(scmp_filter_ctx ctx)
 {
-	return seccomp_rule_add(
-		ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
-		SCMP_A2(SCMP_CMP_MASKED_EQ,
-			O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND, O_RDONLY));
+	const struct scmp_arg_cmp no_exec =
+		arg_cmp(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
+	const struct scmp_arg_cmp own_group =
+		arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0);
+	const struct scmp_arg_cmp getfl = arg_cmp(1, SCMP_CMP_EQ, F_GETFL, 0);
+	const struct scmp_arg_cmp cloexec[] = {
+		arg_cmp(1, SCMP_CMP_EQ, F_SETFD, 0),
+		arg_cmp(2, SCMP_CMP_EQ, FD_CLOEXEC, 0),
+	};
+	int ret;
+
+	ret = allow_if(ctx, SCMP_SYS(mmap), 1, &no_exec);
+	if (!ret)
+		ret = allow_if(ctx, SCMP_SYS(tgkill), 1, &own_group);
+	if (!ret)
+		ret = allow_if(ctx, SCMP_SYS(fcntl), 1, &getfl);
+	if (!ret)
+		ret = allow_if(ctx, SCMP_SYS(fcntl), 2, cloexec);
+	return ret;
 }
 
-int seccomp_lockdown(unsigned flags, struct errbuf *err)
+/* The flags of an open that reads: access mode O_RDONLY, and nothing that
+ * creates, truncates or appends. */
+#define OPEN_WRITE_BITS (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND)
+
+/* openat read-only, from the descriptor dir only. */
+static int allow_read_opens(scmp_filter_ctx ctx, int dir)
+{
+	const struct scmp_arg_cmp cmp[] = {
+		arg_cmp(2, SCMP_CMP_MASKED_EQ, OPEN_WRITE_BITS, O_RDONLY),
+		arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)dir, 0),
+	};
+
+	return allow_if(ctx, SCMP_SYS(openat), 2, cmp);
+}
+
+static int add_rules(scmp_filter_ctx ctx)
+{
+	const size_t nsys = sizeof(allowed_syscalls) /
+			    sizeof(allowed_syscalls[0]),
+		     nioctl =
+			     sizeof(allowed_ioctls) / sizeof(allowed_ioctls[0]);
+	int ret = 0;
+
+	for (size_t i = 0; !ret && i < nsys; i++)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_syscalls[i],
+				       0);
+	for (size_t i = 0; !ret && i < nioctl; i++)
+		ret = allow_ioctl(ctx, allowed_ioctls[i]);
+	if (!ret)
+		ret = allow_narrow_calls(ctx);
+	return ret;
+}
+
+/* Installs the allowlist; with dir >= 0, also read-only opens from dir. */
+static int lockdown(int dir, struct errbuf *err)
 {
 	scmp_filter_ctx ctx;
-	int ret = 0;
+	int ret;
 
 	/* NO_NEW_PRIVS first: it lets an unprivileged process install the
 	 * filter and keeps exec from regaining privileges. */
@@ -85,21 +143,30 @@ int seccomp_lockdown(unsigned flags, struct errbuf *err)
 	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx)
 		return err_fail(err, ENOMEM, "seccomp_init failed");
-	for (size_t i = 0;
-	     !ret && i < sizeof(allowed_syscalls) / sizeof(allowed_syscalls[0]);
-	     i++)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_syscalls[i],
-				       0);
-	for (size_t i = 0;
-	     !ret && i < sizeof(allowed_ioctls) / sizeof(allowed_ioctls[0]);
-	     i++)
-		ret = allow_ioctl(ctx, allowed_ioctls[i]);
-	if (!ret && (flags & SECCOMP_ALLOW_READ_OPENS))
-		ret = allow_read_opens(ctx);
+	ret = add_rules(ctx);
+	if (!ret && dir >= 0)
+		ret = allow_read_opens(ctx, dir);
 	if (!ret)
 		ret = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (ret)
 		return err_fail(err, -ret, "seccomp: %s", strerror(-ret));
 	return 0;
+}
+
+int seccomp_lockdown(struct errbuf *err)
+{
+	return lockdown(-1, err);
+}
+
+int seccomp_lockdown_reading(int dir, struct errbuf *err)
+{
+	struct stat st;
+
+	if (dir < 0 || fstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return err_fail(err, EBADF,
+				"seccomp: descriptor %d is not an open "
+				"directory",
+				dir);
+	return lockdown(dir, err);
 }

@@ -6,6 +6,26 @@
 #include <string.h>
 
 #include "diag.h"
+#include "fault_setup.h"
+
+/*
+ * The VMM's exception handlers wrote HC_PORT_FAULT_REPORT: decode their
+ * frame. A guest that writes the port itself can only get itself reported
+ * as faulting and stopped, which it could do by faulting anyway.
+ */
+static enum vcpu_event serve_fault_report(struct vcpu_loop *l,
+					  struct vcpu_exit *ex,
+					  struct errbuf *err)
+{
+	struct errbuf local;
+
+	if (!err)
+		err = &local;
+	if (faults_read_report(l->vcpu, &ex->fault, err))
+		return VCPU_CRASHED;
+	fault_format(&ex->fault, err->msg, sizeof(err->msg));
+	return VCPU_GUEST_FAULT;
+}
 
 /* An I/O exit: the ABI's ports go to the hypercall dispatcher, others to
  * the program's hook when it has one. */
@@ -16,6 +36,9 @@ static enum vcpu_event serve_io(struct vcpu_loop *l, struct vcpu_exit *ex,
 	struct hc_outcome outcome = {.action = HC_RESUME, .call = -1};
 	int ret;
 
+	if (run->io.port == HC_PORT_FAULT_REPORT &&
+	    run->io.direction == KVM_EXIT_IO_OUT)
+		return serve_fault_report(l, ex, err);
 	if (!hc_is_abi_port(run->io.port) && l->other_port)
 		ret = l->other_port(l->ctx, run, err);
 	else
@@ -38,8 +61,7 @@ enum vcpu_event vcpu_step(struct vcpu_loop *l, struct vcpu_exit *ex,
 
 	stats_count_exit(l->hc->stats, run, ret);
 	*ex = (struct vcpu_exit){.reason = run->exit_reason, .call = -1};
-	/* EAGAIN: KVM_RUN found a signal pending before it entered the guest.
-	 */
+	/* EAGAIN: KVM_RUN found a signal pending before entering the guest. */
 	if (ret == -EINTR || ret == -EAGAIN) {
 		ex->reason = KVM_EXIT_INTR;
 		ex->event = VCPU_INTERRUPTED;
@@ -61,6 +83,13 @@ enum vcpu_event vcpu_step(struct vcpu_loop *l, struct vcpu_exit *ex,
 		break;
 	case KVM_EXIT_INTR:
 		ex->event = VCPU_INTERRUPTED;
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		/* No handler could report it; AMD has reset the registers. */
+		ex->fault.kind = FAULT_TRIPLE;
+		if (err)
+			fault_format(&ex->fault, err->msg, sizeof(err->msg));
+		ex->event = VCPU_GUEST_FAULT;
 		break;
 	default:
 		/* A debug exit is a crash too unless a debugger claims it. */
@@ -84,7 +113,8 @@ const char *vcpu_event_name(enum vcpu_event event)
 		[VCPU_CRASHED] = "crashed",
 		[VCPU_DEBUG] = "debug",
 		[VCPU_HOST_ERROR] = "host error",
+		[VCPU_GUEST_FAULT] = "guest fault",
 	};
 
-	return event <= VCPU_HOST_ERROR ? names[event] : "unknown";
+	return event <= VCPU_GUEST_FAULT ? names[event] : "unknown";
 }

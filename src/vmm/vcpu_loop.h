@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "errbuf.h"
+#include "faults.h"
 #include "hypercall_host.h"
 #include "vm.h"
 
@@ -21,6 +22,7 @@ enum vcpu_event {
 	VCPU_CRASHED,	    /* an exit no one serves: triple fault, MMIO... */
 	VCPU_DEBUG,	    /* KVM_EXIT_DEBUG: breakpoint, step, watchpoint */
 	VCPU_HOST_ERROR,    /* KVM_RUN itself failed */
+	VCPU_GUEST_FAULT,   /* an exception or triple fault; see fault */
 };
 
 struct vcpu_exit {
@@ -28,6 +30,7 @@ struct vcpu_exit {
 	uint32_t reason;    /* KVM_EXIT_*, KVM_EXIT_INTR when interrupted */
 	uint32_t exit_code; /* VCPU_GUEST_EXIT: the guest's code, 0..63 */
 	int call;	    /* the hypercall served, or -1 */
+	struct guest_fault fault; /* VCPU_GUEST_FAULT: what is known */
 };
 
 /*
@@ -52,8 +55,9 @@ struct vcpu_loop {
 /*
  * Runs the vCPU until its next exit to userspace, counts the exit, serves
  * it when it is a hypercall (or another port, through other_port), and
- * says what happened. For VCPU_BAD_HYPERCALL, VCPU_CRASHED and
- * VCPU_HOST_ERROR, err holds one line saying what went wrong.
+ * says what happened. For VCPU_BAD_HYPERCALL, VCPU_CRASHED,
+ * VCPU_HOST_ERROR and VCPU_GUEST_FAULT, err holds one line saying what
+ * went wrong (for a fault, fault_format's text).
  */
 enum vcpu_event vcpu_step(struct vcpu_loop *l, struct vcpu_exit *ex,
 			  struct errbuf *err);

@@ -2,12 +2,14 @@
 #include "vm.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "layout.h"
+#include "pc_platform.h"
 
 int vm_check_ram_size(uint64_t ram_size, struct errbuf *err)
 {
@@ -70,6 +72,12 @@ static int create_vcpu(struct vm *vm, struct errbuf *err)
 		return err_fail(err, errno, "mmap of the vCPU's kvm_run: %s",
 				strerror(errno));
 	vcpu->run = run;
+	/* KVM copies the registers into kvm_run at every exit, so that a
+	 * hypercall's pointers are walked without a KVM_GET_SREGS. */
+	if (vm->kvm->has_sync_regs)
+		vcpu->run->kvm_valid_regs =
+			KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+	pw_cpu_from_cpuid(vm->kvm->cpuid, &vcpu->paging_cpu);
 
 	/* Give the guest the CPUID KVM supports: long mode needs the LM bit,
 	 * and a guest that asks CPUID deserves a truthful answer. */
@@ -79,14 +87,15 @@ static int create_vcpu(struct vm *vm, struct errbuf *err)
 	return 0;
 }
 
-int vm_create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
-	      struct errbuf *err)
+/* pc: also the PC platform, which KVM wants before the first vCPU. */
+static int create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
+		  int pc, struct errbuf *err)
 {
 	int ret;
 
-	memset(vm, 0, sizeof(*vm));
-	vm->fd = -1;
-	vm->vcpu.fd = -1;
+	/* From here on vm_destroy may run: every field must say what it
+	 * owns, and the KVM handle marks the descriptors as meaningful. */
+	vm_init(vm);
 	vm->kvm = kvm;
 
 	ret = vm_check_ram_size(ram_size, err);
@@ -108,6 +117,8 @@ int vm_create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
 		goto out;
 	}
 	ret = map_ram(vm, ram_size, err);
+	if (!ret && pc)
+		ret = pc_platform_create(vm, err);
 	if (ret)
 		goto out;
 	ret = create_vcpu(vm, err);
@@ -120,10 +131,35 @@ out:
 	return ret;
 }
 
+int vm_create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
+	      struct errbuf *err)
+{
+	return create(vm, kvm, ram_size, 0, err);
+}
+
+int vm_create_pc(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
+		 struct errbuf *err)
+{
+	return create(vm, kvm, ram_size, 1, err);
+}
+
+void vm_init(struct vm *vm)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->fd = -1;
+	vm->vcpu.fd = -1;
+}
+
 void vm_destroy(struct vm *vm)
 {
 	struct vcpu *vcpu = &vm->vcpu;
 
+	/* An all-zero VM reads as "descriptor 0"; only vm_create, which sets
+	 * the KVM handle first, makes the descriptors mean anything. */
+	if (!vm->kvm) {
+		vm_init(vm);
+		return;
+	}
 	if (vcpu->run)
 		munmap(vcpu->run, vcpu->run_size);
 	if (vcpu->fd >= 0)
@@ -132,9 +168,20 @@ void vm_destroy(struct vm *vm)
 		munmap(vm->mem.host, vm->mem.size);
 	if (vm->fd >= 0)
 		close(vm->fd);
-	memset(vm, 0, sizeof(*vm));
+	vm_init(vm);
+}
+
+int vm_close_fd(struct vm *vm, struct errbuf *err)
+{
+	/* dup3 closes the VM's descriptor and puts the vCPU's in its slot,
+	 * so that the next VM gets a new number: KVM names each VM's debugfs
+	 * directory after its descriptor, and a reused one collides. */
+	if (dup3(vm->vcpu.fd, vm->fd, O_CLOEXEC) < 0)
+		return err_fail(err, errno, "dup3: %s", strerror(errno));
+	close(vm->vcpu.fd);
+	vm->vcpu.fd = vm->fd;
 	vm->fd = -1;
-	vm->vcpu.fd = -1;
+	return 0;
 }
 
 int vcpu_run(struct vcpu *vcpu)

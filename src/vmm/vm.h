@@ -9,6 +9,7 @@
 #include "errbuf.h"
 #include "guest_mem.h"
 #include "kvm.h"
+#include "pagewalk.h"
 
 struct vm;
 
@@ -17,6 +18,7 @@ struct vcpu {
 	int fd;
 	struct kvm_run *run; /* shared with the kernel, mmap'ed from fd */
 	size_t run_size;
+	struct pw_cpu paging_cpu; /* what its CPUID says about paging */
 };
 
 /*
@@ -31,6 +33,13 @@ struct vm {
 };
 
 /*
+ * Makes vm empty: no descriptor (-1), no RAM, no KVM handle. vm_destroy on
+ * an empty VM does nothing, so a caller that holds VMs before creating them
+ * (an array, as matrix has) calls this on each one first.
+ */
+void vm_init(struct vm *vm);
+
+/*
  * Creates a VM with ram_size bytes of RAM at guest physical address 0 and
  * one vCPU. ram_size must be a multiple of 4 KiB between LAYOUT_RAM_MIN and
  * LAYOUT_RAM_MAX. RAM is anonymous, zero-filled and MAP_NORESERVE: only the
@@ -40,8 +49,24 @@ struct vm {
 int vm_create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
 	      struct errbuf *err);
 
-/* Releases everything vm_create made; safe on a zeroed or destroyed VM. */
+/* vm_create for a PC guest (Linux): the in-kernel PICs, IOAPIC, PIT and
+ * LAPIC are made before the vCPU (pc_platform_create). */
+int vm_create_pc(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
+		 struct errbuf *err);
+
+/* Releases everything vm_create made and leaves vm empty (vm_init). Safe
+ * to call again, and on an empty or all-zero VM, which vm_create never
+ * touched: it closes nothing, not even descriptor 0. */
 void vm_destroy(struct vm *vm);
+
+/*
+ * Gives up the VM's own descriptor once it is set up: the vCPU's keeps the
+ * VM alive, and running it needs nothing else, so a process with thousands
+ * of VMs holds one descriptor for each. The vCPU's descriptor moves to the
+ * number the VM had. The VM can no longer get memory slots, vCPUs,
+ * interrupt lines or a TSS address.
+ */
+int vm_close_fd(struct vm *vm, struct errbuf *err);
 
 /* Checks a RAM size against the limits vm_create enforces. */
 int vm_check_ram_size(uint64_t ram_size, struct errbuf *err);

@@ -1,10 +1,11 @@
-/* cpu_mode.c - GDT, TSS, page tables and control registers for each x86 mode.
- */
+/* cpu_mode.c - GDT, TSS, page tables and control registers per x86 mode. */
 #include "cpu_mode.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "fault_setup.h"
+#include "fpu.h"
 #include "layout.h"
 #include "vm.h"
 
@@ -246,9 +247,8 @@ static int setup_gdt(const struct guest_mem *mem, enum cpu_mode mode,
 	sregs->ds = sregs->es = sregs->fs = sregs->gs = sregs->ss = data;
 	sregs->tr =
 		segment_from_descriptor(table[GDT_SEL_TSS / 8], GDT_SEL_TSS);
-	/* No IDT: an exception escalates to a triple fault, which KVM reports
-	 * as KVM_EXIT_SHUTDOWN, so a crashing guest stops instead of looping.
-	 */
+	/* No IDT here: vcpu_enter_mode installs the fault handlers' (see
+	 * fault_setup.h); without one an exception becomes a triple fault. */
 	sregs->idt.base = 0;
 	sregs->idt.limit = 0;
 	return 0;
@@ -354,6 +354,12 @@ int vcpu_enter_mode(struct vcpu *vcpu, enum cpu_mode mode, uint64_t entry,
 	ret = vcpu_get_sregs(vcpu, &sregs, err);
 	if (!ret)
 		ret = cpu_mode_prepare(&vcpu->vm->mem, mode, &sregs, err);
+	/* Beyond the bare mode: x87/SSE, and exception handlers that report
+	 * a fault instead of letting it become a triple fault. */
+	if (!ret)
+		ret = fpu_enable(vcpu, &sregs, err);
+	if (!ret)
+		ret = faults_install(&vcpu->vm->mem, mode, &sregs, err);
 	if (!ret)
 		ret = vcpu_set_sregs(vcpu, &sregs, err);
 	if (!ret)

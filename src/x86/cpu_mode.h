@@ -25,9 +25,8 @@ const char *cpu_mode_name(enum cpu_mode mode);
 #define GDT_SEL_CODE32 0x08
 #define GDT_SEL_DATA   0x10
 #define GDT_SEL_CODE64 0x18
-#define GDT_SEL_TSS                                                            \
-	0x20 /* 16 bytes: a 64-bit TSS descriptor takes two slots              \
-	      */
+/* 16 bytes: a 64-bit TSS descriptor takes two slots. */
+#define GDT_SEL_TSS 0x20
 #define GDT_ENTRIES 6
 #define TSS_SIZE    104 /* a 32/64-bit TSS without an I/O bitmap */
 
@@ -46,9 +45,8 @@ const char *cpu_mode_name(enum cpu_mode mode);
 /* Page-table entry bits shared by 32-bit and 64-bit paging. */
 #define PTE_P  (1ull << 0)
 #define PTE_RW (1ull << 1)
-#define PTE_PS                                                                 \
-	(1ull << 7) /* a large page: 4 MiB (32-bit) or 2 MiB (64-bit)          \
-		     */
+/* A large page: 4 MiB (32-bit) or 2 MiB (64-bit). */
+#define PTE_PS	      (1ull << 7)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 
 /*

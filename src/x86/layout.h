@@ -1,5 +1,4 @@
-/* layout.h - the guest physical memory map that the VMM and its guests share.
- */
+/* layout.h - the guest physical memory map the VMM and its guests share. */
 #ifndef LAYOUT_H
 #define LAYOUT_H
 
@@ -12,10 +11,12 @@
  *
  *   0x00000 - 0x00fff  low page: free for the guest (real-mode IVT lives here)
  *   0x01000 - 0x0bfff  guest image, default load address (44 KiB)
+ *   0x0c000 - 0x0c3ff  real mode only: the VMM's exception handlers
  *   0x0c000 - 0x0efff  stack, 12 KiB; the VMM points SP at 0xf000
  *   0x0f000 - 0x0ffff  hypercall area: results the VMM writes for the guest
  *   0x10000 - top-64K  free for the guest (larger images may load here)
- *   top-64K - top      VMM area: GDT, TSS and page tables
+ *   top-64K - top      VMM area: GDT, TSS, IDT, exception handlers and
+ *                      page tables
  *
  * The first 64 KiB is what a real-mode guest reaches with zero segment
  * bases, so everything a real-mode guest needs from the VMM lives there.
@@ -45,10 +46,20 @@
  * for its real-mode emulation (KVM_SET_TSS_ADDR); the address QEMU uses. */
 #define LAYOUT_KVM_TSS_ADDR 0xfffbd000ULL
 
-/* Inside the VMM area: the GDT, the TSS, then page-table pages. */
-#define LAYOUT_VMM_GDT_OFFSET 0x0ULL
-#define LAYOUT_VMM_TSS_OFFSET 0x80ULL
-#define LAYOUT_VMM_PT_OFFSET  0x1000ULL
+/* Inside the VMM area: the GDT, the TSS, the IDT (32 gates of at most 16
+ * bytes), the exception handlers (guest/vmm/faults.S), then page-table
+ * pages. */
+#define LAYOUT_VMM_GDT_OFFSET	      0x0ULL
+#define LAYOUT_VMM_TSS_OFFSET	      0x80ULL
+#define LAYOUT_VMM_IDT_OFFSET	      0x100ULL
+#define LAYOUT_VMM_FAULT_STUBS_OFFSET 0x400ULL
+#define LAYOUT_VMM_PT_OFFSET	      0x1000ULL
+
+/* Real mode reaches nothing at the end of RAM, so its exception handlers
+ * take the bottom 1 KiB of the stack area, which a stack growing down from
+ * 0xf000 reaches only after 11 KiB. The IVT at 0 points there. */
+#define LAYOUT_RM_FAULT_STUBS	   0xc000ULL
+#define LAYOUT_RM_FAULT_STUBS_SIZE 0x400ULL
 
 /* Guest physical address of the VMM area for a RAM size. */
 static inline unsigned long long layout_vmm_area(unsigned long long ram_size)
@@ -56,7 +67,7 @@ static inline unsigned long long layout_vmm_area(unsigned long long ram_size)
 	return ram_size - LAYOUT_VMM_AREA_SIZE;
 }
 
-/* Where the demo and test guests of issue 2 leave their answer. */
+/* Where the test guests leave the answer that --expect checks. */
 #define LAYOUT_ANSWER_ADDR 0x400ULL
 
 #endif

@@ -243,7 +243,7 @@ static void fuzz_deny(const char *text)
 
 		if (len > 3 && !strncmp(p, "HC_", 3))
 			p += 3, len -= 3;
-		for (call = 0; call < HC_NR_COUNT; call++) {
+		for (call = 0; call < (int)HC_NR_COUNT; call++) {
 			const char *name = hc_call_name(call) + 3;
 
 			if (strlen(name) == len && !strncmp(p, name, len))
@@ -267,7 +267,7 @@ static void fuzz_deny(const char *text)
 	CHECK(mask == want && mask < (1u << HC_NR_COUNT));
 	/* The names of the mask's calls parse back to the mask. */
 	list[0] = '\0';
-	for (int call = 0; call < HC_NR_COUNT; call++)
+	for (int call = 0; call < (int)HC_NR_COUNT; call++)
 		if (mask & (1u << call))
 			used += (size_t)snprintf(
 				list + used, sizeof(list) - used, "%s%s",

@@ -193,16 +193,24 @@ static int lookup(uint64_t gva, uint64_t *gpa)
 	return 0;
 }
 
-static int fake_translate(void *ctx, uint64_t gva, uint64_t *gpa)
+/* The fake MMU knows no rights: every mapping is writable and user. */
+static int fake_translate(void *ctx, uint64_t gva, unsigned access,
+			  uint64_t *gpa)
 {
 	int ret;
 
+	(void)access;
 	CHECK(ctx == &mmu);
 	mmu.calls++;
 	ret = lookup(gva, gpa);
 	if (!ret && *gpa < mem.size)
 		mark_dirty(*gpa, 1); /* the dispatcher may write there */
 	return ret;
+}
+
+static int fake_kvm_translate(void *ctx, uint64_t gva, uint64_t *gpa)
+{
+	return fake_translate(ctx, gva, 0, gpa);
 }
 
 static void map_page(uint64_t vpn, uint64_t pfn, int mapped)
@@ -294,6 +302,8 @@ static int ref_string(uint64_t gva, size_t *len)
 {
 	size_t done = 0;
 
+	if (gva == HC_PTR_ABOVE_4G) /* the mark hc_ptr leaves: refused */
+		return -EFAULT;
 	while (done < HC_STR_MAX) {
 		const uint8_t *b = ref_byte(gva + done), *nul;
 		size_t n = PAGE - (gva + done) % PAGE;
@@ -443,7 +453,8 @@ static void check_call(int call, int ret, uint32_t before, uint32_t after,
 		break;
 	}
 	case HC_NR_PRINT64:
-		if ((uint64_t)before + sizeof(u64) > GVA_LIMIT ||
+		if (before == HC_PTR_ABOVE_4G ||
+		    (uint64_t)before + sizeof(u64) > GVA_LIMIT ||
 		    ref_read(before, &u64, sizeof(u64))) {
 			CHECK(ret == -EFAULT && out_len == 0);
 			break;
@@ -452,7 +463,12 @@ static void check_call(int call, int ret, uint32_t before, uint32_t after,
 		expect_printf("%" PRIu64 "\n", u64);
 		break;
 	case HC_NR_EXIT:
-		CHECK(ret == 0 && out_len == 0);
+		CHECK(out_len == 0);
+		if (before > HC_EXIT_CODE_MAX) { /* the VMM's own statuses */
+			CHECK(ret == -ERANGE && oc->action != HC_GUEST_EXIT);
+			break;
+		}
+		CHECK(ret == 0);
 		CHECK(oc->action == HC_GUEST_EXIT && oc->exit_code == before);
 		break;
 	case HC_NR_ABI_VERSION:
@@ -533,6 +549,7 @@ static void do_exit(struct reader *r)
 
 	if (call == HC_NR_GVA_TO_HVA)
 		block_ok =
+			before != HC_PTR_ABOVE_4G &&
 			(uint64_t)before + sizeof(block_before) <= GVA_LIMIT &&
 			ref_read(before, &block_before, sizeof(block_before)) ==
 				0;
@@ -715,6 +732,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env = (struct hc_env){
 		.mem = &mem,
 		.translate = fake_translate,
+		.kvm_translate = fake_kvm_translate,
 		.translate_ctx = &mmu,
 		.out = out,
 		.stats = &stats,

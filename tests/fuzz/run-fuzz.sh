@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ ${#names[@]} -gt 0 ] || names=(hypercall loader cli)
+[ ${#names[@]} -gt 0 ] || names=(hypercall loader cli pagewalk bzimage)
 
 dir=$build/fuzz
 artifacts=$dir/artifacts

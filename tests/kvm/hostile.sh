@@ -13,38 +13,112 @@ hostile() {
 	c=$1 want=$2 part=$3
 	shift 3
 	for m in "$@"; do
-		run "$SK" $(flag_of $m) --timeout 300ms "$GT/hostile-$c-$m.bin"
+		run "$SK" $(flag_of $m) --timeout "$HOSTILE_TIMEOUT" \
+			"$GT/hostile-$c-$m.bin"
 		check "$LABEL$m: hostile $c" "$want" "$part"
 	done
 }
 PAGED="paged long"
+# kvm_pvm runs guest code through KVM's instruction emulator, about 200
+# times slower than the sandbox: a guest that fills 64 KiB needs longer.
+HOSTILE_TIMEOUT=300ms
+[ "$KVM_BACKEND" != kvm_pvm ] || HOSTILE_TIMEOUT=3s
+
+# Each case in guest/tests/hostile.c states what it expects on the line
+# after its #if, so that adding a case means editing that one file:
+#   /* expect: memory|other STATUS "STDERR PART" MODES... */
+# and, where one KVM behaves otherwise, what it does instead for the modes
+# it names, so that the difference is stated, not hidden:
+#   /* expect on kvm_pvm: other STATUS "STDERR PART" MODES... */
+# (memory: the VMM touches guest memory at an address the guest chose, so
+# the case runs again against the sanitized builds; MODES "all" is every
+# mode).
+HOSTILE_SRC=$here/../../guest/tests/hostile.c
+expected_cases() {
+	awk -v kind="$1" -v backend="$KVM_BACKEND" -v modes="$MODES" '
+	function add(m, key) {
+		key = name " " m
+		if (!(key in seen)) {
+			seen[key] = 1
+			order[++n] = key
+		}
+		if (qual == backend)
+			over[key] = st " " part
+		else
+			def[key] = st " " part
+	}
+	match($0, /defined\(CASE_[a-z0-9_]*\)/) {
+		name = substr($0, RSTART + 13, RLENGTH - 14)
+		next
+	}
+	name != "" && /^[ \t]*\/\* expect( on [a-z_]+)?: / {
+		e = $0
+		# clang-format may fold a long one: join its lines
+		while (e !~ /\*\/[ \t]*$/ && (getline more) > 0) {
+			sub(/^[ \t]*\*[ \t]*/, " ", more)
+			e = e more
+		}
+		sub(/^[ \t]*\/\* expect/, "", e)
+		sub(/ \*\/[ \t]*$/, "", e)
+		qual = "any"
+		if (e ~ /^ on /) {
+			qual = e
+			sub(/^ on /, "", qual)
+			sub(/:.*/, "", qual)
+		}
+		sub(/^[^:]*: /, "", e)
+		if (qual != "any" && qual != backend)
+			next
+		match(e, /"[^"]*"/)
+		part = substr(e, RSTART, RLENGTH)
+		split(substr(e, 1, RSTART - 1), w, " ")
+		if (w[1] != kind)
+			next
+		st = w[2]
+		nm = split(substr(e, RSTART + RLENGTH), ms, " ")
+		for (i = 1; i <= nm; i++) {
+			if (ms[i] != "all") {
+				add(ms[i])
+				continue
+			}
+			na = split(modes, am, " ")
+			for (j = 1; j <= na; j++)
+				add(am[j])
+		}
+		next
+	}
+	{ name = "" }
+	END {
+		for (i = 1; i <= n; i++)
+			print order[i] " " (order[i] in over ? over[order[i]] : def[order[i]])
+	}' "$HOSTILE_SRC" >"$TMP/expect-$1"
+	while read -r line; do
+		eval "set -- $line"
+		hostile "$1" "$3" "$4" "$2"
+	done <"$TMP/expect-$1"
+}
 
 memory_cases() {
-hostile str_past_ram 72 "HC_printStr: string at GVA 0x2000000" $MODES
-hostile str_unterminated_at_ram_end 72 "GVA 0x1000000" protected $PAGED
-hostile str_too_long 72 "no NUL within 65536" protected $PAGED
-hostile block_wraps_4g 72 "wrap around 4 GiB" $MODES
-hostile block_past_ram 72 "HC_gvaToHva: argument block" $MODES
-hostile gva_valid_gpa_outside 72 "maps to GPA 0x40000000, outside guest RAM" $PAGED
+expected_cases memory
 for m in $PAGED; do
 	run "$SK" $(flag_of $m) "$GT/hostile-gva_valid_gpa_outside-$m.bin"
-	printf 'Invalid GVA\n0\n' >"$TMP/want"
-	check_stdout "$LABEL$m: a valid translation past RAM is an Invalid GVA"
+	check_stdout "$LABEL$m: a valid translation past RAM is an Invalid GVA" \
+		"$TMP/out" 'Invalid GVA\n0\n'
 	run "$SK" $(flag_of $m) "$GT/hostile-pagetable_redirect-$m.bin"
-	printf 'redirected\n' >"$TMP/want"
-	check_stdout "$LABEL$m: a string behind remapped page tables is read through them"
+	check_stdout "$LABEL$m: a string behind remapped page tables is read through them" \
+		"$TMP/out" 'redirected\n'
 done
 for m in protected $PAGED; do
 	run "$SK" $(flag_of $m) "$GT/hostile-str_ends_at_last_byte-$m.bin"
-	printf 'AAA' >"$TMP/want"
-	check_stdout "$LABEL$m: a string whose NUL is the last byte of RAM prints"
+	check_stdout "$LABEL$m: a string whose NUL is the last byte of RAM prints" \
+		"$TMP/out" 'AAA'
 done
 # In a matrix, one VM's bad hypercall stops that VM only.
 run "$MX" --policy rr --quantum 20ms --duration 500ms --quiet --summary=json \
 	--vm counter:1:good --vm "$GT/hostile-str_past_ram-real.bin:1:bad"
 check "${LABEL}matrix: a VM's bad hypercall fails it, status 71" 71 \
 	"VM bad (vmfd"
-if grep -q '"name":"good".*"state":"running"' "$TMP/out"; then
+if [ "$(vm_field good state)" = running ]; then
 	pass "${LABEL}matrix: the other VM ran on"
 else
 	fail "${LABEL}matrix: isolation" "the good VM did not run on"
@@ -52,21 +126,7 @@ fi
 }
 
 other_cases() {
-hostile unknown_port 72 "unknown port 0x80 (out, size 1)" $MODES
-hostile wrong_size 72 "out of size 2" $MODES
-hostile wrong_direction 72 "in of size 4" $MODES
-hostile out_on_input_port 72 "HC_numExits on port 0x501: out" $MODES
-hostile string_io 72 "count 4" $MODES
-hostile triple_fault 71 "KVM_EXIT_SHUTDOWN" $MODES
-hostile invalid_opcode 71 "KVM_EXIT_SHUTDOWN" protected $PAGED
-hostile rdmsr 71 "KVM_EXIT_SHUTDOWN" protected $PAGED
-hostile wipe_vmm_area 71 "KVM_EXIT_SHUTDOWN" protected $PAGED
-hostile mmio 71 "KVM_EXIT_MMIO write 0xd0000000" protected
-hostile runaway 124 "timeout: still running after 300ms" real long
-hostile exit_code 5 "" $MODES
-hostile huge_exit_code 72 "HC_exit(4294967295): exit codes are 0 to 63" $MODES
-hostile forged_status 72 "HC_exit(71): exit codes are 0 to 63" $MODES
-hostile exit_code_max 63 "" $MODES
+expected_cases other
 
 run "$SK" -l --ignore-unknown-ports "$GT/hostile-unknown_port-long.bin"
 check "${LABEL}long: --ignore-unknown-ports lets the guest go on to HC_exit(7)" 7
@@ -76,7 +136,7 @@ check "${LABEL}long: --deny gvaToHva refuses the call" 72 "HC_gvaToHva is refuse
 # A flood: 20000 hypercalls, each count exactly one more than the last.
 run "$SK" -l --stats=json "$GT/hostile-flood-long.bin"
 check "${LABEL}long: a flood of 20000 HC_numExits counts without a gap" 0
-total=$(grep -o '"exits":[0-9]*' "$TMP/err" | head -1 | cut -d: -f2)
+total=$(stats_field exits)
 if [ "$(cat "$TMP/out")" = 20001 ] && [ "$total" = 20003 ]; then
 	pass "${LABEL}long: the flood's last count (20001) and --stats (20003) agree"
 else

@@ -28,6 +28,11 @@ memory_cases
 other_cases
 section matrix
 . "$here/matrix.sh"
+section pagewalk
+. "$here/pagewalk.sh"
+section faults; . "$here/faults.sh" # fault reports, x87/SSE guests
+section linux; . "$here/linux.sh" # simple-kvm --kernel (docs/linux.md)
+section gdb; . "$here/gdb.sh" # simple-kvm --gdb (docs/debugging.md)
 
 # The cases in which the VMM touches guest memory at addresses the guest
 # chose, again against ASan/UBSan builds: any access outside guest RAM

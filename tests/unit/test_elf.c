@@ -1,6 +1,7 @@
 /* test_elf.c - the ELF loader against well-formed and malformed files built in
  * memory. */
 #include <elf.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -185,6 +186,73 @@ static void test_malformed_segments(void **state)
 	expect_refused(&f, sizeof(f), "entry point 0x5000");
 }
 
+/* Two PT_LOAD segments: the code of make_elf64 at 0x1000 (0x100 bytes of
+ * memory) and a second one, data at file offset 0, placed by the caller. */
+struct elf64_two {
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[2];
+	uint8_t code[16];
+};
+
+static struct elf64_two make_two(uint64_t paddr, uint64_t filesz,
+				 uint64_t memsz)
+{
+	struct elf64_file one = make_elf64();
+	struct elf64_two f;
+
+	memset(&f, 0, sizeof(f));
+	f.eh = one.eh;
+	f.eh.e_phnum = 2;
+	f.ph[0] = one.ph;
+	f.ph[0].p_offset = offsetof(struct elf64_two, code);
+	f.ph[1] = one.ph;
+	f.ph[1].p_offset = 0;
+	f.ph[1].p_paddr = paddr;
+	f.ph[1].p_vaddr = 0x400000; /* virtual addresses play no part */
+	f.ph[1].p_filesz = filesz;
+	f.ph[1].p_memsz = memsz;
+	memcpy(f.code, one.code, sizeof(f.code));
+	return f;
+}
+
+static void expect_overlap(uint64_t paddr, uint64_t filesz, uint64_t memsz)
+{
+	struct elf64_two f = make_two(paddr, filesz, memsz);
+	struct errbuf err;
+
+	memset(ram, 0xcc, RAM_SIZE);
+	assert_int_equal(load(&f, sizeof(f), &err), -ENOEXEC);
+	if (!strstr(err.msg, "t.elf: segment 1 at ") ||
+	    !strstr(err.msg, " overlaps segment 0 at 0x1000-0x10ff"))
+		fail_msg("0x%llx+0x%llx/0x%llx: '%s'",
+			 (unsigned long long)paddr, (unsigned long long)filesz,
+			 (unsigned long long)memsz, err.msg);
+	/* refused before a byte was copied */
+	assert_int_equal(ram[0x1000], 0xcc);
+	assert_int_equal(ram[paddr], 0xcc);
+}
+
+/* A later segment must not overwrite one already placed, with its bytes
+ * or with the zeros of its bss. */
+static void test_overlapping_segments(void **state)
+{
+	struct elf64_two f;
+
+	(void)state;
+	expect_overlap(0x800, 0, 0x900);     /* bss over the code */
+	expect_overlap(0x800, 0x10, 0x801);  /* one bss byte over it */
+	expect_overlap(0x1008, 0x10, 0x10);  /* bytes over the code */
+	expect_overlap(0x10ff, 0x10, 0x10);  /* over the code's bss */
+	expect_overlap(0x1000, 0x10, 0x100); /* the same range */
+	expect_overlap(0x800, 0x10, 0x1000); /* around it */
+	/* touching is not overlapping, either side */
+	f = make_two(0x1100, 0x10, 0x100);
+	assert_int_equal(load(&f, sizeof(f), NULL), 0);
+	f = make_two(0x800, 0x10, 0x800);
+	assert_int_equal(load(&f, sizeof(f), NULL), 0);
+	assert_int_equal(ram[0x1000], 0x90);
+}
+
 static void test_flat_fallback(void **state)
 {
 	const uint8_t flat[] = {0xf4}; /* hlt */
@@ -206,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_valid_elf32),
 		cmocka_unit_test(test_malformed_headers),
 		cmocka_unit_test(test_malformed_segments),
+		cmocka_unit_test(test_overlapping_segments),
 		cmocka_unit_test(test_flat_fallback),
 	};
 

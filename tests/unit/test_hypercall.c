@@ -13,11 +13,14 @@
 #include "hypercall_abi.h"
 #include "hypercall_host.h"
 
-#define RAM_SIZE     (1u << 20)
-#define REMAPPED_GVA 0x3000u   /* the fake MMU sends this page ... */
-#define REMAPPED_GPA 0x80000u  /* ... here, so strings cross to a far page */
-#define UNMAPPED_GVA 0x5000u   /* and leaves this page unmapped */
-#define GVA_PAST_RAM 0x200000u /* maps to itself: a GPA past RAM */
+#define RAM_SIZE      (1u << 20)
+#define REMAPPED_GVA  0x3000u	  /* the fake MMU sends this page ... */
+#define REMAPPED_GPA  0x80000u	  /* ... here, so strings cross to a far page */
+#define UNMAPPED_GVA  0x5000u	  /* and leaves this page unmapped */
+#define GVA_PAST_RAM  0x200000u	  /* maps to itself: a GPA past RAM */
+#define READ_ONLY_GVA 0x9000u	  /* mapped, but the guest may not write it */
+#define TOP_PAGE_GVA  0xfffff000u /* the page of HC_PTR_ABOVE_4G, mapped */
+#define TOP_PAGE_GPA  0x7000u
 
 struct fixture {
 	uint8_t ram[RAM_SIZE];
@@ -34,16 +37,26 @@ struct fixture {
 };
 
 /* Identity, except one remapped page and one unmapped page. */
-static int fake_translate(void *ctx, uint64_t gva, uint64_t *gpa)
+static int fake_translate(void *ctx, uint64_t gva, unsigned access,
+			  uint64_t *gpa)
 {
 	(void)ctx;
+	if ((gva & ~0xfffull) == READ_ONLY_GVA && (access & PW_WRITE))
+		return -13; /* EACCES */
 	if ((gva & ~0xfffull) == UNMAPPED_GVA || gva >= 0x100000000ull)
 		return -14;
 	if ((gva & ~0xfffull) == REMAPPED_GVA)
 		*gpa = REMAPPED_GPA | (gva & 0xfff);
+	else if ((gva & ~0xfffull) == TOP_PAGE_GVA)
+		*gpa = TOP_PAGE_GPA | (gva & 0xfff);
 	else
 		*gpa = gva;
 	return 0;
+}
+
+static int fake_kvm_translate(void *ctx, uint64_t gva, uint64_t *gpa)
+{
+	return fake_translate(ctx, gva, 0, gpa);
 }
 
 static int setup(void **state)
@@ -54,6 +67,7 @@ static int setup(void **state)
 	f->env = (struct hc_env){
 		.mem = &f->mem,
 		.translate = fake_translate,
+		.kvm_translate = fake_kvm_translate,
 		.out = open_memstream(&f->out_text, &f->out_len),
 		.stats = &f->stats,
 	};
@@ -142,6 +156,30 @@ static void test_print_str(void **state)
 	strcpy((char *)f->ram + 0x1000, "Hello from Guest!\n");
 	assert_int_equal(out4(f, HC_PORT_PRINT_STR, 0x1000), 0);
 	assert_string_equal(output(f), "Hello from Guest!\n");
+}
+
+/* On a terminal, control bytes and bytes above 0x7e are shown as \xHH;
+ * newline and tab pass. Elsewhere every byte passes as it is. */
+static void test_terminal_output_escapes_controls(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t esc = 0x1b;
+
+	strcpy((char *)f->ram + 0x1000, "\x1b]0;owned\a\tok\xff\n");
+	f->env.escape_controls = 1;
+	assert_int_equal(out4(f, HC_PORT_PRINT_STR, 0x1000), 0);
+	assert_int_equal(
+		io_exit(f, HC_PORT_PRINT8, KVM_EXIT_IO_OUT, 1, &esc, NULL), 0);
+	assert_string_equal(output(f), "\\x1b]0;owned\\x07\tok\\xff\n\\x1b");
+}
+
+static void test_pipe_output_is_byte_exact(void **state)
+{
+	struct fixture *f = *state;
+
+	strcpy((char *)f->ram + 0x1000, "\x1b[2J\x7f\xc3\xa9");
+	assert_int_equal(out4(f, HC_PORT_PRINT_STR, 0x1000), 0);
+	assert_string_equal(output(f), "\x1b[2J\x7f\xc3\xa9");
 }
 
 static void test_print_str_crosses_to_remapped_page(void **state)
@@ -347,6 +385,63 @@ static void test_exit_and_version(void **state)
 	assert_int_equal(in4(f, HC_PORT_ABI_VERSION), HC_ABI_VERSION);
 }
 
+/* The guest owns codes 0..63; above them lie the VMM's own statuses. */
+static void test_exit_codes_above_63_are_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct hc_outcome oc;
+	uint32_t codes[] = {64, 71, 72, 124, 255, 256, UINT32_MAX};
+	uint32_t last = HC_EXIT_CODE_MAX;
+
+	assert_int_equal(
+		io_exit(f, HC_PORT_EXIT, KVM_EXIT_IO_OUT, 4, &last, &oc), 0);
+	assert_int_equal(oc.action, HC_GUEST_EXIT);
+	assert_int_equal(oc.exit_code, 63);
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		oc.action = HC_RESUME;
+		assert_true(io_exit(f, HC_PORT_EXIT, KVM_EXIT_IO_OUT, 4,
+				    &codes[i], &oc) < 0);
+		assert_int_not_equal(oc.action, HC_GUEST_EXIT);
+		assert_non_null(strstr(f->err.msg, "exit codes are 0 to 63"));
+	}
+}
+
+/* An OUT block the guest maps read-only is refused, and left unwritten:
+ * the VMM writes only where the guest itself could. IN-only blocks may
+ * be read-only. */
+static void test_out_block_must_be_writable(void **state)
+{
+	struct fixture *f = *state;
+	struct hc_gva_to_hva arg = {0x1000, 0x1234};
+	uint64_t value = 42;
+
+	memcpy(f->ram + READ_ONLY_GVA, &arg, sizeof(arg));
+	assert_int_equal(out4(f, HC_PORT_GVA_TO_HVA, READ_ONLY_GVA), -13);
+	assert_non_null(strstr(f->err.msg, "is not writable by the guest"));
+	memcpy(&arg, f->ram + READ_ONLY_GVA, sizeof(arg));
+	assert_int_equal(arg.hva, 0x1234);
+	memcpy(f->ram + READ_ONLY_GVA + 0x100, &value, sizeof(value));
+	assert_int_equal(out4(f, HC_PORT_PRINT64, READ_ONLY_GVA + 0x100), 0);
+	assert_string_equal(output(f), "42\n");
+}
+
+/* HC_PTR_ABOVE_4G is what hc_ptr passes for a pointer above 4 GiB: it is
+ * refused even where the guest maps that byte. */
+static void test_pointer_mark_is_refused_even_when_mapped(void **state)
+{
+	struct fixture *f = *state;
+
+	f->ram[TOP_PAGE_GPA + 0xfff] = 0; /* an empty string at 0xffffffff */
+	assert_true(out4(f, HC_PORT_PRINT_STR, HC_PTR_ABOVE_4G) < 0);
+	assert_non_null(strstr(f->err.msg, "pointer above 4 GiB"));
+	assert_true(out4(f, HC_PORT_PRINT64, HC_PTR_ABOVE_4G) < 0);
+	assert_string_equal(output(f), "");
+	/* the byte before it is an ordinary address */
+	f->ram[TOP_PAGE_GPA + 0xffe] = 'x';
+	assert_int_equal(out4(f, HC_PORT_PRINT_STR, 0xfffffffe), 0);
+	assert_string_equal(output(f), "x");
+}
+
 static void test_denied_call(void **state)
 {
 	struct fixture *f = *state;
@@ -365,6 +460,8 @@ int main(void)
 		T(test_prints),
 		T(test_num_exits_saturates),
 		T(test_print_str),
+		T(test_terminal_output_escapes_controls),
+		T(test_pipe_output_is_byte_exact),
 		T(test_print_str_crosses_to_remapped_page),
 		T(test_bad_strings_print_nothing),
 		T(test_print_str_ending_at_ram_end),
@@ -375,6 +472,9 @@ int main(void)
 		T(test_wrong_port_size_direction),
 		T(test_ignore_unknown_ports),
 		T(test_exit_and_version),
+		T(test_exit_codes_above_63_are_refused),
+		T(test_out_block_must_be_writable),
+		T(test_pointer_mark_is_refused_even_when_mapped),
 		T(test_denied_call),
 	};
 

@@ -1,18 +1,21 @@
-/* test_loader.c - images that fit, and images that would overwrite the VMM's
- * memory. */
+/* test_loader.c - guest files, images that fit and images that would
+ * overwrite the VMM's memory, and the VM they load into. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "layout.h"
 #include "loader.h"
+#include "vm.h"
 
 static uint8_t ram[LAYOUT_RAM_MIN + 0x10000];
 static const struct guest_mem mem = {ram, sizeof(ram)};
@@ -66,6 +69,38 @@ static void test_outside_ram_refused(void **state)
 	assert_non_null(strstr(err.msg, "img"));
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* Opening a FIFO for reading waits for a writer; the loader must not. The
+ * alarm turns a hang into an interrupted open, that is a failure. */
+static void test_fifo_refused_without_waiting(void **state)
+{
+	char dir[] = "/tmp/test_loader_XXXXXX", path[64];
+	struct sigaction sa = {.sa_handler = on_alarm}, old;
+	struct errbuf err;
+	uint8_t *data;
+	size_t size;
+	int ret;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/guest.fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	sigaction(SIGALRM, &sa, &old);
+	alarm(2);
+	ret = load_read_file(path, &data, &size, &err);
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	unlink(path);
+	rmdir(dir);
+	assert_int_equal(ret, -22);
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, ": not a regular file (fifo)"));
+}
+
 static void test_bad_files(void **state)
 {
 	char path[] = "/tmp/test_loader_XXXXXX";
@@ -80,6 +115,10 @@ static void test_bad_files(void **state)
 		-2);
 	assert_non_null(strstr(err.msg, "/nonexistent/guest.bin"));
 	assert_int_equal(load_read_file("/tmp", &data, &size, &err), -22);
+	assert_string_equal(err.msg, "/tmp: not a regular file (directory)");
+	assert_int_equal(load_read_file("/dev/null", &data, &size, &err), -22);
+	assert_string_equal(err.msg,
+			    "/dev/null: not a regular file (character device)");
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	assert_int_equal(load_read_file(path, &data, &size, &err), -22);
@@ -93,6 +132,76 @@ static void test_bad_files(void **state)
 	unlink(path);
 }
 
+/* --- the VM an image is loaded into ---------------------------------------
+ * A VM that owns nothing must close nothing: matrix callocs its VMs and
+ * destroys all of them after a failed setup, and fd 0 is a real descriptor
+ * (stdin) that a zeroed struct would name. */
+
+/* Puts the read end of a fresh pipe on fd 0; *saved keeps the old fd 0. */
+static void pipe_on_stdin(int *saved, int pipefd[2], struct stat *st)
+{
+	*saved = dup(0);
+	assert_int_equal(pipe(pipefd), 0);
+	assert_int_equal(dup2(pipefd[0], 0), 0);
+	assert_int_equal(fstat(0, st), 0);
+}
+
+static void assert_stdin_is(const struct stat *want)
+{
+	struct stat now;
+
+	assert_int_equal(fstat(0, &now), 0);
+	assert_true(now.st_ino == want->st_ino && now.st_dev == want->st_dev);
+}
+
+static void restore_stdin(int saved, const int pipefd[2])
+{
+	dup2(saved, 0);
+	close(saved);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+static void test_zeroed_vm_closes_nothing(void **state)
+{
+	int saved, pipefd[2];
+	struct stat st;
+	struct vm vm;
+
+	(void)state;
+	pipe_on_stdin(&saved, pipefd, &st);
+	memset(&vm, 0, sizeof(vm));
+	vm_destroy(&vm);
+	assert_stdin_is(&st);
+	vm_destroy(&vm); /* and again */
+	assert_stdin_is(&st);
+	restore_stdin(saved, pipefd);
+}
+
+static void test_empty_vm_closes_nothing(void **state)
+{
+	const struct kvm_dev kvm = {.fd = 0};
+	int saved, pipefd[2];
+	struct stat st;
+	struct vm vm;
+
+	(void)state;
+	pipe_on_stdin(&saved, pipefd, &st);
+	vm_init(&vm);
+	assert_int_equal(vm.fd, -1);
+	assert_int_equal(vm.vcpu.fd, -1);
+	vm_destroy(&vm);
+	vm_destroy(&vm);
+	assert_stdin_is(&st);
+	/* a vm_create that fails before opening anything leaves it empty */
+	assert_int_equal(vm_create(&vm, &kvm, 5000, NULL), -22);
+	assert_int_equal(vm.fd, -1);
+	vm_destroy(&vm);
+	vm_destroy(&vm);
+	assert_stdin_is(&st);
+	restore_stdin(saved, pipefd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -100,6 +209,9 @@ int main(void)
 		cmocka_unit_test(test_reserved_regions_refused),
 		cmocka_unit_test(test_outside_ram_refused),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_fifo_refused_without_waiting),
+		cmocka_unit_test(test_zeroed_vm_closes_nothing),
+		cmocka_unit_test(test_empty_vm_closes_nothing),
 	};
 
 	return cmocka_run_group_tests_name("loader", tests, NULL, NULL);

@@ -10,18 +10,25 @@
 
 #include "scheduler.h"
 
-#define MAX 64
+#define MAX  100 /* entities in the longest simulations */
+#define MANY 64
 
 static struct sched s;
 static struct sched_entity e[MAX];
 static unsigned heap[MAX];
 
-static void init(enum sched_policy p, const uint64_t *weights, unsigned n)
+static void init_quantum(enum sched_policy p, const uint64_t *weights,
+			 unsigned n, uint64_t quantum)
 {
 	memset(e, 0, sizeof(e));
 	for (unsigned i = 0; i < n; i++)
 		e[i].weight = weights[i];
-	assert_int_equal(sched_init(&s, p, 1000, e, n, heap, NULL), 0);
+	assert_int_equal(sched_init(&s, p, quantum, e, n, heap, NULL), 0);
+}
+
+static void init(enum sched_policy p, const uint64_t *weights, unsigned n)
+{
+	init_quantum(p, weights, n, 1000);
 }
 
 /* Runs picks, charging each the time run_ns(i) says it ran. */
@@ -147,18 +154,18 @@ static void test_fair_join_starts_at_global_pass(void **state)
 
 static void test_fair_many_vms(void **state)
 {
-	uint64_t w[MAX];
+	uint64_t w[MANY];
 
 	(void)state;
-	for (unsigned i = 0; i < MAX; i++)
+	for (unsigned i = 0; i < MANY; i++)
 		w[i] = 1 + (i * 37) % 100;
-	init(POLICY_FAIR, w, MAX);
+	init(POLICY_FAIR, w, MANY);
 	simulate(200000, full_quantum);
 	uint64_t total_w = 0, total_ns = 0;
 
-	for (unsigned i = 0; i < MAX; i++)
+	for (unsigned i = 0; i < MANY; i++)
 		total_w += w[i], total_ns += e[i].run_ns;
-	for (unsigned i = 0; i < MAX; i++) {
+	for (unsigned i = 0; i < MANY; i++) {
 		double err =
 			(double)e[i].run_ns / total_ns - (double)w[i] / total_w;
 
@@ -166,9 +173,175 @@ static void test_fair_many_vms(void **state)
 	}
 }
 
+/* --- long runs: virtual time passes 2^64 ------------------------------------
+ *
+ * What stride scheduling guarantees while every slice is at most a quantum
+ * q (every runnable pass lies within one stride of the lowest):
+ *  - no entity runs more than q ahead of its weighted target w_i * T / W;
+ *  - none falls more than n * w_i / W quanta behind it (one quantum for a
+ *    weight at or below the mean; up to twice that for the heaviest of
+ *    weights 1..100);
+ *  - between two of its slices, the others run at most
+ *    q * sum over j != i of (w_j / w_i + 1).
+ * A comparison of passes that breaks when they wrap breaks all three.
+ */
+struct long_run {
+	uint64_t quantum, total;
+	uint64_t waited[MAX]; /* ns the others ran since i last ran */
+	uint64_t max_waited[MAX];
+};
+
+/* How long slice k of entity i lasts: a few end early (an I/O yield). */
+static uint64_t varied_slice(const struct long_run *r, unsigned i, uint64_t k)
+{
+	return (k + i) % 5 == 0 ? r->quantum / 3 : r->quantum;
+}
+
+static void check_lag(const struct long_run *r, unsigned n, uint64_t total_w)
+{
+	const long double q = r->quantum;
+
+	for (unsigned i = 0; i < n; i++) {
+		long double w = e[i].weight,
+			    lag = w * r->total / total_w - e[i].run_ns;
+
+		if (lag < -(q + 1000) || lag > q * n * w / total_w + 1000)
+			fail_msg("entity %u (weight %.0Lf) is %.3Lf quanta "
+				 "from its target after %.1Lf days",
+				 i, w, lag / q,
+				 (long double)r->total / 86400e9);
+	}
+}
+
+static void check_waits(const struct long_run *r, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		long double bound = 0;
+
+		for (unsigned j = 0; j < n; j++)
+			if (j != i)
+				bound +=
+					(long double)e[j].weight / e[i].weight +
+					1;
+		if (r->max_waited[i] > bound * r->quantum + 1000)
+			fail_msg("entity %u (weight %llu) waited %.1Lf quanta, "
+				 "more than %.1Lf",
+				 i, (unsigned long long)e[i].weight,
+				 (long double)r->max_waited[i] / r->quantum,
+				 bound);
+	}
+}
+
+/* Runs picks of varied slices, checking lag after every one of them. */
+static void run_long(struct long_run *r, unsigned n, uint64_t total_ns)
+{
+	uint64_t total_w = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		total_w += e[i].weight;
+	for (uint64_t k = 0; r->total < total_ns; k++) {
+		int i = sched_pick(&s);
+		uint64_t ran;
+
+		assert_true(i >= 0);
+		ran = varied_slice(r, (unsigned)i, k);
+		sched_charge(&s, (unsigned)i, ran);
+		r->total += ran;
+		for (unsigned j = 0; j < n; j++)
+			r->waited[j] += (unsigned)i == j ? 0 : ran;
+		if (r->waited[i] > r->max_waited[i])
+			r->max_waited[i] = r->waited[i];
+		r->waited[i] = 0;
+		check_lag(r, n, total_w);
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (r->waited[i] > r->max_waited[i])
+			r->max_waited[i] = r->waited[i];
+	check_waits(r, n);
+}
+
+/* Weights 1..100 at one-hour quanta for 160 weeks: long enough for passes
+ * that start at 0 to pass 2^64 (after 2^44 ns times the total weight of
+ * 5050, 2.8 years). */
+static void test_fair_weeks_weights_one_to_hundred(void **state)
+{
+	static struct long_run r;
+	uint64_t w[100];
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.quantum = 3600ull * 1000000000;
+	for (unsigned i = 0; i < 100; i++)
+		w[i] = i + 1;
+	init_quantum(POLICY_FAIR, w, 100, r.quantum);
+	run_long(&r, 100, 160ull * 7 * 86400 * 1000000000);
+}
+
+/* Two weight-1 VMs at one-second quanta: the passes wrap after 9.8 hours
+ * (2^44 ns each); a comparison that does not survive it runs one VM for
+ * hours while the other starves. */
+static void test_fair_two_vms_past_the_wrap(void **state)
+{
+	static struct long_run r;
+	const uint64_t w[] = {1, 1};
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.quantum = 1000000000;
+	init_quantum(POLICY_FAIR, w, 2, r.quantum);
+	run_long(&r, 2, 12ull * 3600 * 1000000000);
+}
+
+/* A slice far longer than any quantum (the host stopped matrix for four
+ * days) is charged in full to run_ns but must neither wrap the VM's pass
+ * ahead of the others' nor shut it out for days. */
+static void test_fair_overlong_slice(void **state)
+{
+	const uint64_t w[] = {1, 1};
+	const uint64_t second = 1000000000;
+	unsigned picks_of_1 = 0;
+
+	(void)state;
+	init_quantum(POLICY_FAIR, w, 2, second);
+	assert_int_equal(sched_pick(&s), 0);
+	sched_charge(&s, 0, 96 * 3600 * second);
+	assert_int_equal(e[0].run_ns, 96 * 3600 * second);
+	while (sched_pick(&s) == 1) {
+		sched_charge(&s, 1, second);
+		assert_true(++picks_of_1 <= SCHED_QUANTUM_MAX / second);
+	}
+	assert_int_equal(picks_of_1, SCHED_QUANTUM_MAX / second);
+}
+
+static void test_target_share_of_the_runnable(void **state)
+{
+	const uint64_t w[] = {1, 2, 3};
+
+	(void)state;
+	init(POLICY_FAIR, w, 3);
+	assert_true(sched_target_share(&s, 2) == 0.5);
+	sched_retire(&s, 2); /* its guest halted */
+	assert_true(sched_target_share(&s, 0) == 1.0 / 3);
+	assert_true(sched_target_share(&s, 1) == 2.0 / 3);
+	assert_true(sched_target_share(&s, 2) == 0.0);
+	sched_join(&s, 2);
+	assert_true(sched_target_share(&s, 2) == 0.5);
+	init(POLICY_FRAC, w, 3);
+	sched_retire(&s, 0);
+	assert_true(sched_target_share(&s, 1) == 0.4);
+	init(POLICY_RR, w, 3);
+	sched_retire(&s, 1);
+	assert_true(sched_target_share(&s, 0) == 0.5);
+	assert_true(sched_target_share(&s, 1) == 0.0);
+	sched_retire(&s, 0);
+	sched_retire(&s, 2);
+	assert_true(sched_target_share(&s, 2) == 0.0); /* none left */
+}
+
 static void test_bad_setup(void **state)
 {
 	const uint64_t w[] = {1, 0};
+	struct errbuf err;
 
 	(void)state;
 	memset(e, 0, sizeof(e));
@@ -178,6 +351,17 @@ static void test_bad_setup(void **state)
 			 -22);
 	assert_int_equal(sched_init(&s, POLICY_FAIR, 1000, e, 0, heap, NULL),
 			 -22);
+	e[1].weight = SCHED_WEIGHT_MAX + 1;
+	assert_int_equal(sched_init(&s, POLICY_FAIR, 1000, e, 2, heap, NULL),
+			 -22);
+	e[1].weight = SCHED_WEIGHT_MAX;
+	assert_int_equal(sched_init(&s, POLICY_FAIR, SCHED_QUANTUM_MAX, e, 2,
+				    heap, NULL),
+			 0);
+	assert_int_equal(sched_init(&s, POLICY_FAIR, SCHED_QUANTUM_MAX + 1, e,
+				    2, heap, &err),
+			 -22);
+	assert_non_null(strstr(err.msg, "longer than 3600 s"));
 }
 
 static void test_policy_names(void **state)
@@ -201,6 +385,10 @@ int main(void)
 		cmocka_unit_test(test_fair_charges_measured_time),
 		cmocka_unit_test(test_fair_join_starts_at_global_pass),
 		cmocka_unit_test(test_fair_many_vms),
+		cmocka_unit_test(test_fair_weeks_weights_one_to_hundred),
+		cmocka_unit_test(test_fair_two_vms_past_the_wrap),
+		cmocka_unit_test(test_fair_overlong_slice),
+		cmocka_unit_test(test_target_share_of_the_runnable),
 		cmocka_unit_test(test_bad_setup),
 		cmocka_unit_test(test_policy_names),
 	};

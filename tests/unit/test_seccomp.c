@@ -5,27 +5,53 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "seccomp_filter.h"
 
+/* The test's own process, for a child that must not signal it; and a
+ * directory the child opens before its lockdown, as matrix opens
+ * /proc/self. */
+static pid_t parent;
+static int proc_self = -1;
+
+/* How the child locks itself down. */
+enum lockdown { NO_OPENS, READS_UNDER_PROC_SELF };
+
+static int lock_down(enum lockdown how)
+{
+	switch (how) {
+	case READS_UNDER_PROC_SELF:
+		return seccomp_lockdown_reading(proc_self, NULL);
+	default:
+		return seccomp_lockdown(NULL);
+	}
+}
+
 /* Forks a child that installs the filter and then does `what`; returns
  * the child's wait status. The child leaves with _exit so that no
  * sanitizer runs its exit-time work under the filter. */
-static int child_status(void (*what)(void))
+static int child_status(enum lockdown how, void (*what)(void))
 {
 	int status = 0;
 	pid_t pid = fork();
 
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		if (seccomp_lockdown(SECCOMP_ALLOW_READ_OPENS, NULL))
+		if (lock_down(how))
 			_exit(2);
 		what();
 		_exit(0);
@@ -33,6 +59,27 @@ static int child_status(void (*what)(void))
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	return status;
 }
+
+static void assert_killed(enum lockdown how, void (*what)(void),
+			  const char *name)
+{
+	int status = child_status(how, what);
+
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSYS)
+		fail_msg("%s: not killed by SIGSYS (wait status 0x%x)", name,
+			 status);
+}
+
+static void assert_lives(enum lockdown how, void (*what)(void),
+			 const char *name)
+{
+	int status = child_status(how, what);
+
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("%s: did not exit 0 (wait status 0x%x)", name, status);
+}
+
+/* --- what the run loop never does ---------------------------------------- */
 
 static void open_a_socket(void)
 {
@@ -50,42 +97,210 @@ static void open_for_writing(void)
 	open("/tmp/seccomp-test-must-not-exist", O_WRONLY | O_CREAT, 0600);
 }
 
+static void open_for_reading(void)
+{
+	open("/dev/null", O_RDONLY);
+}
+
 static void exec_a_shell(void)
 {
 	execl("/bin/sh", "sh", "-c", "exit 0", (char *)NULL);
 }
 
-static void write_and_read(void)
+/* Code the VMM could be tricked into writing must never become
+ * executable: no new executable mapping, no change to one. */
+static void map_executable(void)
 {
-	char c;
-	int fd = open("/dev/null", O_RDONLY);
+	mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+	     0);
+}
 
-	if (write(STDOUT_FILENO, "", 0) < 0 || read(fd, &c, 1) < 0)
-		_exit(3);
-	ioctl(-1, KVM_RUN, 0); /* allowed request, bad fd: just EBADF */
+static void map_writable_executable(void)
+{
+	mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+	     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+static void make_executable(void)
+{
+	static char page[4096] __attribute__((aligned(4096)));
+
+	mprotect(page, sizeof(page), PROT_READ | PROT_EXEC);
+}
+
+/* raw syscall: glibc's wrappers would not hand over another process */
+static void signal_another_process(void)
+{
+	syscall(SYS_tgkill, parent, parent, 0);
 }
 
 static void test_forbidden_calls_die_with_sigsys(void **state)
 {
-	void (*forbidden[])(void) = {open_a_socket, create_a_vm, exec_a_shell,
-				     open_for_writing};
+	static const struct {
+		void (*what)(void);
+		const char *name;
+	} forbidden[] = {
+		{open_a_socket, "socket"},
+		{create_a_vm, "ioctl(KVM_CREATE_VM)"},
+		{exec_a_shell, "execve"},
+		{open_for_writing, "open for writing"},
+		{open_for_reading, "open for reading"},
+		{map_executable, "mmap(PROT_EXEC)"},
+		{map_writable_executable, "mmap(PROT_WRITE | PROT_EXEC)"},
+		{make_executable, "mprotect(PROT_EXEC)"},
+		{signal_another_process, "tgkill of another process"},
+	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++) {
-		int status = child_status(forbidden[i]);
+	for (size_t i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++)
+		assert_killed(NO_OPENS, forbidden[i].what, forbidden[i].name);
+}
 
-		assert_true(WIFSIGNALED(status));
-		assert_int_equal(WTERMSIG(status), SIGSYS);
-	}
+/* --- what it does -------------------------------------------------------- */
+
+static void write_and_read(void)
+{
+	char c;
+
+	if (write(STDOUT_FILENO, "", 0) < 0 || read(STDIN_FILENO, &c, 0) < 0)
+		_exit(3);
+	ioctl(-1, KVM_RUN, 0); /* allowed request, bad fd: just EBADF */
+}
+
+/* malloc's calls: anonymous read-write memory, grown, given back */
+static void map_memory(void)
+{
+	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *big;
+
+	if (p == MAP_FAILED)
+		_exit(3);
+	p[0] = 1;
+	p = mremap(p, 8192, 1 << 20, MREMAP_MAYMOVE);
+	if (p == MAP_FAILED || p[0] != 1 || munmap(p, 1 << 20))
+		_exit(4);
+	big = malloc(1 << 20); /* beyond glibc's mmap threshold */
+	if (!big)
+		_exit(5);
+	free(big);
+}
+
+/* raise() and abort() signal the process itself */
+static void signal_itself(void)
+{
+	if (syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), 0))
+		_exit(3);
 }
 
 static void test_the_run_loop_calls_live(void **state)
 {
-	int status = child_status(write_and_read);
+	(void)state;
+	assert_lives(NO_OPENS, write_and_read, "read and write");
+	assert_lives(NO_OPENS, map_memory, "mmap, mremap, munmap");
+	assert_lives(NO_OPENS, signal_itself, "tgkill of itself");
+}
+
+/* --- reading under a directory opened before the lockdown ---------------- */
+
+/* What matrix reads for its figures, as it must read it: openat from the
+ * descriptor, then stdio (fdopen and fdopendir ask fcntl for the mode). */
+static void read_under_proc_self(void)
+{
+	char line[256];
+	FILE *f;
+	int fd;
+
+	fd = openat(proc_self, "smaps_rollup", O_RDONLY | O_CLOEXEC);
+	f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (!f || !fgets(line, sizeof(line), f))
+		_exit(3);
+	fclose(f);
+	fd = openat(proc_self, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || !fdopendir(fd))
+		_exit(4);
+}
+
+static void write_under_proc_self(void)
+{
+	openat(proc_self, "comm", O_WRONLY);
+}
+
+static void read_write_under_proc_self(void)
+{
+	openat(proc_self, "comm", O_RDWR);
+}
+
+static void create_under_proc_self(void)
+{
+	openat(proc_self, "new", O_RDONLY | O_CREAT, 0600);
+}
+
+static void truncate_under_proc_self(void)
+{
+	openat(proc_self, "comm", O_RDONLY | O_TRUNC);
+}
+
+static void read_from_cwd(void)
+{
+	openat(AT_FDCWD, "/proc/self/status", O_RDONLY);
+}
+
+static void read_under_another_descriptor(void)
+{
+	openat(proc_self + 1, "status", O_RDONLY);
+}
+
+static void change_a_descriptor_flag(void)
+{
+	fcntl(proc_self, F_SETFL, O_NONBLOCK);
+}
+
+static void test_reads_only_under_the_directory(void **state)
+{
+	(void)state;
+	assert_lives(READS_UNDER_PROC_SELF, read_under_proc_self,
+		     "read under /proc/self");
+	assert_killed(READS_UNDER_PROC_SELF, write_under_proc_self,
+		      "O_WRONLY under /proc/self");
+	assert_killed(READS_UNDER_PROC_SELF, read_write_under_proc_self,
+		      "O_RDWR under /proc/self");
+	assert_killed(READS_UNDER_PROC_SELF, create_under_proc_self,
+		      "O_CREAT under /proc/self");
+	assert_killed(READS_UNDER_PROC_SELF, truncate_under_proc_self,
+		      "O_TRUNC under /proc/self");
+	assert_killed(READS_UNDER_PROC_SELF, read_from_cwd,
+		      "open from the working directory");
+	assert_killed(READS_UNDER_PROC_SELF, read_under_another_descriptor,
+		      "openat from another descriptor");
+	assert_killed(READS_UNDER_PROC_SELF, change_a_descriptor_flag,
+		      "fcntl(F_SETFL)");
+	assert_killed(NO_OPENS, read_under_proc_self,
+		      "read under /proc/self without leave");
+}
+
+static void test_bad_directory_refused(void **state)
+{
+	struct errbuf err;
 
 	(void)state;
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(seccomp_lockdown_reading(-1, &err), -EBADF);
+	assert_non_null(strstr(err.msg, "-1"));
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	parent = getpid();
+	proc_self = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return proc_self < 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	close(proc_self);
+	return 0;
 }
 
 int main(void)
@@ -93,7 +308,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forbidden_calls_die_with_sigsys),
 		cmocka_unit_test(test_the_run_loop_calls_live),
+		cmocka_unit_test(test_reads_only_under_the_directory),
+		cmocka_unit_test(test_bad_directory_refused),
 	};
 
-	return cmocka_run_group_tests_name("seccomp", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("seccomp", tests, setup, teardown);
 }

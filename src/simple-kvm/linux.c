@@ -1,0 +1,162 @@
+/* linux.c - simple-kvm's Linux boot: from options to an exit status. */
+#include "linux.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "exit_stats.h"
+#include "guest_va.h"
+#include "hypercall_host.h"
+#include "kvm.h"
+#include "kvm_stats.h"
+#include "linux_guest.h"
+#include "seccomp_filter.h"
+#include "status.h"
+#include "vm.h"
+
+static uint64_t guest_rip(struct vcpu *vcpu)
+{
+	struct kvm_regs regs;
+
+	return vcpu_get_regs(vcpu, &regs, NULL) ? 0 : regs.rip;
+}
+
+static void report(struct vcpu *vcpu, const char *what, const char *detail)
+{
+	fflush(stdout);
+	fprintf(stderr,
+		"simple-kvm: guest stopped at RIP 0x%" PRIx64 ": %s%s\n",
+		guest_rip(vcpu), what, detail);
+}
+
+/* The exit status for how the run ended, with its one line. */
+static int end_status(struct vcpu *vcpu, enum linux_end end,
+		      const struct linux_options *o, const struct errbuf *err)
+{
+	switch (end) {
+	case LINUX_RESET:
+	case LINUX_QUIT:
+		return STATUS_OK;
+	case LINUX_GUEST_EXIT: /* set by run */
+		break;
+	case LINUX_TIMEOUT:
+		report(vcpu, "timeout: still running after ", o->timeout_text);
+		return STATUS_TIMEOUT;
+	case LINUX_STOPPED:
+		report(vcpu, "stopped by a signal", "");
+		return STATUS_INTERRUPTED;
+	case LINUX_CRASHED:
+		report(vcpu, err->msg, "");
+		return STATUS_GUEST_CRASH;
+	case LINUX_BAD_CALL:
+		report(vcpu, "bad hypercall: ", err->msg);
+		return STATUS_BAD_HYPERCALL;
+	case LINUX_HOST_ERROR:
+		break;
+	}
+	report(vcpu, err->msg, "");
+	return STATUS_HOST;
+}
+
+static void print_stats(struct vcpu *vcpu, const struct exit_stats *stats,
+			int format)
+{
+	struct kernel_stats ks;
+
+	kvm_stats_read(vcpu, &ks);
+	fflush(stdout);
+	if (format == 2)
+		stats_print_json(stats, &ks, hc_call_name, stderr);
+	else
+		stats_print_table(stats, &ks, hc_call_name, stderr);
+}
+
+/*
+ * The run, once the guest is loaded. The seccomp allowlist stays off when
+ * stdin is a terminal: putting it back in its mode at the end is an ioctl
+ * (TCSETS) the allowlist does not have.
+ */
+static int run(struct vm *vm, const struct linux_options *o,
+	       struct linux_console *con, struct errbuf *err)
+{
+	struct exit_stats stats = {0};
+	struct hc_env env = {
+		.mem = &vm->mem,
+		.translate = gva_translate,
+		.kvm_translate = gva_translate_kvm,
+		.translate_ctx = &vm->vcpu,
+		.out = stdout,
+		.stats = &stats,
+		.denied = o->denied,
+	};
+	struct preempt_timer tick = {0};
+	uint32_t exit_code = 0;
+	enum linux_end end;
+	int status;
+
+	if (linux_tick_start(&tick, &vm->vcpu, err) ||
+	    (!o->no_seccomp && seccomp_lockdown(err))) {
+		fprintf(stderr, "simple-kvm: %s\n", err->msg);
+		preempt_destroy(&tick);
+		linux_console_close(con);
+		return STATUS_HOST;
+	}
+	end = linux_run(&vm->vcpu, &env, con, &tick, o->timeout_ns, &exit_code,
+			err);
+	fflush(stdout);
+	preempt_destroy(&tick);
+	linux_console_close(con);
+	status = end == LINUX_GUEST_EXIT ? (int)exit_code
+					 : end_status(&vm->vcpu, end, o, err);
+	if (o->stats)
+		print_stats(&vm->vcpu, &stats, o->stats);
+	return status;
+}
+
+/* -v: where the boot loader put things. */
+static void say_layout(const struct vm *vm, const struct bz_layout *lay)
+{
+	fprintf(stderr,
+		"simple-kvm: Linux boot, %" PRIu64
+		" MiB of RAM at host address "
+		"%p; zero page 0x%llx, command line 0x%llx, kernel 0x%llx "
+		"needing RAM up to 0x%" PRIx64,
+		vm->mem.size >> 20, (void *)vm->mem.host, BZ_ZERO_PAGE,
+		BZ_CMDLINE_ADDR, BZ_KERNEL_ADDR, lay->kernel_end);
+	if (lay->initrd_size)
+		fprintf(stderr, ", initrd 0x%" PRIx64 "-0x%" PRIx64,
+			lay->initrd_addr, lay->initrd_addr + lay->initrd_size);
+	fprintf(stderr, "\n");
+}
+
+int linux_main(const struct kvm_dev *kvm, const struct linux_options *o)
+{
+	struct linux_console con;
+	struct bz_layout layout;
+	struct errbuf err;
+	struct vm vm;
+	int status;
+
+	if (vm_create_pc(&vm, kvm, o->mem_size, &err)) {
+		fprintf(stderr, "simple-kvm: %s\n", err.msg);
+		return STATUS_HOST;
+	}
+	if (linux_load(&vm, o->kernel, o->initrd, o->append ? o->append : "",
+		       &layout, &err)) {
+		fprintf(stderr, "simple-kvm: %s\n", err.msg);
+		vm_destroy(&vm);
+		return STATUS_IMAGE;
+	}
+	if (o->verbose)
+		say_layout(&vm, &layout);
+	if (linux_enter(&vm.vcpu, &err) ||
+	    linux_console_open(&con, &vm, STDIN_FILENO, stdout, &err)) {
+		fprintf(stderr, "simple-kvm: %s\n", err.msg);
+		vm_destroy(&vm);
+		return STATUS_HOST;
+	}
+	status = run(&vm, o, &con, &err);
+	vm_destroy(&vm);
+	return status;
+}

@@ -1,0 +1,32 @@
+/* linux.h - simple-kvm --kernel: the options of a Linux boot and the one
+ * call that runs it. */
+#ifndef SIMPLE_KVM_LINUX_H
+#define SIMPLE_KVM_LINUX_H
+
+#include <stdint.h>
+
+struct kvm_dev;
+
+struct linux_options {
+	const char *kernel; /* the bzImage; NULL: not a Linux boot */
+	const char *initrd; /* NULL: none */
+	const char *append; /* the kernel command line; NULL: empty */
+	uint64_t mem_size;
+	uint64_t timeout_ns; /* 0: none */
+	const char *timeout_text;
+	int stats; /* 0 none, 1 table, 2 JSON */
+	uint32_t denied;
+	int no_seccomp;
+	int verbose;
+};
+
+/*
+ * Boots o->kernel in a new VM made from kvm and runs it to its end;
+ * prints its own diagnostics and returns simple-kvm's exit status: 0 when
+ * the guest rebooted (reboot, panic with panic=-1) or Ctrl-A X was typed,
+ * the code of a guest program's HC_exit, 65 for a bad kernel, initrd or command
+ * line or too little RAM, 70, 71, 72, 124, 130 as for any guest.
+ */
+int linux_main(const struct kvm_dev *kvm, const struct linux_options *o);
+
+#endif

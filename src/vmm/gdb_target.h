@@ -1,0 +1,80 @@
+/* gdb_target.h - the guest as the gdb stub sees it: memory at virtual
+ * addresses, breakpoints, watchpoints and KVM's guest-debug state. Used by
+ * gdbstub.c only. */
+#ifndef GDB_TARGET_H
+#define GDB_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "faults.h"
+#include "gdbstub.h"
+
+/* gdb's signal numbers (its own, not the host's) for stop replies. */
+enum {
+	GDB_SIGINT = 2,
+	GDB_SIGILL = 4,
+	GDB_SIGTRAP = 5,
+	GDB_SIGFPE = 8,
+	GDB_SIGBUS = 10,
+	GDB_SIGSEGV = 11,
+	GDB_SIGSYS = 12,
+};
+
+/*
+ * Copies up to len bytes from (or, with write, to) guest virtual gva, page
+ * by page through the guest's own page tables (KVM_TRANSLATE) and the
+ * bounds-checked RAM accessors; stops at the first byte not mapped or not
+ * RAM. Returns the bytes copied.
+ */
+size_t gdbt_access(struct gdbstub *gs, uint64_t gva, void *buf, size_t len,
+		   int write);
+
+/* After a read: gdb sees the guest's own bytes where we planted int3. */
+void gdbt_hide_breakpoints(struct gdbstub *gs, uint64_t gva, uint8_t *buf,
+			   size_t len);
+
+/* After gdb wrote over a planted int3: keep its byte, plant again. */
+void gdbt_replant_breakpoints(struct gdbstub *gs, uint64_t gva,
+			      const uint8_t *buf, size_t len);
+
+/*
+ * Z/z TYPE,ADDR,KIND: 0 an int3 (plus a debug register while one is free),
+ * 1 an execution breakpoint, 2/3/4 write/read/access watchpoints of 1, 2,
+ * 4 or (long mode) 8 aligned bytes, all in DR0-DR3. 0, or -EINVAL,
+ * -ENOSPC (no free slot), -EFAULT (int3 address not in RAM), -ENOENT.
+ */
+int gdbt_breakpoint(struct gdbstub *gs, int type, uint64_t addr, uint64_t kind,
+		    int insert);
+
+/* Removes every breakpoint and watchpoint, restoring the guest's bytes. */
+void gdbt_clear(struct gdbstub *gs);
+
+/*
+ * Before a resume: remembers each write watchpoint's bytes, for the check
+ * by stepping. Returns 1 when there is one (the guest must then step).
+ */
+int gdbt_snapshot_watches(struct gdbstub *gs);
+
+/*
+ * Programs KVM for the next run (KVM_SET_GUEST_DEBUG): the debug
+ * registers, single step for gs->stepping or gs->watch_stepping; all off
+ * when enable is 0. 0 or a negative errno.
+ */
+int gdbt_apply_debug(struct gdbstub *gs, int enable);
+
+/*
+ * The stop reply for a KVM_EXIT_DEBUG ("T05swbreak:;", "T05watch:ADDR;",
+ * "T05"...) in out; 0 when the exit is only our own watch step and nothing
+ * changed (the guest should simply go on).
+ */
+int gdbt_stop_reason(struct gdbstub *gs, char *out, size_t cap);
+
+/*
+ * Whether a fault report is one of our int3s caught by the VMM's #BP
+ * handler; if so, puts the vCPU back at the int3 with the registers from
+ * before the handler ran, and returns 1.
+ */
+int gdbt_int3_reported(struct gdbstub *gs, const struct guest_fault *f);
+
+#endif

@@ -1,0 +1,248 @@
+/* linux_console.c - COM1 on stdin/stdout, the reset port and the empty
+ * ISA bus, for a Linux guest. */
+#include "linux_console.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vm.h"
+
+#define KBC_STATUS 0x64
+#define KBC_RESET  0xfe
+/* Status read on port 0x64: output buffer full, input buffer empty. The
+ * i8042 driver then flushes, finds the buffer never empties and decides
+ * there is no controller at once; reboot's wait for an empty input buffer
+ * ends at once. */
+#define KBC_STATUS_VALUE 0xfd
+#define CTRL_A		 0x01
+
+static void tx_byte(void *ctx, uint8_t byte)
+{
+	struct linux_console *c = ctx;
+
+	putc(byte, c->out);
+}
+
+/* Raw input, output left as it is: the guest sends its own CR LF. */
+static int make_raw(struct linux_console *c, struct errbuf *err)
+{
+	struct termios t;
+
+	if (tcgetattr(c->in_fd, &c->saved) < 0)
+		return err_fail(err, errno, "tcgetattr: %s", strerror(errno));
+	t = c->saved;
+	t.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR |
+				 IGNCR | ICRNL | IXON);
+	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	if (tcsetattr(c->in_fd, TCSANOW, &t) < 0)
+		return err_fail(err, errno, "tcsetattr: %s", strerror(errno));
+	c->raw = 1;
+	return 0;
+}
+
+static int bind_irq(struct linux_console *c, struct vm *vm, struct errbuf *err)
+{
+	struct kvm_irqfd irqfd = {.gsi = UART_COM1_IRQ};
+
+	c->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (c->irq_fd < 0)
+		return err_fail(err, errno, "eventfd: %s", strerror(errno));
+	irqfd.fd = (uint32_t)c->irq_fd;
+	if (ioctl(vm->fd, KVM_IRQFD, &irqfd) < 0)
+		return err_fail(err, errno, "KVM_IRQFD: %s", strerror(errno));
+	return 0;
+}
+
+/*
+ * A descriptor of its own on in_fd's file, opened with O_NONBLOCK: setting
+ * O_NONBLOCK on in_fd itself would change the file the shell shares, and
+ * putting it back at the end is an fcntl the seccomp allowlist refuses.
+ * -1 (no console input) when in_fd is closed or cannot be reopened (a
+ * socket).
+ */
+static int open_nonblocking(int in_fd)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", in_fd);
+	return open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
+int linux_console_open(struct linux_console *c, struct vm *vm, int in_fd,
+		       FILE *out, struct errbuf *err)
+{
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	c->out = out;
+	c->in_fd = in_fd;
+	c->irq_fd = -1;
+	c->read_fd = -1;
+	uart_init(&c->uart, tx_byte, c);
+	ret = bind_irq(c, vm, err);
+	if (ret)
+		goto out_close;
+	if (in_fd < 0)
+		return 0;
+	c->read_fd = open_nonblocking(in_fd);
+	if (isatty(in_fd)) {
+		ret = make_raw(c, err);
+		if (ret)
+			goto out_close;
+	}
+	return 0;
+
+out_close:
+	linux_console_close(c);
+	return ret;
+}
+
+void linux_console_close(struct linux_console *c)
+{
+	if (c->raw)
+		tcsetattr(c->in_fd, TCSANOW, &c->saved);
+	c->raw = 0;
+	if (c->read_fd >= 0)
+		close(c->read_fd);
+	c->read_fd = -1;
+	if (c->irq_fd >= 0)
+		close(c->irq_fd);
+	c->irq_fd = -1;
+}
+
+/* An edge on the IRQ line when the UART's output rises: the PIC and the
+ * IOAPIC take ISA interrupts as edges, and the 8250 driver reads IIR
+ * until it says nothing is pending, so the line is low again before the
+ * next rise can matter. */
+static void update_irq(struct linux_console *c)
+{
+	int level = uart_irq_level(&c->uart);
+	uint64_t one = 1;
+
+	if (level && !c->irq_level && write(c->irq_fd, &one, sizeof(one)) < 0)
+		level = 0; /* try again on the next access */
+	c->irq_level = level;
+}
+
+static uint8_t *io_data(struct kvm_run *run)
+{
+	return (uint8_t *)run + run->io.data_offset;
+}
+
+static void serve_uart(struct linux_console *c, struct kvm_run *run)
+{
+	unsigned reg = run->io.port - UART_COM1_BASE;
+	uint8_t *data = io_data(run);
+
+	/* A byte-wide device: each byte of a string or wider access is one
+	 * access to the same register. */
+	for (uint32_t i = 0; i < (uint32_t)run->io.count * run->io.size; i++) {
+		if (run->io.direction == KVM_EXIT_IO_OUT)
+			uart_write(&c->uart, reg, data[i]);
+		else
+			data[i] = uart_read(&c->uart, reg);
+	}
+	update_irq(c);
+}
+
+static void serve_cmos(struct linux_console *c, struct kvm_run *run)
+{
+	uint8_t *data = io_data(run);
+	size_t len = (size_t)run->io.count * run->io.size;
+
+	if (run->io.direction == KVM_EXIT_IO_OUT) {
+		if (run->io.port == CMOS_INDEX_PORT)
+			cmos_select(&c->rtc, data[len - 1]);
+		return;
+	}
+	memset(data,
+	       run->io.port == CMOS_DATA_PORT ? cmos_read(&c->rtc, time(NULL))
+					      : 0xff,
+	       len);
+}
+
+int linux_console_port(void *ctx, struct kvm_run *run, struct errbuf *err)
+{
+	struct linux_console *c = ctx;
+	uint16_t port = run->io.port;
+	uint8_t *data = io_data(run);
+	size_t len = (size_t)run->io.count * run->io.size;
+
+	if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_NREGS) {
+		serve_uart(c, run);
+		return 0;
+	}
+	if (port == CMOS_INDEX_PORT || port == CMOS_DATA_PORT) {
+		serve_cmos(c, run);
+		return 0;
+	}
+	if (port == KBC_STATUS && run->io.direction == KVM_EXIT_IO_OUT &&
+	    data[0] == KBC_RESET) {
+		c->reset = 1;
+		return err_fail(err, ECANCELED, "reset through port 0x64");
+	}
+	if (run->io.direction == KVM_EXIT_IO_IN)
+		memset(data, port == KBC_STATUS ? KBC_STATUS_VALUE : 0xff, len);
+	return 0;
+}
+
+/* Ctrl-A X quits, Ctrl-A Ctrl-A sends one Ctrl-A; anything else after
+ * Ctrl-A goes to the guest as typed. Returns 1 when byte is for the
+ * guest. */
+static int console_key(struct linux_console *c, unsigned char byte)
+{
+	if (!c->raw)
+		return 1;
+	if (c->ctrl_a) {
+		c->ctrl_a = 0;
+		if (byte == 'x' || byte == 'X') {
+			c->quit = 1;
+			return 0;
+		}
+		return 1;
+	}
+	if (byte == CTRL_A) {
+		c->ctrl_a = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* Reads what stdin has once the last read is used up, keeping what is
+ * for the guest: Ctrl-A X is seen at once, even while no driver listens. */
+static void fill_pending(struct linux_console *c)
+{
+	unsigned char buf[sizeof(c->pending)];
+	ssize_t n;
+
+	if (c->pending_pos < c->pending_len || c->read_fd < 0 || c->in_eof)
+		return;
+	n = read(c->read_fd, buf, sizeof(buf));
+	if (n == 0)
+		c->in_eof = 1;
+	c->pending_pos = c->pending_len = 0;
+	for (ssize_t i = 0; i < n; i++)
+		if (console_key(c, buf[i]))
+			c->pending[c->pending_len++] = buf[i];
+}
+
+void linux_console_poll(struct linux_console *c)
+{
+	fflush(c->out);
+	fill_pending(c);
+	/* A driver's startup clears the FIFO: bytes wait here until the
+	 * guest enables the receive interrupt. */
+	if (!uart_listening(&c->uart))
+		return;
+	while (c->pending_pos < c->pending_len && uart_rx_space(&c->uart))
+		uart_receive(&c->uart, c->pending[c->pending_pos++]);
+	update_irq(c);
+}

@@ -1,0 +1,135 @@
+/* linux_guest.c - simple-kvm --kernel: load, enter, tick and run. */
+#include "linux_guest.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bzimage.h"
+#include "loader.h"
+#include "pc_platform.h"
+#include "vcpu_loop.h"
+#include "vm.h"
+
+int linux_load(struct vm *vm, const char *kernel, const char *initrd,
+	       const char *cmdline, struct bz_layout *layout,
+	       struct errbuf *err)
+{
+	struct bz_boot_args args = {.cmdline = cmdline};
+	uint8_t *image = NULL, *rd = NULL;
+	struct bz_header hdr;
+	size_t size;
+	int ret;
+
+	ret = load_read_file(kernel, &image, &size, err);
+	if (!ret && initrd)
+		ret = load_read_file(initrd, &rd, &args.initrd_size, err);
+	if (ret)
+		goto out;
+	args.initrd = rd;
+	ret = bz_parse(image, size, &hdr, err);
+	if (ret) {
+		err_wrap(err, ret, "%s", kernel);
+		goto out;
+	}
+	ret = bz_load(&vm->mem, image, size, &hdr, &args, layout, err);
+out:
+	free(image);
+	free(rd);
+	return ret;
+}
+
+int linux_enter(struct vcpu *vcpu, struct errbuf *err)
+{
+	int ret = pc_set_cpuid(vcpu, err);
+
+	if (!ret)
+		ret = pc_enter_boot32(vcpu, BZ_GDT_ADDR, BZ_ZERO_PAGE,
+				      BZ_KERNEL_ADDR, err);
+	return ret;
+}
+
+int linux_tick_start(struct preempt_timer *tick, struct vcpu *vcpu,
+		     struct errbuf *err)
+{
+	const struct itimerspec every = {
+		.it_value = {0, LINUX_TICK_NS},
+		.it_interval = {0, LINUX_TICK_NS},
+	};
+	int ret = preempt_catch_stop_signals(err);
+
+	if (!ret)
+		ret = preempt_init(tick, SIGRTMIN, err);
+	if (!ret)
+		ret = preempt_attach_vcpu(tick, vcpu, err);
+	if (!ret && timer_settime(tick->id, 0, &every, NULL) < 0)
+		ret = err_fail(err, errno, "timer_settime: %s",
+			       strerror(errno));
+	return ret;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A tick or a signal: read the console, check the clock and the signals.
+ * Returns -1 to go on, or how the run ends. */
+static int on_interrupt(struct linux_console *con,
+			const struct preempt_timer *tick, uint64_t deadline)
+{
+	preempt_drain(tick);
+	if (preempt_stop_requested())
+		return LINUX_STOPPED;
+	linux_console_poll(con);
+	if (con->quit)
+		return LINUX_QUIT;
+	if (deadline && now_ns() >= deadline)
+		return LINUX_TIMEOUT;
+	return -1;
+}
+
+enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
+			 struct linux_console *con,
+			 const struct preempt_timer *tick, uint64_t timeout_ns,
+			 uint32_t *exit_code, struct errbuf *err)
+{
+	struct vcpu_loop loop = {.vcpu = vcpu,
+				 .hc = hc,
+				 .other_port = linux_console_port,
+				 .ctx = con};
+	uint64_t deadline = timeout_ns ? now_ns() + timeout_ns : 0;
+	struct vcpu_exit ex;
+	int end;
+
+	for (;;) {
+		switch (vcpu_step(&loop, &ex, err)) {
+		case VCPU_CONTINUE:
+		case VCPU_HALTED: /* not with an in-kernel LAPIC; harmless */
+			break;
+		case VCPU_INTERRUPTED:
+			end = on_interrupt(con, tick, deadline);
+			if (end >= 0)
+				return (enum linux_end)end;
+			break;
+		case VCPU_GUEST_EXIT: /* HC_exit from a guest program */
+			*exit_code = ex.exit_code;
+			return LINUX_GUEST_EXIT;
+		case VCPU_BAD_HYPERCALL:
+			return con->reset ? LINUX_RESET : LINUX_BAD_CALL;
+		case VCPU_HOST_ERROR:
+			return LINUX_HOST_ERROR;
+		default: /* crashed, debug exit, guest fault */
+			/* reboot=t, and the last resort of every reboot
+			 * method: a triple fault, which KVM reports as a
+			 * shutdown. */
+			return ex.reason == KVM_EXIT_SHUTDOWN ? LINUX_RESET
+							      : LINUX_CRASHED;
+		}
+	}
+}

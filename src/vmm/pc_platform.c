@@ -1,0 +1,113 @@
+/* pc_platform.c - in-kernel PIC, IOAPIC, LAPIC and PIT, CPUID for Linux,
+ * and the 32-bit boot protocol's register state. */
+#include "pc_platform.h"
+
+#include <errno.h>
+#include <linux/kvm.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "cpu_mode.h"
+#include "vm.h"
+
+#define BOOT_CS			 0x10 /* the selectors boot.rst requires */
+#define BOOT_DS			 0x18
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_1_ECX_HYPERVISOR	 (1u << 31)
+#define CPUID_7_EBX_SMAP	 (1u << 20)
+
+static int vm_ioctl(struct vm *vm, unsigned long req, unsigned long arg,
+		    const char *name, struct errbuf *err)
+{
+	if (ioctl(vm->fd, req, arg) < 0)
+		return err_fail(err, errno, "%s: %s", name, strerror(errno));
+	return 0;
+}
+
+int pc_platform_create(struct vm *vm, struct errbuf *err)
+{
+	/* SPEAKER_DUMMY: the kernel also serves port 0x61, whose bits gate
+	 * and read PIT channel 2, which Linux uses to calibrate the TSC when
+	 * nothing better is there. */
+	struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
+	uint64_t ident = PC_IDENTITY_MAP_ADDR;
+	int ret;
+
+	ret = vm_ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR, (unsigned long)&ident,
+		       "KVM_SET_IDENTITY_MAP_ADDR", err);
+	if (!ret)
+		ret = vm_ioctl(vm, KVM_CREATE_IRQCHIP, 0, "KVM_CREATE_IRQCHIP",
+			       err);
+	if (!ret)
+		ret = vm_ioctl(vm, KVM_CREATE_PIT2, (unsigned long)&pit,
+			       "KVM_CREATE_PIT2", err);
+	return ret;
+}
+
+int pc_set_cpuid(struct vcpu *vcpu, struct errbuf *err)
+{
+	const struct kvm_cpuid2 *sup = vcpu->vm->kvm->cpuid;
+	size_t size = sizeof(*sup) + sup->nent * sizeof(sup->entries[0]);
+	int deadline = ioctl(vcpu->vm->kvm->fd, KVM_CHECK_EXTENSION,
+			     KVM_CAP_TSC_DEADLINE_TIMER) > 0;
+	struct kvm_cpuid2 *cpuid = malloc(size);
+	int ret = 0;
+
+	if (!cpuid)
+		return err_fail(err, ENOMEM, "CPUID table");
+	memcpy(cpuid, sup, size);
+	for (uint32_t i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		/* No SMAP: KVM_TRANSLATE walks as a supervisor read, which
+		 * SMAP forbids on user pages while the guest is at CPL 3, so
+		 * every pointer a user-space program passes in a hypercall
+		 * would read as unmapped. */
+		if (e->function == 7 && e->index == 0)
+			e->ebx &= ~CPUID_7_EBX_SMAP;
+		if (e->function != 1)
+			continue;
+		e->ecx |= CPUID_1_ECX_HYPERVISOR;
+		if (deadline)
+			e->ecx |= CPUID_1_ECX_TSC_DEADLINE;
+	}
+	if (ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid) < 0)
+		ret = err_fail(err, errno, "KVM_SET_CPUID2: %s",
+			       strerror(errno));
+	free(cpuid);
+	return ret;
+}
+
+int pc_enter_boot32(struct vcpu *vcpu, uint64_t gdt, uint64_t zero_page,
+		    uint64_t entry, struct errbuf *err)
+{
+	/* 0x9b/0x93: present ring-0 code (execute/read) and data
+	 * (read/write), accessed; 0xc: 4 KiB granularity, 32-bit. */
+	const uint64_t table[4] = {
+		[BOOT_CS / 8] = gdt_descriptor(0, 0xfffff, 0x9b, 0xc),
+		[BOOT_DS / 8] = gdt_descriptor(0, 0xfffff, 0x93, 0xc),
+	};
+	struct kvm_regs regs = {.rflags = 0x2, .rip = entry, .rsi = zero_page};
+	struct kvm_sregs sregs;
+	int ret;
+
+	if (gmem_write(&vcpu->vm->mem, gdt, table, sizeof(table)))
+		return err_fail(err, EFAULT, "GDT at 0x%llx is outside RAM",
+				(unsigned long long)gdt);
+	ret = vcpu_get_sregs(vcpu, &sregs, err);
+	if (ret)
+		return ret;
+	sregs.gdt.base = gdt;
+	sregs.gdt.limit = sizeof(table) - 1;
+	sregs.cs = segment_from_descriptor(table[BOOT_CS / 8], BOOT_CS);
+	sregs.ds = segment_from_descriptor(table[BOOT_DS / 8], BOOT_DS);
+	sregs.es = sregs.ss = sregs.fs = sregs.gs = sregs.ds;
+	sregs.cr0 = (sregs.cr0 | CR0_PE) & ~(uint64_t)CR0_PG;
+	sregs.cr4 = 0;
+	sregs.efer = 0;
+	ret = vcpu_set_sregs(vcpu, &sregs, err);
+	if (!ret)
+		ret = vcpu_set_regs(vcpu, &regs, err);
+	return ret;
+}

@@ -1,0 +1,54 @@
+/* guest_va.c - guest virtual addresses for the VMM: the software walk over
+ * synced registers, and KVM_TRANSLATE. */
+#include "guest_va.h"
+
+#include <errno.h>
+
+#include "cpu_mode.h"
+#include "vm.h"
+
+int gva_paging_state(struct vcpu *vcpu, struct pw_regs *regs, int *cpl)
+{
+	const struct kvm_sregs *sregs = &vcpu->run->s.regs.sregs;
+	struct kvm_sregs fetched;
+	int ret;
+
+	if (!(vcpu->run->kvm_valid_regs & KVM_SYNC_X86_SREGS)) {
+		ret = vcpu_get_sregs(vcpu, &fetched, NULL);
+		if (ret)
+			return ret;
+		sregs = &fetched;
+	}
+	pw_regs_from_sregs(sregs, &vcpu->paging_cpu, regs);
+	/* The CPL is SS.DPL in protected and long mode, 0 in real mode. */
+	*cpl = (sregs->cr0 & CR0_PE) ? sregs->ss.dpl : 0;
+	return 0;
+}
+
+int gva_translate(void *ctx, uint64_t gva, unsigned access, uint64_t *gpa)
+{
+	struct vcpu *vcpu = ctx;
+	struct pw_regs regs;
+	int cpl, ret;
+
+	ret = gva_paging_state(vcpu, &regs, &cpl);
+	if (ret)
+		return ret;
+	if (cpl == 3)
+		access |= PW_USER;
+	return pw_translate(&vcpu->vm->mem, &regs, gva, access, gpa, NULL);
+}
+
+int gva_translate_kvm(void *ctx, uint64_t gva, uint64_t *gpa)
+{
+	struct vcpu *vcpu = ctx;
+	struct pw_regs regs;
+	int cpl, ret;
+
+	ret = gva_paging_state(vcpu, &regs, &cpl);
+	if (ret)
+		return ret;
+	if (!(regs.efer & EFER_LMA) && gva > 0xffffffffull)
+		return -EFAULT;
+	return vcpu_translate(vcpu, gva, gpa);
+}

@@ -1,0 +1,37 @@
+/* guest_va.h - a vCPU's guest virtual addresses, translated for the VMM's
+ * own accesses. */
+#ifndef GUEST_VA_H
+#define GUEST_VA_H
+
+#include <stdint.h>
+
+#include "pagewalk.h"
+
+struct vcpu;
+
+/*
+ * The vCPU's paging registers and privilege level, from the copy KVM left
+ * in kvm_run at the last exit (KVM_CAP_SYNC_REGS), or else from
+ * KVM_GET_SREGS. 0, or a negative errno.
+ */
+int gva_paging_state(struct vcpu *vcpu, struct pw_regs *regs, int *cpl);
+
+/*
+ * Translates gva for an access the VMM makes on the guest's behalf: a
+ * read, or a write with PW_WRITE; as a user access when the guest runs at
+ * CPL 3. The guest's own page tables decide, walked in software
+ * (pagewalk.h): no ioctl when the registers are synced. 0 with *gpa,
+ * -EFAULT when nothing is mapped there, -EACCES when the mapping forbids
+ * the access. Its signature fits hc_translate_fn; ctx is the vCPU.
+ */
+int gva_translate(void *ctx, uint64_t gva, unsigned access, uint64_t *gpa);
+
+/*
+ * KVM's own translation (KVM_TRANSLATE, a supervisor read), for the one
+ * hypercall whose answer must be KVM's: HC_gvaToHva. Outside long mode an
+ * address at or above 4 GiB is refused (-EFAULT) rather than wrapped, as
+ * KVM would. Its signature fits hc_kvm_translate_fn; ctx is the vCPU.
+ */
+int gva_translate_kvm(void *ctx, uint64_t gva, uint64_t *gpa);
+
+#endif

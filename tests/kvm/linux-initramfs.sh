@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# linux-initramfs.sh [OUT_DIR] - builds the tiny initramfs that
+# tests/kvm/linux.sh boots with simple-kvm --kernel (default OUT_DIR
+# build/linux-test):
+#   OUT_DIR/hcdemo          guest/linux/hcdemo.c, gcc -static
+#   OUT_DIR/initramfs.cpio  /init (below), /bin/busybox (static), /bin/hcdemo,
+#                           /dev/console
+# Its init prints LINUX-TEST lines the test checks, then reboots.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+repo=$(cd "$here/../.." && pwd -P)
+out=${1:-$repo/build/linux-test}
+busybox=/bin/busybox
+die() { printf 'linux-initramfs: %s\n' "$*" >&2; exit 1; }
+
+[ -x "$busybox" ] || die "$busybox missing (package busybox-static)"
+command -v cpio >/dev/null || die "cpio missing"
+mkdir -p "$out"
+${CC:-gcc} -static -O2 -Wall -Wextra -Werror -I"$repo/guest" \
+    "$repo/guest/linux/hcdemo.c" -o "$out/hcdemo"
+
+stage=$(mktemp -d "$out/stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,dev,proc,sys}
+cp "$busybox" "$stage/bin/busybox"
+cp "$out/hcdemo" "$stage/bin/hcdemo"
+# The kernel opens /dev/console for init before anything is mounted; a
+# user who may not make device nodes gets them from devtmpfs in /init.
+mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
+cat >"$stage/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+if [ ! -c /dev/console ]; then
+	mount -t devtmpfs dev /dev
+	exec </dev/console >/dev/console 2>&1
+fi
+echo "LINUX-TEST: init started"
+mount -t proc proc /proc
+if grep -qw hypervisor /proc/cpuinfo; then
+	echo "LINUX-TEST: cpuinfo has the hypervisor flag"
+else
+	echo "LINUX-TEST: cpuinfo lacks the hypervisor flag"
+fi
+/bin/hcdemo && echo "LINUX-TEST: hcdemo ok"
+echo "LINUX-TEST: type a line"
+read -r line
+echo "LINUX-TEST: read '$line'"
+echo "LINUX-TEST: rebooting"
+reboot -f
+INIT
+chmod 755 "$stage/init" "$stage/bin/busybox" "$stage/bin/hcdemo"
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
+    cpio -o -H newc --owner=0:0 --quiet) >"$out/initramfs.cpio.tmp"
+mv "$out/initramfs.cpio.tmp" "$out/initramfs.cpio"
