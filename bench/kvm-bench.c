@@ -153,12 +153,7 @@ static int time_round(struct bench_ctx *b, const char *name, enum serve serve,
 	if (start_guest(b, &vm, file, CPU_MODE_LONG, NULL))
 		return -1;
 	/* As simple-kvm and matrix serve hypercalls (their hc_env). */
-	env = (struct hc_env){.mem = &vm.mem,
-			      .translate = gva_translate,
-			      .kvm_translate = gva_translate_kvm,
-			      .translate_ctx = &vm.vcpu,
-			      .out = b->devnull,
-			      .stats = &stats};
+	env = hc_env_for_vcpu(&vm.vcpu, &stats, b->devnull);
 	for (uint64_t k = 0; k < b->exits + b->warmup; k++) {
 		if (k == b->warmup && k) /* after a warm-up */
 			t0 = now_ns();

@@ -155,16 +155,9 @@ static int setup_vm(struct matrix *m, unsigned i, const struct vm_spec *spec,
 	v->vmfd = v->vm.fd;
 	if (m->close_vm_fds && vm_close_fd(&v->vm, &err))
 		goto host_error;
-	v->hc = (struct hc_env){
-		.mem = &v->vm.mem,
-		.translate = gva_translate,
-		.kvm_translate = gva_translate_kvm,
-		.translate_ctx = &v->vm.vcpu,
-		.out = stdout,
-		.escape_controls = isatty(STDOUT_FILENO),
-		.stats = &v->stats,
-		.denied = opt->denied,
-	};
+	v->hc = hc_env_for_vcpu(&v->vm.vcpu, &v->stats, stdout);
+	v->hc.escape_controls = isatty(STDOUT_FILENO);
+	v->hc.denied = opt->denied;
 	v->loop = (struct vcpu_loop){
 		.vcpu = &v->vm.vcpu,
 		.hc = &v->hc,
@@ -485,8 +478,22 @@ static int next_slice(const struct matrix *m, uint64_t *slice, int *deadline)
  * slice, run it until it exits or the slice ends, charge the time it
  * really ran, repeat. Nothing here ever sleeps while a VM could run.
  */
+/* CPU time this process got, user and system: guest time counts as user
+ * time of the thread that ran KVM_RUN. */
+static uint64_t cpu_time_ns(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return 0;
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
+		       1000000000u +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000u;
+}
+
 void matrix_run(struct matrix *m)
 {
+	m->cpu_ns = cpu_time_ns();
 	m->start_ns = now_ns();
 	matrix_trace_start(&m->trace, m->start_ns);
 	while (!preempt_stop_requested() &&
@@ -504,6 +511,7 @@ void matrix_run(struct matrix *m)
 		record_slice(m, (unsigned)i, start, ran, why);
 	}
 	m->end_ns = now_ns();
+	m->cpu_ns = cpu_time_ns() - m->cpu_ns;
 	measure_memory(m);
 }
 
@@ -538,6 +546,7 @@ void matrix_summarize(const struct matrix *m, struct matrix_vm_row *rows,
 		.policy = sched_policy_name(m->sched.policy),
 		.quantum_ns = m->sched.quantum_ns,
 		.wall_ns = m->end_ns - m->start_ns,
+		.cpu_ns = m->cpu_ns,
 		.run_ns = total,
 		.slices = m->slices,
 		.cpu = m->cpu,

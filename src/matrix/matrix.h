@@ -57,6 +57,7 @@ struct matrix {
 	struct preempt_timer timer;
 	uint64_t start_ns;    /* CLOCK_MONOTONIC at the first slice */
 	uint64_t end_ns;      /* and when the run stopped */
+	uint64_t cpu_ns;      /* CPU time the host gave the run */
 	uint64_t duration_ns; /* --duration, 0 = until a signal */
 	uint64_t max_slices;  /* --slices, 0 = no limit */
 	uint64_t slices;

@@ -50,10 +50,12 @@ void matrix_report_table(const struct matrix_summary *s, FILE *out)
 
 	fprintf(out,
 		"matrix: policy %s, quantum %.3f ms, %" PRIu64
-		" slices in %.3f s on CPU %d, %d thread(s); VMM time between "
-		"slices %.3f ms in all, %.1f us per slice\n",
+		" slices in %.3f s on CPU %d (%.0f %% of it ours), %d "
+		"thread(s); VMM time between slices %.3f ms in all, %.1f us "
+		"per slice\n",
 		s->policy, s->quantum_ns / 1e6, s->slices, s->wall_ns / 1e9,
-		s->cpu, s->threads, vmm / 1e6,
+		s->cpu, s->wall_ns ? 100.0 * s->cpu_ns / s->wall_ns : 0.0,
+		s->threads, vmm / 1e6,
 		s->slices ? vmm / 1e3 / (double)s->slices : 0.0);
 	fprintf(out,
 		"matrix: %u VMs set up in %.1f ms (%.1f us each), %.1f KiB of "
@@ -104,16 +106,18 @@ void matrix_report_json(const struct matrix_summary *s, FILE *out)
 {
 	fprintf(out,
 		"{\"policy\":\"%s\",\"quantum_ns\":%" PRIu64
-		",\"duration_ns\":%" PRIu64 ",\"vmm_ns\":%" PRIu64
-		",\"slices\":%" PRIu64 ",\"cpu\":%d,\"threads\":%d,"
+		",\"duration_ns\":%" PRIu64 ",\"cpu_ns\":%" PRIu64
+		",\"vmm_ns\":%" PRIu64 ",\"slices\":%" PRIu64
+		",\"cpu\":%d,\"threads\":%d,"
 		"\"kvm_workers\":%d,\"rss_start_kb\":%" PRIu64
 		",\"rss_kb\":%" PRIu64 ",\"guest_resident_kb\":%" PRIu64
 		",\"fds_start\":%d,\"fds_end\":%d,\"setup_ns\":%" PRIu64
 		",\"host_kb_per_vm\":%.2f,\"vm_fds_closed\":%s,\"vms\":[",
-		s->policy, s->quantum_ns, s->wall_ns, vmm_ns(s), s->slices,
-		s->cpu, s->threads, s->kvm_workers, s->rss_start_kb, s->rss_kb,
-		s->guest_resident_kb, s->fds_start, s->fds_end, s->setup_ns,
-		host_kb_per_vm(s), s->vm_fds_closed ? "true" : "false");
+		s->policy, s->quantum_ns, s->wall_ns, s->cpu_ns, vmm_ns(s),
+		s->slices, s->cpu, s->threads, s->kvm_workers, s->rss_start_kb,
+		s->rss_kb, s->guest_resident_kb, s->fds_start, s->fds_end,
+		s->setup_ns, host_kb_per_vm(s),
+		s->vm_fds_closed ? "true" : "false");
 	for (unsigned i = 0; i < s->count; i++) {
 		if (i)
 			fputc(',', out);

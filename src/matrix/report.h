@@ -26,6 +26,7 @@ struct matrix_summary {
 	const char *policy;
 	uint64_t quantum_ns;
 	uint64_t wall_ns; /* first slice to the end */
+	uint64_t cpu_ns;  /* of it, CPU time the host gave us (getrusage) */
 	uint64_t run_ns;  /* charged to the VMs: the rest is the VMM's */
 	uint64_t slices;
 	int cpu, threads, kvm_workers;

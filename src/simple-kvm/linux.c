@@ -81,20 +81,13 @@ static int run(struct vm *vm, const struct linux_options *o,
 	       struct linux_console *con, struct errbuf *err)
 {
 	struct exit_stats stats = {0};
-	struct hc_env env = {
-		.mem = &vm->mem,
-		.translate = gva_translate,
-		.kvm_translate = gva_translate_kvm,
-		.translate_ctx = &vm->vcpu,
-		.out = stdout,
-		.stats = &stats,
-		.denied = o->denied,
-	};
+	struct hc_env env = hc_env_for_vcpu(&vm->vcpu, &stats, stdout);
 	struct preempt_timer tick = {0};
 	uint32_t exit_code = 0;
 	enum linux_end end;
 	int status;
 
+	env.denied = o->denied;
 	if (linux_tick_start(&tick, &vm->vcpu, err) ||
 	    (!o->no_seccomp && seccomp_lockdown(err))) {
 		fprintf(stderr, "simple-kvm: %s\n", err->msg);

@@ -161,6 +161,13 @@ static int parse_value(int c, const char *arg, struct options *opt)
 		if (hc_parse_deny(arg, &opt->denied, &err))
 			return usage_error("--deny %s: %s", arg, err.msg);
 		return 0;
+	case 'g':
+		opt->gdb = arg;
+		if (strncmp(arg, "unix:", 5) &&
+		    parse_uint(arg, 0, 65535, &v, &err))
+			return usage_error("--gdb %s: %s (or use unix:PATH)",
+					   arg, err.msg);
+		return 0;
 	case 'e':
 		if (parse_uint(arg, 0, UINT32_MAX, &v, &err))
 			return usage_error("--expect %s: %s", arg, err.msg);
@@ -254,9 +261,6 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'N':
 			opt->no_seccomp = 1;
-			break;
-		case 'g':
-			opt->gdb = optarg;
 			break;
 		case 'v':
 			opt->verbose = 1;
@@ -528,22 +532,15 @@ static int load_and_run(struct vm *vm, const struct options *opt)
 {
 	struct preempt_timer timer;
 	struct exit_stats stats = {0};
-	struct hc_env env = {
-		.mem = &vm->mem,
-		.translate = gva_translate,
-		.kvm_translate = gva_translate_kvm,
-		.translate_ctx = &vm->vcpu,
-		.out = stdout,
-		.stats = &stats,
-		.ignore_unknown_ports = opt->ignore_unknown_ports,
-		.escape_controls = !opt->raw_output && isatty(STDOUT_FILENO),
-		.denied = opt->denied,
-	};
+	struct hc_env env = hc_env_for_vcpu(&vm->vcpu, &stats, stdout);
 	struct guest_bytes guest;
 	struct gdbstub gdb;
 	struct errbuf err;
 	int status, ret;
 
+	env.ignore_unknown_ports = opt->ignore_unknown_ports;
+	env.escape_controls = !opt->raw_output && isatty(STDOUT_FILENO);
+	env.denied = opt->denied;
 	/* The vCPU enters its mode at the default load address; the entry
 	 * is set once the image is parsed, after the lockdown. */
 	if (read_guest(opt, &guest, &err)) {
@@ -562,6 +559,8 @@ static int load_and_run(struct vm *vm, const struct options *opt)
 	ret = place_guest(vm, opt, &guest, &err);
 	free(guest.file);
 	if (ret) {
+		if (opt->gdb) /* removes a unix: socket */
+			gdbstub_finish(&gdb, -1);
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		return ret == -EIO ? STATUS_HOST : STATUS_IMAGE;
 	}

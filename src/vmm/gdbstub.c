@@ -8,19 +8,14 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "gdb_regs.h"
+#include "gdb_cmds.h"
 #include "gdb_target.h"
 #include "preempt.h"
-
-/* What a command asks of the serving loop. */
-enum cmd_result { CMD_STAY, CMD_RESUME, CMD_DETACH, CMD_KILL };
 
 /* --- the socket ---------------------------------------------------- */
 
@@ -170,7 +165,7 @@ static int send_all(struct gdbstub *gs, const void *data, size_t len)
 	return 0;
 }
 
-static int send_packet(struct gdbstub *gs, const void *payload, size_t len)
+int gdbstub_send_packet(struct gdbstub *gs, const void *payload, size_t len)
 {
 	gs->frame_len = rsp_frame(gs->frame, sizeof(gs->frame), payload, len);
 	if (gs->frame_len < 0) /* cannot happen with our replies' sizes */
@@ -179,285 +174,18 @@ static int send_packet(struct gdbstub *gs, const void *payload, size_t len)
 	return send_all(gs, gs->frame, (size_t)gs->frame_len);
 }
 
-static int reply(struct gdbstub *gs, const char *text)
+int gdbstub_reply(struct gdbstub *gs, const char *text)
 {
-	return send_packet(gs, text, strlen(text));
+	return gdbstub_send_packet(gs, text, strlen(text));
 }
 
 /* "E" and two hex digits of a positive errno, as gdb expects errors. */
-static int reply_error(struct gdbstub *gs, int errnum)
+int gdbstub_reply_error(struct gdbstub *gs, int errnum)
 {
 	char text[8];
 
 	snprintf(text, sizeof(text), "E%02x", errnum & 0xff);
-	return reply(gs, text);
-}
-
-/* --- commands ------------------------------------------------------ */
-
-static int read_cpu(struct gdbstub *gs, struct gdb_cpu *cpu)
-{
-	if (vcpu_get_regs(gs->vcpu, &cpu->regs, NULL) ||
-	    vcpu_get_sregs(gs->vcpu, &cpu->sregs, NULL) ||
-	    ioctl(gs->vcpu->fd, KVM_GET_FPU, &cpu->fpu) < 0)
-		return -1;
-	return 0;
-}
-
-static int write_cpu(struct gdbstub *gs, const struct gdb_cpu *cpu)
-{
-	if (vcpu_set_regs(gs->vcpu, &cpu->regs, NULL) ||
-	    ioctl(gs->vcpu->fd, KVM_SET_FPU, &cpu->fpu) < 0)
-		return -1;
-	return 0;
-}
-
-static int cmd_read_registers(struct gdbstub *gs)
-{
-	uint8_t block[GDB_REGS_MAX_BYTES];
-	struct gdb_cpu cpu;
-
-	if (read_cpu(gs, &cpu))
-		return reply_error(gs, EIO);
-	gdb_regs_to_block(gs->long_mode, &cpu, block);
-	rsp_hex_encode(gs->reply, block, gdb_regs_block_size(gs->long_mode));
-	return reply(gs, gs->reply);
-}
-
-static int cmd_write_registers(struct gdbstub *gs, const char *hex)
-{
-	size_t size = gdb_regs_block_size(gs->long_mode);
-	uint8_t block[GDB_REGS_MAX_BYTES];
-	struct gdb_cpu cpu;
-
-	if (strlen(hex) != 2 * size || rsp_hex_decode(hex, block, size))
-		return reply_error(gs, EINVAL);
-	if (read_cpu(gs, &cpu))
-		return reply_error(gs, EIO);
-	gdb_regs_from_block(gs->long_mode, block, &cpu);
-	return write_cpu(gs, &cpu) ? reply_error(gs, EIO) : reply(gs, "OK");
-}
-
-/* p NUM and P NUM=VALUE: one register, through the whole block. */
-static int cmd_register(struct gdbstub *gs, const char *args, int write)
-{
-	uint8_t block[GDB_REGS_MAX_BYTES];
-	struct gdb_cpu cpu;
-	size_t off, size;
-	uint64_t num;
-
-	if (rsp_parse_hex(&args, &num) || num > INT32_MAX ||
-	    gdb_regs_slot(gs->long_mode, (int)num, &off, &size) ||
-	    (write && *args++ != '=') || (!write && *args))
-		return reply_error(gs, EINVAL);
-	if (read_cpu(gs, &cpu))
-		return reply_error(gs, EIO);
-	gdb_regs_to_block(gs->long_mode, &cpu, block);
-	if (!write) {
-		rsp_hex_encode(gs->reply, block + off, size);
-		return reply(gs, gs->reply);
-	}
-	if (strlen(args) != 2 * size || rsp_hex_decode(args, block + off, size))
-		return reply_error(gs, EINVAL);
-	gdb_regs_from_block(gs->long_mode, block, &cpu);
-	return write_cpu(gs, &cpu) ? reply_error(gs, EIO) : reply(gs, "OK");
-}
-
-/* "ADDR,LEN" then the separator sep (or the end of the text when 0). */
-static int parse_addr_len(const char **args, uint64_t *addr, uint64_t *len,
-			  char sep)
-{
-	const char *s = *args;
-
-	if (rsp_parse_hex(&s, addr) || *s++ != ',' || rsp_parse_hex(&s, len))
-		return -1;
-	if (sep ? *s++ != sep : *s != '\0')
-		return -1;
-	*args = s;
-	return 0;
-}
-
-static int cmd_read_memory(struct gdbstub *gs, const char *args)
-{
-	uint8_t data[RSP_PACKET_MAX / 2];
-	uint64_t addr, len;
-	size_t got;
-
-	if (parse_addr_len(&args, &addr, &len, 0))
-		return reply_error(gs, EINVAL);
-	if (len > sizeof(data)) /* a short answer is allowed */
-		len = sizeof(data);
-	got = gdbt_access(gs, addr, data, len, 0);
-	if (!got && len)
-		return reply_error(gs, EFAULT);
-	gdbt_hide_breakpoints(gs, addr, data, got);
-	rsp_hex_encode(gs->reply, data, got);
-	return reply(gs, gs->reply);
-}
-
-/* M ADDR,LEN:HEX and X ADDR,LEN:BINARY. All or nothing is promised only
- * per page: a write that runs into an unmapped page fails there. */
-static int cmd_write_memory(struct gdbstub *gs, char *args, size_t args_len,
-			    int binary)
-{
-	uint8_t data[RSP_PACKET_MAX];
-	const char *s = args;
-	uint64_t addr, len;
-	size_t data_len;
-	long n;
-
-	if (parse_addr_len(&s, &addr, &len, ':') || len > sizeof(data))
-		return reply_error(gs, EINVAL);
-	data_len = args_len - (size_t)(s - args);
-	if (binary) {
-		memcpy(data, s, data_len);
-		n = rsp_unescape(data, data_len);
-		if (n < 0 || (uint64_t)n != len)
-			return reply_error(gs, EINVAL);
-	} else if (data_len != 2 * len || rsp_hex_decode(s, data, len)) {
-		return reply_error(gs, EINVAL);
-	}
-	if (gdbt_access(gs, addr, data, len, 1) != len)
-		return reply_error(gs, EFAULT);
-	gdbt_replant_breakpoints(gs, addr, data, len);
-	return reply(gs, "OK");
-}
-
-/* Z TYPE,ADDR,KIND and z TYPE,ADDR,KIND (conditions after ';' ignored). */
-static int cmd_breakpoint(struct gdbstub *gs, const char *args, int insert)
-{
-	uint64_t type, addr, kind;
-	const char *s = args;
-	int ret;
-
-	if (rsp_parse_hex(&s, &type) || *s++ != ',' ||
-	    parse_addr_len(&s, &addr, &kind, 0) != 0) {
-		/* a ";cond" tail: parse again up to it */
-		s = args;
-		if (rsp_parse_hex(&s, &type) || *s++ != ',' ||
-		    parse_addr_len(&s, &addr, &kind, ';'))
-			return reply_error(gs, EINVAL);
-	}
-	if (type > 4)
-		return reply(gs, ""); /* unsupported kind: say so, not fail */
-	ret = gdbt_breakpoint(gs, (int)type, addr, kind, insert);
-	return ret ? reply_error(gs, -ret) : reply(gs, "OK");
-}
-
-/* qXfer:features:read:ANNEX:OFFSET,LENGTH */
-static int cmd_read_features(struct gdbstub *gs, const char *args)
-{
-	const char *xml = gdb_regs_target_xml(gs->long_mode);
-	size_t size = strlen(xml);
-	uint64_t off, len;
-
-	if (strncmp(args, "target.xml:", 11))
-		return reply_error(gs, ENOENT);
-	args += 11;
-	if (parse_addr_len(&args, &off, &len, 0))
-		return reply_error(gs, EINVAL);
-	if (off > size)
-		return reply_error(gs, EINVAL);
-	if (len > RSP_PACKET_MAX - 1)
-		len = RSP_PACKET_MAX - 1;
-	if (len > size - off)
-		len = size - off;
-	gs->reply[0] = off + len < size ? 'm' : 'l';
-	memcpy(gs->reply + 1, xml + off, len);
-	return send_packet(gs, gs->reply, len + 1);
-}
-
-static int cmd_query(struct gdbstub *gs, const char *pkt)
-{
-	char text[80];
-
-	if (!strncmp(pkt, "qSupported", 10)) {
-		snprintf(text, sizeof(text),
-			 "PacketSize=%x;qXfer:features:read+;swbreak+;"
-			 "hwbreak+",
-			 RSP_PACKET_MAX);
-		return reply(gs, text);
-	}
-	if (!strncmp(pkt, "qXfer:features:read:", 20))
-		return cmd_read_features(gs, pkt + 20);
-	if (!strcmp(pkt, "qAttached"))
-		return reply(gs, "1"); /* gdb's quit detaches, not kills */
-	return reply(gs, ""); /* unknown: the protocol's "unsupported" */
-}
-
-/* c [ADDR], s [ADDR], and C/S SIG[;ADDR] (the signal is not delivered:
- * a guest has no signals). */
-static enum cmd_result cmd_resume(struct gdbstub *gs, const char *pkt)
-{
-	const char *s = pkt + 1;
-	struct kvm_regs regs;
-	uint64_t addr, sig;
-
-	if ((*pkt == 'C' || *pkt == 'S') &&
-	    (rsp_parse_hex(&s, &sig) || (*s && *s++ != ';')))
-		return reply_error(gs, EINVAL), CMD_STAY;
-	if (*s) {
-		if (rsp_parse_hex(&s, &addr) || *s ||
-		    vcpu_get_regs(gs->vcpu, &regs, NULL))
-			return reply_error(gs, EINVAL), CMD_STAY;
-		regs.rip = addr;
-		if (vcpu_set_regs(gs->vcpu, &regs, NULL))
-			return reply_error(gs, EIO), CMD_STAY;
-	}
-	gs->stepping = *pkt == 's' || *pkt == 'S';
-	gs->watch_stepping = gdbt_snapshot_watches(gs);
-	if (gdbt_apply_debug(gs, 1))
-		return reply_error(gs, EIO), CMD_STAY;
-	return CMD_RESUME;
-}
-
-static enum cmd_result dispatch(struct gdbstub *gs, char *pkt, size_t len)
-{
-	switch (pkt[0]) {
-	case '?':
-		reply(gs, gs->stop_reply);
-		return CMD_STAY;
-	case 'g':
-		cmd_read_registers(gs);
-		return CMD_STAY;
-	case 'G':
-		cmd_write_registers(gs, pkt + 1);
-		return CMD_STAY;
-	case 'p':
-	case 'P':
-		cmd_register(gs, pkt + 1, pkt[0] == 'P');
-		return CMD_STAY;
-	case 'm':
-		cmd_read_memory(gs, pkt + 1);
-		return CMD_STAY;
-	case 'M':
-	case 'X':
-		cmd_write_memory(gs, pkt + 1, len - 1, pkt[0] == 'X');
-		return CMD_STAY;
-	case 'Z':
-	case 'z':
-		cmd_breakpoint(gs, pkt + 1, pkt[0] == 'Z');
-		return CMD_STAY;
-	case 'c':
-	case 's':
-	case 'C':
-	case 'S':
-		return cmd_resume(gs, pkt);
-	case 'D':
-		reply(gs, "OK");
-		return CMD_DETACH;
-	case 'k':
-		return CMD_KILL; /* gdb expects no reply */
-	case 'H':
-	case 'T':
-		reply(gs, "OK"); /* one thread: any choice of it is fine */
-		return CMD_STAY;
-	case 'q':
-		cmd_query(gs, pkt);
-		return CMD_STAY;
-	}
-	reply(gs, ""); /* unknown, vCont? and v-packets included */
-	return CMD_STAY;
+	return gdbstub_reply(gs, text);
 }
 
 /* --- the connection ------------------------------------------------ */
@@ -500,7 +228,7 @@ static int next_event(struct gdbstub *gs)
 
 /* One event from gdb while the guest is stopped: 1 to keep serving,
  * 0 after a resume, detach or kill (in *res), -1 when gdb is gone. */
-static int serve_one(struct gdbstub *gs, enum cmd_result *res)
+static int serve_one(struct gdbstub *gs, enum gdb_cmd_result *res)
 {
 	int ev = next_event(gs);
 
@@ -510,13 +238,14 @@ static int serve_one(struct gdbstub *gs, enum cmd_result *res)
 	case RSP_PACKET:
 		if (send_all(gs, "+", 1))
 			return -1;
-		*res = dispatch(gs, gs->dec.buf, gs->dec.len);
+		*res = gdb_dispatch(gs, gs->dec.buf, gs->dec.len);
 		return *res == CMD_STAY;
 	case RSP_BAD_CHECKSUM: /* gdb sends it again */
 		return send_all(gs, "-", 1) ? -1 : 1;
 	case RSP_TOO_LONG: /* received whole, refused: resending won't help */
-		return send_all(gs, "+", 1) || reply_error(gs, EMSGSIZE) ? -1
-									 : 1;
+		return send_all(gs, "+", 1) || gdbstub_reply_error(gs, EMSGSIZE)
+			       ? -1
+			       : 1;
 	case RSP_NAK:
 		if (gs->frame_len > 0 &&
 		    send_all(gs, gs->frame, (size_t)gs->frame_len))
@@ -529,7 +258,7 @@ static int serve_one(struct gdbstub *gs, enum cmd_result *res)
 /* Serves gdb with the guest stopped; says how the stop ended. */
 static enum gdb_verdict serve(struct gdbstub *gs)
 {
-	enum cmd_result res = CMD_STAY;
+	enum gdb_cmd_result res = CMD_STAY;
 	int more;
 
 	while ((more = serve_one(gs, &res)) > 0)
@@ -559,7 +288,7 @@ static enum gdb_verdict serve(struct gdbstub *gs)
 static enum gdb_verdict stop(struct gdbstub *gs, const char *why)
 {
 	snprintf(gs->stop_reply, sizeof(gs->stop_reply), "%s", why);
-	if (reply(gs, why) < 0) {
+	if (gdbstub_reply(gs, why) < 0) {
 		disconnect(gs, "disconnected");
 		return GDB_RESUME;
 	}
@@ -713,7 +442,7 @@ void gdbstub_finish(struct gdbstub *gs, int status)
 			snprintf(text, sizeof(text), "X%02x", gs->fatal_signal);
 		else
 			snprintf(text, sizeof(text), "W%02x", status & 0xff);
-		if (!reply(gs, text))
+		if (!gdbstub_reply(gs, text))
 			wait_for_ack(gs);
 	}
 	if (gs->conn_fd >= 0)

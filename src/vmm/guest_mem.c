@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 
 int gmem_contains(const struct guest_mem *mem, gpa_t gpa, uint64_t len)
 {
@@ -64,4 +65,16 @@ int gmem_read_u32(const struct guest_mem *mem, gpa_t gpa, uint32_t *val)
 int gmem_read_u64(const struct guest_mem *mem, gpa_t gpa, uint64_t *val)
 {
 	return gmem_read(mem, gpa, val, sizeof(*val));
+}
+
+int gmem_touched(const struct guest_mem *mem, gpa_t gpa)
+{
+	unsigned char resident = 1;
+	uint8_t *page = gmem_ptr(mem, gpa & ~0xfffull, 0x1000);
+
+	/* mincore says whether a page is in memory; an anonymous page that
+	 * was never touched is not. */
+	if (page && mincore(page, 0x1000, &resident) < 0)
+		return 1;
+	return resident & 1;
 }

@@ -33,6 +33,10 @@ int gmem_read(const struct guest_mem *mem, gpa_t gpa, void *dst, size_t len);
 int gmem_write(const struct guest_mem *mem, gpa_t gpa, const void *src,
 	       size_t len);
 
+/* False when the page holding gpa was never touched (so it reads as
+ * zeros); true when it was, or when the kernel cannot say. */
+int gmem_touched(const struct guest_mem *mem, gpa_t gpa);
+
 /* Little-endian 32- and 64-bit stores, as page tables and descriptors need. */
 int gmem_write_u32(const struct guest_mem *mem, gpa_t gpa, uint32_t val);
 int gmem_write_u64(const struct guest_mem *mem, gpa_t gpa, uint64_t val);

@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 /* Everything the run loops of simple-kvm and matrix call, and stdio and
- * malloc beneath them; sigaltstack because the sanitizers' runtime resets
- * the signal stack on exit. mremap stays: it moves or resizes a mapping
- * but never changes its protection. */
+ * malloc beneath them; getrusage for matrix's CPU-time figure; sigaltstack
+ * because the sanitizers' runtime resets the signal stack on exit. mremap
+ * stays: it moves or resizes a mapping but never changes protection. */
 static const int allowed_syscalls[] = {
 	SCMP_SYS(read),		  SCMP_SYS(write),
 	SCMP_SYS(writev),	  SCMP_SYS(pread64),
@@ -31,6 +31,7 @@ static const int allowed_syscalls[] = {
 	SCMP_SYS(clock_gettime),  SCMP_SYS(getpid),
 	SCMP_SYS(gettid),	  SCMP_SYS(exit),
 	SCMP_SYS(exit_group),	  SCMP_SYS(sigaltstack),
+	SCMP_SYS(getrusage),
 };
 
 /* ioctl is allowed with these requests only: KVM's on the vCPU (setting

@@ -59,6 +59,11 @@ static int ivt_in_use(const struct guest_mem *mem)
 {
 	uint32_t entry = 0;
 
+	/* A page never touched reads as zeros, and reading it would map the
+	 * zero page, which the write that follows must replace: a fault
+	 * whose mmu-notifier call visits every VM of the process. */
+	if (!gmem_touched(mem, 0))
+		return 0;
 	for (unsigned v = 0; v < FAULT_VECTORS; v++)
 		if (gmem_read_u32(mem, v * 4, &entry) || entry)
 			return 1;

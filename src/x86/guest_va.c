@@ -52,3 +52,16 @@ int gva_translate_kvm(void *ctx, uint64_t gva, uint64_t *gpa)
 		return -EFAULT;
 	return vcpu_translate(vcpu, gva, gpa);
 }
+
+struct hc_env hc_env_for_vcpu(struct vcpu *vcpu, struct exit_stats *stats,
+			      FILE *out)
+{
+	return (struct hc_env){
+		.mem = &vcpu->vm->mem,
+		.translate = gva_translate,
+		.kvm_translate = gva_translate_kvm,
+		.translate_ctx = vcpu,
+		.out = out,
+		.stats = stats,
+	};
+}

@@ -5,9 +5,19 @@
 
 #include <stdint.h>
 
+#include "hypercall_host.h"
 #include "pagewalk.h"
 
 struct vcpu;
+
+/*
+ * A hypercall environment for the vCPU's VM: its RAM, the software walk
+ * for pointers and KVM_TRANSLATE for HC_gvaToHva, output to out, counts in
+ * stats. Every program serves hypercalls through one of these, so that
+ * they all take the same path (the benchmark times that path).
+ */
+struct hc_env hc_env_for_vcpu(struct vcpu *vcpu, struct exit_stats *stats,
+			      FILE *out);
 
 /*
  * The vCPU's paging registers and privilege level, from the copy KVM left
