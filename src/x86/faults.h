@@ -22,10 +22,11 @@ enum fault_frame {
 	FAULT_FRAME_64, /* long mode: 9 words of 8 bytes (with SS:RSP) */
 };
 
-/* Words the handler leaves on the stack, lowest address first. */
+/* Words the handler leaves on the stack, lowest address first: it pushes
+ * AX, then DX, so DX lies lowest. */
 enum fault_word {
-	FAULT_W_AX,
 	FAULT_W_DX,
+	FAULT_W_AX,
 	FAULT_W_VECTOR,
 	FAULT_W_ERROR,
 	FAULT_W_IP,

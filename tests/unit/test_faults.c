@@ -87,8 +87,9 @@ static void test_selector_text(void **state)
 
 static void test_decode_64(void **state)
 {
-	/* AX, DX, vector, error, RIP, CS, RFLAGS, RSP, SS */
-	uint64_t words[FAULT_W_MAX] = {0x1111, 0x2222, 14,     2,   0x1234,
+	/* DX, AX (the handler pushes AX first), vector, error, RIP, CS,
+	 * RFLAGS, RSP, SS */
+	uint64_t words[FAULT_W_MAX] = {0x2222, 0x1111, 14,     2,   0x1234,
 				       0x18,   0x46,   0xeff0, 0x10};
 	struct kvm_regs live = {.rax = 0x5f0, .rdx = 0x5f0, .rbx = 7};
 	struct guest_fault f;
@@ -112,9 +113,9 @@ static void test_decode_64(void **state)
 
 static void test_decode_32_and_16(void **state)
 {
-	uint64_t w32[FAULT_W_MAX] = {0xaaaa, 0xbbbb, 13, 0x30,
+	uint64_t w32[FAULT_W_MAX] = {0xbbbb, 0xaaaa, 13, 0x30,
 				     0x1010, 0x08,   0x2};
-	uint64_t w16[FAULT_W_MAX] = {0x1234, 0x5678, 6, 0, 0x1004, 0, 0x2};
+	uint64_t w16[FAULT_W_MAX] = {0x5678, 0x1234, 6, 0, 0x1004, 0, 0x2};
 	struct kvm_regs live = {.rax = 0xffff05f0, .rsp = 0xefe0};
 	struct guest_fault f;
 	char line[256];
