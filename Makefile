@@ -27,20 +27,22 @@ LD       ?= ld
 OBJCOPY  ?= objcopy
 
 # --- host code: the VMM ----------------------------------------------------
-# src/vmm is the library (KVM handles, guest memory, loader, hypercalls,
-# statistics, seccomp), src/x86 the CPU mode setup; both go into one static
-# archive that the programs, the unit tests and the benchmark link.
+# The library, in layers: src/vmm (KVM handles, guest memory, loader, the
+# run loop, hypercalls, statistics, seccomp), src/x86 (CPU modes, page
+# walks, exception handlers, the Linux boot protocol), src/devices (the PC
+# ports a Linux guest uses) and src/gdb (the gdb stub). All go into one
+# static archive that the programs, the unit tests and the benchmark link.
 WARN := -Wall -Wextra -Wshadow -Wcast-qual -Wwrite-strings \
         -Wstrict-prototypes -Wmissing-prototypes -Werror
 # -Iguest: the hypercall ABI header is shared with the guests.
-INCLUDES := -Isrc/vmm -Isrc/x86 -Isrc/matrix -Iguest
+INCLUDES := -Isrc/vmm -Isrc/x86 -Isrc/devices -Isrc/gdb -Isrc/matrix -Iguest
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIE $(WARN) -MMD -MP $(INCLUDES) \
                $(CFLAGS)
 # Static, so that the programs run unchanged inside the sandbox's initramfs;
 # position-independent, so that the VMM's code is not at a known address.
 HOST_LDFLAGS := -static-pie $(LDFLAGS) -lseccomp
 
-VMM_SRCS    := $(wildcard src/vmm/*.c src/x86/*.c)
+VMM_SRCS    := $(wildcard src/vmm/*.c src/x86/*.c src/devices/*.c src/gdb/*.c)
 # matrix's modules but its main(): the scheduler is unit-tested and fuzzed.
 MATRIX_SRCS := $(filter-out src/matrix/main.c,$(wildcard src/matrix/*.c))
 LIB_SRCS    := $(VMM_SRCS) $(MATRIX_SRCS)
@@ -103,7 +105,7 @@ all: $(PROGRAMS) $(MATRIX_ALIASES)
 
 # Install the Debian packages the build needs, when they are missing.
 BUILD_PACKAGES := gcc make binutils libc6-dev libcmocka-dev libseccomp-dev \
-                  clang clang-format jq
+                  clang clang-format jq busybox-static cpio
 deps:
 	@scripts/ensure-packages $(BUILD_PACKAGES)
 
@@ -134,6 +136,12 @@ $(BUILD)/simple-kvm: $(SKVM_OBJS) $(VMM_LIB)
 # SKVM_OBJS; the test initramfs and its hypercall program are built by
 # tests/kvm/linux-initramfs.sh, which make test runs first.
 LINUX_TEST_INITRAMFS := build/linux-test/initramfs.cpio
+
+# Debian's kernel (the sandbox's) to a busybox shell on simple-kvm's console.
+.PHONY: linux
+linux: deps all $(LINUX_TEST_INITRAMFS)
+	@scripts/sandbox/prepare
+	@scripts/kvm-run scripts/linux-shell $(BUILD)
 $(LINUX_TEST_INITRAMFS): tests/kvm/linux-initramfs.sh guest/linux/hcdemo.c \
                          guest/hypercall.h guest/hypercall_abi.h
 	$(say) GEN $@
@@ -425,9 +433,9 @@ include tests/fuzz/fuzz.mk
 include tests/kvm/pagewalk.mk
 
 # Header dependencies, from the objects this Makefile knows of.
-DEP_OBJS := $(VMM_OBJS) $(MATRIX_OBJS) $(SKVM_OBJS) \
-            $(BUILD)/obj/src/matrix/main.o $(BUILD)/obj/bench/kvm-bench.o \
-            $(UNIT_TESTS:%=$(BUILD)/obj/tests/unit/%.o) \
-            $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/obj/%,$(VMM_OBJS) \
-              $(MATRIX_OBJS) $(UNIT_TESTS:%=$(BUILD)/obj/tests/unit/%.o))
+HOST_OBJS := $(VMM_OBJS) $(MATRIX_OBJS) $(SKVM_OBJS) \
+             $(BUILD)/obj/src/matrix/main.o \
+             $(UNIT_TESTS:%=$(BUILD)/obj/tests/unit/%.o)
+DEP_OBJS := $(HOST_OBJS) $(BUILD)/obj/bench/kvm-bench.o \
+            $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/obj/%,$(HOST_OBJS))
 -include $(DEP_OBJS:.o=.d)

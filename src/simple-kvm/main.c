@@ -377,20 +377,33 @@ static int place_guest(struct vm *vm, const struct options *opt,
 	return ret ? -EIO : 0;
 }
 
-static uint64_t guest_rip(struct vcpu *vcpu)
+/* Where the guest is, as its mode names it: "RIP 0x1234" or, in real
+ * mode, "CS:IP 0000:1234". */
+static void guest_place(struct vcpu *vcpu, char *buf, size_t len)
 {
+	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
-	return vcpu_get_regs(vcpu, &regs, NULL) ? 0 : regs.rip;
+	if (vcpu_get_regs(vcpu, &regs, NULL)) {
+		snprintf(buf, len, "RIP unknown");
+		return;
+	}
+	if (vcpu_get_sregs(vcpu, &sregs, NULL) == 0 && !(sregs.cr0 & CR0_PE))
+		snprintf(buf, len, "CS:IP %04x:%04x", sregs.cs.selector,
+			 (unsigned)(regs.rip & 0xffff));
+	else
+		snprintf(buf, len, "RIP 0x%" PRIx64, (uint64_t)regs.rip);
 }
 
 /* The one diagnostic line, after whatever the guest printed so far. */
 static void report(struct vcpu *vcpu, const char *what, const char *detail)
 {
+	char place[40];
+
+	guest_place(vcpu, place, sizeof(place));
 	fflush(stdout);
-	fprintf(stderr,
-		"simple-kvm: guest stopped at RIP 0x%" PRIx64 ": %s%s\n",
-		guest_rip(vcpu), what, detail);
+	fprintf(stderr, "simple-kvm: guest stopped at %s: %s%s\n", place, what,
+		detail);
 }
 
 /* gdb's kill, or SIGINT/SIGTERM while gdb held the guest: status 130. */

@@ -111,9 +111,10 @@ run() {
 }
 
 # Lines of stderr that are diagnostics: not an indented register dump, not
-# matrix's summary table (which starts at "matrix: policy").
+# matrix's summary table (which starts at "matrix: policy"), not a
+# --stats=json object.
 diagnostic_lines() {
-	sed '/^matrix: policy/,$d' "$TMP/err" | grep -vc '^ '
+	sed '/^matrix: policy/,$d' "$TMP/err" | grep -v '^{' | grep -vc '^ '
 }
 
 # check NAME WANT_STATUS [STDERR_PART]: the last run's status, and a part

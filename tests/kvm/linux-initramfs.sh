@@ -5,7 +5,9 @@
 #   OUT_DIR/hcdemo          guest/linux/hcdemo.c, gcc -static
 #   OUT_DIR/initramfs.cpio  /init (below), /bin/busybox (static), /bin/hcdemo,
 #                           /dev/console
-# Its init prints LINUX-TEST lines the test checks, then reboots.
+#   OUT_DIR/shell.cpio      the same with /init a busybox shell on the
+#                           console (make linux), which reboots when it ends
+# The test's init prints LINUX-TEST lines the test checks, then reboots.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -50,6 +52,27 @@ echo "LINUX-TEST: rebooting"
 reboot -f
 INIT
 chmod 755 "$stage/init" "$stage/bin/busybox" "$stage/bin/hcdemo"
-(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
-    cpio -o -H newc --owner=0:0 --quiet) >"$out/initramfs.cpio.tmp"
-mv "$out/initramfs.cpio.tmp" "$out/initramfs.cpio"
+
+# pack NAME: the staging tree as OUT_DIR/NAME, atomically
+pack() {
+	(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc --owner=0:0 --quiet) >"$out/$1.tmp"
+	mv "$out/$1.tmp" "$out/$1"
+}
+pack initramfs.cpio
+
+cat >"$stage/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+if [ ! -c /dev/console ]; then
+	mount -t devtmpfs dev /dev
+	exec </dev/console >/dev/console 2>&1
+fi
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+echo "Linux $(uname -r) under simple-kvm; hcdemo makes hypercalls; exit reboots."
+PS1='# ' sh
+reboot -f
+INIT
+chmod 755 "$stage/init"
+pack shell.cpio

@@ -114,6 +114,43 @@ else
 	fail "SIGTERM summary" "no JSON summary"
 fi
 
+# --- SIGINT against a guest that never exits, under every policy ---------------
+# The signal is let through only inside KVM_RUN, so it ends the run at once
+# even when the guest never leaves KVM_RUN on its own (io has no timer
+# but its backstop; the quantum here is far longer than the wait).
+# uptime_s is run.sh's clock: seconds since boot.
+now_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
+for p in io rr frac fair; do
+	"$MX" --policy $p --quantum 10s --quiet --summary=json \
+		--vm guest1-b:1:spin \
+		--vm guest2-b:1:spin2 >"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	sleep 0.5
+	t0=$(now_ms)
+	kill -INT $pid
+	wait $pid
+	status=$?
+	took=$(($(now_ms) - t0))
+	last_cmd="matrix --policy $p with spinning guests, then SIGINT"
+	if [ "$status" = 0 ] && [ "$took" -lt 1000 ] &&
+		[ "$(top_field policy)" = $p ] &&
+		grep -q "matrix: policy $p" "$TMP/err"; then
+		pass "SIGINT under $p: a spinning guest stops within ${took} ms, summary printed"
+	else
+		fail "SIGINT under $p" "status $status after ${took} ms"
+	fi
+done
+
+# --- io: a VM that makes no I/O is preempted after a quantum -------------------
+run "$MX" --policy io --quantum 50ms --duration 1s --quiet --summary=json \
+	--vm guest1-b:1:spin --vm guest1:1:neo
+neo=$(vm_field neo slices) spin=$(vm_field spin quantum_slices)
+if [ "$status" = 0 ] && [ "${neo:-0}" -gt 5 ] && [ "${spin:-0}" -gt 5 ]; then
+	pass "io: a spinning VM is preempted each quantum ($spin times); Neo ran $neo slices"
+else
+	fail "io: backstop" "status $status, neo $neo slices, spin ended by the quantum $spin times"
+fi
+
 # --- the trace opens as Chrome trace JSON ---------------------------------------
 run "$MX" --quantum 10ms --slices 12 --quiet --trace "$TMP/trace.json"
 check "trace: --trace writes a file" 0

@@ -81,6 +81,26 @@ for m in $MODES; do
 	fi
 done
 
+# --- Ctrl-C stops a running guest and says where it was -----------------------
+for m in real long; do
+	"$SK" $(flag_of $m) --stats=json "$GT/hostile-runaway-$m.bin" \
+		>"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	sleep 0.5
+	kill -INT $pid
+	wait $pid
+	status=$?
+	last_cmd="simple-kvm $(flag_of $m) runaway guest, then SIGINT"
+	check "$m: SIGINT stops a runaway guest with status 130 and says where" \
+		130 "stopped by Interrupt"
+	if grep -q 'guest stopped at \(RIP\|CS:IP\)' "$TMP/err" &&
+		[ "$(stats_field exits)" -gt 0 ] 2>/dev/null; then
+		pass "$m: after SIGINT the place and --stats are printed"
+	else
+		fail "$m: SIGINT report" "no place or no statistics"
+	fi
+done
+
 # --- images and flags the user gets wrong ----------------------------------
 run "$SK" --device /nonexistent/kvm
 check "a missing KVM device: one actionable line, status 69" 69 "not loaded"
