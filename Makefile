@@ -310,6 +310,15 @@ $(JQ): scripts/copy-runtime-libs
 	$(Q)scripts/copy-runtime-libs $(@D) "$$(command -v jq)"
 	$(Q)cp "$$(command -v jq)" $@
 
+# The seccomp unit test again on the KVM suite's kernel (the sandbox's has
+# no shared libraries: they are copied beside it, as for the ASan builds).
+SECCOMP_TEST_LIBS := $(BUILD)/tests/unit/lib/.copied
+$(SECCOMP_TEST_LIBS): $(BUILD)/tests/unit/test_seccomp
+	$(say) LIBS $(@D)
+	$(Q)scripts/copy-runtime-libs $(@D) $^
+	@touch $@
+test: $(SECCOMP_TEST_LIBS)
+
 # The whole suite: unit tests, then the KVM tests through scripts/kvm-run.
 test: deps $(PROGRAMS) $(MATRIX_ALIASES) guests $(UNIT_BINS) sanitized $(JQ)
 	@tests/run-tests.sh

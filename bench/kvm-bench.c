@@ -83,11 +83,11 @@ static int start_guest(struct bench_ctx *b, struct vm *vm, const char *file,
 	ret = vm_create(vm, &b->kvm, LAYOUT_RAM_DEFAULT, &err);
 	if (ret)
 		goto out;
-	ret = load_read_file(file, &data, &size, &err);
+	ret = loader_read_file(file, &data, &size, &err);
 	if (ret)
 		goto out_vm;
-	ret = load_image(&vm->mem, data, size, LAYOUT_IMAGE_BASE, file, &img,
-			 &err);
+	ret = loader_load_image(&vm->mem, data, size, LAYOUT_IMAGE_BASE, file,
+				&img, &err);
 	free(data);
 	if (!ret)
 		ret = vcpu_enter_mode(&vm->vcpu, mode, img.entry, &err);

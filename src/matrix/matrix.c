@@ -106,7 +106,7 @@ static int read_image(const char *image, const uint8_t **data, size_t *size,
 		*size = builtin.size;
 		return 0;
 	}
-	if (load_read_file(image, owned, size, err))
+	if (loader_read_file(image, owned, size, err))
 		return -ENOENT;
 	*data = *owned;
 	return 0;
@@ -144,8 +144,8 @@ static int setup_vm(struct matrix *m, unsigned i, const struct vm_spec *spec,
 		goto host_error;
 	if (read_image(spec->image, &data, &size, &owned, &err))
 		goto image_error;
-	ret = load_image(&v->vm.mem, data, size, LAYOUT_IMAGE_BASE, spec->image,
-			 &img, &err);
+	ret = loader_load_image(&v->vm.mem, data, size, LAYOUT_IMAGE_BASE,
+				spec->image, &img, &err);
 	free(owned);
 	if (ret)
 		goto image_error;

@@ -8,9 +8,9 @@
 #include "errbuf.h"
 
 enum sched_policy {
-	POLICY_IO,   /* spec 2a: switch to the next VM on every I/O exit */
-	POLICY_RR,   /* spec 2b: round robin, one quantum each */
-	POLICY_FRAC, /* spec 2c: of every sum(w) quanta, VM i gets w_i */
+	POLICY_IO,   /* switch to the next VM on every I/O exit */
+	POLICY_RR,   /* round robin, one quantum each */
+	POLICY_FRAC, /* of every sum(w) quanta, VM i gets w_i */
 	POLICY_FAIR, /* stride scheduling on measured nanoseconds */
 };
 
@@ -68,7 +68,7 @@ int sched_init(struct sched *s, enum sched_policy policy, uint64_t quantum_ns,
 	       struct errbuf *err);
 
 /* The entity to run next, or -1 when none is runnable. O(1) for io and rr,
- * O(n) for frac (n is the VM count, 2 in the spec), O(1) for fair. */
+ * O(n) for frac (n is the VM count, 2 by default), O(1) for fair. */
 int sched_pick(struct sched *s);
 
 /* Accounts a slice of ran_ns to entity i (which sched_pick returned). For

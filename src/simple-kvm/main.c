@@ -324,7 +324,8 @@ static int read_guest(const struct options *opt, struct guest_bytes *g,
 	*g = (struct guest_bytes){.name = opt->guest_path ? opt->guest_path
 							  : demo[opt->mode]};
 	if (opt->guest_path)
-		return load_read_file(opt->guest_path, &g->file, &g->size, err);
+		return loader_read_file(opt->guest_path, &g->file, &g->size,
+					err);
 	if (images_find(g->name, &builtin))
 		return err_fail(err, ENOENT, "no built-in %s", g->name);
 	g->data = builtin.data;
@@ -343,8 +344,8 @@ static int place_guest(struct vm *vm, const struct options *opt,
 	struct kvm_regs regs;
 	int ret;
 
-	ret = load_image(&vm->mem, data, g->size, opt->load_addr, g->name, &img,
-			 err);
+	ret = loader_load_image(&vm->mem, data, g->size, opt->load_addr,
+				g->name, &img, err);
 	if (ret)
 		return ret;
 	if (img.elf_class == 64 && opt->mode != CPU_MODE_LONG)

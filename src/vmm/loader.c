@@ -52,8 +52,9 @@ int loader_check_range(const struct guest_mem *mem, gpa_t gpa, uint64_t len,
 	return 0;
 }
 
-int load_flat(const struct guest_mem *mem, gpa_t load_addr, const void *image,
-	      size_t size, const char *name, struct errbuf *err)
+int loader_load_flat(const struct guest_mem *mem, gpa_t load_addr,
+		     const void *image, size_t size, const char *name,
+		     struct errbuf *err)
 {
 	int ret = loader_check_range(mem, load_addr, size, name, err);
 
@@ -73,8 +74,8 @@ static const char *file_type_name(mode_t mode)
 				: "unknown type";
 }
 
-int load_read_file(const char *path, uint8_t **data, size_t *size,
-		   struct errbuf *err)
+int loader_read_file(const char *path, uint8_t **data, size_t *size,
+		     struct errbuf *err)
 {
 	struct stat st;
 	uint8_t *buf;
@@ -381,16 +382,16 @@ static int load_elf(const struct guest_mem *mem, const uint8_t *data,
 	return 0;
 }
 
-int load_image(const struct guest_mem *mem, const uint8_t *data, size_t size,
-	       gpa_t flat_addr, const char *name, struct loaded_image *img,
-	       struct errbuf *err)
+int loader_load_image(const struct guest_mem *mem, const uint8_t *data,
+		      size_t size, gpa_t flat_addr, const char *name,
+		      struct loaded_image *img, struct errbuf *err)
 {
 	int ret;
 
 	memset(img, 0, sizeof(*img));
 	if (is_elf(data, size))
 		return load_elf(mem, data, size, name, img, err);
-	ret = load_flat(mem, flat_addr, data, size, name, err);
+	ret = loader_load_flat(mem, flat_addr, data, size, name, err);
 	if (ret)
 		return ret;
 	img->entry = flat_addr;

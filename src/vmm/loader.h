@@ -20,8 +20,9 @@ int loader_check_range(const struct guest_mem *mem, gpa_t gpa, uint64_t len,
 		       const char *what, struct errbuf *err);
 
 /* Copies a flat image to load_addr after loader_check_range. */
-int load_flat(const struct guest_mem *mem, gpa_t load_addr, const void *image,
-	      size_t size, const char *name, struct errbuf *err);
+int loader_load_flat(const struct guest_mem *mem, gpa_t load_addr,
+		     const void *image, size_t size, const char *name,
+		     struct errbuf *err);
 
 /* What a loaded image tells the VMM. */
 struct loaded_image {
@@ -38,16 +39,16 @@ struct loaded_image {
  * size and every segment with loader_check_range, with overflow-safe
  * arithmetic; a malformed file is refused with a message naming `name`.
  */
-int load_image(const struct guest_mem *mem, const uint8_t *data, size_t size,
-	       gpa_t flat_addr, const char *name, struct loaded_image *img,
-	       struct errbuf *err);
+int loader_load_image(const struct guest_mem *mem, const uint8_t *data,
+		      size_t size, gpa_t flat_addr, const char *name,
+		      struct loaded_image *img, struct errbuf *err);
 
 /*
  * Reads a whole file into a malloc'ed buffer (the caller frees it).
  * Refuses a missing, unreadable, empty or over-LOADER_MAX_FILE file with
  * a message naming the path.
  */
-int load_read_file(const char *path, uint8_t **data, size_t *size,
-		   struct errbuf *err);
+int loader_read_file(const char *path, uint8_t **data, size_t *size,
+		     struct errbuf *err);
 
 #endif

@@ -23,9 +23,9 @@ int linux_load(struct vm *vm, const char *kernel, const char *initrd,
 	size_t size;
 	int ret;
 
-	ret = load_read_file(kernel, &image, &size, err);
+	ret = loader_read_file(kernel, &image, &size, err);
 	if (!ret && initrd)
-		ret = load_read_file(initrd, &rd, &args.initrd_size, err);
+		ret = loader_read_file(initrd, &rd, &args.initrd_size, err);
 	if (ret)
 		goto out;
 	args.initrd = rd;

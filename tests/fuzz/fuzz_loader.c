@@ -1,5 +1,6 @@
-/* fuzz_loader.c - libFuzzer harness for load_image: arbitrary bytes as a guest
- * file (ELF32, ELF64 or flat) into fake guest RAM of an input-chosen size.
+/* fuzz_loader.c - libFuzzer harness for loader_load_image: arbitrary bytes as a
+ * guest file (ELF32, ELF64 or flat) into fake guest RAM of an input-chosen
+ * size.
  *
  * The RAM ends exactly where one 4 MiB malloc'ed block ends, and the part
  * of the block before it is poisoned, so that ASan sees any access outside
@@ -187,7 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mem = (struct guest_mem){ram, ram_size};
 	memset(&err, 0, sizeof(err));
 	memset(&img, 0xcc, sizeof(img));
-	ret = load_image(&mem, file, fsize, addr, NAME, &img, &err);
+	ret = loader_load_image(&mem, file, fsize, addr, NAME, &img, &err);
 
 #ifdef FUZZ_TRACE /* -DFUZZ_TRACE: say what the loader did */
 	fprintf(stderr, "%" PRIu64 " KiB RAM, flat at 0x%" PRIx64 ": %d %s\n",

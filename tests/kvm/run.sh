@@ -28,6 +28,18 @@ memory_cases
 other_cases
 section matrix
 . "$here/matrix.sh"
+section seccomp
+# The allowlist's refusals and allowances, tested on this very kernel: the
+# sandbox's (6.1) when the suite runs there, not only the host's.
+lib=$BUILD/tests/unit/lib
+if [ -x "$lib/ld-linux-x86-64.so.2" ] && [ -x "$BUILD/tests/unit/test_seccomp" ]; then
+	run "$lib/ld-linux-x86-64.so.2" --library-path "$lib" \
+		"$BUILD/tests/unit/test_seccomp"
+	check "seccomp: every refusal and allowance holds on $(uname -r)" 0
+else
+	n=$((n + 1))
+	echo "ok $n - seccomp on this kernel # SKIP $lib not built (make test builds it)"
+fi
 section pagewalk
 . "$here/pagewalk.sh"
 section faults; . "$here/faults.sh" # fault reports, x87/SSE guests

@@ -55,8 +55,8 @@ static int load(const void *file, size_t size, struct errbuf *err)
 {
 	struct loaded_image img;
 
-	return load_image(&mem, file, size, LAYOUT_IMAGE_BASE, "t.elf", &img,
-			  err);
+	return loader_load_image(&mem, file, size, LAYOUT_IMAGE_BASE, "t.elf",
+				 &img, err);
 }
 
 static void test_valid_elf64(void **state)
@@ -66,8 +66,8 @@ static void test_valid_elf64(void **state)
 
 	(void)state;
 	memset(ram, 0xcc, RAM_SIZE); /* bss must come out zeroed */
-	assert_int_equal(load_image(&mem, (uint8_t *)&f, sizeof(f), 0x1000,
-				    "t.elf", &img, NULL),
+	assert_int_equal(loader_load_image(&mem, (uint8_t *)&f, sizeof(f),
+					   0x1000, "t.elf", &img, NULL),
 			 0);
 	assert_int_equal(img.entry, 0x1004);
 	assert_int_equal(img.elf_class, 64);
@@ -103,8 +103,8 @@ static void test_valid_elf32(void **state)
 	f.ph.p_offset = sizeof(Elf32_Ehdr) + sizeof(Elf32_Phdr);
 	f.ph.p_vaddr = f.ph.p_paddr = 0x2000;
 	f.ph.p_filesz = f.ph.p_memsz = 4;
-	assert_int_equal(load_image(&mem, (uint8_t *)&f, sizeof(f), 0x1000,
-				    "t.elf", &img, NULL),
+	assert_int_equal(loader_load_image(&mem, (uint8_t *)&f, sizeof(f),
+					   0x1000, "t.elf", &img, NULL),
 			 0);
 	assert_int_equal(img.elf_class, 32);
 	assert_int_equal(img.entry, 0x2000);
@@ -259,8 +259,8 @@ static void test_flat_fallback(void **state)
 	struct loaded_image img;
 
 	(void)state;
-	assert_int_equal(load_image(&mem, flat, sizeof(flat), 0x2000, "f.bin",
-				    &img, NULL),
+	assert_int_equal(loader_load_image(&mem, flat, sizeof(flat), 0x2000,
+					   "f.bin", &img, NULL),
 			 0);
 	assert_int_equal(img.elf_class, 0);
 	assert_int_equal(img.entry, 0x2000);

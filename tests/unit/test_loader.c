@@ -26,8 +26,8 @@ static void test_image_at_base_fits(void **state)
 
 	(void)state;
 	memset(image, 0x5a, sizeof(image));
-	assert_int_equal(load_flat(&mem, LAYOUT_IMAGE_BASE, image,
-				   sizeof(image), "img", NULL),
+	assert_int_equal(loader_load_flat(&mem, LAYOUT_IMAGE_BASE, image,
+					  sizeof(image), "img", NULL),
 			 0);
 	assert_int_equal(ram[LAYOUT_IMAGE_BASE], 0x5a);
 	assert_int_equal(ram[LAYOUT_IMAGE_BASE + sizeof(image) - 1], 0x5a);
@@ -91,7 +91,7 @@ static void test_fifo_refused_without_waiting(void **state)
 	assert_int_equal(mkfifo(path, 0600), 0);
 	sigaction(SIGALRM, &sa, &old);
 	alarm(2);
-	ret = load_read_file(path, &data, &size, &err);
+	ret = loader_read_file(path, &data, &size, &err);
 	alarm(0);
 	sigaction(SIGALRM, &old, NULL);
 	unlink(path);
@@ -111,20 +111,21 @@ static void test_bad_files(void **state)
 
 	(void)state;
 	assert_int_equal(
-		load_read_file("/nonexistent/guest.bin", &data, &size, &err),
+		loader_read_file("/nonexistent/guest.bin", &data, &size, &err),
 		-2);
 	assert_non_null(strstr(err.msg, "/nonexistent/guest.bin"));
-	assert_int_equal(load_read_file("/tmp", &data, &size, &err), -22);
+	assert_int_equal(loader_read_file("/tmp", &data, &size, &err), -22);
 	assert_string_equal(err.msg, "/tmp: not a regular file (directory)");
-	assert_int_equal(load_read_file("/dev/null", &data, &size, &err), -22);
+	assert_int_equal(loader_read_file("/dev/null", &data, &size, &err),
+			 -22);
 	assert_string_equal(err.msg,
 			    "/dev/null: not a regular file (character device)");
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
-	assert_int_equal(load_read_file(path, &data, &size, &err), -22);
+	assert_int_equal(loader_read_file(path, &data, &size, &err), -22);
 	assert_non_null(strstr(err.msg, "empty"));
 	assert_int_equal(write(fd, "\xf4", 1), 1);
-	assert_int_equal(load_read_file(path, &data, &size, &err), 0);
+	assert_int_equal(loader_read_file(path, &data, &size, &err), 0);
 	assert_int_equal(size, 1);
 	assert_int_equal(data[0], 0xf4);
 	free(data);
