@@ -105,7 +105,8 @@ all: $(PROGRAMS) $(MATRIX_ALIASES)
 
 # Install the Debian packages the build needs, when they are missing.
 BUILD_PACKAGES := gcc make binutils libc6-dev libcmocka-dev libseccomp-dev \
-                  clang clang-format jq busybox-static cpio
+                  clang clang-format jq busybox-static cpio \
+                  python3
 deps:
 	@scripts/ensure-packages $(BUILD_PACKAGES)
 

@@ -120,6 +120,11 @@ direct_kvm() {
 }
 suite kvm-direct direct_kvm
 
+# simple-kvm --kernel's console on a real terminal (a pty), on this
+# machine's own /dev/kvm: raw while the guest runs, Ctrl-A X quits, the
+# settings come back. python3 drives the pty.
+suite console python3 tests/kvm/console-test.py "$BUILD"
+
 # kvm-run itself: status, stdout and stderr travel out of the sandbox.
 suite kvm-run tests/kvm/test-kvm-run.sh
 
