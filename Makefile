@@ -1,6 +1,6 @@
 # Makefile - builds the VMM programs, their guests and their tests into build/.
 #
-#   make            build/simple-kvm (installs missing build packages first)
+#   make            build/simple-kvm and build/matrix (make deps installs packages)
 #   make run        simple-kvm in all four modes, through scripts/kvm-run
 #   make test       unit tests (plain and ASan/UBSan) and the real-KVM suite
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -51,6 +51,9 @@ VMM_OBJS    := $(VMM_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/src/vmm/image_blobs
 MATRIX_OBJS := $(MATRIX_SRCS:%.c=$(BUILD)/obj/%.o)
 
 PROGRAMS := $(BUILD)/simple-kvm $(BUILD)/matrix
+# jq with its libraries, for the KVM suite inside the sandbox (see $(JQ)'s
+# rule); set here because prerequisite lists are read when make reads them.
+JQ := $(BUILD)/jq/jq
 # matrix-a and matrix-b: the spec's checkpoints, matrix under other names
 MATRIX_ALIASES := $(BUILD)/matrix-a $(BUILD)/matrix-b
 
@@ -59,7 +62,7 @@ GUEST_CFLAGS := -std=c11 -Os -ffreestanding -fno-pic -fno-pie \
         -fno-stack-protector -fno-asynchronous-unwind-tables \
         -mgeneral-regs-only -nostdinc \
         -isystem $(shell $(GUEST_CC) -print-file-name=include) \
-        -Wall -Wextra -Werror -Iguest
+        -Wall -Wextra -Werror -Iguest -MMD -MP
 # gcc 12 takes a store to a low constant address (0x400) for a null-pointer
 # offset; a guest owns page 0, so tell it pages start at 0.
 ifeq ($(findstring clang,$(GUEST_CC)),)
@@ -116,7 +119,8 @@ $(BUILD)/obj/%.o: %.c
 	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 # The built-in images, embedded by .incbin from build/guest.
-$(BUILD)/obj/src/vmm/image_blobs.o: src/vmm/image_blobs.S $(BUILTIN_GUESTS) $(MATRIX_GUESTS)
+$(BUILD)/obj/src/vmm/image_blobs.o: src/vmm/image_blobs.S src/vmm/incbin.h \
+                                    $(BUILTIN_GUESTS) $(MATRIX_GUESTS)
 	@mkdir -p $(@D)
 	$(say) AS $<
 	$(Q)$(CC) -Isrc/vmm -c $< -o $@ -Wa,-I$(BUILD)/guest
@@ -136,7 +140,7 @@ $(BUILD)/simple-kvm: $(SKVM_OBJS) $(VMM_LIB)
 # simple-kvm's Linux driver (src/simple-kvm/linux.c) links through
 # SKVM_OBJS; the test initramfs and its hypercall program are built by
 # tests/kvm/linux-initramfs.sh, which make test runs first.
-LINUX_TEST_INITRAMFS := build/linux-test/initramfs.cpio
+LINUX_TEST_INITRAMFS := $(BUILD)/linux-test/initramfs.cpio
 
 # Debian's kernel (the sandbox's) to a busybox shell on simple-kvm's console.
 .PHONY: linux
@@ -185,10 +189,6 @@ BENCH_GUESTS := $(BENCH_LOOPS:%=$(BUILD)/guest/bench/loop-%-long.bin)
 $(BUILD)/kvm-bench: $(BUILD)/obj/bench/kvm-bench.o $(VMM_LIB)
 	$(say) LD $@
 	$(Q)$(CC) $^ -o $@ $(HOST_LDFLAGS)
-$(BUILD)/obj/bench/%.o: bench/%.c
-	@mkdir -p $(@D)
-	$(say) CC $<
-	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 # A million forced switches through matrix; by hand (about 4 minutes in the
 # sandbox).
@@ -206,13 +206,10 @@ define guest_rules
 $(BUILD)/guest/obj/$1/%.o: guest/%.c
 	@mkdir -p $$(@D)
 	$(say) GUEST-CC "$$< ($1)"
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -MMD -MP -c $$< -o $$@
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -c $$< -o $$@
 $(BUILD)/guest/obj/$1/%.o: guest/%.S
 	@mkdir -p $$(@D)
 	$(say) GUEST-AS "$$< ($1)"
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -c $$< -o $$@
-$(BUILD)/guest/obj/$1/tests/answer.o: guest/tests/answer.c
-	@mkdir -p $$(@D)
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -c $$< -o $$@
 $(BUILD)/guest/obj/$1/bench/loop-%.o: guest/bench/loop.c
 	@mkdir -p $$(@D)
@@ -305,7 +302,6 @@ sanitized: $(SAN_PROGRAMS) $(BUILD)/asan/lib/.copied
 
 # jq, with its libraries, for the KVM suite inside the sandbox, which has
 # no shared libraries of its own (tests/kvm/lib.sh runs it through them).
-JQ := $(BUILD)/jq/jq
 $(JQ): scripts/copy-runtime-libs
 	$(say) COPY $@
 	$(Q)scripts/copy-runtime-libs $(@D) "$$(command -v jq)"
@@ -448,4 +444,6 @@ HOST_OBJS := $(VMM_OBJS) $(MATRIX_OBJS) $(SKVM_OBJS) \
              $(UNIT_TESTS:%=$(BUILD)/obj/tests/unit/%.o)
 DEP_OBJS := $(HOST_OBJS) $(BUILD)/obj/bench/kvm-bench.o \
             $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/obj/%,$(HOST_OBJS))
+# Guests: their .d files sit beside the objects the guest rules make.
+-include $(wildcard $(BUILD)/guest/obj/*/*.d $(BUILD)/guest/obj/*/*/*.d)
 -include $(DEP_OBJS:.o=.d)

@@ -14,7 +14,7 @@ static int read_cpu(struct gdbstub *gs, struct gdb_cpu *cpu)
 {
 	if (vcpu_get_regs(gs->vcpu, &cpu->regs, NULL) ||
 	    vcpu_get_sregs(gs->vcpu, &cpu->sregs, NULL) ||
-	    ioctl(gs->vcpu->fd, KVM_GET_FPU, &cpu->fpu) < 0)
+	    vcpu_get_fpu(gs->vcpu, &cpu->fpu, NULL))
 		return -1;
 	return 0;
 }
@@ -22,7 +22,7 @@ static int read_cpu(struct gdbstub *gs, struct gdb_cpu *cpu)
 static int write_cpu(struct gdbstub *gs, const struct gdb_cpu *cpu)
 {
 	if (vcpu_set_regs(gs->vcpu, &cpu->regs, NULL) ||
-	    ioctl(gs->vcpu->fd, KVM_SET_FPU, &cpu->fpu) < 0)
+	    vcpu_set_fpu(gs->vcpu, &cpu->fpu, NULL))
 		return -1;
 	return 0;
 }

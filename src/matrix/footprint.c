@@ -86,9 +86,10 @@ uint64_t footprint_guest_resident_kb(const struct guest_mem *mem)
 {
 	size_t pages = mem->size / (PAGE_KB * 1024);
 	unsigned char *vec = malloc(pages);
+	uint8_t *ram = gmem_ptr(mem, 0, mem->size);
 	uint64_t resident = 0;
 
-	if (vec && mincore(mem->host, mem->size, vec) == 0)
+	if (vec && ram && mincore(ram, mem->size, vec) == 0)
 		for (size_t p = 0; p < pages; p++)
 			resident += vec[p] & 1;
 	free(vec);

@@ -134,27 +134,29 @@ static int setup_vm(struct matrix *m, unsigned i, const struct vm_spec *spec,
 	uint8_t *owned;
 	struct errbuf err;
 	size_t size;
-	int ret;
+	int ret, status = STATUS_HOST;
 
 	v->m = m;
 	snprintf(v->name, sizeof(v->name), "%s",
 		 spec->name ? spec->name : spec->image);
 	v->image = spec->image;
 	if (vm_create(&v->vm, &m->kvm, opt->mem_size, &err))
-		goto host_error;
+		goto fail;
+	status = STATUS_IMAGE; /* until the image is in */
 	if (read_image(spec->image, &data, &size, &owned, &err))
-		goto image_error;
+		goto fail;
 	ret = loader_load_image(&v->vm.mem, data, size, LAYOUT_IMAGE_BASE,
 				spec->image, &img, &err);
 	free(owned);
 	if (ret)
-		goto image_error;
+		goto fail;
+	status = STATUS_HOST;
 	if (vcpu_enter_mode(&v->vm.vcpu, mode_for(&img), img.entry, &err) ||
 	    preempt_attach_vcpu(&m->timer, &v->vm.vcpu, &err))
-		goto host_error;
+		goto fail;
 	v->vmfd = v->vm.fd;
 	if (m->close_vm_fds && vm_close_fd(&v->vm, &err))
-		goto host_error;
+		goto fail;
 	v->hc = hc_env_for_vcpu(&v->vm.vcpu, &v->stats, stdout);
 	v->hc.escape_controls = isatty(STDOUT_FILENO);
 	v->hc.denied = opt->denied;
@@ -169,12 +171,9 @@ static int setup_vm(struct matrix *m, unsigned i, const struct vm_spec *spec,
 	m->entities[i].weight = spec->weight;
 	return STATUS_OK;
 
-image_error:
+fail:
 	fprintf(stderr, "matrix: VM %s: %s\n", v->name, err.msg);
-	return STATUS_IMAGE;
-host_error:
-	fprintf(stderr, "matrix: VM %s: %s\n", v->name, err.msg);
-	return STATUS_HOST;
+	return status;
 }
 
 static int open_trace(struct matrix *m, const char *path, struct errbuf *err)
@@ -473,11 +472,6 @@ static int next_slice(const struct matrix *m, uint64_t *slice, int *deadline)
 	return 1;
 }
 
-/*
- * The loop, in the shape of redis's event loop: pick the VM, arm its
- * slice, run it until it exits or the slice ends, charge the time it
- * really ran, repeat. Nothing here ever sleeps while a VM could run.
- */
 /* CPU time this process got, user and system: guest time counts as user
  * time of the thread that ran KVM_RUN. */
 static uint64_t cpu_time_ns(void)
@@ -491,6 +485,11 @@ static uint64_t cpu_time_ns(void)
 	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000u;
 }
 
+/*
+ * The loop, in the shape of redis's event loop: pick the VM, arm its
+ * slice, run it until it exits or the slice ends, charge the time it
+ * really ran, repeat. Nothing here ever sleeps while a VM could run.
+ */
 void matrix_run(struct matrix *m)
 {
 	m->cpu_ns = cpu_time_ns();

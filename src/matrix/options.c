@@ -162,6 +162,8 @@ static int apply_weights(struct matrix_options *opt)
 	struct errbuf err;
 	int ret = 0;
 
+	if (!copy)
+		return usage_error("--weights: %s", "out of memory");
 	for (tok = strtok_r(copy, ",", &save); tok && !ret;
 	     tok = strtok_r(NULL, ",", &save), i++) {
 		if (i >= opt->nvms)

@@ -228,6 +228,7 @@ void sched_join(struct sched *s, unsigned i)
 	e->runnable = 1;
 	e->credit = 0;
 	s->total_weight += e->weight;
+	s->runnable++;
 	if (s->policy == POLICY_FAIR) {
 		e->pass = s->heap_len ? s->e[s->heap[0]].pass : e->pass;
 		heap_push(s, i);
@@ -242,19 +243,16 @@ void sched_retire(struct sched *s, unsigned i)
 		return;
 	e->runnable = 0;
 	s->total_weight -= e->weight;
+	s->runnable--;
 	if (s->policy == POLICY_FAIR)
 		heap_remove(s, i);
 }
 
 double sched_target_share(const struct sched *s, unsigned i)
 {
-	unsigned runnable = 0;
-
 	if (!s->e[i].runnable)
 		return 0.0;
 	if (s->policy != POLICY_IO && s->policy != POLICY_RR)
 		return (double)s->e[i].weight / (double)s->total_weight;
-	for (unsigned k = 0; k < s->count; k++)
-		runnable += s->e[k].runnable != 0;
-	return 1.0 / runnable;
+	return 1.0 / s->runnable;
 }

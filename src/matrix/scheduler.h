@@ -53,6 +53,7 @@ struct sched {
 	struct sched_entity *e; /* count entries, owned by the caller */
 	unsigned current;	/* the VM that ran last (io, rr) */
 	uint64_t total_weight;	/* of runnable entities (frac) */
+	unsigned runnable;	/* how many entities are runnable */
 	unsigned *heap; /* fair: runnable entity indices, min pass first */
 	unsigned heap_len;
 };

@@ -59,19 +59,6 @@ static int end_status(struct vcpu *vcpu, enum linux_end end,
 	return STATUS_HOST;
 }
 
-static void print_stats(struct vcpu *vcpu, const struct exit_stats *stats,
-			int format)
-{
-	struct kernel_stats ks;
-
-	kvm_stats_read(vcpu, &ks);
-	fflush(stdout);
-	if (format == 2)
-		stats_print_json(stats, &ks, hc_call_name, stderr);
-	else
-		stats_print_table(stats, &ks, hc_call_name, stderr);
-}
-
 /*
  * The run, once the guest is loaded. The seccomp allowlist stays off when
  * stdin is a terminal: putting it back in its mode at the end is an ioctl
@@ -102,8 +89,7 @@ static int run(struct vm *vm, const struct linux_options *o,
 	linux_console_close(con);
 	status = end == LINUX_GUEST_EXIT ? (int)exit_code
 					 : end_status(&vm->vcpu, end, o, err);
-	if (o->stats)
-		print_stats(&vm->vcpu, &stats, o->stats);
+	kvm_stats_report(&vm->vcpu, &stats, o->stats, stderr);
 	return status;
 }
 

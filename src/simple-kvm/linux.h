@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "kvm_stats.h"
+
 struct kvm_dev;
 
 struct linux_options {
@@ -14,7 +16,7 @@ struct linux_options {
 	uint64_t mem_size;
 	uint64_t timeout_ns; /* 0: none */
 	const char *timeout_text;
-	int stats; /* 0 none, 1 table, 2 JSON */
+	enum stats_format stats;
 	uint32_t denied;
 	int no_seccomp;
 	int verbose;

@@ -31,8 +31,6 @@
 #include "version.h"
 #include "vm.h"
 
-enum stats_format { STATS_NONE, STATS_TABLE, STATS_JSON };
-
 struct options {
 	enum cpu_mode mode;
 	int mode_flags; /* how many of -r/-s/-p/-l were given */
@@ -194,7 +192,7 @@ static int check_linux_options(struct options *opt)
 	lx->mem_size = opt->mem_given ? opt->mem_size : LINUX_RAM_DEFAULT;
 	lx->timeout_ns = opt->timeout_ns;
 	lx->timeout_text = opt->timeout_text;
-	lx->stats = (int)opt->stats;
+	lx->stats = opt->stats;
 	lx->denied = opt->denied;
 	lx->no_seccomp = opt->no_seccomp;
 	lx->verbose = opt->verbose;
@@ -389,11 +387,10 @@ static void guest_place(struct vcpu *vcpu, char *buf, size_t len)
 		snprintf(buf, len, "RIP unknown");
 		return;
 	}
-	if (vcpu_get_sregs(vcpu, &sregs, NULL) == 0 && !(sregs.cr0 & CR0_PE))
-		snprintf(buf, len, "CS:IP %04x:%04x", sregs.cs.selector,
-			 (unsigned)(regs.rip & 0xffff));
-	else
-		snprintf(buf, len, "RIP 0x%" PRIx64, (uint64_t)regs.rip);
+	if (vcpu_get_sregs(vcpu, &sregs, NULL))
+		sregs = (struct kvm_sregs){.cr0 = CR0_PE}; /* name the RIP */
+	diag_place(buf, len, !(sregs.cr0 & CR0_PE), sregs.cs.selector,
+		   regs.rip);
 }
 
 /* The one diagnostic line, after whatever the guest printed so far. */
@@ -508,19 +505,6 @@ static int check_expected(struct vcpu *vcpu, const struct options *opt)
 	return STATUS_WRONG_ANSWER;
 }
 
-static void print_stats(struct vcpu *vcpu, const struct exit_stats *stats,
-			enum stats_format format)
-{
-	struct kernel_stats ks;
-
-	kvm_stats_read(vcpu, &ks);
-	fflush(stdout);
-	if (format == STATS_JSON)
-		stats_print_json(stats, &ks, hc_call_name, stderr);
-	else
-		stats_print_table(stats, &ks, hc_call_name, stderr);
-}
-
 /* The last steps before the first KVM_RUN: SIGINT and SIGTERM let through
  * only inside KVM_RUN, the --timeout timer, then the seccomp allowlist,
  * after which no new file or VM can be opened. */
@@ -589,8 +573,7 @@ static int load_and_run(struct vm *vm, const struct options *opt)
 		preempt_destroy(&timer);
 	if (status == STATUS_OK && opt->has_expect)
 		status = check_expected(&vm->vcpu, opt);
-	if (opt->stats != STATS_NONE)
-		print_stats(&vm->vcpu, &stats, opt->stats);
+	kvm_stats_report(&vm->vcpu, &stats, opt->stats, stderr);
 	return status;
 }
 

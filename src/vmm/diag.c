@@ -42,6 +42,15 @@ void diag_describe_exit(const struct kvm_run *run, char *buf, size_t len)
 	}
 }
 
+void diag_place(char *buf, size_t len, int real_mode, uint16_t cs, uint64_t rip)
+{
+	if (real_mode)
+		snprintf(buf, len, "CS:IP %04x:%04x", cs,
+			 (unsigned)(rip & 0xffff));
+	else
+		snprintf(buf, len, "RIP 0x%" PRIx64, rip);
+}
+
 static void dump_segment(FILE *out, const char *name,
 			 const struct kvm_segment *s)
 {

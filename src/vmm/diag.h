@@ -12,6 +12,11 @@
  * "KVM_EXIT_IO out port 0x80 size 1" or "KVM_EXIT_SHUTDOWN (triple fault)". */
 void diag_describe_exit(const struct kvm_run *run, char *buf, size_t len);
 
+/* Where an instruction is, as its mode names it: "CS:IP 0000:1234" for
+ * 16-bit real mode, "RIP 0x1234" otherwise. */
+void diag_place(char *buf, size_t len, int real_mode, uint16_t cs,
+		uint64_t rip);
+
 /* Prints the general, segment and control registers to out (a few lines). */
 void diag_dump_registers(struct vcpu *vcpu, FILE *out);
 

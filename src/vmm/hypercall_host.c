@@ -27,7 +27,34 @@ struct hc_entry {
 	hc_handler handle;
 };
 
-static void guest_output(const struct hc_env *env, const uint8_t *p, size_t n);
+/*
+ * Everything the guest prints goes through here. Byte for byte, except on
+ * a terminal with escape_controls set: there a control byte or a byte
+ * above 0x7e could drive the operator's terminal (move the cursor, set the
+ * title, answer back), so it is shown as \xHH instead; newline and tab
+ * pass.
+ */
+static void guest_output(const struct hc_env *env, const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (!env->escape_controls) {
+		fwrite(p, 1, n, env->out);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+
+		if ((c >= 0x20 && c <= 0x7e) || c == '\n' || c == '\t') {
+			fputc(c, env->out);
+			continue;
+		}
+		fputc('\\', env->out);
+		fputc('x', env->out);
+		fputc(hex[c >> 4], env->out);
+		fputc(hex[c & 15], env->out);
+	}
+}
 
 /* --- guest memory by virtual address ------------------------------------ */
 
@@ -277,35 +304,6 @@ static size_t append(char *dst, size_t n, const char *s)
 
 	memcpy(dst + n, s, len);
 	return n + len;
-}
-
-/*
- * Everything the guest prints goes through here. Byte for byte, except on
- * a terminal with escape_controls set: there a control byte or a byte
- * above 0x7e could drive the operator's terminal (move the cursor, set the
- * title, answer back), so it is shown as \xHH instead; newline and tab
- * pass.
- */
-static void guest_output(const struct hc_env *env, const uint8_t *p, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	if (!env->escape_controls) {
-		fwrite(p, 1, n, env->out);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = p[i];
-
-		if ((c >= 0x20 && c <= 0x7e) || c == '\n' || c == '\t') {
-			fputc(c, env->out);
-			continue;
-		}
-		fputc('\\', env->out);
-		fputc('x', env->out);
-		fputc(hex[c >> 4], env->out);
-		fputc(hex[c & 15], env->out);
-	}
 }
 
 /* v in decimal and one newline, to the guest's output. */

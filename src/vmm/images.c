@@ -52,8 +52,3 @@ int images_find(const char *name, struct builtin_image *img)
 	}
 	return -ENOENT;
 }
-
-const char *images_name(size_t i)
-{
-	return i < sizeof(table) / sizeof(table[0]) ? table[i].name : NULL;
-}

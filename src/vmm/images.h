@@ -19,7 +19,4 @@ struct builtin_image {
  */
 int images_find(const char *name, struct builtin_image *img);
 
-/* The name of the i-th built-in image, or NULL past the last one. */
-const char *images_name(size_t i);
-
 #endif

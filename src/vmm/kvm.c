@@ -87,7 +87,7 @@ static int check_api(struct kvm_dev *kvm, const char *path, struct errbuf *err)
 
 int kvm_dev_open(struct kvm_dev *kvm, const char *path, struct errbuf *err)
 {
-	int ret, size;
+	int ret, size, sync;
 
 	memset(kvm, 0, sizeof(*kvm));
 	kvm->fd = open(path, O_RDWR | O_CLOEXEC);
@@ -108,10 +108,8 @@ int kvm_dev_open(struct kvm_dev *kvm, const char *path, struct errbuf *err)
 	kvm->vcpu_mmap_size = size;
 	kvm->has_stats_fd = ioctl(kvm->fd, KVM_CHECK_EXTENSION,
 				  KVM_CAP_BINARY_STATS_FD) > 0;
-	kvm->has_sync_regs =
-		(ioctl(kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) &
-		 (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) ==
-		(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);
+	sync = ioctl(kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
+	kvm->has_sync_regs = sync > 0 && (sync & KVM_SYNC_X86_SREGS);
 
 	ret = read_supported_cpuid(kvm, err);
 	if (ret)
@@ -130,4 +128,14 @@ void kvm_dev_close(struct kvm_dev *kvm)
 	free(kvm->cpuid);
 	memset(kvm, 0, sizeof(*kvm));
 	kvm->fd = -1;
+}
+
+const struct kvm_cpuid_entry2 *kvm_cpuid_find(const struct kvm_cpuid2 *cpuid,
+					      uint32_t function, uint32_t index)
+{
+	for (uint32_t i = 0; cpuid && i < cpuid->nent; i++)
+		if (cpuid->entries[i].function == function &&
+		    cpuid->entries[i].index == index)
+			return &cpuid->entries[i];
+	return NULL;
 }

@@ -4,17 +4,19 @@
 #define KVM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "errbuf.h"
 
 struct kvm_cpuid2;
+struct kvm_cpuid_entry2;
 
 /* One per process; every VM of the process is created from it. */
 struct kvm_dev {
 	int fd;
 	size_t vcpu_mmap_size;	  /* size of each vCPU's struct kvm_run */
 	int has_stats_fd;	  /* KVM_CAP_BINARY_STATS_FD */
-	int has_sync_regs;	  /* KVM_CAP_SYNC_REGS with regs and sregs */
+	int has_sync_regs;	  /* KVM_CAP_SYNC_REGS with sregs */
 	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID, for vCPUs */
 };
 
@@ -27,6 +29,12 @@ struct kvm_dev {
  * module, join the kvm group, enable virtualization, use scripts/kvm-run).
  */
 int kvm_dev_open(struct kvm_dev *kvm, const char *path, struct errbuf *err);
+
+/* The entry for CPUID leaf function, subleaf index, in a CPUID table such
+ * as kvm->cpuid, or NULL (also for a NULL table). */
+const struct kvm_cpuid_entry2 *kvm_cpuid_find(const struct kvm_cpuid2 *cpuid,
+					      uint32_t function,
+					      uint32_t index);
 
 /* Closes the handle and frees what it holds; safe on a zeroed struct. */
 void kvm_dev_close(struct kvm_dev *kvm);

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "hypercall_host.h"
 #include "vm.h"
 
 /* The counters worth showing beside ours: they also count the exits that
@@ -89,4 +90,19 @@ int kvm_stats_read(struct vcpu *vcpu, struct kernel_stats *ks)
 		ret = read_descriptors(fd, &h, ks);
 	close(fd);
 	return ret;
+}
+
+void kvm_stats_report(struct vcpu *vcpu, const struct exit_stats *stats,
+		      enum stats_format format, FILE *out)
+{
+	struct kernel_stats ks;
+
+	if (format == STATS_NONE)
+		return;
+	kvm_stats_read(vcpu, &ks);
+	fflush(stdout);
+	if (format == STATS_JSON)
+		stats_print_json(stats, &ks, hc_call_name, out);
+	else
+		stats_print_table(stats, &ks, hc_call_name, out);
 }

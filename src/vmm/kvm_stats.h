@@ -13,4 +13,12 @@ struct vcpu;
  */
 int kvm_stats_read(struct vcpu *vcpu, struct kernel_stats *ks);
 
+/* How --stats prints: not at all, as a table, or as one JSON object. */
+enum stats_format { STATS_NONE, STATS_TABLE, STATS_JSON };
+
+/* --stats at the end of a run: the exit counts beside the kernel's own,
+ * on out, after whatever the guest printed on stdout. */
+void kvm_stats_report(struct vcpu *vcpu, const struct exit_stats *stats,
+		      enum stats_format format, FILE *out);
+
 #endif

@@ -175,18 +175,14 @@ static int parse_elf_header(const uint8_t *data, size_t size, const char *name,
 		return err_fail(err, ENOEXEC,
 				"%s: not a little-endian ELF32 or ELF64 file",
 				name);
+	if (size < (h->elf_class == 64 ? sizeof(e64) : sizeof(e32)))
+		return err_fail(err, ENOEXEC, "%s: truncated ELF header", name);
 	if (h->elf_class == 64) {
-		if (size < sizeof(e64))
-			return err_fail(err, ENOEXEC,
-					"%s: truncated ELF header", name);
 		memcpy(&e64, data, sizeof(e64));
 		type = e64.e_type, machine = e64.e_machine;
 		h->entry = e64.e_entry, h->phoff = e64.e_phoff;
 		h->phnum = e64.e_phnum, h->phentsize = e64.e_phentsize;
 	} else {
-		if (size < sizeof(e32))
-			return err_fail(err, ENOEXEC,
-					"%s: truncated ELF header", name);
 		memcpy(&e32, data, sizeof(e32));
 		type = e32.e_type, machine = e32.e_machine;
 		h->entry = e32.e_entry, h->phoff = e32.e_phoff;

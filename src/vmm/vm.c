@@ -72,11 +72,11 @@ static int create_vcpu(struct vm *vm, struct errbuf *err)
 		return err_fail(err, errno, "mmap of the vCPU's kvm_run: %s",
 				strerror(errno));
 	vcpu->run = run;
-	/* KVM copies the registers into kvm_run at every exit, so that a
-	 * hypercall's pointers are walked without a KVM_GET_SREGS. */
+	/* KVM copies the control registers into kvm_run at every exit, so
+	 * that a hypercall's pointers are walked without a KVM_GET_SREGS.
+	 * Nothing reads the general registers there: they are not asked for. */
 	if (vm->kvm->has_sync_regs)
-		vcpu->run->kvm_valid_regs =
-			KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+		vcpu->run->kvm_valid_regs = KVM_SYNC_X86_SREGS;
 	pw_cpu_from_cpuid(vm->kvm->cpuid, &vcpu->paging_cpu);
 
 	/* Give the guest the CPUID KVM supports: long mode needs the LM bit,
@@ -234,4 +234,23 @@ int vcpu_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs,
 		   struct errbuf *err)
 {
 	return vcpu_ioctl(vcpu, KVM_SET_SREGS, "KVM_SET_SREGS", sregs, err);
+}
+
+int vcpu_get_fpu(struct vcpu *vcpu, struct kvm_fpu *fpu, struct errbuf *err)
+{
+	return vcpu_ioctl(vcpu, KVM_GET_FPU, "KVM_GET_FPU", fpu, err);
+}
+
+int vcpu_set_fpu(struct vcpu *vcpu, const struct kvm_fpu *fpu,
+		 struct errbuf *err)
+{
+	return vcpu_ioctl(vcpu, KVM_SET_FPU, "KVM_SET_FPU", fpu, err);
+}
+
+int vm_ioctl(struct vm *vm, unsigned long req, const char *name,
+	     const void *arg, struct errbuf *err)
+{
+	if (ioctl(vm->fd, req, arg) < 0)
+		return err_fail(err, errno, "%s: %s", name, strerror(errno));
+	return 0;
 }

@@ -93,5 +93,13 @@ int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs,
 		   struct errbuf *err);
 int vcpu_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs,
 		   struct errbuf *err);
+int vcpu_get_fpu(struct vcpu *vcpu, struct kvm_fpu *fpu, struct errbuf *err);
+int vcpu_set_fpu(struct vcpu *vcpu, const struct kvm_fpu *fpu,
+		 struct errbuf *err);
+
+/* A VM ioctl that takes a pointer (or nothing): 0, or a negative errno
+ * with the ioctl named. */
+int vm_ioctl(struct vm *vm, unsigned long req, const char *name,
+	     const void *arg, struct errbuf *err);
 
 #endif

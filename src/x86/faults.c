@@ -6,6 +6,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "diag.h"
+
 static const struct {
 	const char *mnemonic, *meaning;
 	int has_error_code;
@@ -169,11 +171,8 @@ void fault_format(const struct guest_fault *f, char *buf, size_t len)
 		format_triple(buf, len);
 		return;
 	}
-	if (f->frame == FAULT_FRAME_16)
-		snprintf(where, sizeof(where), "CS:IP %04x:%04x", f->cs,
-			 (unsigned)(f->regs.rip & 0xffff));
-	else
-		snprintf(where, sizeof(where), "RIP 0x%llx", f->regs.rip);
+	diag_place(where, sizeof(where), f->frame == FAULT_FRAME_16, f->cs,
+		   f->regs.rip);
 	if (v == 14)
 		fault_describe_pf(f->error_code, f->cr2, detail,
 				  sizeof(detail));

@@ -6,26 +6,17 @@
 #include <sys/ioctl.h>
 
 #include "cpu_mode.h"
+#include "kvm.h"
 #include "vm.h"
 
 #define CPUID_1_ECX_XSAVE (1u << 26)
 #define FCW_DEFAULT	  0x37f	 /* as FNINIT: all masked, 64-bit mantissa */
 #define MXCSR_DEFAULT	  0x1f80 /* all SIMD exceptions masked */
 
-static const struct kvm_cpuid_entry2 *
-cpuid_find(const struct kvm_cpuid2 *cpuid, uint32_t function, uint32_t index)
-{
-	for (uint32_t i = 0; cpuid && i < cpuid->nent; i++)
-		if (cpuid->entries[i].function == function &&
-		    cpuid->entries[i].index == index)
-			return &cpuid->entries[i];
-	return NULL;
-}
-
 int fpu_xcr0_for(const struct kvm_cpuid2 *cpuid, uint64_t *xcr0)
 {
-	const struct kvm_cpuid_entry2 *leaf1 = cpuid_find(cpuid, 1, 0);
-	const struct kvm_cpuid_entry2 *xsave = cpuid_find(cpuid, 0xd, 0);
+	const struct kvm_cpuid_entry2 *leaf1 = kvm_cpuid_find(cpuid, 1, 0);
+	const struct kvm_cpuid_entry2 *xsave = kvm_cpuid_find(cpuid, 0xd, 0);
 
 	if (!leaf1 || !(leaf1->ecx & CPUID_1_ECX_XSAVE))
 		return 0;
@@ -48,13 +39,13 @@ static int set_fpu_defaults(struct vcpu *vcpu, struct errbuf *err)
 {
 	struct kvm_fpu fpu;
 
-	if (ioctl(vcpu->fd, KVM_GET_FPU, &fpu) < 0)
-		return err_fail(err, errno, "KVM_GET_FPU: %s", strerror(errno));
+	int ret = vcpu_get_fpu(vcpu, &fpu, err);
+
+	if (ret)
+		return ret;
 	fpu.fcw = FCW_DEFAULT;
 	fpu.mxcsr = MXCSR_DEFAULT;
-	if (ioctl(vcpu->fd, KVM_SET_FPU, &fpu) < 0)
-		return err_fail(err, errno, "KVM_SET_FPU: %s", strerror(errno));
-	return 0;
+	return vcpu_set_fpu(vcpu, &fpu, err);
 }
 
 static int set_xcr0(struct vcpu *vcpu, uint64_t xcr0, struct errbuf *err)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cpu_mode.h"
+#include "kvm.h"
 
 /* Bits the mode setup in cpu_mode.h has no use for. */
 #define CR4_LA57 (1ull << 12)
@@ -101,7 +102,7 @@ static void format_64(struct walk *w, const struct pw_regs *regs, int pae)
 		high |= PTE_NX;
 	w->entry_size = 8;
 	w->index_bits = 9;
-	w->table_mask = bit_range(12, 51);
+	w->table_mask = PTE_ADDR_MASK;
 	w->large_pages = 1;
 	w->rsvd[0][0] = w->rsvd[1][0] = high;
 	w->rsvd[0][1] = high;
@@ -319,16 +320,6 @@ int pw_fault_message(const struct pw_fault *fault, uint64_t gva,
 			(unsigned long long)fault->entry, at);
 }
 
-static const struct kvm_cpuid_entry2 *cpuid_leaf(const struct kvm_cpuid2 *cpuid,
-						 uint32_t function)
-{
-	for (uint32_t i = 0; i < cpuid->nent; i++)
-		if (cpuid->entries[i].function == function &&
-		    cpuid->entries[i].index == 0)
-			return &cpuid->entries[i];
-	return NULL;
-}
-
 /* KVM's test for the AMD rules: the vendor strings of AMD and Hygon. */
 static int vendor_is_amd(const struct kvm_cpuid_entry2 *leaf0)
 {
@@ -344,10 +335,13 @@ static int vendor_is_amd(const struct kvm_cpuid_entry2 *leaf0)
 
 void pw_cpu_from_cpuid(const struct kvm_cpuid2 *cpuid, struct pw_cpu *cpu)
 {
-	const struct kvm_cpuid_entry2 *leaf0 = cpuid_leaf(cpuid, 0);
-	const struct kvm_cpuid_entry2 *ext = cpuid_leaf(cpuid, 0x80000000);
-	const struct kvm_cpuid_entry2 *ext1 = cpuid_leaf(cpuid, 0x80000001);
-	const struct kvm_cpuid_entry2 *ext8 = cpuid_leaf(cpuid, 0x80000008);
+	const struct kvm_cpuid_entry2 *leaf0 = kvm_cpuid_find(cpuid, 0, 0);
+	const struct kvm_cpuid_entry2 *ext =
+		kvm_cpuid_find(cpuid, 0x80000000, 0);
+	const struct kvm_cpuid_entry2 *ext1 =
+		kvm_cpuid_find(cpuid, 0x80000001, 0);
+	const struct kvm_cpuid_entry2 *ext8 =
+		kvm_cpuid_find(cpuid, 0x80000008, 0);
 
 	cpu->maxphyaddr = 36;
 	if (ext && ext->eax >= 0x80000008 && ext8)

@@ -103,9 +103,10 @@ struct pw_context {
 };
 
 /*
- * A drop-in for vcpu_translate (the hc_translate_fn signature; ctx is a
- * struct pw_context): a supervisor read, as KVM_TRANSLATE does. 0 with
- * *gpa, or pw_translate's negative errno.
+ * A supervisor read through a struct pw_context (ctx), in the shape of
+ * vcpu_translate, as KVM_TRANSLATE translates; the unit tests use it to
+ * set the walk beside a fixed context. 0 with *gpa, or pw_translate's
+ * negative errno.
  */
 int pw_translate_fn(void *ctx, uint64_t gva, uint64_t *gpa);
 

@@ -17,14 +17,6 @@
 #define CPUID_1_ECX_HYPERVISOR	 (1u << 31)
 #define CPUID_7_EBX_SMAP	 (1u << 20)
 
-static int vm_ioctl(struct vm *vm, unsigned long req, unsigned long arg,
-		    const char *name, struct errbuf *err)
-{
-	if (ioctl(vm->fd, req, arg) < 0)
-		return err_fail(err, errno, "%s: %s", name, strerror(errno));
-	return 0;
-}
-
 int pc_platform_create(struct vm *vm, struct errbuf *err)
 {
 	/* SPEAKER_DUMMY: the kernel also serves port 0x61, whose bits gate
@@ -34,14 +26,14 @@ int pc_platform_create(struct vm *vm, struct errbuf *err)
 	uint64_t ident = PC_IDENTITY_MAP_ADDR;
 	int ret;
 
-	ret = vm_ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR, (unsigned long)&ident,
-		       "KVM_SET_IDENTITY_MAP_ADDR", err);
+	ret = vm_ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR,
+		       "KVM_SET_IDENTITY_MAP_ADDR", &ident, err);
 	if (!ret)
-		ret = vm_ioctl(vm, KVM_CREATE_IRQCHIP, 0, "KVM_CREATE_IRQCHIP",
+		ret = vm_ioctl(vm, KVM_CREATE_IRQCHIP, "KVM_CREATE_IRQCHIP",
+			       NULL, err);
+	if (!ret)
+		ret = vm_ioctl(vm, KVM_CREATE_PIT2, "KVM_CREATE_PIT2", &pit,
 			       err);
-	if (!ret)
-		ret = vm_ioctl(vm, KVM_CREATE_PIT2, (unsigned long)&pit,
-			       "KVM_CREATE_PIT2", err);
 	return ret;
 }
 

@@ -5,7 +5,7 @@
 #                         seed corpus; one summary line each; fails on a finding
 #   make fuzz-smoke       the same for FUZZ_SMOKE_SECONDS (5) each, as TAP lines
 #
-# Uses from the main Makefile: BUILD, LIB_SRCS, Q, say. See docs/fuzzing.md.
+# Uses from the main Makefile: BUILD, LIB_SRCS, INCLUDES, WARN, Q, say. See docs/fuzzing.md.
 
 FUZZ_NAMES         := hypercall loader cli pagewalk bzimage gdb_rsp
 FUZZ_SECONDS       ?= 60
@@ -24,11 +24,9 @@ FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_LIB_SRCS ?= $(LIB_SRCS)
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_LIB      := $(FUZZ_DIR)/libvmm-fuzz.a
-FUZZ_WARN     := -Wall -Wextra -Wshadow -Wcast-qual -Wwrite-strings \
-                 -Wstrict-prototypes -Wmissing-prototypes -Werror
 FUZZ_SAN      := address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
-                 $(FUZZ_WARN) -MMD -MP $(INCLUDES) \
+                 $(WARN) -MMD -MP $(INCLUDES) \
                  -fsanitize=fuzzer-no-link,$(FUZZ_SAN)
 FUZZ_LDFLAGS  := -fsanitize=fuzzer,$(FUZZ_SAN)
 
@@ -60,3 +58,6 @@ fuzz: fuzz-bins
 fuzz-smoke: fuzz-bins
 	@tests/fuzz/run-fuzz.sh --tap --build $(BUILD) \
 	    --seconds $(FUZZ_SMOKE_SECONDS) $(FUZZ_FLAGS:%=--flag %) $(FUZZ_NAMES)
+
+# Header dependencies of the fuzzing objects.
+-include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_NAMES:%=$(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.d)

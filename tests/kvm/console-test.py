@@ -64,11 +64,11 @@ def wait_exit(pid, seconds):
 
 
 def main():
-    if not os.path.exists("/dev/kvm"):
-        skip("console on a terminal", "no /dev/kvm here")
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        skip("console on a terminal", "no usable /dev/kvm here")
         return
     if not os.path.exists(kernel):
-        skip("console on a terminal", f"{kernel} missing (make test's sandbox step fetches it)")
+        skip("console on a terminal", f"{kernel} missing (the sandbox's preparation fetches it: make linux)")
         return
     # The pty's settings are taken before the child exists, so that the
     # comparison at the end cannot race with the VMM making it raw.

@@ -81,7 +81,7 @@ lx_panic() {
 	lx_line "linux: the panic text is printed" "Kernel panic - not syncing"
 }
 
-if [ -d /sys/module/kvm_pvm ]; then
+if [ "$KVM_BACKEND" = kvm_pvm ]; then
 	lx_skip "kvm_pvm cannot boot an unmodified kernel (it runs PVM guests)"
 elif [ ! -r "$LX_KERNEL" ] || [ ! -r "$LX_INITRD" ]; then
 	lx_skip "no kernel or initramfs (scripts/sandbox/prepare, tests/kvm/linux-initramfs.sh)"

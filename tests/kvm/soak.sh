@@ -25,7 +25,7 @@ fi
 q=$(top_field quantum_ns) short=""
 for name in a b; do
 	min=$(vm_field "$name" slice_min_ns)
-	[ -n "$min" ] && [ "$min" != null ] && [ "$min" -ge "$q" ] ||
+	[ -n "$min" ] && [ "$min" -ge "$q" ] ||
 		short="$short $name:$min"
 done
 if [ -z "$short" ]; then
