@@ -106,8 +106,11 @@ run() {
 		status=0
 		return
 	fi
+	[ -z "${KVM_TEST_TIMES:-}" ] || t_run=$(cut -d' ' -f1 /proc/uptime)
 	"$@" >"$TMP/out" 2>"$TMP/err"
 	status=$?
+	[ -z "${KVM_TEST_TIMES:-}" ] ||
+		echo "# took $(awk -v t="$t_run" '{ print $1 - t }' /proc/uptime) s: $last_cmd"
 }
 
 # Lines of stderr that are diagnostics: not an indented register dump, not
@@ -147,22 +150,57 @@ line() { sed -n "$1p" "$TMP/out"; }
 
 # JSON is read with jq: the host's, or in the sandbox (which has no shared
 # libraries) the copy that make puts in BUILD/jq with its libraries.
+# Copied out of the 9p share first, as the programs are.
 if [ -x "$BUILD/jq/jq" ]; then
+	cp -r "$BUILD/jq" "$TMP/jq" || exit 1
 	jq() {
-		"$BUILD/jq/ld-linux-x86-64.so.2" --library-path "$BUILD/jq" \
-			"$BUILD/jq/jq" "$@"
+		"$TMP/jq/ld-linux-x86-64.so.2" --library-path "$TMP/jq" \
+			"$TMP/jq/jq" "$@"
 	}
 fi
+# One jq start costs about 0.3 s in the sandbox (jq compiles its builtins
+# each time), more than most cases, so each JSON document is flattened
+# once into "path<TAB>value" lines and fields are read from those by awk.
+# flat FILE: FILE.flat, remade only when FILE changed since the last call.
+flat() {
+	if ! cmp -s "$1" "$1.flat-src" 2>/dev/null; then
+		jq -r 'paths(type != "object" and type != "array") as $p |
+			[($p | map(tostring) | join(".")), (getpath($p) | tostring)] |
+			@tsv' "$1" >"$1.flat" 2>/dev/null
+		cp "$1" "$1.flat-src"
+	fi
+}
+# json_field FILE FIELD: like jq -r .FIELD (null when absent, nothing when
+# FILE holds no JSON).
+json_field() {
+	flat "$1"
+	awk -F '\t' -v k="$2" '$1 == k { print $2; found = 1; exit }
+		END { if (!found && NR) print "null" }' "$1.flat"
+}
 # top_field FIELD: a top-level field of the JSON summary on stdout.
-top_field() { jq -r ".$1" "$TMP/out"; }
+top_field() { json_field "$TMP/out" "$1"; }
 # vm_field VM FIELD: a field of the VM called VM in that summary; an exit
-# reason (KVM_EXIT_IO) is read from its exit counts.
+# reason (KVM_EXIT_IO) is read from its exit counts. As jq's
+# (.[f] // .exits[f] // 0): null and false count as absent.
 vm_field() {
-	jq -r --arg n "$1" --arg f "$2" \
-		'.vms[] | select(.name == $n) | (.[$f] // .exits[$f] // 0)' "$TMP/out"
+	flat "$TMP/out"
+	awk -F '\t' -v n="$1" -v f="$2" '
+		function given(v) { return v != "" && v != "null" && v != "false" }
+		$2 == n && $1 ~ /^vms\.[0-9]+\.name$/ { split($1, p, "."); vm[p[2]] = 1 }
+		{ value[$1] = $2 }
+		END {
+			for (i in vm) {
+				v = value["vms." i "." f]
+				if (!given(v)) v = value["vms." i ".exits." f]
+				print given(v) ? v : 0
+			}
+		}' "$TMP/out.flat"
 }
 # stats_field FIELD: a field of simple-kvm's --stats=json object on stderr.
-stats_field() { grep '^{' "$TMP/err" | jq -r ".$1"; }
+stats_field() {
+	grep '^{' "$TMP/err" >"$TMP/stats.json"
+	json_field "$TMP/stats.json" "$1"
+}
 # The host address of guest RAM, from simple-kvm --verbose.
 ram_base() { sed -n 's/.*RAM at host address \(0x[0-9a-f]*\).*/\1/p' "$TMP/err"; }
 
