@@ -142,16 +142,13 @@ gdb_detach_kill() {
 		"status $sk_status"
 }
 
-# gdb's own Ctrl-C: SIGINT to gdb (through timeout, as a shell's
-# background job ignores SIGINT) while it waits in continue.
+# gdb's own Ctrl-C: SIGINT to gdb while it waits in continue. The
+# script has gdb send it to itself once the guest is resumed (see
+# interrupt.gdb), so no guess at gdb's start-up time is needed.
 gdb_interrupt_gdb() {
 	m=$1 sock=$TMP/gdb-$1.sock log=$TMP/gdb.log
-	# gdb starts in under a second here, in about 20 s under TCG
-	delay=10
-	[ -z "${KVM_RUN_SANDBOX:-}" ] || delay=60
 	gdb_start "$m" "$sock"
-	timeout -s INT $delay $GDB -nx -batch -ex "target remote $sock" \
-		-x "$GDB_DIR/interrupt.gdb" "$GT/debugme-$m.elf" >"$log" 2>&1
+	gdb_run "$m" "$sock" interrupt.gdb
 	gdb_reap
 	grep -q '^Program received signal SIGINT' "$log" &&
 		grep -q '^interrupted$' "$log" && grep -q '^guest_main' "$log" &&

@@ -1,7 +1,16 @@
 # interrupt.gdb - Ctrl-C from gdb: the guest spins until gdb clears
-# debug_spin; gdb.sh sends gdb SIGINT while it waits in continue.
+# debug_spin. Once gdb has resumed the guest and waits in continue, gdb
+# sends itself SIGINT, as a terminal's Ctrl-C would (a fixed delay from
+# outside was either slow or, under load, too early).
 set pagination off
 set confirm off
+python
+import os, signal, threading
+def interrupt_once(event):
+    gdb.events.cont.disconnect(interrupt_once)
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+gdb.events.cont.connect(interrupt_once)
+end
 set var debug_spin = 1
 continue
 printf "interrupted\n"
