@@ -163,26 +163,29 @@ else
 fi
 
 # --- many VMs from a list file, one descriptor each ---------------------------
-# 400 VMs cannot hold two descriptors each under a limit of 600: matrix
+# 200 VMs cannot hold two descriptors each under a limit of 300: matrix
 # must give up each VM's own descriptor, keep one per VM and run them all.
+# (make bench runs 10,000; in the sandbox each VM costs about 30 ms to set up.)
 i=0
 : >"$TMP/vms.txt"
-echo "# a comment, then 400 counters" >>"$TMP/vms.txt"
-while [ $i -lt 400 ]; do
+echo "# a comment, then 200 counters" >>"$TMP/vms.txt"
+while [ $i -lt 200 ]; do
 	i=$((i + 1))
 	echo "counter:1:v$i" >>"$TMP/vms.txt"
 done
-run sh -c "ulimit -n 600 && exec \"$MX\" --policy fair --quantum 2ms \
-	--duration 3s --quiet --summary=json --vms \"$TMP/vms.txt\""
-check "many VMs: 400 VMs from --vms under a 600-descriptor limit" 0 \
-	"400 VMs set up"
-closed=$(top_field vm_fds_closed) ran=$(jq '[.vms[] | select(.slices > 0)] | length' "$TMP/out")
+run sh -c "ulimit -n 300 && exec \"$MX\" --policy fair --quantum 2ms \
+	--duration 2s --quiet --summary=json --vms \"$TMP/vms.txt\""
+check "many VMs: 200 VMs from --vms under a 300-descriptor limit" 0 \
+	"200 VMs set up"
 # Stride scheduling's lag bound with equal weights: no VM further from
 # its share of the charged time than one slice (the longest one taken).
-lag=$(jq '(.vms | map(.run_ns) | add) as $t | (.vms | map(.slice_max_ns) | max) as $s |
-	[.vms[] | ((.run_ns - .target_share * $t) | fabs) / $s] | max' "$TMP/out")
-if [ "$closed" = true ] && [ "$ran" = 400 ] && within "$lag" 0 1.0001; then
-	pass "many VMs: one descriptor each, all 400 ran, lag at most one slice ($lag)"
+jq -r '([.vms[] | select(.slices > 0)] | length),
+	((.vms | map(.run_ns) | add) as $t | (.vms | map(.slice_max_ns) | max) as $s |
+	[.vms[] | ((.run_ns - .target_share * $t) | fabs) / $s] | max)' \
+	"$TMP/out" >"$TMP/many"
+closed=$(top_field vm_fds_closed) ran=$(sed -n 1p "$TMP/many") lag=$(sed -n 2p "$TMP/many")
+if [ "$closed" = true ] && [ "$ran" = 200 ] && within "$lag" 0 1.0001; then
+	pass "many VMs: one descriptor each, all 200 ran, lag at most one slice ($lag)"
 else
 	fail "many VMs" "vm_fds_closed=$closed, $ran ran, lag $lag slices"
 fi
@@ -206,8 +209,8 @@ else
 fi
 
 # --- a short soak: `make soak` runs a million switches ------------------------
-run sh "$here/soak.sh" "$BUILD" 2000
-check "soak: 2000 forced switches, no quantum lost, no growth" 0
+run sh "$here/soak.sh" "$BUILD" 1000
+check "soak: 1000 forced switches, no quantum lost, no growth" 0
 grep '^ok \|^not ok ' "$TMP/out" | sed 's/^/#   /'
 
 # --- bad input ------------------------------------------------------------------
