@@ -3,12 +3,14 @@
 #   make            build/simple-kvm and build/matrix (make deps installs packages)
 #   make run        simple-kvm in all four modes, through scripts/kvm-run
 #   make test       unit tests (plain and ASan/UBSan) and the real-KVM suite
+#                   (builds with -j$(nproc); tests/run-tests.sh runs the rest)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean      remove build outputs (keeps the sandbox's kernel cache)
 #   make distclean  remove all of build/
 #   make format     apply .clang-format to src/, guest/ and tests/
 
 BUILD   := build
+JOBS    ?= $(shell nproc 2>/dev/null || echo 1)
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
@@ -101,8 +103,8 @@ SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
               $(UNIT_TESTS:%=$(BUILD)/asan/tests/unit/%)
 
-.PHONY: all run test bench soak unit-bins sanitized guests user-guest install \
-        clean distclean format format-check deps
+.PHONY: all run test test-build sandbox-ready bench soak unit-bins sanitized \
+        guests user-guest install clean distclean format format-check deps
 # A plain make only builds; make deps (which run and test call) installs.
 all: $(PROGRAMS) $(MATRIX_ALIASES)
 
@@ -152,7 +154,7 @@ $(LINUX_TEST_INITRAMFS): tests/kvm/linux-initramfs.sh guest/linux/hcdemo.c \
 	$(say) GEN $@
 	$(Q)tests/kvm/linux-initramfs.sh $(@D) || \
 	    echo "linux-initramfs: not built; the Linux tests will skip" >&2
-test: $(LINUX_TEST_INITRAMFS)
+test-build: $(LINUX_TEST_INITRAMFS)
 # --- end of the Linux boot block ----------------------------------------------
 
 $(BUILD)/matrix: $(BUILD)/obj/src/matrix/main.o $(VMM_LIB)
@@ -314,14 +316,27 @@ $(SECCOMP_TEST_LIBS): $(BUILD)/tests/unit/test_seccomp
 	$(say) LIBS $(@D)
 	$(Q)scripts/copy-runtime-libs $(@D) $^
 	@touch $@
-test: $(SECCOMP_TEST_LIBS)
+test-build: $(SECCOMP_TEST_LIBS)
+
+# Everything the suite runs, and the sandbox's kernel and initramfs made
+# beside the compiles (kvm-run would otherwise make them on its first boot,
+# inside the suite's time; the Linux tests boot that kernel on any KVM).
+test-build: $(PROGRAMS) $(MATRIX_ALIASES) guests $(UNIT_BINS) sanitized $(JQ) \
+            sandbox-ready
+sandbox-ready:
+	$(say) PREPARE build/sandbox
+	$(Q)scripts/sandbox/prepare || \
+	    echo "make: build/sandbox is not ready; kvm-run will retry and say why" >&2
 
 # The whole suite: unit tests, then the KVM tests through scripts/kvm-run.
-test: deps $(PROGRAMS) $(MATRIX_ALIASES) guests $(UNIT_BINS) sanitized $(JQ)
+# Its build runs on every CPU; a plain `make test` then needs no -j.
+test: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) test-build
 	@tests/run-tests.sh
 
 # The main job: the demo in every mode, on real KVM wherever we are.
-run: deps all
+run: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@scripts/kvm-run scripts/run-demo.sh $(BUILD)
 
 install: all
@@ -430,7 +445,7 @@ $(GDB_RT): scripts/copy-runtime-libs
 	  { [ -z "$$py" ] || cp -r /usr/lib/python$$py $(@D)/lib/; } && \
 	  cp -r /usr/share/gdb $(@D)/data && touch $@
 BUILD_PACKAGES += gdb
-test: $(GDB_RT)
+test-build: $(GDB_RT)
 # --- end of the gdb stub block -----------------------------------------------
 
 # libFuzzer harnesses: make fuzz, make fuzz-smoke (see docs/fuzzing.md)

@@ -15,7 +15,7 @@ PAGEWALK_DIFF_ARGS ?=
 .PHONY: pagewalk-diff pagewalk-diff-bin
 
 pagewalk-diff-bin: $(PAGEWALK_DIFF)
-test: $(PAGEWALK_DIFF)
+test-build: $(PAGEWALK_DIFF)
 
 # Static like the other programs: the sandbox's initramfs has no libc.
 $(PAGEWALK_DIFF): $(BUILD)/obj/tests/kvm/pagewalk_diff.o $(VMM_LIB)
