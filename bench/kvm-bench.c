@@ -24,9 +24,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cpu_mode.h"
 #include "exit_stats.h"
 #include "guest_va.h"
@@ -52,14 +52,6 @@ struct bench_ctx {
  * on every exit: the guest image's first page, mapped (identity) in long
  * mode, as the buffers HC_gvaToHva and HC_printStr translate are. */
 #define TRANSLATE_GVA LAYOUT_IMAGE_BASE
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -147,7 +139,7 @@ static int time_round(struct bench_ctx *b, const char *name, enum serve serve,
 	struct vm vm;
 	struct hc_env env;
 	struct vcpu_loop loop = {.vcpu = &vm.vcpu, .hc = &env};
-	uint64_t t0 = now_ns();
+	uint64_t t0 = monotonic_ns();
 
 	snprintf(file, sizeof(file), "%s/loop-%s-long.bin", b->guest_dir, name);
 	if (start_guest(b, &vm, file, CPU_MODE_LONG, NULL))
@@ -156,14 +148,14 @@ static int time_round(struct bench_ctx *b, const char *name, enum serve serve,
 	env = hc_env_for_vcpu(&vm.vcpu, &stats, b->devnull);
 	for (uint64_t k = 0; k < b->exits + b->warmup; k++) {
 		if (k == b->warmup && k) /* after a warm-up */
-			t0 = now_ns();
+			t0 = monotonic_ns();
 		if (one_exit(&loop, serve, &err)) {
 			fprintf(stderr, "kvm-bench: %s: %s\n", name, err.msg);
 			vm_destroy(&vm);
 			return -1;
 		}
 	}
-	*ns_per_exit = (now_ns() - t0) / (b->exits ? b->exits : 1);
+	*ns_per_exit = (monotonic_ns() - t0) / (b->exits ? b->exits : 1);
 	vm_destroy(&vm);
 	return 0;
 }
@@ -180,7 +172,7 @@ static int start_to_halt(struct bench_ctx *b, enum cpu_mode mode, uint64_t *ns,
 	snprintf(file, sizeof(file), "%s/../tests/answer-%s.bin", b->guest_dir,
 		 cpu_mode_name(mode));
 	for (int i = 0; i < 21; i++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = monotonic_ns();
 		struct vm vm;
 		int ret = start_guest(b, &vm, file, mode, why);
 
@@ -196,7 +188,7 @@ static int start_to_halt(struct bench_ctx *b, enum cpu_mode mode, uint64_t *ns,
 			return -1;
 		}
 		vm_destroy(&vm);
-		r[i] = now_ns() - t0;
+		r[i] = monotonic_ns() - t0;
 	}
 	qsort(r, 21, sizeof(r[0]), cmp_u64);
 	*ns = r[10];
@@ -468,7 +460,7 @@ static int count_case(struct bench_ctx *b, const char *name, uint64_t n)
 /* --rusage FILE COMMAND...: the CPU time COMMAND and its children got. */
 static int rusage_of(const char *file, char **cmd)
 {
-	uint64_t t0 = now_ns(), wall;
+	uint64_t t0 = monotonic_ns(), wall;
 	struct rusage ru;
 	int status = 0;
 	FILE *f;
@@ -487,7 +479,7 @@ static int rusage_of(const char *file, char **cmd)
 		perror("kvm-bench: wait4");
 		return 70;
 	}
-	wall = now_ns() - t0;
+	wall = monotonic_ns() - t0;
 	f = fopen(file, "w");
 	if (!f) {
 		fprintf(stderr, "kvm-bench: %s: %s\n", file, strerror(errno));

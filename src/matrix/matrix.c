@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cpu_mode.h"
 #include "exit_names.h"
 #include "footprint.h"
@@ -27,14 +27,6 @@
 /* Slices run before the memory baseline: code and stdio buffers touched
  * for the first time are not growth. */
 #define MATRIX_WARMUP_SLICES 100
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* --- setup ------------------------------------------------------------- */
 
@@ -237,13 +229,13 @@ int matrix_setup(struct matrix *m, const struct matrix_options *opt)
 	}
 	for (unsigned i = 0; i < m->count; i++)
 		vm_init(&m->vms[i].vm);
-	m->setup_start_ns = now_ns();
+	m->setup_start_ns = monotonic_ns();
 	status = setup_host(m, opt);
 	for (unsigned i = 0; status == STATUS_OK && i < m->count; i++)
 		status = setup_vm(m, i, &opt->vms[i], opt);
 	if (status)
 		return status;
-	m->setup_ns = now_ns() - m->setup_start_ns;
+	m->setup_ns = monotonic_ns() - m->setup_start_ns;
 	if (sched_init(&m->sched, opt->policy, opt->quantum_ns, m->entities,
 		       m->count, m->heap, &err)) {
 		fprintf(stderr, "matrix: %s\n", err.msg);
@@ -384,11 +376,11 @@ static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
 
 	if (m->events)
 		fprintf(m->events, "VMFD: %d started running\nTime: %.6f\n",
-			v->vmfd, (double)(now_ns() - m->start_ns) / 1e9);
+			v->vmfd, (double)(monotonic_ns() - m->start_ns) / 1e9);
 	/* Timed from here, after the event line, so that a slow stdout is
 	 * not charged to the VM; armed per slice, so the slice starts when
 	 * the VM does, and never ends before its quantum. */
-	*start = now_ns();
+	*start = monotonic_ns();
 	if (slice_ns && preempt_arm(&m->timer, slice_ns, &err)) {
 		fail_vm(v, "", err.msg);
 		why = END_FAILED;
@@ -397,7 +389,7 @@ static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
 		vcpu_step(&v->loop, &ex, &err);
 		why = slice_end_for(m, v, &ex, &err, deadline_slice);
 	}
-	*ran = now_ns() - *start;
+	*ran = monotonic_ns() - *start;
 	/* A slice the timer ended has consumed its one tick. Any other end
 	 * leaves the timer armed: disarm it, then drain a tick that fired in
 	 * between, which left pending would cut the next slice short. */
@@ -462,7 +454,7 @@ static int next_slice(const struct matrix *m, uint64_t *slice, int *deadline)
 	*deadline = 0;
 	if (!m->duration_ns)
 		return 1;
-	used = now_ns() - m->start_ns;
+	used = monotonic_ns() - m->start_ns;
 	if (used >= m->duration_ns)
 		return 0;
 	if (!*slice || m->duration_ns - used < *slice) {
@@ -493,7 +485,7 @@ static uint64_t cpu_time_ns(void)
 void matrix_run(struct matrix *m)
 {
 	m->cpu_ns = cpu_time_ns();
-	m->start_ns = now_ns();
+	m->start_ns = monotonic_ns();
 	matrix_trace_start(&m->trace, m->start_ns);
 	while (!preempt_stop_requested() &&
 	       (!m->max_slices || m->slices < m->max_slices)) {
@@ -509,7 +501,7 @@ void matrix_run(struct matrix *m)
 		why = run_slice(m, (unsigned)i, slice, deadline, &start, &ran);
 		record_slice(m, (unsigned)i, start, ran, why);
 	}
-	m->end_ns = now_ns();
+	m->end_ns = monotonic_ns();
 	m->cpu_ns = cpu_time_ns() - m->cpu_ns;
 	measure_memory(m);
 }

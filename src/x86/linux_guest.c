@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "bzimage.h"
+#include "clock.h"
 #include "loader.h"
 #include "pc_platform.h"
 #include "vcpu_loop.h"
@@ -70,14 +71,6 @@ int linux_tick_start(struct preempt_timer *tick, struct vcpu *vcpu,
 	return ret;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* A tick or a signal: read the console, check the clock and the signals.
  * Returns -1 to go on, or how the run ends. */
 static int on_interrupt(struct linux_console *con,
@@ -89,7 +82,7 @@ static int on_interrupt(struct linux_console *con,
 	linux_console_poll(con);
 	if (con->quit)
 		return LINUX_QUIT;
-	if (deadline && now_ns() >= deadline)
+	if (deadline && monotonic_ns() >= deadline)
 		return LINUX_TIMEOUT;
 	return -1;
 }
@@ -103,7 +96,7 @@ enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
 				 .hc = hc,
 				 .other_port = linux_console_port,
 				 .ctx = con};
-	uint64_t deadline = timeout_ns ? now_ns() + timeout_ns : 0;
+	uint64_t deadline = timeout_ns ? monotonic_ns() + timeout_ns : 0;
 	struct vcpu_exit ex;
 	int end;
 
