@@ -54,7 +54,7 @@ static int map_ram(struct vm *vm, uint64_t ram_size, struct errbuf *err)
 	return 0;
 }
 
-static int create_vcpu(struct vm *vm, struct errbuf *err)
+static int create_vcpu(struct vm *vm, int pc, struct errbuf *err)
 {
 	struct vcpu *vcpu = &vm->vcpu;
 	void *run;
@@ -80,7 +80,10 @@ static int create_vcpu(struct vm *vm, struct errbuf *err)
 	pw_cpu_from_cpuid(vm->kvm->cpuid, &vcpu->paging_cpu);
 
 	/* Give the guest the CPUID KVM supports: long mode needs the LM bit,
-	 * and a guest that asks CPUID deserves a truthful answer. */
+	 * and a guest that asks CPUID deserves a truthful answer. A PC gets
+	 * it with the changes Linux needs (pc_set_cpuid). */
+	if (pc)
+		return pc_set_cpuid(vcpu, err);
 	if (ioctl(vcpu->fd, KVM_SET_CPUID2, vm->kvm->cpuid) < 0)
 		return err_fail(err, errno, "KVM_SET_CPUID2: %s",
 				strerror(errno));
@@ -121,7 +124,7 @@ static int create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
 		ret = pc_platform_create(vm, err);
 	if (ret)
 		goto out;
-	ret = create_vcpu(vm, err);
+	ret = create_vcpu(vm, pc, err);
 	if (ret)
 		goto out;
 	return 0;

@@ -50,7 +50,8 @@ int vm_create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
 	      struct errbuf *err);
 
 /* vm_create for a PC guest (Linux): the in-kernel PICs, IOAPIC, PIT and
- * LAPIC are made before the vCPU (pc_platform_create). */
+ * LAPIC are made before the vCPU (pc_platform_create), and the vCPU gets
+ * the PC's CPUID (pc_set_cpuid). */
 int vm_create_pc(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
 		 struct errbuf *err);
 

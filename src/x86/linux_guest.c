@@ -44,12 +44,8 @@ out:
 
 int linux_enter(struct vcpu *vcpu, struct errbuf *err)
 {
-	int ret = pc_set_cpuid(vcpu, err);
-
-	if (!ret)
-		ret = pc_enter_boot32(vcpu, BZ_GDT_ADDR, BZ_ZERO_PAGE,
-				      BZ_KERNEL_ADDR, err);
-	return ret;
+	return pc_enter_boot32(vcpu, BZ_GDT_ADDR, BZ_ZERO_PAGE, BZ_KERNEL_ADDR,
+			       err);
 }
 
 int linux_tick_start(struct preempt_timer *tick, struct vcpu *vcpu,

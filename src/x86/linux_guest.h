@@ -34,7 +34,8 @@ int linux_load(struct vm *vm, const char *kernel, const char *initrd,
 	       const char *cmdline, struct bz_layout *layout,
 	       struct errbuf *err);
 
-/* CPUID and the 32-bit boot protocol's entry state (KVM calls only). */
+/* The 32-bit boot protocol's entry state (KVM calls only); the CPUID
+ * came with the vCPU (vm_create_pc). */
 int linux_enter(struct vcpu *vcpu, struct errbuf *err);
 
 /*
