@@ -52,6 +52,16 @@ int gdbt_apply_debug(struct gdbstub *gs, int enable)
 	return 0;
 }
 
+/* The guest physical address of gdb's address addr, through the guest's
+ * own page tables; none above 4 GiB outside long mode, where a linear
+ * address has 32 bits. */
+static int translate(struct gdbstub *gs, uint64_t addr, uint64_t *gpa)
+{
+	if (!gs->long_mode && addr > UINT32_MAX)
+		return -EFAULT;
+	return vcpu_translate(gs->vcpu, addr, gpa) < 0 ? -EFAULT : 0;
+}
+
 /* Copies up to len bytes at guest virtual gva, page by page through the
  * guest's own page tables; stops at the first byte that is not mapped or
  * not RAM. Returns the bytes copied. */
@@ -68,9 +78,7 @@ size_t gdbt_access(struct gdbstub *gs, uint64_t gva, void *buf, size_t len,
 
 		if (chunk > len - done)
 			chunk = len - done;
-		if (!gs->long_mode && addr > UINT32_MAX)
-			break;
-		if (vcpu_translate(gs->vcpu, addr, &gpa) < 0)
+		if (translate(gs, addr, &gpa))
 			break;
 		if (write ? gmem_write(mem, gpa, p + done, chunk)
 			  : gmem_read(mem, gpa, p + done, chunk))
@@ -123,8 +131,7 @@ static int insert_sw_bp(struct gdbstub *gs, uint64_t addr)
 	}
 	if (!free_bp)
 		return -ENOSPC;
-	if ((!gs->long_mode && addr > UINT32_MAX) ||
-	    vcpu_translate(gs->vcpu, addr, &gpa) ||
+	if (translate(gs, addr, &gpa) ||
 	    gmem_read(mem, gpa, &free_bp->saved, 1) ||
 	    gmem_write(mem, gpa, &int3, 1))
 		return -EFAULT;
