@@ -198,7 +198,7 @@ SOAK_SWITCHES ?= 1000000
 soak: deps all guests $(JQ)
 	@scripts/kvm-run tests/kvm/soak.sh $(BUILD) $(SOAK_SWITCHES)
 
-bench: all $(BUILD)/kvm-bench $(BENCH_GUESTS) guests
+bench: all $(BUILD)/kvm-bench $(BENCH_GUESTS) guests $(JQ)
 	@bench/bench.sh $(BUILD)
 
 # Guests: one C source, compiled once per mode.

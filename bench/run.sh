@@ -29,14 +29,16 @@ ROUNDS=${BENCH_ROUNDS:-7}
 WROUNDS=${BENCH_WORK_ROUNDS:-5}
 WSECS=${BENCH_WORK_SECONDS:-3}
 
-# json FILE NAME: the first "NAME":value in a summary.
-json() { grep -o "\"$2\":[^,}]*" "$1" | head -1 | cut -d: -f2; }
-# vm FILE VM NAME: a field of one VM's object.
-vm() {
-	awk '{ gsub(/\{"name"/, "\n{\"name\""); print }' "$1" |
-		grep "^{\"name\":\"$2\"" | head -1 |
-		grep -o "\"$3\":[^,}]*" | head -1 | cut -d: -f2
-}
+# JSON: jq (in the sandbox the copy make puts in BUILD/jq, with its
+# libraries) through scripts/json.sh's readers.
+if [ -x "$BUILD/jq/jq" ]; then
+	cp -r "$BUILD/jq" "$TMP/jq" || exit 1
+	jq() {
+		"$TMP/jq/ld-linux-x86-64.so.2" --library-path "$TMP/jq" \
+			"$TMP/jq/jq" "$@"
+	}
+fi
+. "$(dirname "$0")/../scripts/json.sh"
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 # stats: "median (min..max)" of the numbers on stdin, printf format $1.
 stats() {
@@ -132,7 +134,8 @@ fi
 				"$TMP/guest/bench/loop-${c%%:*}-long.bin" >/dev/null 2>"$TMP/sk.err"
 			# shellcheck disable=SC2046 # three numbers, split on purpose
 			set -- $(count "$TMP/st")
-			calls=$(grep -o "\"${c#*:}\":[0-9]*" "$TMP/sk.err" | head -1 | cut -d: -f2)
+			grep '^{' "$TMP/sk.err" >"$TMP/sk.json"
+			calls=$(json_field "$TMP/sk.json" "hypercalls.${c#*:}")
 			tr=$(calc %.2f "$1 / ${calls:-1}")
 			printf "%-32s %14s %14s %14s  per call (simple-kvm -l, %s calls, setup included)\n" "${c#*:}" \
 				"$tr" "$(calc %.2f "$2 / ${calls:-1}")" "$(calc %.2f "$3 / ${calls:-1}")" "${calls:-?}"
@@ -150,11 +153,11 @@ fi
 
 	echo "== matrix: shares (target in parentheses)"
 	"$MX" --quantum 1s --duration 10s --quiet --summary=json >"$TMP/a.json" 2>/dev/null
-	s=$(vm "$TMP/a.json" Neo share)
+	s=$(json_vm_field "$TMP/a.json" Neo share)
 	echo "7:3, CPU-bound, QUANTUM 1 s, 10 s:       Neo $(calc %.3f "$s * 100")% (70%), error $(calc %.3f "($s - 0.7) * 100") pp"
 	"$MX" --quantum 1s --duration 10s --quiet --summary=json \
 		--vm counter-io:7:Neo --vm counter:3:Morpheus >"$TMP/b.json" 2>/dev/null
-	s=$(vm "$TMP/b.json" Neo share) io=$(vm "$TMP/b.json" Neo KVM_EXIT_IO)
+	s=$(json_vm_field "$TMP/b.json" Neo share) io=$(json_vm_field "$TMP/b.json" Neo KVM_EXIT_IO)
 	echo "7:3, Neo doing I/O ($io exits), 1 s, 10 s: Neo $(calc %.3f "$s * 100")% (70%), error $(calc %.3f "($s - 0.7) * 100") pp"
 	vms=""
 	i=0
@@ -163,10 +166,8 @@ fi
 		i=$((i + 1))
 	done
 	"$MX" --policy fair --quantum 10ms --duration 10s --quiet --summary=json $vms >"$TMP/c.json" 2>/dev/null
-	worst=$(awk '{ gsub(/\{"name"/, "\n{\"name\""); print }' "$TMP/c.json" | awk -F'[:,]' '
-		/"target_share"/ { for (k = 1; k < NF; k++) { if ($k ~ /"target_share"/) t = $(k + 1); if ($k ~ /"share"$/) s = $(k + 1) }
-			e = s - t; if (e < 0) e = -e; if (e > w) w = e }
-		END { printf "%.3f", w * 100 }')
+	worst=$(jq '[.vms[] | .share - .target_share | fabs] | max * 100' "$TMP/c.json")
+	worst=$(calc %.3f "${worst:-0}")
 	echo "64 VMs, weights 1..100, fair, 10 ms, 10 s: worst error $worst pp"
 	echo
 
@@ -199,11 +200,11 @@ fi
 		"$TMP/kvm-bench" --rusage "$TMP/u3" "$MX" --policy rr --quantum 10ms --duration "${WSECS}s" --quiet --summary=json \
 			--vm counter:1:solo >"$TMP/d3.json" 2>/dev/null
 		c1=$(cut -d' ' -f2 "$TMP/u1") c2=$(cut -d' ' -f2 "$TMP/u2") c3=$(cut -d' ' -f2 "$TMP/u3")
-		w1=$(vm "$TMP/d1.json" solo work) d1=$(json "$TMP/d1.json" duration_ns) r1=$(vm "$TMP/d1.json" solo run_ns)
-		wa=$(vm "$TMP/d2.json" a work) wb=$(vm "$TMP/d2.json" b work)
-		ra=$(vm "$TMP/d2.json" a run_ns) rb=$(vm "$TMP/d2.json" b run_ns)
-		d2=$(json "$TMP/d2.json" duration_ns) n=$(json "$TMP/d2.json" slices)
-		w3=$(vm "$TMP/d3.json" solo work)
+		w1=$(json_vm_field "$TMP/d1.json" solo work) d1=$(json_field "$TMP/d1.json" duration_ns) r1=$(json_vm_field "$TMP/d1.json" solo run_ns)
+		wa=$(json_vm_field "$TMP/d2.json" a work) wb=$(json_vm_field "$TMP/d2.json" b work)
+		ra=$(json_vm_field "$TMP/d2.json" a run_ns) rb=$(json_vm_field "$TMP/d2.json" b run_ns)
+		d2=$(json_field "$TMP/d2.json" duration_ns) n=$(json_field "$TMP/d2.json" slices)
+		w3=$(json_vm_field "$TMP/d3.json" solo work)
 		ac=$(calc %.1f "$w1 / $c1 * 1e9") pc=$(calc %.1f "($wa + $wb) / $c2 * 1e9") a10c=$(calc %.1f "$w3 / $c3 * 1e9")
 		aw=$(calc %.1f "$w1 / $d1 * 1e9") pw=$(calc %.1f "($wa + $wb) / $d2 * 1e9")
 		lc=$(calc %.4f "100 * (1 - $pc / $ac)")
@@ -248,9 +249,9 @@ fi
 		i=$((i + 1))
 	done
 	"$MX" --policy fair --quantum 10ms --duration 5s --quiet --summary=json $vms >"$TMP/e2.json" 2>"$TMP/e2.err"
-	r1=$(json "$TMP/e1.json" rss_kb) g1=$(json "$TMP/e1.json" guest_resident_kb)
-	r2=$(json "$TMP/e2.json" rss_kb) g2=$(json "$TMP/e2.json" guest_resident_kb)
-	echo "threads: $(json "$TMP/e2.json" threads), slices in 5 s: $(json "$TMP/e2.json" slices)"
+	r1=$(json_field "$TMP/e1.json" rss_kb) g1=$(json_field "$TMP/e1.json" guest_resident_kb)
+	r2=$(json_field "$TMP/e2.json" rss_kb) g2=$(json_field "$TMP/e2.json" guest_resident_kb)
+	echo "threads: $(json_field "$TMP/e2.json" threads), slices in 5 s: $(json_field "$TMP/e2.json" slices)"
 	echo "host memory per VM beyond touched guest pages: $(calc %.1f "(($r2 - $g2) - ($r1 - $g1)) / 255") KiB (RSS $r2 KiB, guest pages $g2 KiB; 1 VM: $r1 KiB)"
 	echo
 	if [ -z "${KVM_RUN_SANDBOX:-}" ]; then

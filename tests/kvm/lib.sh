@@ -1,5 +1,6 @@
 # lib.sh - what the real-KVM cases share: a scratch directory with local
-# copies of the programs and guests, and TAP reporting. Sourced by run.sh.
+# copies of the programs and guests, and TAP reporting. Sourced by run.sh
+# and soak.sh, which set here to tests/kvm.
 
 BUILD=${1:-build}
 MODES="real protected paged long"
@@ -158,44 +159,12 @@ if [ -x "$BUILD/jq/jq" ]; then
 			"$TMP/jq/jq" "$@"
 	}
 fi
-# One jq start costs about 0.3 s in the sandbox (jq compiles its builtins
-# each time), more than most cases, so each JSON document is flattened
-# once into "path<TAB>value" lines and fields are read from those by awk.
-# flat FILE: FILE.flat, remade only when FILE changed since the last call.
-flat() {
-	if ! cmp -s "$1" "$1.flat-src" 2>/dev/null; then
-		jq -r 'paths(type != "object" and type != "array") as $p |
-			[($p | map(tostring) | join(".")), (getpath($p) | tostring)] |
-			@tsv' "$1" >"$1.flat" 2>/dev/null
-		cp "$1" "$1.flat-src"
-	fi
-}
-# json_field FILE FIELD: like jq -r .FIELD (null when absent, nothing when
-# FILE holds no JSON).
-json_field() {
-	flat "$1"
-	awk -F '\t' -v k="$2" '$1 == k { print $2; found = 1; exit }
-		END { if (!found && NR) print "null" }' "$1.flat"
-}
+# JSON fields: scripts/json.sh ($here, set by the caller, is tests/kvm).
+. "$here/../../scripts/json.sh"
 # top_field FIELD: a top-level field of the JSON summary on stdout.
 top_field() { json_field "$TMP/out" "$1"; }
-# vm_field VM FIELD: a field of the VM called VM in that summary; an exit
-# reason (KVM_EXIT_IO) is read from its exit counts. As jq's
-# (.[f] // .exits[f] // 0): null and false count as absent.
-vm_field() {
-	flat "$TMP/out"
-	awk -F '\t' -v n="$1" -v f="$2" '
-		function given(v) { return v != "" && v != "null" && v != "false" }
-		$2 == n && $1 ~ /^vms\.[0-9]+\.name$/ { split($1, p, "."); vm[p[2]] = 1 }
-		{ value[$1] = $2 }
-		END {
-			for (i in vm) {
-				v = value["vms." i "." f]
-				if (!given(v)) v = value["vms." i ".exits." f]
-				print given(v) ? v : 0
-			}
-		}' "$TMP/out.flat"
-}
+# vm_field VM FIELD: a field of the VM called VM in that summary.
+vm_field() { json_vm_field "$TMP/out" "$1" "$2"; }
 # stats_field FIELD: a field of simple-kvm's --stats=json object on stderr.
 stats_field() {
 	grep '^{' "$TMP/err" >"$TMP/stats.json"
