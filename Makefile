@@ -328,15 +328,23 @@ sandbox-ready:
 	$(Q)scripts/sandbox/prepare || \
 	    echo "make: build/sandbox is not ready; kvm-run will retry and say why" >&2
 
-# The whole suite: unit tests, then the KVM tests through scripts/kvm-run.
-# Its build runs on every CPU; a plain `make test` then needs no -j.
+# The whole suite (tests/run-tests.sh): unit tests, builds, fuzzing and
+# the KVM tests through scripts/kvm-run, the sandbox's beside the others.
+# Its build runs on every CPU unless make was given a -j of its own.
+# (= not :=: MAKEFLAGS shows a -j only once the recipes run)
+PARALLEL = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
+# What only the suite needs, installed before anything runs in parallel,
+# so that two apt-gets never meet: the sandbox's QEMU (kvm-run's self-test
+# boots it on any machine) and clang's libFuzzer.
+TEST_PACKAGES = qemu-system-x86 busybox-static cpio $(FUZZ_PACKAGES)
 test: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) test-build
+	@scripts/ensure-packages $(TEST_PACKAGES)
+	@$(MAKE) --no-print-directory $(PARALLEL) test-build
 	@tests/run-tests.sh
 
 # The main job: the demo in every mode, on real KVM wherever we are.
 run: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) all
+	@$(MAKE) --no-print-directory $(PARALLEL) all
 	@scripts/kvm-run scripts/run-demo.sh $(BUILD)
 
 install: all

@@ -68,18 +68,22 @@ kvm_suite() {
 	fi
 	exec scripts/kvm-run tests/kvm/run.sh "$BUILD"
 }
-# It is the longest part (two minutes in the sandbox, on one CPU), so with
-# a CPU to spare it runs in the background while the rest runs here, and
-# its output is shown when it ends. Ended with this script, whatever ends it.
+# It is the longest part (two minutes in the sandbox, on one CPU), so on a
+# machine with two CPUs or more it runs in the background while the rest
+# runs here, and its output is shown when it ends. It runs in a process
+# group of its own, which ends with this script, whatever ends it: the
+# suite's programs too when it runs directly on hardware KVM.
 kvm_log=$LOG_DIR/kvm.log
 kvm_pid=
 if [ "$(nproc)" -ge 2 ]; then
-	echo "== kvm: scripts/kvm-run tests/kvm/run.sh $BUILD (in the background; its output follows the others)"
-	kvm_suite >"$kvm_log" 2>&1 </dev/null &
-	kvm_pid=$!
-	trap '[ -z "$kvm_pid" ] || kill "$kvm_pid" 2>/dev/null' EXIT
+	trap '[ -z "$kvm_pid" ] || kill -TERM -- -"$kvm_pid" 2>/dev/null' EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+	echo "== kvm: scripts/kvm-run tests/kvm/run.sh $BUILD (in the background; its output follows the others)"
+	set -m
+	kvm_suite >"$kvm_log" 2>&1 </dev/null &
+	kvm_pid=$!
+	set +m
 fi
 
 unit_tests=""
@@ -98,12 +102,16 @@ jobs=$(($(nproc) - 1))
 
 # The same tree must build warning-free with clang too (host, guests and
 # unit tests); -Werror turns any warning into a failure here. The library
-# and the harnesses are also compiled by clang, sanitized, for fuzz-smoke.
+# and the harnesses are also compiled by clang, sanitized, for fuzz-smoke;
+# the sanitized unit tests are gcc's only.
 clang_build() {
+	local targets="$BUILD/clang/simple-kvm $BUILD/clang/matrix guests" t
+	for t in $unit_tests; do
+		targets="$targets $BUILD/clang/tests/unit/$t"
+	done
+	# shellcheck disable=SC2086 # a list of targets, split on purpose
 	if make --no-print-directory -j"$jobs" CC=clang GUEST_CC=clang \
-		BUILD="$BUILD/clang" "$BUILD/clang/simple-kvm" "$BUILD/clang/matrix" \
-		guests $(printf "$BUILD/clang/tests/unit/%s " $unit_tests) \
-		>"$LOG_DIR/clang-build.out" 2>&1; then
+		BUILD="$BUILD/clang" $targets >"$LOG_DIR/clang-build.out" 2>&1; then
 		echo "ok - clang builds everything with -Werror"
 	else
 		tail -20 "$LOG_DIR/clang-build.out"
@@ -130,9 +138,9 @@ suite fuzz-smoke make --no-print-directory -s -j"$jobs" fuzz-smoke
 suite sdk tests/sdk.sh "$BUILD"
 
 # The same suite again directly on this machine's own /dev/kvm when the
-# background run went to the sandbox because that KVM is not hardware KVM
-# (for example kvm_pvm, which needs no VT-x/AMD-V): every change is then
-# tested against two independent KVM implementations.
+# kvm suite goes to the sandbox because that KVM is not hardware KVM (for
+# example kvm_pvm, which needs no VT-x/AMD-V): every change is then tested
+# against two independent KVM implementations.
 direct_kvm() {
 	if direct_kvm_too; then
 		scripts/kvm-run --direct tests/kvm/run.sh "$BUILD"
