@@ -141,17 +141,22 @@ static enum fault_frame frame_now(const struct kvm_sregs *s)
 	return s->cs.l ? FAULT_FRAME_64 : FAULT_FRAME_32;
 }
 
-/* Reads one stack word at guest virtual address gva; a word may straddle
- * a page, so each byte is translated on its own when it must be. */
+/* Reads one stack word at guest virtual address gva. A word may straddle
+ * a page, so the address is translated again where a page begins. */
 static int read_word(struct vcpu *vcpu, uint64_t gva, unsigned size,
 		     uint64_t *word)
 {
 	uint8_t bytes[8] = {0};
-	uint64_t gpa;
+	uint64_t gpa = 0;
 
 	for (unsigned i = 0; i < size; i++) {
-		if (vcpu_translate(vcpu, gva + i, &gpa) ||
-		    gmem_read(&vcpu->vm->mem, gpa, &bytes[i], 1))
+		if (i == 0 || ((gva + i) & (LAYOUT_PAGE_SIZE - 1)) == 0) {
+			if (vcpu_translate(vcpu, gva + i, &gpa))
+				return -EFAULT;
+		} else {
+			gpa++;
+		}
+		if (gmem_read(&vcpu->vm->mem, gpa, &bytes[i], 1))
 			return -EFAULT;
 	}
 	*word = 0;
