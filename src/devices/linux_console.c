@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io_exit.h"
 #include "vm.h"
 
 #define KBC_STATUS 0x64
@@ -132,19 +133,14 @@ static void update_irq(struct linux_console *c)
 	c->irq_level = level;
 }
 
-static uint8_t *io_data(struct kvm_run *run)
-{
-	return (uint8_t *)run + run->io.data_offset;
-}
-
-static void serve_uart(struct linux_console *c, struct kvm_run *run)
+static void serve_uart(struct linux_console *c, const struct kvm_run *run,
+		       uint8_t *data, size_t len)
 {
 	unsigned reg = run->io.port - UART_COM1_BASE;
-	uint8_t *data = io_data(run);
 
 	/* A byte-wide device: each byte of a string or wider access is one
 	 * access to the same register. */
-	for (uint32_t i = 0; i < (uint32_t)run->io.count * run->io.size; i++) {
+	for (size_t i = 0; i < len; i++) {
 		if (run->io.direction == KVM_EXIT_IO_OUT)
 			uart_write(&c->uart, reg, data[i]);
 		else
@@ -153,11 +149,9 @@ static void serve_uart(struct linux_console *c, struct kvm_run *run)
 	update_irq(c);
 }
 
-static void serve_cmos(struct linux_console *c, struct kvm_run *run)
+static void serve_cmos(struct linux_console *c, const struct kvm_run *run,
+		       uint8_t *data, size_t len)
 {
-	uint8_t *data = io_data(run);
-	size_t len = (size_t)run->io.count * run->io.size;
-
 	if (run->io.direction == KVM_EXIT_IO_OUT) {
 		if (run->io.port == CMOS_INDEX_PORT)
 			cmos_select(&c->rtc, data[len - 1]);
@@ -173,15 +167,15 @@ int linux_console_port(void *ctx, struct kvm_run *run, struct errbuf *err)
 {
 	struct linux_console *c = ctx;
 	uint16_t port = run->io.port;
-	uint8_t *data = io_data(run);
-	size_t len = (size_t)run->io.count * run->io.size;
+	uint8_t *data = kvm_run_io_data(run);
+	size_t len = kvm_run_io_len(run);
 
 	if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_NREGS) {
-		serve_uart(c, run);
+		serve_uart(c, run, data, len);
 		return 0;
 	}
 	if (port == CMOS_INDEX_PORT || port == CMOS_DATA_PORT) {
-		serve_cmos(c, run);
+		serve_cmos(c, run, data, len);
 		return 0;
 	}
 	if (port == KBC_STATUS && run->io.direction == KVM_EXIT_IO_OUT &&

@@ -9,9 +9,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "layout.h"
 #include "vm.h"
-
-#define PAGE_SIZE 4096u
 
 static int dr7_len_bits(int len)
 {
@@ -74,7 +73,8 @@ size_t gdbt_access(struct gdbstub *gs, uint64_t gva, void *buf, size_t len,
 
 	while (done < len) {
 		uint64_t addr = gva + done, gpa;
-		size_t chunk = PAGE_SIZE - (addr & (PAGE_SIZE - 1));
+		size_t chunk =
+			LAYOUT_PAGE_SIZE - (addr & (LAYOUT_PAGE_SIZE - 1));
 
 		if (chunk > len - done)
 			chunk = len - done;

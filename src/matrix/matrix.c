@@ -18,6 +18,7 @@
 #include "footprint.h"
 #include "guest_va.h"
 #include "images.h"
+#include "io_exit.h"
 #include "layout.h"
 #include "loader.h"
 #include "matrix_abi.h"
@@ -213,6 +214,7 @@ static int setup_host(struct matrix *m, const struct matrix_options *opt)
 int matrix_setup(struct matrix *m, const struct matrix_options *opt)
 {
 	struct errbuf err;
+	uint64_t setup_start;
 	int status;
 
 	m->proc_self = -1;
@@ -229,13 +231,13 @@ int matrix_setup(struct matrix *m, const struct matrix_options *opt)
 	}
 	for (unsigned i = 0; i < m->count; i++)
 		vm_init(&m->vms[i].vm);
-	m->setup_start_ns = monotonic_ns();
+	setup_start = monotonic_ns();
 	status = setup_host(m, opt);
 	for (unsigned i = 0; status == STATUS_OK && i < m->count; i++)
 		status = setup_vm(m, i, &opt->vms[i], opt);
 	if (status)
 		return status;
-	m->setup_ns = monotonic_ns() - m->setup_start_ns;
+	m->setup_ns = monotonic_ns() - setup_start;
 	if (sched_init(&m->sched, opt->policy, opt->quantum_ns, m->entities,
 		       m->count, m->heap, &err)) {
 		fprintf(stderr, "matrix: %s\n", err.msg);
@@ -309,12 +311,12 @@ static void observe_exit(void *ctx, const struct vcpu_exit *ex)
 static int serve_event_port(void *ctx, struct kvm_run *run, struct errbuf *err)
 {
 	struct matrix_vm *v = ctx;
-	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	uint8_t *data = kvm_run_io_data(run);
 	uint32_t value = 0;
 
 	(void)err;
 	if (run->io.direction == KVM_EXIT_IO_IN) {
-		memset(data, 0, (size_t)run->io.size * run->io.count);
+		memset(data, 0, kvm_run_io_len(run));
 		return 0;
 	}
 	memcpy(&value, data, run->io.size <= 4 ? run->io.size : 4);
@@ -435,10 +437,11 @@ static void record_slice(struct matrix *m, unsigned i, uint64_t start,
 	m->slices++;
 	if (m->slices == 1)
 		footprint_threads(m->proc_self, &m->threads, &m->kvm_workers);
+	/* The baseline for growth; guest pages are counted at the end only
+	 * (a mincore per VM would be VMM time charged to the run). */
 	if (m->slices == 1 || m->slices == MATRIX_WARMUP_SLICES) {
-		measure_memory(m);
-		m->rss_start_kb = m->rss_kb;
-		m->fds_start = m->fds_end;
+		m->rss_start_kb = footprint_rss_kb(m->proc_self);
+		m->fds_start = footprint_fds(m->proc_self);
 	}
 }
 

@@ -68,7 +68,7 @@ struct matrix {
 	int fds_start, fds_end;	    /* open descriptors, then and at the end */
 	uint64_t rss_kb;	    /* RSS at the end of the run */
 	uint64_t guest_resident_kb; /* of it, guest RAM pages (mincore) */
-	uint64_t setup_start_ns, setup_ns; /* KVM open to the last VM ready */
+	uint64_t setup_ns;	    /* KVM open to the last VM ready */
 	int close_vm_fds; /* one descriptor per VM: see plan_descriptors */
 	int proc_self;	  /* /proc/self, opened before the lockdown, or -1 */
 	FILE *events;	  /* the event lines (stdout), NULL with --quiet */

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "hypercall_abi.h"
+#include "io_exit.h"
 #include "layout.h"
 
-#define PAGE_SIZE 0x1000u
 #define GVA_LIMIT 0x100000000ull /* ABI pointers are 32-bit */
 
 _Static_assert(HC_NR_COUNT <= STATS_MAX_CALLS, "stats need a slot per call");
@@ -96,7 +96,7 @@ static int for_each_piece(struct hc_env *env, uint64_t gva, size_t len,
 				" wrap around 4 GiB",
 				len, gva);
 	while (len) {
-		size_t n = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
+		size_t n = LAYOUT_PAGE_SIZE - (gva & (LAYOUT_PAGE_SIZE - 1));
 		uint64_t gpa;
 		uint8_t *host;
 		int ret;
@@ -187,7 +187,7 @@ static int block_open(struct hc_env *env, uint64_t gva, size_t len,
 	int ret;
 
 	*b = (struct arg_block){gva, len, NULL};
-	if ((gva & (PAGE_SIZE - 1)) + len <= PAGE_SIZE)
+	if ((gva & (LAYOUT_PAGE_SIZE - 1)) + len <= LAYOUT_PAGE_SIZE)
 		ret = for_each_piece(env, gva, len, access, remember_piece, b,
 				     err);
 	else
@@ -220,7 +220,7 @@ struct string_scan {
 	struct {
 		const uint8_t *p;
 		size_t n;
-	} piece[HC_STR_MAX / PAGE_SIZE + 2];
+	} piece[HC_STR_MAX / LAYOUT_PAGE_SIZE + 2];
 	unsigned count;
 	size_t length; /* bytes before the NUL */
 	int terminated;
@@ -254,7 +254,7 @@ int hc_print_guest_string(struct hc_env *env, uint64_t gva, struct errbuf *err)
 	int ret = 0;
 
 	while (!s.terminated && s.length < HC_STR_MAX) {
-		size_t span = PAGE_SIZE - (at & (PAGE_SIZE - 1));
+		size_t span = LAYOUT_PAGE_SIZE - (at & (LAYOUT_PAGE_SIZE - 1));
 
 		if (span > HC_STR_MAX - s.length)
 			span = HC_STR_MAX - s.length;
@@ -497,7 +497,7 @@ static const char *direction_name(uint8_t direction)
 static void ignore_port(struct kvm_run *run, uint8_t *data)
 {
 	if (run->io.direction == KVM_EXIT_IO_IN)
-		memset(data, 0xff, (size_t)run->io.size * run->io.count);
+		memset(data, 0xff, kvm_run_io_len(run));
 }
 
 /* HC_exit: the guest owns codes 0..HC_EXIT_CODE_MAX; anything larger would
@@ -517,7 +517,7 @@ static int serve_exit(uint32_t code, struct hc_outcome *outcome,
 int hc_handle_io(struct hc_env *env, struct kvm_run *run,
 		 struct hc_outcome *outcome, struct errbuf *err)
 {
-	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	uint8_t *data = kvm_run_io_data(run);
 	int call = call_for_port(run->io.port);
 	const struct hc_entry *e;
 	uint32_t value = 0;

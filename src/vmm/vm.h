@@ -82,7 +82,7 @@ int vcpu_run(struct vcpu *vcpu);
 /*
  * Translates a guest virtual address through the vCPU's current paging
  * mode (KVM_TRANSLATE; identity when paging is off). 0 with *gpa, or
- * -EFAULT when nothing is mapped there. Its signature fits hc_translate_fn.
+ * -EFAULT when nothing is mapped there. Its signature fits hc_kvm_translate_fn.
  */
 int vcpu_translate(void *vcpu, uint64_t gva, uint64_t *gpa);
 

@@ -56,15 +56,7 @@ struct kvm_segment segment_from_descriptor(uint64_t desc, uint16_t selector)
 	return seg;
 }
 
-/* Access bytes: present, ring 0; code is execute/read, data read/write.
- * The accessed bit is preset because VM entry requires it on usable
- * segments, and so the CPU never needs to write the GDT. */
-#define ACCESS_CODE	0x9b
-#define ACCESS_DATA	0x93
 #define ACCESS_TSS_BUSY 0x8b
-/* Flags nibble: G (4 KiB granularity), D/B (32-bit), L (64-bit code). */
-#define FLAGS_32 0xc
-#define FLAGS_64 0xa
 
 /* Hands out zeroed 4 KiB pages from a range of guest memory. */
 struct page_alloc {

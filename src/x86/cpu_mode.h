@@ -49,6 +49,15 @@ const char *cpu_mode_name(enum cpu_mode mode);
 #define PTE_PS	      (1ull << 7)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 
+/* Access bytes: present, ring 0; code is execute/read, data read/write.
+ * The accessed bit is preset because VM entry requires it on usable
+ * segments, and so the CPU never needs to write the GDT. */
+#define ACCESS_CODE 0x9b
+#define ACCESS_DATA 0x93
+/* Flags nibble: G (4 KiB granularity), D/B (32-bit), L (64-bit code). */
+#define FLAGS_32 0xc
+#define FLAGS_64 0xa
+
 /*
  * A segment descriptor as the GDT holds it, from its base, its 20-bit
  * limit, the access byte (P, DPL, S, type) and the flags nibble (G, D/B, L).

@@ -7,7 +7,10 @@
 #include "cpu_mode.h"
 #include "vm.h"
 
-int gva_paging_state(struct vcpu *vcpu, struct pw_regs *regs, int *cpl)
+/* The vCPU's paging registers and privilege level, from the copy KVM left
+ * in kvm_run at the last exit (KVM_CAP_SYNC_REGS), or else from
+ * KVM_GET_SREGS. 0, or a negative errno. */
+static int gva_paging_state(struct vcpu *vcpu, struct pw_regs *regs, int *cpl)
 {
 	const struct kvm_sregs *sregs = &vcpu->run->s.regs.sregs;
 	struct kvm_sregs fetched;

@@ -20,13 +20,6 @@ struct hc_env hc_env_for_vcpu(struct vcpu *vcpu, struct exit_stats *stats,
 			      FILE *out);
 
 /*
- * The vCPU's paging registers and privilege level, from the copy KVM left
- * in kvm_run at the last exit (KVM_CAP_SYNC_REGS), or else from
- * KVM_GET_SREGS. 0, or a negative errno.
- */
-int gva_paging_state(struct vcpu *vcpu, struct pw_regs *regs, int *cpl);
-
-/*
  * Translates gva for an access the VMM makes on the guest's behalf: a
  * read, or a write with PW_WRITE; as a user access when the guest runs at
  * CPL 3. The guest's own page tables decide, walked in software

@@ -74,11 +74,12 @@ int pc_set_cpuid(struct vcpu *vcpu, struct errbuf *err)
 int pc_enter_boot32(struct vcpu *vcpu, uint64_t gdt, uint64_t zero_page,
 		    uint64_t entry, struct errbuf *err)
 {
-	/* 0x9b/0x93: present ring-0 code (execute/read) and data
-	 * (read/write), accessed; 0xc: 4 KiB granularity, 32-bit. */
+	/* Flat 4 GiB ring-0 code and data, as the boot protocol wants. */
 	const uint64_t table[4] = {
-		[BOOT_CS / 8] = gdt_descriptor(0, 0xfffff, 0x9b, 0xc),
-		[BOOT_DS / 8] = gdt_descriptor(0, 0xfffff, 0x93, 0xc),
+		[BOOT_CS / 8] =
+			gdt_descriptor(0, 0xfffff, ACCESS_CODE, FLAGS_32),
+		[BOOT_DS / 8] =
+			gdt_descriptor(0, 0xfffff, ACCESS_DATA, FLAGS_32),
 	};
 	struct kvm_regs regs = {.rflags = 0x2, .rip = entry, .rsi = zero_page};
 	struct kvm_sregs sregs;
