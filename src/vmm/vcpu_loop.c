@@ -59,10 +59,13 @@ enum vcpu_event vcpu_step(struct vcpu_loop *l, struct vcpu_exit *ex,
 	struct kvm_run *run = l->vcpu->run;
 	int ret = vcpu_run(l->vcpu);
 
+	/* EAGAIN: KVM_RUN found a signal pending before entering the guest,
+	 * an interruption like EINTR, and counted as one. */
+	if (ret == -EAGAIN)
+		ret = -EINTR;
 	stats_count_exit(l->hc->stats, run, ret);
 	*ex = (struct vcpu_exit){.reason = run->exit_reason, .call = -1};
-	/* EAGAIN: KVM_RUN found a signal pending before entering the guest. */
-	if (ret == -EINTR || ret == -EAGAIN) {
+	if (ret == -EINTR) {
 		ex->reason = KVM_EXIT_INTR;
 		ex->event = VCPU_INTERRUPTED;
 	}
