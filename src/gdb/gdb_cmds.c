@@ -148,16 +148,12 @@ static int cmd_breakpoint(struct gdbstub *gs, const char *args, int insert)
 	int ret;
 
 	if (rsp_parse_hex(&s, &type) || *s++ != ',' ||
-	    parse_addr_len(&s, &addr, &kind, 0) != 0) {
-		/* a ";cond" tail: parse again up to it */
-		s = args;
-		if (rsp_parse_hex(&s, &type) || *s++ != ',' ||
-		    parse_addr_len(&s, &addr, &kind, ';'))
-			return gdbstub_reply_error(gs, EINVAL);
-	}
+	    rsp_parse_hex(&s, &addr) || *s++ != ',' ||
+	    rsp_parse_hex(&s, &kind) || (*s != '\0' && *s != ';'))
+		return gdbstub_reply_error(gs, EINVAL);
+	/* An unsupported kind: say so with the empty reply, not an error. */
 	if (type > 4)
-		return gdbstub_reply(
-			gs, ""); /* unsupported kind: say so, not fail */
+		return gdbstub_reply(gs, "");
 	ret = gdbt_breakpoint(gs, (int)type, addr, kind, insert);
 	return ret ? gdbstub_reply_error(gs, -ret) : gdbstub_reply(gs, "OK");
 }

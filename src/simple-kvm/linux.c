@@ -31,15 +31,15 @@ static void report(struct vcpu *vcpu, const char *what, const char *detail)
 }
 
 /* The exit status for how the run ended, with its one line. */
-static int end_status(struct vcpu *vcpu, enum linux_end end,
+static int end_status(struct vcpu *vcpu, enum linux_end end, uint32_t exit_code,
 		      const struct linux_options *o, const struct errbuf *err)
 {
 	switch (end) {
 	case LINUX_RESET:
 	case LINUX_QUIT:
 		return STATUS_OK;
-	case LINUX_GUEST_EXIT: /* set by run */
-		break;
+	case LINUX_GUEST_EXIT:
+		return (int)exit_code;
 	case LINUX_TIMEOUT:
 		report(vcpu, "timeout: still running after ", o->timeout_text);
 		return STATUS_TIMEOUT;
@@ -87,8 +87,7 @@ static int run(struct vm *vm, const struct linux_options *o,
 	fflush(stdout);
 	preempt_destroy(&tick);
 	linux_console_close(con);
-	status = end == LINUX_GUEST_EXIT ? (int)exit_code
-					 : end_status(&vm->vcpu, end, o, err);
+	status = end_status(&vm->vcpu, end, exit_code, o, err);
 	kvm_stats_report(&vm->vcpu, &stats, o->stats, stderr);
 	return status;
 }

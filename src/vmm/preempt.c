@@ -136,17 +136,35 @@ int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 	return 0;
 }
 
-int preempt_arm(const struct preempt_timer *t, uint64_t ns, struct errbuf *err)
+static struct timespec timespec_of(uint64_t ns)
+{
+	return (struct timespec){.tv_sec = ns / 1000000000u,
+				 .tv_nsec = ns % 1000000000u};
+}
+
+static int arm(const struct preempt_timer *t, uint64_t ns, uint64_t every_ns,
+	       struct errbuf *err)
 {
 	struct itimerspec its = {
-		.it_value = {.tv_sec = ns / 1000000000u,
-			     .tv_nsec = ns % 1000000000u},
+		.it_value = timespec_of(ns),
+		.it_interval = timespec_of(every_ns),
 	};
 
 	if (timer_settime(t->id, 0, &its, NULL) < 0)
 		return err_fail(err, errno, "timer_settime: %s",
 				strerror(errno));
 	return 0;
+}
+
+int preempt_arm(const struct preempt_timer *t, uint64_t ns, struct errbuf *err)
+{
+	return arm(t, ns, 0, err);
+}
+
+int preempt_arm_every(const struct preempt_timer *t, uint64_t ns,
+		      struct errbuf *err)
+{
+	return arm(t, ns, ns, err);
 }
 
 int preempt_drain(const struct preempt_timer *t)

@@ -57,6 +57,10 @@ int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 /* One-shot: the signal fires ns nanoseconds from now (0 disarms). */
 int preempt_arm(const struct preempt_timer *t, uint64_t ns, struct errbuf *err);
 
+/* Periodic: the signal fires every ns nanoseconds from now on. */
+int preempt_arm_every(const struct preempt_timer *t, uint64_t ns,
+		      struct errbuf *err);
+
 /* Consumes a pending signal without waiting: 1 if there was one, else 0. */
 int preempt_drain(const struct preempt_timer *t);
 

@@ -1,11 +1,9 @@
 /* linux_guest.c - simple-kvm --kernel: load, enter, tick and run. */
 #include "linux_guest.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bzimage.h"
 #include "clock.h"
@@ -51,19 +49,14 @@ int linux_enter(struct vcpu *vcpu, struct errbuf *err)
 int linux_tick_start(struct preempt_timer *tick, struct vcpu *vcpu,
 		     struct errbuf *err)
 {
-	const struct itimerspec every = {
-		.it_value = {0, LINUX_TICK_NS},
-		.it_interval = {0, LINUX_TICK_NS},
-	};
 	int ret = preempt_catch_stop_signals(err);
 
 	if (!ret)
 		ret = preempt_init(tick, SIGRTMIN, err);
 	if (!ret)
 		ret = preempt_attach_vcpu(tick, vcpu, err);
-	if (!ret && timer_settime(tick->id, 0, &every, NULL) < 0)
-		ret = err_fail(err, errno, "timer_settime: %s",
-			       strerror(errno));
+	if (!ret)
+		ret = preempt_arm_every(tick, LINUX_TICK_NS, err);
 	return ret;
 }
 
