@@ -163,7 +163,8 @@ int main(int argc, char **argv)
 				goto gone;
 			print_bytes("got: ", buf, n);
 		} else if (!strncmp(line, "wait ", 5)) {
-			struct timespec ts = {0, atol(line + 5) * 1000000L};
+			long ms = atol(line + 5);
+			struct timespec ts = {ms / 1000, ms % 1000 * 1000000L};
 
 			nanosleep(&ts, NULL);
 		} else if (!strcmp(line, "read")) {
