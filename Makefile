@@ -321,7 +321,7 @@ test-build: $(SECCOMP_TEST_LIBS)
 # Everything the suite runs, and the sandbox's kernel and initramfs made
 # beside the compiles (kvm-run would otherwise make them on its first boot,
 # inside the suite's time; the Linux tests boot that kernel on any KVM).
-test-build: $(PROGRAMS) $(MATRIX_ALIASES) guests $(UNIT_BINS) sanitized $(JQ) \
+test-build: $(PROGRAMS) $(MATRIX_ALIASES) guests unit-bins sanitized $(JQ) \
             sandbox-ready
 sandbox-ready:
 	$(say) PREPARE build/sandbox
@@ -336,7 +336,7 @@ PARALLEL = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 # What only the suite needs, installed before anything runs in parallel,
 # so that two apt-gets never meet: the sandbox's QEMU (kvm-run's self-test
 # boots it on any machine) and clang's libFuzzer.
-TEST_PACKAGES = qemu-system-x86 busybox-static cpio $(FUZZ_PACKAGES)
+TEST_PACKAGES = qemu-system-x86 $(FUZZ_PACKAGES)
 test: deps
 	@scripts/ensure-packages $(TEST_PACKAGES)
 	@$(MAKE) --no-print-directory $(PARALLEL) test-build

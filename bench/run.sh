@@ -29,16 +29,10 @@ ROUNDS=${BENCH_ROUNDS:-7}
 WROUNDS=${BENCH_WORK_ROUNDS:-5}
 WSECS=${BENCH_WORK_SECONDS:-3}
 
-# JSON: jq (in the sandbox the copy make puts in BUILD/jq, with its
-# libraries) through scripts/json.sh's readers.
-if [ -x "$BUILD/jq/jq" ]; then
-	cp -r "$BUILD/jq" "$TMP/jq" || exit 1
-	jq() {
-		"$TMP/jq/ld-linux-x86-64.so.2" --library-path "$TMP/jq" \
-			"$TMP/jq/jq" "$@"
-	}
-fi
+# JSON: scripts/json.sh's readers, with jq the host's or, in the sandbox,
+# the copy make puts in BUILD/jq.
 . "$(dirname "$0")/../scripts/json.sh"
+json_use_build_jq "$BUILD" "$TMP" || exit 1
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 # stats: "median (min..max)" of the numbers on stdin, printf format $1.
 stats() {
@@ -97,7 +91,10 @@ fi
 	echo
 
 	echo "== hypercalls (long mode, median of $ROUNDS rounds of $EXITS exits)"
-	"$TMP/kvm-bench" "$TMP/guest/bench" "$EXITS" "$ROUNDS" >"$TMP/kvm-bench.out" || exit 1
+	# The table is a pipe into tee: a failure is left as a file for the
+	# exit status below.
+	"$TMP/kvm-bench" "$TMP/guest/bench" "$EXITS" "$ROUNDS" >"$TMP/kvm-bench.out" ||
+		{ touch "$TMP/failed"; exit 1; }
 	grep -v '^bare_pio_ns\|^targets_missed' "$TMP/kvm-bench.out"
 	pio=$(sed -n 's/^bare_pio_ns //p' "$TMP/kvm-bench.out")
 	echo
@@ -259,4 +256,7 @@ fi
 	fi
 	echo "targets missed among the hypercall ratios: $(sed -n 's/^targets_missed //p' "$TMP/kvm-bench.out")"
 } | tee "$OUT/results-$TAG.txt"
+rc=0
+[ ! -e "$TMP/failed" ] || rc=1
 rm -rf "$TMP"
+exit "$rc"

@@ -10,6 +10,19 @@
 # by dotted paths; a string comes back as @tsv escapes it (\t, \n, \\),
 # which our programs' names and numbers never need.
 
+# json_use_build_jq BUILD DIR: where make put jq with its libraries in
+# BUILD/jq (the sandbox has no shared libraries of its own), copies it out
+# of the sandbox's slow 9p share into DIR/jq and runs jq from there.
+json_use_build_jq() {
+	[ -x "$1/jq/jq" ] || return 0
+	cp -r "$1/jq" "$2/jq" || return 1
+	json_jq_dir=$2/jq
+	jq() {
+		"$json_jq_dir/ld-linux-x86-64.so.2" --library-path "$json_jq_dir" \
+			"$json_jq_dir/jq" "$@"
+	}
+}
+
 # json_flat FILE: makes FILE.flat, again only when FILE changed since; jq's
 # complaints about a FILE that is not JSON go to FILE.flat-err.
 json_flat() {

@@ -1,6 +1,6 @@
 # tests/fuzz/fuzz.mk - libFuzzer harnesses; included by the main Makefile.
 #
-#   make fuzz-bins        build/fuzz/fuzz_{hypercall,loader,cli} (clang)
+#   make fuzz-bins        build/fuzz/fuzz_NAME for each of FUZZ_NAMES (clang)
 #   make fuzz             run each harness FUZZ_SECONDS (60) on a copy of its
 #                         seed corpus; one summary line each; fails on a finding
 #   make fuzz-smoke       the same for FUZZ_SMOKE_SECONDS (5) each, as TAP lines

@@ -70,6 +70,13 @@ pass() {
 	fi
 }
 
+# skip NAME WHY: a case that cannot run here, a TAP skip with the reason.
+skip() {
+	skip_reason=$2
+	pass "$1"
+	skip_reason=""
+}
+
 # fail NAME WHY: reports the case with the command's output (a case the
 # backend cannot run is a skip, not a failure).
 fail() {
@@ -149,18 +156,10 @@ check_stdout() {
 
 line() { sed -n "$1p" "$TMP/out"; }
 
-# JSON is read with jq: the host's, or in the sandbox (which has no shared
-# libraries) the copy that make puts in BUILD/jq with its libraries.
-# Copied out of the 9p share first, as the programs are.
-if [ -x "$BUILD/jq/jq" ]; then
-	cp -r "$BUILD/jq" "$TMP/jq" || exit 1
-	jq() {
-		"$TMP/jq/ld-linux-x86-64.so.2" --library-path "$TMP/jq" \
-			"$TMP/jq/jq" "$@"
-	}
-fi
-# JSON fields: scripts/json.sh ($here, set by the caller, is tests/kvm).
+# JSON fields: scripts/json.sh ($here, set by the caller, is tests/kvm),
+# with jq the host's or, in the sandbox, the copy make puts in BUILD/jq.
 . "$here/../../scripts/json.sh"
+json_use_build_jq "$BUILD" "$TMP" || exit 1
 # top_field FIELD: a top-level field of the JSON summary on stdout.
 top_field() { json_field "$TMP/out" "$1"; }
 # vm_field VM FIELD: a field of the VM called VM in that summary.

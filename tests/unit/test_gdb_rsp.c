@@ -130,8 +130,8 @@ static void test_frame(void **state)
 	assert_int_equal(rsp_frame(out, sizeof(out), "", 0), 4);
 	assert_string_equal(out, "$#00");
 	/* '$', '#', '}' and '*' are escaped; the sum covers what is sent */
-	assert_true(rsp_frame(out, sizeof(out), "a$#}*", 5) > 0);
-	assert_memory_equal(out, "$a}\x04}\x03}]}\x0a#", 11);
+	assert_int_equal(rsp_frame(out, sizeof(out), "a$#}*", 5), 13);
+	assert_memory_equal(out, "$a}\x04}\x03}]}\x0a#c3", 13);
 	assert_int_equal(rsp_frame(out, 8, "OKOK", 4), -1);
 	assert_int_equal(rsp_frame(out, 4, "", 0), -1);
 }
