@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "matrix.h"
+#include "seccomp_filter.h"
 #include "status.h"
 
 /* Prints the table on stderr and, with --summary=json, JSON on stdout. */
@@ -30,6 +31,7 @@ int main(int argc, char **argv)
 	struct matrix m = {0};
 	int status, ret;
 
+	seccomp_match_build();
 	ret = matrix_options_parse(argc, argv, &opt);
 	if (ret) {
 		matrix_options_free(&opt);

@@ -60,9 +60,9 @@ static int end_status(struct vcpu *vcpu, enum linux_end end, uint32_t exit_code,
 }
 
 /*
- * The run, once the guest is loaded. The seccomp allowlist stays off when
- * stdin is a terminal: putting it back in its mode at the end is an ioctl
- * (TCSETS) the allowlist does not have.
+ * The run, once the guest is loaded. The seccomp allowlist goes on here,
+ * on a terminal too: putting the terminal back in its mode at the end is
+ * TCSETS, which the allowlist lets through.
  */
 static int run(struct vm *vm, const struct linux_options *o,
 	       struct linux_console *con, struct errbuf *err)

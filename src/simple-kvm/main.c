@@ -585,6 +585,7 @@ int main(int argc, char **argv)
 	struct vm vm;
 	int status, ret;
 
+	seccomp_match_build();
 	ret = parse_options(argc, argv, &opt);
 	if (ret)
 		return ret > 0 ? STATUS_OK : STATUS_USAGE;

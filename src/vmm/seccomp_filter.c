@@ -112,6 +112,44 @@ static int allow_read_opens(scmp_filter_ctx ctx, int dir)
 	return allow_if(ctx, SCMP_SYS(openat), 2, cmp);
 }
 
+/*
+ * For sanitized programs only (seccomp_allow_sanitizer_runtime): at exit,
+ * LeakSanitizer stops the world to scan it. It checks and sets the
+ * process's dumpability, starts a tracer (clone, with a guard page under
+ * its stack), lists the threads from /proc/self/task, attaches to each
+ * with ptrace and waits for them. A release program never asks for this.
+ */
+static int sanitizer_runtime_allowed;
+
+static const int sanitizer_syscalls[] = {
+	SCMP_SYS(prctl),	   SCMP_SYS(clone),	   SCMP_SYS(ptrace),
+	SCMP_SYS(wait4),	   SCMP_SYS(sched_yield),  SCMP_SYS(getppid),
+	SCMP_SYS(openat),	   SCMP_SYS(open),	   SCMP_SYS(readlink),
+	SCMP_SYS(set_robust_list), SCMP_SYS(rt_sigaction), SCMP_SYS(getdents),
+};
+
+void seccomp_allow_sanitizer_runtime(void)
+{
+	sanitizer_runtime_allowed = 1;
+}
+
+static int allow_sanitizer_calls(scmp_filter_ctx ctx)
+{
+	const size_t n =
+		sizeof(sanitizer_syscalls) / sizeof(sanitizer_syscalls[0]);
+	const struct scmp_arg_cmp no_exec =
+		arg_cmp(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
+	int ret;
+
+	if (!sanitizer_runtime_allowed)
+		return 0;
+	ret = allow_if(ctx, SCMP_SYS(mprotect), 1, &no_exec);
+	for (size_t i = 0; !ret && i < n; i++)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+				       sanitizer_syscalls[i], 0);
+	return ret;
+}
+
 static int add_rules(scmp_filter_ctx ctx)
 {
 	const size_t nsys = sizeof(allowed_syscalls) /
@@ -127,6 +165,8 @@ static int add_rules(scmp_filter_ctx ctx)
 		ret = allow_ioctl(ctx, allowed_ioctls[i]);
 	if (!ret)
 		ret = allow_narrow_calls(ctx);
+	if (!ret)
+		ret = allow_sanitizer_calls(ctx);
 	return ret;
 }
 

@@ -33,4 +33,30 @@ int seccomp_lockdown(struct errbuf *err);
  */
 int seccomp_lockdown_reading(int dir, struct errbuf *err);
 
+/*
+ * For a program built with AddressSanitizer: its lockdowns also let
+ * through what LeakSanitizer calls at exit (prctl, clone, ptrace, wait4,
+ * opens of /proc/self/task, a no-exec mprotect...), which would otherwise
+ * kill it with SIGSYS. Call seccomp_match_build() at the start of main()
+ * instead of this: it asks only when the program itself is sanitized.
+ */
+void seccomp_allow_sanitizer_runtime(void);
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SECCOMP_BUILD_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SECCOMP_BUILD_SANITIZED 1
+#endif
+#endif
+
+/* Compiled into the program's main(): the library's tests, sanitized or
+ * not, keep checking the release filter exactly. */
+static inline void seccomp_match_build(void)
+{
+#ifdef SECCOMP_BUILD_SANITIZED
+	seccomp_allow_sanitizer_runtime();
+#endif
+}
+
 #endif
