@@ -89,7 +89,7 @@ static int end_status(struct vcpu *vcpu, struct outbuf *out, enum linux_end end,
 	case LINUX_BAD_CALL:
 		report(vcpu, out, "bad hypercall: ", err->msg);
 		return STATUS_BAD_HYPERCALL;
-	case LINUX_OUTPUT_ERROR:
+	case LINUX_OUTPUT_ERR:
 		report(vcpu, out, err->msg, "");
 		return STATUS_IO_ERROR;
 	case LINUX_HOST_ERROR:

@@ -107,7 +107,7 @@ enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
 		case VCPU_HOST_ERROR:
 			return LINUX_HOST_ERROR;
 		case VCPU_OUTPUT_ERROR: /* the reader of stdout went away */
-			return LINUX_OUTPUT_ERROR;
+			return LINUX_OUTPUT_ERR;
 		default: /* crashed, debug exit, guest fault */
 			/* reboot=t, and the last resort of every reboot
 			 * method: a triple fault, which KVM reports as a

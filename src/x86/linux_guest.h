@@ -47,15 +47,15 @@ int linux_tick_start(struct preempt_timer *tick, struct vcpu *vcpu,
 
 /* How a Linux run ended. */
 enum linux_end {
-	LINUX_RESET,	    /* reset via port 0x64, or triple fault (reboot) */
-	LINUX_GUEST_EXIT,   /* a guest program called HC_exit; see *exit_code */
-	LINUX_QUIT,	    /* Ctrl-A X on the terminal */
-	LINUX_TIMEOUT,	    /* timeout_ns passed */
-	LINUX_STOPPED,	    /* SIGINT or SIGTERM */
-	LINUX_CRASHED,	    /* an exit nothing serves; err says which */
-	LINUX_BAD_CALL,	    /* a hypercall broke the ABI; err says how */
-	LINUX_HOST_ERROR,   /* KVM_RUN failed */
-	LINUX_OUTPUT_ERROR, /* writing the console's output failed (EPIPE) */
+	LINUX_RESET,	  /* reset via port 0x64, or triple fault (reboot) */
+	LINUX_GUEST_EXIT, /* a guest program called HC_exit; see *exit_code */
+	LINUX_QUIT,	  /* Ctrl-A X on the terminal */
+	LINUX_TIMEOUT,	  /* timeout_ns passed */
+	LINUX_STOPPED,	  /* SIGINT or SIGTERM */
+	LINUX_CRASHED,	  /* an exit nothing serves; err says which */
+	LINUX_BAD_CALL,	  /* a hypercall broke the ABI; err says how */
+	LINUX_HOST_ERROR, /* KVM_RUN failed */
+	LINUX_OUTPUT_ERR, /* writing the console's output failed (EPIPE) */
 };
 
 /*
