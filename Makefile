@@ -95,6 +95,9 @@ TEST_GUESTS := $(foreach m,$(GUEST_MODES),$(BUILD)/guest/tests/answer-$m.bin \
                  $(BUILD)/guest/tests/probe-$m.bin \
                  $(BUILD)/guest/tests/probe-$m.elf $(BUILD)/guest/tests/big-$m.elf \
                  $(HOSTILE_CASES:%=$(BUILD)/guest/tests/hostile-%-$m.bin))
+# guest/tests/stdout-flood.c: HC_printStr of 4 KiB for ever, for the blocked-output
+# cases (simple-kvm and matrix, long mode)
+TEST_GUESTS += $(BUILD)/guest/tests/stdout-flood-long.elf
 
 # --- unit tests (cmocka), plain and sanitized -------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

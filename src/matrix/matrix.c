@@ -29,6 +29,13 @@
  * for the first time are not growth. */
 #define MATRIX_WARMUP_SLICES 100
 
+/* A VM's output buffer: above this mark it waits for stdout, out of the
+ * rotation (its storage exists only while it holds bytes). */
+#define MATRIX_OUT_HIGH_WATER (16u * 1024)
+
+/* How long the end of a run waits for stdout to take the VMs' output. */
+#define MATRIX_FLUSH_NS 1000000000ull
+
 /* --- setup ------------------------------------------------------------- */
 
 /* Pins the process to one CPU: the given one, or the first it may use. */
@@ -150,7 +157,13 @@ static int setup_vm(struct matrix *m, unsigned i, const struct vm_spec *spec,
 	v->vmfd = v->vm.fd;
 	if (m->close_vm_fds && vm_close_fd(&v->vm, &err))
 		goto fail;
-	v->hc = hc_env_for_vcpu(&v->vm.vcpu, &v->stats, stdout);
+	outbuf_init_on(&v->out, m->out.fd, MATRIX_OUT_HIGH_WATER);
+	if (!outbuf_stream(&v->out)) {
+		err_fail(&err, ENOMEM, "out of memory for its output");
+		goto fail;
+	}
+	v->hc = hc_env_for_vcpu(&v->vm.vcpu, &v->stats, v->out.stream);
+	v->hc.outbuf = &v->out;
 	v->hc.escape_controls = isatty(STDOUT_FILENO);
 	v->hc.denied = opt->denied;
 	v->loop = (struct vcpu_loop){
@@ -159,6 +172,7 @@ static int setup_vm(struct matrix *m, unsigned i, const struct vm_spec *spec,
 		.other_port = serve_event_port,
 		.observe = m->events ? observe_exit : NULL,
 		.ctx = v,
+		.output_nowait = 1, /* a full buffer passes the turn */
 	};
 	v->slice_min_ns = UINT64_MAX;
 	m->entities[i].weight = spec->weight;
@@ -201,7 +215,10 @@ static int setup_host(struct matrix *m, const struct matrix_options *opt)
 		fprintf(stderr, "matrix: /proc/self: %s\n", strerror(errno));
 		return STATUS_HOST;
 	}
-	if (pin_to_cpu(opt->cpu, &m->cpu, &err) ||
+	/* stdout, non-blocking before the lockdown (which allows no open) */
+	fflush(stdout);
+	if (outbuf_open(&m->out, STDOUT_FILENO, 0, &err) ||
+	    pin_to_cpu(opt->cpu, &m->cpu, &err) ||
 	    plan_descriptors(m->count, &m->close_vm_fds, &err) ||
 	    preempt_catch_stop_signals(&err) ||
 	    preempt_init(&m->timer, SIGRTMIN, &err)) {
@@ -218,14 +235,16 @@ int matrix_setup(struct matrix *m, const struct matrix_options *opt)
 	int status;
 
 	m->proc_self = -1;
+	outbuf_init_on(&m->out, -1, 0);
 	m->count = opt->nvms;
 	m->duration_ns = opt->duration_ns;
 	m->max_slices = opt->max_slices;
-	m->events = opt->quiet ? NULL : stdout;
+	m->events = !opt->quiet;
 	m->vms = calloc(m->count, sizeof(*m->vms));
 	m->entities = calloc(m->count, sizeof(*m->entities));
 	m->heap = calloc(m->count, sizeof(*m->heap));
-	if (!m->vms || !m->entities || !m->heap) {
+	m->pending = calloc(m->count, sizeof(*m->pending));
+	if (!m->vms || !m->entities || !m->heap || !m->pending) {
 		fprintf(stderr, "matrix: out of memory for %u VMs\n", m->count);
 		return STATUS_HOST;
 	}
@@ -264,6 +283,9 @@ void matrix_teardown(struct matrix *m, int exiting)
 	 * in one pass. */
 	for (unsigned i = 0; !exiting && m->vms && i < m->count; i++)
 		vm_destroy(&m->vms[i].vm);
+	for (unsigned i = 0; m->vms && i < m->count; i++)
+		outbuf_close(&m->vms[i].out);
+	outbuf_close(&m->out); /* puts back stdout's flags */
 	if (m->proc_self >= 0)
 		close(m->proc_self);
 	m->proc_self = -1;
@@ -273,6 +295,7 @@ void matrix_teardown(struct matrix *m, int exiting)
 	free(m->vms);
 	free(m->entities);
 	free(m->heap);
+	free(m->pending);
 }
 
 /* --- the run ----------------------------------------------------------- */
@@ -280,12 +303,13 @@ void matrix_teardown(struct matrix *m, int exiting)
 static const char *slice_end_name(enum slice_end why)
 {
 	static const char *const names[] = {
-		[END_TIMER] = "quantum", [END_DEADLINE] = "duration",
-		[END_IO] = "io",	 [END_HALT] = "halt",
-		[END_FAILED] = "failed", [END_STOP] = "signal",
+		[END_TIMER] = "quantum",  [END_DEADLINE] = "duration",
+		[END_IO] = "io",	  [END_HALT] = "halt",
+		[END_FAILED] = "failed",  [END_STOP] = "signal",
+		[END_BLOCKED] = "output", [END_OUTPUT] = "output error",
 	};
 
-	return why <= END_STOP ? names[why] : "unknown";
+	return why <= END_OUTPUT ? names[why] : "unknown";
 }
 
 static void fail_vm(struct matrix_vm *v, const char *what, const char *detail)
@@ -302,7 +326,7 @@ static void observe_exit(void *ctx, const struct vcpu_exit *ex)
 {
 	struct matrix_vm *v = ctx;
 
-	fprintf(v->m->events, "VMFD: %d %s\n", v->vmfd,
+	fprintf(v->hc.out, "VMFD: %d %s\n", v->vmfd,
 		exit_reason_name(ex->reason));
 }
 
@@ -321,9 +345,8 @@ static int serve_event_port(void *ctx, struct kvm_run *run, struct errbuf *err)
 	}
 	memcpy(&value, data, run->io.size <= 4 ? run->io.size : 4);
 	if (v->m->events)
-		fprintf(v->m->events,
-			"VMFD: %d out port: %u, data: %" PRIu32 "\n", v->vmfd,
-			run->io.port, value);
+		fprintf(v->hc.out, "VMFD: %d out port: %u, data: %" PRIu32 "\n",
+			v->vmfd, run->io.port, value);
 	return 0;
 }
 
@@ -360,6 +383,10 @@ static int slice_end_for(struct matrix *m, struct matrix_vm *v,
 	case VCPU_GUEST_FAULT:
 		fail_vm(v, "guest fault: ", err->msg);
 		return END_FAILED;
+	case VCPU_OUTPUT_BLOCKED:
+		return END_BLOCKED;
+	case VCPU_OUTPUT_ERROR:
+		return END_OUTPUT;
 	}
 	return -1;
 }
@@ -377,7 +404,7 @@ static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
 	int why = -1;
 
 	if (m->events)
-		fprintf(m->events, "VMFD: %d started running\nTime: %.6f\n",
+		fprintf(v->hc.out, "VMFD: %d started running\nTime: %.6f\n",
 			v->vmfd, (double)(monotonic_ns() - m->start_ns) / 1e9);
 	/* Timed from here, after the event line, so that a slow stdout is
 	 * not charged to the VM; armed per slice, so the slice starts when
@@ -400,7 +427,7 @@ static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
 		preempt_drain(&m->timer);
 	}
 	if (m->events)
-		fprintf(m->events,
+		fprintf(v->hc.out,
 			"VMFD: %d stopped running - exit reason: %u\n", v->vmfd,
 			ex.reason);
 	return (enum slice_end)why;
@@ -443,6 +470,127 @@ static void record_slice(struct matrix *m, unsigned i, uint64_t start,
 		m->rss_start_kb = footprint_rss_kb(m->proc_self);
 		m->fds_start = footprint_fds(m->proc_self);
 	}
+}
+
+/* --- output: one buffer per VM, all on stdout ---------------------------- */
+
+/* VM i's output is full: it leaves the rotation until stdout drains it. */
+static void block_vm(struct matrix *m, unsigned i)
+{
+	struct matrix_vm *v = &m->vms[i];
+
+	v->blocked = 1;
+	v->blocked_since = monotonic_ns();
+	v->stats.output_stalls++;
+	m->nblocked++;
+	sched_block(&m->sched, i);
+}
+
+static void unblock_vm(struct matrix *m, unsigned i)
+{
+	struct matrix_vm *v = &m->vms[i];
+
+	v->blocked = 0;
+	v->stats.output_stall_ns += monotonic_ns() - v->blocked_since;
+	m->nblocked--;
+	sched_unblock(&m->sched, i);
+}
+
+/* After VM i's slice: bytes it left go on the pending list; a full buffer
+ * blocks it; a failed write ends the run. */
+static void note_output(struct matrix *m, unsigned i, enum slice_end why)
+{
+	struct matrix_vm *v = &m->vms[i];
+
+	if (v->out.len && !v->pending) {
+		v->pending = 1;
+		m->pending[m->npending++] = i;
+	}
+	if (why == END_OUTPUT)
+		m->out_error = v->out.error;
+	if (why == END_BLOCKED && v->state == VM_RUNNING && !v->blocked)
+		block_vm(m, i);
+}
+
+/*
+ * Writes what the VMs left, without waiting: one write per VM with bytes,
+ * until stdout is full (they all share it: the rest would find it full
+ * too). A VM whose buffer falls below its mark runs again.
+ */
+static void service_output(struct matrix *m)
+{
+	unsigned k = 0;
+
+	while (k < m->npending) {
+		unsigned i = m->pending[k];
+		struct matrix_vm *v = &m->vms[i];
+		int ret = outbuf_flush(&v->out);
+
+		if (ret && ret != -EAGAIN) {
+			m->out_error = -ret;
+			return;
+		}
+		if (v->blocked && !outbuf_full(&v->out))
+			unblock_vm(m, i);
+		if (ret == -EAGAIN)
+			return;
+		v->pending = 0;
+		m->pending[k] = m->pending[--m->npending];
+	}
+}
+
+/* Every VM that could run is blocked on stdout: wait for it in ppoll, as
+ * KVM_RUN would wait, for at most what is left of --duration. */
+static void wait_for_stdout(struct matrix *m)
+{
+	uint64_t left = 0, used;
+
+	if (m->duration_ns) {
+		used = monotonic_ns() - m->start_ns;
+		if (used >= m->duration_ns)
+			return;
+		left = m->duration_ns - used;
+	}
+	if (outbuf_wait(&m->vms[m->pending[0]].out, preempt_run_mask(), left) <
+		    0 &&
+	    m->vms[m->pending[0]].out.error)
+		m->out_error = m->vms[m->pending[0]].out.error;
+}
+
+/* The end: the VMs' output gets MATRIX_FLUSH_NS (none after a stop
+ * signal), and what is left is said in one line. */
+static void finish_output(struct matrix *m)
+{
+	uint64_t deadline = monotonic_ns() + MATRIX_FLUSH_NS, now, left = 0;
+	unsigned k;
+
+	service_output(m);
+	while (m->npending && !m->out_error && !preempt_stop_requested()) {
+		now = monotonic_ns();
+		k = m->pending[0];
+		if (now >= deadline ||
+		    outbuf_wait(&m->vms[k].out, preempt_run_mask(),
+				deadline - now) == -EINTR)
+			break;
+		service_output(m);
+	}
+	for (unsigned i = 0; i < m->count; i++) {
+		left += m->vms[i].out.lost + m->vms[i].out.len;
+		if (m->vms[i].blocked)
+			unblock_vm(m, i);
+	}
+	if (m->out_error)
+		fprintf(stderr,
+			"matrix: writing the VMs' output: %s%s; %" PRIu64
+			" bytes not written\n",
+			strerror(m->out_error),
+			m->out_error == EPIPE ? " (the reader went away)" : "",
+			left);
+	else if (left)
+		fprintf(stderr,
+			"matrix: %" PRIu64 " bytes of the VMs' output not "
+			"written: stdout did not take them\n",
+			left);
 }
 
 /* The length of the next slice, or 0 when --duration is over; sets
@@ -490,7 +638,7 @@ void matrix_run(struct matrix *m)
 	m->cpu_ns = cpu_time_ns();
 	m->start_ns = monotonic_ns();
 	matrix_trace_start(&m->trace, m->start_ns);
-	while (!preempt_stop_requested() &&
+	while (!preempt_stop_requested() && !m->out_error &&
 	       (!m->max_slices || m->slices < m->max_slices)) {
 		uint64_t slice, start, ran;
 		int deadline, i;
@@ -498,15 +646,23 @@ void matrix_run(struct matrix *m)
 
 		if (!next_slice(m, &slice, &deadline))
 			break;
+		if (m->npending)
+			service_output(m);
 		i = sched_pick(&m->sched);
+		if (i < 0 && m->nblocked) {
+			wait_for_stdout(m); /* the others are all blocked */
+			continue;
+		}
 		if (i < 0)
 			break; /* every guest halted or failed */
 		why = run_slice(m, (unsigned)i, slice, deadline, &start, &ran);
 		record_slice(m, (unsigned)i, start, ran, why);
+		note_output(m, (unsigned)i, why);
 	}
 	m->end_ns = monotonic_ns();
 	m->cpu_ns = cpu_time_ns() - m->cpu_ns;
 	measure_memory(m);
+	finish_output(m); /* after the figures: its wait is not the run's */
 }
 
 /* --- the summary ------------------------------------------------------- */
@@ -575,6 +731,8 @@ void matrix_summarize(const struct matrix *m, struct matrix_vm_row *rows,
 			.slice_min_ns = v->timer_slices ? v->slice_min_ns : 0,
 			.slice_max_ns = v->slice_max_ns,
 			.exits = v->stats.by_reason,
+			.output_stalls = v->stats.output_stalls,
+			.output_stall_ns = v->stats.output_stall_ns,
 		};
 		rows[i].has_work = vm_work(v, &rows[i].work) == 0;
 	}

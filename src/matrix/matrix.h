@@ -10,6 +10,7 @@
 #include "hypercall_host.h"
 #include "kvm.h"
 #include "options.h"
+#include "outbuf.h"
 #include "preempt.h"
 #include "report.h"
 #include "scheduler.h"
@@ -27,6 +28,8 @@ enum slice_end {
 	END_HALT,     /* the guest halted or called HC_exit */
 	END_FAILED,   /* the guest did something the VMM refuses */
 	END_STOP,     /* SIGINT or SIGTERM */
+	END_BLOCKED,  /* its output buffer is full: it waits for stdout */
+	END_OUTPUT,   /* writing stdout failed: the run ends */
 };
 
 struct matrix;
@@ -45,6 +48,10 @@ struct matrix_vm {
 	uint64_t slice_min_ns; /* over slices the quantum timer ended */
 	uint64_t slice_max_ns;
 	uint64_t timer_slices;
+	struct outbuf out;	/* its output, events included, for stdout */
+	int blocked;		/* out is full: out of the rotation */
+	int pending;		/* out holds bytes: in m->pending */
+	uint64_t blocked_since; /* when it was blocked */
 };
 
 struct matrix {
@@ -69,9 +76,15 @@ struct matrix {
 	uint64_t rss_kb;	    /* RSS at the end of the run */
 	uint64_t guest_resident_kb; /* of it, guest RAM pages (mincore) */
 	uint64_t setup_ns;	    /* KVM open to the last VM ready */
-	int close_vm_fds; /* one descriptor per VM: see plan_descriptors */
-	int proc_self;	  /* /proc/self, opened before the lockdown, or -1 */
-	FILE *events;	  /* the event lines (stdout), NULL with --quiet */
+	int close_vm_fds;  /* one descriptor per VM: see plan_descriptors */
+	int proc_self;	   /* /proc/self, opened before the lockdown, or -1 */
+	int events;	   /* print the event lines (not --quiet) */
+	struct outbuf out; /* stdout, non-blocking; the VMs' buffers share its
+			      descriptor, and the JSON summary goes here */
+	unsigned *pending; /* VMs whose out holds bytes */
+	unsigned npending;
+	unsigned nblocked; /* VMs blocked on a full out */
+	int out_error;	   /* errno of a failed write to stdout, or 0 */
 	struct matrix_trace trace;
 };
 
@@ -80,7 +93,9 @@ struct matrix {
  * stderr, or STATUS_OK. */
 int matrix_setup(struct matrix *m, const struct matrix_options *opt);
 
-/* Runs slices until --duration, --slices, a stop signal, or no VM left. */
+/* Runs slices until --duration, --slices, a stop signal, a reader of
+ * stdout that went away (m->out_error), or no VM left; then flushes the
+ * VMs' output within a second, saying on stderr what was not written. */
 void matrix_run(struct matrix *m);
 
 /* The summary the report prints; rows has room for m->count rows. */

@@ -51,7 +51,8 @@ static void usage(FILE *out)
 		"\n"
 		"Exit status: 0 the run ended (duration, slices, signal, or every\n"
 		"guest halted); 64 usage error; 65 guest image refused; 69 no usable\n"
-		"/dev/kvm; 70 a KVM call failed; 71 a VM failed (the others ran on).\n",
+		"/dev/kvm; 70 a KVM call failed; 71 a VM failed (the others ran on);\n"
+		"74 stdout failed (its reader went away).\n",
 		FRAC_A, FRAC_B, FRAC_A, FRAC_B);
 }
 

@@ -38,6 +38,9 @@ static void table_row(const struct matrix_vm_row *v, FILE *out)
 		if (v->exits[r])
 			fprintf(out, " %s=%" PRIu64, exit_reason_short_name(r),
 				v->exits[r]);
+	if (v->output_stalls)
+		fprintf(out, " [output full %" PRIu64 "x, %.3f s]",
+			v->output_stalls, v->output_stall_ns / 1e9);
 	if (strcmp(v->state, "running"))
 		fprintf(out, " [%s%s%s]", v->state, v->failure[0] ? ": " : "",
 			v->failure);
@@ -90,8 +93,10 @@ static void json_vm(const struct matrix_vm_row *v, FILE *out)
 		fprintf(out, ",\"work\":null");
 	fprintf(out,
 		",\"quantum_slices\":%" PRIu64 ",\"slice_min_ns\":%" PRIu64
-		",\"slice_max_ns\":%" PRIu64 ",\"state\":\"%s\",\"exits\":{",
-		v->quantum_slices, v->slice_min_ns, v->slice_max_ns, v->state);
+		",\"slice_max_ns\":%" PRIu64 ",\"output_stalls\":%" PRIu64
+		",\"output_stall_ns\":%" PRIu64 ",\"state\":\"%s\",\"exits\":{",
+		v->quantum_slices, v->slice_min_ns, v->slice_max_ns,
+		v->output_stalls, v->output_stall_ns, v->state);
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
 		if (!v->exits[r])
 			continue;

@@ -18,7 +18,9 @@ struct matrix_vm_row {
 	uint64_t work;
 	uint64_t quantum_slices; /* slices the quantum timer ended */
 	uint64_t slice_min_ns, slice_max_ns; /* of those */
-	const uint64_t *exits; /* by KVM_EXIT_* reason, EXIT_REASON_COUNT */
+	const uint64_t *exits;	  /* by KVM_EXIT_* reason, EXIT_REASON_COUNT */
+	uint64_t output_stalls;	  /* times its full output blocked it */
+	uint64_t output_stall_ns; /* and the time it waited */
 };
 
 /* A finished run, as matrix hands it over: the report reads nothing else. */

@@ -248,6 +248,16 @@ void sched_retire(struct sched *s, unsigned i)
 		heap_remove(s, i);
 }
 
+void sched_block(struct sched *s, unsigned i)
+{
+	sched_retire(s, i);
+}
+
+void sched_unblock(struct sched *s, unsigned i)
+{
+	sched_join(s, i);
+}
+
 double sched_target_share(const struct sched *s, unsigned i)
 {
 	if (!s->e[i].runnable)

@@ -86,6 +86,13 @@ void sched_join(struct sched *s, unsigned i);
 /* Takes entity i out of the rotation for good (its guest halted or failed). */
 void sched_retire(struct sched *s, unsigned i);
 
+/* Takes entity i out of the rotation until sched_unblock: its output is
+ * full, and it may run again once stdout drains it. */
+void sched_block(struct sched *s, unsigned i);
+
+/* Brings a blocked entity i back, as sched_join does. */
+void sched_unblock(struct sched *s, unsigned i);
+
 /* The share entity i is owed from now on: its weight over the total of the
  * runnable (for io and rr: an equal share of the runnable); 0 once it has
  * retired. */

@@ -1,8 +1,10 @@
 /* linux.c - simple-kvm's Linux boot: from options to an exit status. */
 #include "linux.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "exit_stats.h"
@@ -11,6 +13,7 @@
 #include "kvm.h"
 #include "kvm_stats.h"
 #include "linux_guest.h"
+#include "outbuf.h"
 #include "seccomp_filter.h"
 #include "status.h"
 #include "vm.h"
@@ -22,17 +25,50 @@ static uint64_t guest_rip(struct vcpu *vcpu)
 	return vcpu_get_regs(vcpu, &regs, NULL) ? 0 : regs.rip;
 }
 
-static void report(struct vcpu *vcpu, const char *what, const char *detail)
+/* How long the end of a run waits for stdout to take what is left. */
+#define OUTPUT_FLUSH_NS 1000000000ull
+
+/* The console's output, flushed once the run is over: within
+ * OUTPUT_FLUSH_NS, or at once when a signal asked us to stop. Returns
+ * the bytes that were not written. */
+static uint64_t flush_output(struct outbuf *out)
 {
-	fflush(stdout);
+	return outbuf_finish(out, preempt_run_mask(),
+			     preempt_stop_requested() ? 0 : OUTPUT_FLUSH_NS);
+}
+
+/* Flushes the output, once, and says in note what it did not write
+ * ("" when all went out). */
+static void output_note(struct outbuf *out, char *note, size_t len)
+{
+	int first = !out->finished;
+	uint64_t left = flush_output(out);
+
+	note[0] = '\0';
+	if (first && left)
+		snprintf(note, len,
+			 "%" PRIu64
+			 " bytes of the console's output not written (%s)",
+			 left,
+			 out->error ? "the write failed"
+				    : "stdout did not take them");
+}
+
+static void report(struct vcpu *vcpu, struct outbuf *out, const char *what,
+		   const char *detail)
+{
+	char note[160];
+
+	output_note(out, note, sizeof(note));
 	fprintf(stderr,
-		"simple-kvm: guest stopped at RIP 0x%" PRIx64 ": %s%s\n",
-		guest_rip(vcpu), what, detail);
+		"simple-kvm: guest stopped at RIP 0x%" PRIx64 ": %s%s%s%s\n",
+		guest_rip(vcpu), what, detail, note[0] ? "; " : "", note);
 }
 
 /* The exit status for how the run ended, with its one line. */
-static int end_status(struct vcpu *vcpu, enum linux_end end, uint32_t exit_code,
-		      const struct linux_options *o, const struct errbuf *err)
+static int end_status(struct vcpu *vcpu, struct outbuf *out, enum linux_end end,
+		      uint32_t exit_code, const struct linux_options *o,
+		      const struct errbuf *err)
 {
 	switch (end) {
 	case LINUX_RESET:
@@ -41,22 +77,43 @@ static int end_status(struct vcpu *vcpu, enum linux_end end, uint32_t exit_code,
 	case LINUX_GUEST_EXIT:
 		return (int)exit_code;
 	case LINUX_TIMEOUT:
-		report(vcpu, "timeout: still running after ", o->timeout_text);
+		report(vcpu, out, "timeout: still running after ",
+		       o->timeout_text);
 		return STATUS_TIMEOUT;
 	case LINUX_STOPPED:
-		report(vcpu, "stopped by a signal", "");
+		report(vcpu, out, "stopped by a signal", "");
 		return STATUS_INTERRUPTED;
 	case LINUX_CRASHED:
-		report(vcpu, err->msg, "");
+		report(vcpu, out, err->msg, "");
 		return STATUS_GUEST_CRASH;
 	case LINUX_BAD_CALL:
-		report(vcpu, "bad hypercall: ", err->msg);
+		report(vcpu, out, "bad hypercall: ", err->msg);
 		return STATUS_BAD_HYPERCALL;
+	case LINUX_OUTPUT_ERR:
+		report(vcpu, out, err->msg, "");
+		return STATUS_IO_ERROR;
 	case LINUX_HOST_ERROR:
 		break;
 	}
-	report(vcpu, err->msg, "");
+	report(vcpu, out, err->msg, "");
 	return STATUS_HOST;
+}
+
+/* What stdout did not take gets a line, unless the run's own line said
+ * so; a failed write (the reader went away) makes a guest's status
+ * STATUS_IO_ERROR. */
+static int end_output(struct outbuf *out, int status)
+{
+	char note[160];
+
+	if (!out->finished) {
+		output_note(out, note, sizeof(note));
+		if (note[0])
+			fprintf(stderr, "simple-kvm: %s\n", note);
+	}
+	if (out->error)
+		return status <= STATUS_GUEST_MAX ? STATUS_IO_ERROR : status;
+	return status;
 }
 
 /*
@@ -65,16 +122,18 @@ static int end_status(struct vcpu *vcpu, enum linux_end end, uint32_t exit_code,
  * TCSETS, which the allowlist lets through.
  */
 static int run(struct vm *vm, const struct linux_options *o,
-	       struct linux_console *con, struct errbuf *err)
+	       struct linux_console *con, struct outbuf *out,
+	       struct errbuf *err)
 {
 	struct exit_stats stats = {0};
-	struct hc_env env = hc_env_for_vcpu(&vm->vcpu, &stats, stdout);
+	struct hc_env env = hc_env_for_vcpu(&vm->vcpu, &stats, out->stream);
 	struct preempt_timer tick = {0};
 	uint32_t exit_code = 0;
 	enum linux_end end;
 	int status;
 
 	env.denied = o->denied;
+	env.outbuf = out;
 	if (linux_tick_start(&tick, &vm->vcpu, err) ||
 	    (!o->no_seccomp && seccomp_lockdown(err))) {
 		fprintf(stderr, "simple-kvm: %s\n", err->msg);
@@ -84,10 +143,10 @@ static int run(struct vm *vm, const struct linux_options *o,
 	}
 	end = linux_run(&vm->vcpu, &env, con, &tick, o->timeout_ns, &exit_code,
 			err);
-	fflush(stdout);
 	preempt_destroy(&tick);
 	linux_console_close(con);
-	status = end_status(&vm->vcpu, end, exit_code, o, err);
+	status = end_status(&vm->vcpu, out, end, exit_code, o, err);
+	status = end_output(out, status);
 	kvm_stats_report(&vm->vcpu, &stats, o->stats, stderr);
 	return status;
 }
@@ -108,7 +167,9 @@ static void say_layout(const struct vm *vm, const struct bz_layout *lay)
 	fprintf(stderr, "\n");
 }
 
-int linux_main(const struct kvm_dev *kvm, const struct linux_options *o)
+/* The boot, once stdout is behind its buffer (outbuf.h). */
+static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
+		struct outbuf *out)
 {
 	struct linux_console con;
 	struct bz_layout layout;
@@ -129,12 +190,32 @@ int linux_main(const struct kvm_dev *kvm, const struct linux_options *o)
 	if (o->verbose)
 		say_layout(&vm, &layout);
 	if (linux_enter(&vm.vcpu, &err) ||
-	    linux_console_open(&con, &vm, STDIN_FILENO, stdout, &err)) {
+	    linux_console_open(&con, &vm, STDIN_FILENO, out->stream, &err)) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		vm_destroy(&vm);
 		return STATUS_HOST;
 	}
-	status = run(&vm, o, &con, &err);
+	status = run(&vm, o, &con, out, &err);
 	vm_destroy(&vm);
+	return status;
+}
+
+int linux_main(const struct kvm_dev *kvm, const struct linux_options *o)
+{
+	struct outbuf out;
+	struct errbuf err;
+	int status, ret;
+
+	fflush(stdout);
+	ret = outbuf_open(&out, STDOUT_FILENO, 0, &err);
+	if (!ret && !outbuf_stream(&out))
+		ret = err_fail(&err, ENOMEM, "stdout: out of memory");
+	if (ret) {
+		fprintf(stderr, "simple-kvm: %s\n", err.msg);
+		outbuf_close(&out);
+		return STATUS_HOST;
+	}
+	status = boot(kvm, o, &out);
+	outbuf_close(&out);
 	return status;
 }

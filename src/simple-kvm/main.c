@@ -24,6 +24,7 @@
 #include "linux.h"
 #include "linux_guest.h"
 #include "loader.h"
+#include "outbuf.h"
 #include "preempt.h"
 #include "seccomp_filter.h"
 #include "status.h"
@@ -95,8 +96,9 @@ static void usage(FILE *out)
 		"1 --expect failed; 64 usage error; 65 guest image refused;\n"
 		"69 no usable /dev/kvm; 70 a KVM call failed; 71 the guest crashed\n"
 		"(triple fault, failed entry, MMIO outside RAM); 72 bad hypercall\n"
-		"(unknown port, wrong size, bad pointer or string); 124 timeout;\n"
-		"130 stopped by SIGINT or SIGTERM.\n");
+		"(unknown port, wrong size, bad pointer or string); 74 stdout failed\n"
+		"(its reader went away); 124 timeout; 130 stopped by SIGINT or\n"
+		"SIGTERM.\n");
 }
 
 /* One line on stderr about a bad flag or value; returns -EINVAL. */
@@ -393,23 +395,52 @@ static void guest_place(struct vcpu *vcpu, char *buf, size_t len)
 		   regs.rip);
 }
 
-/* The one diagnostic line, after whatever the guest printed so far. */
-static void report(struct vcpu *vcpu, const char *what, const char *detail)
+/* How long the end of a run waits for stdout to take what is left. */
+#define OUTPUT_FLUSH_NS 1000000000ull
+
+/* What the guest printed, flushed once the run is over; within
+ * OUTPUT_FLUSH_NS, or at once when a signal asked us to stop. */
+static uint64_t flush_output(struct outbuf *out)
 {
-	char place[40];
+	return outbuf_finish(out, preempt_run_mask(),
+			     preempt_stop_requested() ? 0 : OUTPUT_FLUSH_NS);
+}
+
+/* Flushes the output, once, and says in note what it did not write
+ * ("" when all went out). */
+static void output_note(struct outbuf *out, char *note, size_t len)
+{
+	int first = !out->finished;
+	uint64_t left = flush_output(out);
+
+	note[0] = '\0';
+	if (first && left)
+		snprintf(note, len,
+			 "%" PRIu64
+			 " bytes of the guest's output not written (%s)",
+			 left,
+			 out->error ? "the write failed"
+				    : "stdout did not take them");
+}
+
+/* The one diagnostic line, after whatever the guest printed so far. */
+static void report(struct vcpu *vcpu, struct outbuf *out, const char *what,
+		   const char *detail)
+{
+	char place[40], note[160];
 
 	guest_place(vcpu, place, sizeof(place));
-	fflush(stdout);
-	fprintf(stderr, "simple-kvm: guest stopped at %s: %s%s\n", place, what,
-		detail);
+	output_note(out, note, sizeof(note));
+	fprintf(stderr, "simple-kvm: guest stopped at %s: %s%s%s%s\n", place,
+		what, detail, note[0] ? "; " : "", note);
 }
 
 /* gdb's kill, or SIGINT/SIGTERM while gdb held the guest: status 130. */
-static int gdb_killed(struct vcpu *vcpu)
+static int gdb_killed(struct vcpu *vcpu, struct outbuf *out)
 {
 	int signo = preempt_stop_requested();
 
-	report(vcpu, "stopped by ",
+	report(vcpu, out, "stopped by ",
 	       signo ? strsignal(signo) : "gdb's kill request");
 	return STATUS_INTERRUPTED;
 }
@@ -420,6 +451,7 @@ static int run_guest(struct vm *vm, struct hc_env *env,
 		     const struct options *opt, struct gdbstub *gdb)
 {
 	struct vcpu_loop loop = {.vcpu = &vm->vcpu, .hc = env};
+	struct outbuf *out = env->outbuf;
 	struct vcpu_exit ex;
 	struct errbuf err;
 
@@ -429,7 +461,7 @@ static int run_guest(struct vm *vm, struct hc_env *env,
 		case GDB_RESUME: /* a stop gdb served, or its Ctrl-C */
 			continue;
 		case GDB_KILL:
-			return gdb_killed(&vm->vcpu);
+			return gdb_killed(&vm->vcpu, out);
 		case GDB_NOT_MINE:
 			break;
 		}
@@ -438,12 +470,12 @@ static int run_guest(struct vm *vm, struct hc_env *env,
 			break;
 		case VCPU_INTERRUPTED:
 			if (preempt_stop_requested()) {
-				report(&vm->vcpu, "stopped by ",
+				report(&vm->vcpu, out, "stopped by ",
 				       strsignal(preempt_stop_requested()));
 				return STATUS_INTERRUPTED;
 			}
 			if (timer && preempt_drain(timer)) {
-				report(&vm->vcpu,
+				report(&vm->vcpu, out,
 				       "timeout: still running after ",
 				       opt->timeout_text);
 				return STATUS_TIMEOUT;
@@ -454,18 +486,23 @@ static int run_guest(struct vm *vm, struct hc_env *env,
 		case VCPU_GUEST_EXIT:
 			return (int)ex.exit_code;
 		case VCPU_BAD_HYPERCALL:
-			report(&vm->vcpu, "bad hypercall: ", err.msg);
+			report(&vm->vcpu, out, "bad hypercall: ", err.msg);
 			return STATUS_BAD_HYPERCALL;
 		case VCPU_HOST_ERROR:
-			report(&vm->vcpu, err.msg, "");
+			report(&vm->vcpu, out, err.msg, "");
 			return STATUS_HOST;
 		case VCPU_CRASHED:
 		case VCPU_DEBUG: /* no debugger attached: nothing expects it */
-			report(&vm->vcpu, err.msg, "");
+			report(&vm->vcpu, out, err.msg, "");
 			diag_dump_registers(&vm->vcpu, stderr);
 			return STATUS_GUEST_CRASH;
+		case VCPU_OUTPUT_ERROR: /* the reader went away */
+			report(&vm->vcpu, out, err.msg, "");
+			return STATUS_IO_ERROR;
+		case VCPU_OUTPUT_BLOCKED: /* only with output_nowait */
+			break;
 		case VCPU_GUEST_FAULT: /* the fault's own line, no reset RIP */
-			fflush(stdout);
+			flush_output(out);
 			fprintf(stderr, "simple-kvm: guest fault: %s\n",
 				err.msg);
 			diag_dump_registers_as(&vm->vcpu,
@@ -525,17 +562,39 @@ static int prepare_run(struct vm *vm, const struct options *opt,
 	return ret;
 }
 
+/*
+ * The guest's output once the run is over: bytes stdout did not take get
+ * a line, unless the run's own line said so, and a write that failed
+ * (its reader went away) makes a guest's status STATUS_IO_ERROR.
+ */
+static int end_output(struct outbuf *out, int status)
+{
+	char note[160];
+
+	if (!out->finished) {
+		output_note(out, note, sizeof(note));
+		if (note[0])
+			fprintf(stderr, "simple-kvm: %s\n", note);
+	}
+	if (out->error)
+		return status <= STATUS_GUEST_MAX ? STATUS_IO_ERROR : status;
+	return status;
+}
+
 /* Everything between a VM that exists and a guest that has stopped. */
-static int load_and_run(struct vm *vm, const struct options *opt)
+static int load_and_run(struct vm *vm, const struct options *opt,
+			struct outbuf *out)
 {
 	struct preempt_timer timer;
 	struct exit_stats stats = {0};
-	struct hc_env env = hc_env_for_vcpu(&vm->vcpu, &stats, stdout);
+	struct hc_env env =
+		hc_env_for_vcpu(&vm->vcpu, &stats, outbuf_stream(out));
 	struct guest_bytes guest;
 	struct gdbstub gdb;
 	struct errbuf err;
 	int status, ret;
 
+	env.outbuf = out;
 	env.ignore_unknown_ports = opt->ignore_unknown_ports;
 	env.escape_controls = !opt->raw_output && isatty(STDOUT_FILENO);
 	env.denied = opt->denied;
@@ -563,7 +622,7 @@ static int load_and_run(struct vm *vm, const struct options *opt)
 		return ret == -EIO ? STATUS_HOST : STATUS_IMAGE;
 	}
 	if (opt->gdb && gdbstub_attach(&gdb) == GDB_KILL)
-		status = gdb_killed(&vm->vcpu);
+		status = gdb_killed(&vm->vcpu, out);
 	else
 		status = run_guest(vm, &env, opt->timeout_ns ? &timer : NULL,
 				   opt, opt->gdb ? &gdb : NULL);
@@ -573,7 +632,30 @@ static int load_and_run(struct vm *vm, const struct options *opt)
 		preempt_destroy(&timer);
 	if (status == STATUS_OK && opt->has_expect)
 		status = check_expected(&vm->vcpu, opt);
+	status = end_output(out, status);
 	kvm_stats_report(&vm->vcpu, &stats, opt->stats, stderr);
+	return status;
+}
+
+/* The guest's output goes through a buffer that never blocks the run
+ * loop (outbuf.h), in front of stdout for the run only. */
+static int run_with_output(struct vm *vm, const struct options *opt)
+{
+	struct outbuf out;
+	struct errbuf err;
+	int status, ret;
+
+	fflush(stdout);
+	ret = outbuf_open(&out, STDOUT_FILENO, 0, &err);
+	if (!ret && !outbuf_stream(&out))
+		ret = err_fail(&err, ENOMEM, "stdout: out of memory");
+	if (ret) {
+		fprintf(stderr, "simple-kvm: %s\n", err.msg);
+		outbuf_close(&out);
+		return STATUS_HOST;
+	}
+	status = load_and_run(vm, opt, &out);
+	outbuf_close(&out);
 	return status;
 }
 
@@ -589,6 +671,9 @@ int main(int argc, char **argv)
 	ret = parse_options(argc, argv, &opt);
 	if (ret)
 		return ret > 0 ? STATUS_OK : STATUS_USAGE;
+	/* A reader that goes away is an EPIPE and a status of its own,
+	 * never a death by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 
 	ret = kvm_dev_open(&kvm, opt.device, &err);
 	if (ret) {
@@ -605,8 +690,7 @@ int main(int argc, char **argv)
 		kvm_dev_close(&kvm);
 		return STATUS_HOST;
 	}
-	status = load_and_run(&vm, &opt);
-	fflush(stdout);
+	status = run_with_output(&vm, &opt);
 	vm_destroy(&vm);
 	kvm_dev_close(&kvm);
 	return status;

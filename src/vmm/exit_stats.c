@@ -80,6 +80,10 @@ void stats_print_table(const struct exit_stats *s,
 	if (s->other_ports)
 		fprintf(out, "  %-26s %12" PRIu64 "\n", "other ports",
 			s->other_ports);
+	if (s->output_stalls)
+		fprintf(out, "  %-26s %12" PRIu64 " (%.3f s)\n",
+			"output stalls (full)", s->output_stalls,
+			(double)s->output_stall_ns / 1e9);
 	for (int i = 0; i < STATS_MAX_CALLS; i++)
 		if (s->by_call[i] && call_name(i))
 			fprintf(out, "  %-26s %12" PRIu64 "\n", call_name(i),
@@ -115,8 +119,10 @@ void stats_print_json(const struct exit_stats *s, const struct kernel_stats *ks,
 			sep, s->ports[i].port, s->ports[i].in, s->ports[i].out);
 		sep = ",";
 	}
-	fprintf(out, "},\"other_ports\":%" PRIu64 ",\"hypercalls\":{",
-		s->other_ports);
+	fprintf(out,
+		"},\"other_ports\":%" PRIu64 ",\"output_stalls\":%" PRIu64
+		",\"output_stall_ns\":%" PRIu64 ",\"hypercalls\":{",
+		s->other_ports, s->output_stalls, s->output_stall_ns);
 	sep = "";
 	for (int i = 0; i < STATS_MAX_CALLS; i++) {
 		if (!s->by_call[i] || !call_name(i))

@@ -29,7 +29,9 @@ struct exit_stats {
 	uint64_t io_in, io_out;
 	uint64_t by_call[STATS_MAX_CALLS];
 	struct port_count ports[STATS_PORT_SLOTS];
-	uint64_t other_ports; /* I/O exits once the port table is full */
+	uint64_t other_ports;	  /* I/O exits once the port table is full */
+	uint64_t output_stalls;	  /* entries held back: stdout was full */
+	uint64_t output_stall_ns; /* and the time they waited */
 };
 
 /* Counts one return from KVM_RUN (run_ret is vcpu_run's result). */

@@ -13,6 +13,8 @@
 #include "hypercall_abi.h"
 #include "pagewalk.h"
 
+struct outbuf;
+
 /* "HC_printStr" for HC_NR_PRINT_STR, and so on. */
 const char *hc_call_name(int call);
 
@@ -42,6 +44,7 @@ struct hc_env {
 	hc_kvm_translate_fn kvm_translate;
 	void *translate_ctx;	  /* passed to both */
 	FILE *out;		  /* where the guest's prints go */
+	struct outbuf *outbuf;	  /* behind out, or NULL: see vcpu_step */
 	int escape_controls;	  /* show control bytes as \xHH (terminals) */
 	struct exit_stats *stats; /* read by numExits and numExitsByType */
 	unsigned bytype_next;	  /* next slot of the numExitsByType ring */

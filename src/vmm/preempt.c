@@ -9,11 +9,17 @@
 
 #include "vm.h"
 
-/* The handler only has to exist: the signal's default action would kill
- * us, and KVM_RUN returns -EINTR whatever the handler does. */
+/* Signals the handler saw, by number. KVM_RUN returns -EINTR with the
+ * signal still pending, but a wait in ppoll (a full output buffer) lets
+ * the handler run and consume it: preempt_drain looks here too. */
+static volatile sig_atomic_t delivered[_NSIG];
+
+/* Otherwise the handler only has to exist: the signal's default action
+ * would kill us. */
 static void on_preempt_signal(int signo)
 {
-	(void)signo;
+	if (signo > 0 && signo < _NSIG)
+		delivered[signo] = 1;
 }
 
 int preempt_init(struct preempt_timer *t, int signo, struct errbuf *err)
@@ -108,6 +114,10 @@ int preempt_stop_requested(void)
 	return stop_signal;
 }
 
+/* The mask preempt_attach_vcpu gave KVM_RUN last, for preempt_run_mask. */
+static sigset_t run_mask;
+static int run_mask_set;
+
 int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 			struct errbuf *err)
 {
@@ -128,6 +138,8 @@ int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 	}
 	if (caught_signal)
 		sigdelset(&during_run, caught_signal);
+	run_mask = during_run;
+	run_mask_set = 1;
 	arg->len = 8;
 	memcpy(arg->sigset, &during_run, 8);
 	if (ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, arg) < 0)
@@ -167,14 +179,25 @@ int preempt_arm_every(const struct preempt_timer *t, uint64_t ns,
 	return arm(t, ns, ns, err);
 }
 
+const sigset_t *preempt_run_mask(void)
+{
+	if (!run_mask_set) {
+		sigprocmask(SIG_SETMASK, NULL, &run_mask);
+		run_mask_set = 1;
+	}
+	return &run_mask;
+}
+
 int preempt_drain(const struct preempt_timer *t)
 {
 	const struct timespec zero = {0, 0};
+	int was_delivered = delivered[t->signo];
 	sigset_t set;
 
+	delivered[t->signo] = 0;
 	sigemptyset(&set);
 	sigaddset(&set, t->signo);
-	return sigtimedwait(&set, NULL, &zero) == t->signo;
+	return sigtimedwait(&set, NULL, &zero) == t->signo || was_delivered;
 }
 
 void preempt_destroy(struct preempt_timer *t)

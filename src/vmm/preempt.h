@@ -3,6 +3,7 @@
 #ifndef PREEMPT_H
 #define PREEMPT_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -53,6 +54,14 @@ int preempt_stop_requested(void);
  * through while this vCPU is in KVM_RUN, and only then. */
 int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 			struct errbuf *err);
+
+/*
+ * The signal mask KVM_RUN runs with (the one preempt_attach_vcpu set last;
+ * the thread's mask when none was set): for a wait outside KVM_RUN, in
+ * ppoll, that the same signals must cut short. A timer's signal that
+ * arrives there is delivered, and preempt_drain still reports it.
+ */
+const sigset_t *preempt_run_mask(void);
 
 /* One-shot: the signal fires ns nanoseconds from now (0 disarms). */
 int preempt_arm(const struct preempt_timer *t, uint64_t ns, struct errbuf *err);

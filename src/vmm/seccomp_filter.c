@@ -15,8 +15,9 @@
 
 /* Everything the run loops of simple-kvm and matrix call, and stdio and
  * malloc beneath them; getrusage for matrix's CPU-time figure; sigaltstack
- * because the sanitizers' runtime resets the signal stack on exit. mremap
- * stays: it moves or resizes a mapping but never changes protection. */
+ * because the sanitizers' runtime resets the signal stack on exit; ppoll
+ * for a wait on a full stdout (outbuf.h). mremap stays: it moves or
+ * resizes a mapping but never changes protection. */
 static const int allowed_syscalls[] = {
 	SCMP_SYS(read),		  SCMP_SYS(write),
 	SCMP_SYS(writev),	  SCMP_SYS(pread64),
@@ -31,7 +32,7 @@ static const int allowed_syscalls[] = {
 	SCMP_SYS(clock_gettime),  SCMP_SYS(getpid),
 	SCMP_SYS(gettid),	  SCMP_SYS(exit),
 	SCMP_SYS(exit_group),	  SCMP_SYS(sigaltstack),
-	SCMP_SYS(getrusage),
+	SCMP_SYS(getrusage),	  SCMP_SYS(ppoll),
 };
 
 /* ioctl is allowed with these requests only: KVM's on the vCPU (setting
@@ -72,7 +73,8 @@ static int allow_ioctl(scmp_filter_ctx ctx, unsigned long request)
  * executable: a guest that got the VMM to write code could not run it.
  * Signals go to this process only (raise and abort use tgkill), with the
  * pid taken now; fork is refused, so it never changes. fcntl may only read
- * a descriptor's flags and set close-on-exec, as fdopen and fdopendir do.
+ * a descriptor's flags and set close-on-exec, as fdopen and fdopendir do,
+ * and set stdout's flags, which outbuf_close puts back on a socket.
  */
 static int allow_narrow_calls(scmp_filter_ctx ctx)
 {
@@ -85,6 +87,10 @@ static int allow_narrow_calls(scmp_filter_ctx ctx)
 		arg_cmp(1, SCMP_CMP_EQ, F_SETFD, 0),
 		arg_cmp(2, SCMP_CMP_EQ, FD_CLOEXEC, 0),
 	};
+	const struct scmp_arg_cmp stdout_flags[] = {
+		arg_cmp(0, SCMP_CMP_EQ, STDOUT_FILENO, 0),
+		arg_cmp(1, SCMP_CMP_EQ, F_SETFL, 0),
+	};
 	int ret;
 
 	ret = allow_if(ctx, SCMP_SYS(mmap), 1, &no_exec);
@@ -94,6 +100,8 @@ static int allow_narrow_calls(scmp_filter_ctx ctx)
 		ret = allow_if(ctx, SCMP_SYS(fcntl), 1, &getfl);
 	if (!ret)
 		ret = allow_if(ctx, SCMP_SYS(fcntl), 2, cloexec);
+	if (!ret)
+		ret = allow_if(ctx, SCMP_SYS(fcntl), 2, stdout_flags);
 	return ret;
 }
 

@@ -17,6 +17,7 @@ enum vmm_status {
 	STATUS_GUEST_CRASH = 71,   /* fault, triple fault, failed entry, ...;
 				      matrix: a VM failed, the others ran on */
 	STATUS_BAD_HYPERCALL = 72, /* unknown port, wrong size, bad pointer */
+	STATUS_IO_ERROR = 74,	   /* stdout failed: its reader went away */
 	STATUS_TIMEOUT = 124,	   /* --timeout expired, as timeout(1) */
 	STATUS_INTERRUPTED = 130,  /* SIGINT, as a shell reports it */
 };

@@ -5,8 +5,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "clock.h"
 #include "diag.h"
 #include "fault_setup.h"
+#include "outbuf.h"
+#include "preempt.h"
 
 /*
  * The VMM's exception handlers wrote HC_PORT_FAULT_REPORT: decode their
@@ -53,11 +56,61 @@ static enum vcpu_event serve_io(struct vcpu_loop *l, struct vcpu_exit *ex,
 	return VCPU_CONTINUE;
 }
 
+static enum vcpu_event output_failed(struct outbuf *ob, struct vcpu_exit *ex,
+				     struct errbuf *err)
+{
+	err_fail(err, ob->error, "writing the guest's output: %s%s",
+		 strerror(ob->error),
+		 ob->error == EPIPE ? " (the reader went away)" : "");
+	return ex->event = VCPU_OUTPUT_ERROR;
+}
+
+/*
+ * The output gate before KVM_RUN: flush what the last exit printed, and
+ * keep the vCPU out while the buffer is over its mark. Returns
+ * VCPU_CONTINUE to enter the guest. A wait ends in ppoll as KVM_RUN
+ * would end: by the reader taking bytes, or by a signal.
+ */
+static enum vcpu_event gate_output(struct vcpu_loop *l, struct vcpu_exit *ex,
+				   struct errbuf *err)
+{
+	struct outbuf *ob = l->hc->outbuf;
+	uint64_t since;
+	int ret;
+
+	*ex = (struct vcpu_exit){.reason = KVM_EXIT_INTR, .call = -1};
+	if (outbuf_flush(ob) != -EAGAIN && ob->error)
+		return output_failed(ob, ex, err);
+	if (!outbuf_full(ob))
+		return VCPU_CONTINUE;
+	if (l->output_nowait)
+		return ex->event = VCPU_OUTPUT_BLOCKED;
+	since = monotonic_ns();
+	l->hc->stats->output_stalls++;
+	do
+		ret = outbuf_wait(ob, preempt_run_mask(), 0);
+	while (!ret && outbuf_full(ob));
+	l->hc->stats->output_stall_ns += monotonic_ns() - since;
+	if (ret == -EINTR)
+		return ex->event = VCPU_INTERRUPTED;
+	if (ob->error)
+		return output_failed(ob, ex, err);
+	if (ret) {
+		err_fail(err, -ret, "waiting for stdout: %s", strerror(-ret));
+		return ex->event = VCPU_HOST_ERROR;
+	}
+	return VCPU_CONTINUE;
+}
+
 enum vcpu_event vcpu_step(struct vcpu_loop *l, struct vcpu_exit *ex,
 			  struct errbuf *err)
 {
 	struct kvm_run *run = l->vcpu->run;
-	int ret = vcpu_run(l->vcpu);
+	int ret;
+
+	if (l->hc->outbuf && gate_output(l, ex, err) != VCPU_CONTINUE)
+		return ex->event;
+	ret = vcpu_run(l->vcpu);
 
 	/* EAGAIN: KVM_RUN found a signal pending before entering the guest,
 	 * an interruption like EINTR, and counted as one. */
@@ -117,7 +170,9 @@ const char *vcpu_event_name(enum vcpu_event event)
 		[VCPU_DEBUG] = "debug",
 		[VCPU_HOST_ERROR] = "host error",
 		[VCPU_GUEST_FAULT] = "guest fault",
+		[VCPU_OUTPUT_BLOCKED] = "output blocked",
+		[VCPU_OUTPUT_ERROR] = "output error",
 	};
 
-	return event <= VCPU_GUEST_FAULT ? names[event] : "unknown";
+	return event <= VCPU_OUTPUT_ERROR ? names[event] : "unknown";
 }

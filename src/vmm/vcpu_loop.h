@@ -14,15 +14,17 @@
  * to them: simple-kvm maps it to an exit status, matrix to a slice end.
  */
 enum vcpu_event {
-	VCPU_CONTINUE,	    /* an exit was served: run the vCPU again */
-	VCPU_INTERRUPTED,   /* a signal interrupted KVM_RUN (KVM_EXIT_INTR) */
-	VCPU_HALTED,	    /* the guest executed HLT */
-	VCPU_GUEST_EXIT,    /* the guest called HC_exit; see exit_code */
-	VCPU_BAD_HYPERCALL, /* the guest broke the hypercall ABI */
-	VCPU_CRASHED,	    /* an exit no one serves: triple fault, MMIO... */
-	VCPU_DEBUG,	    /* KVM_EXIT_DEBUG: breakpoint, step, watchpoint */
-	VCPU_HOST_ERROR,    /* KVM_RUN itself failed */
-	VCPU_GUEST_FAULT,   /* an exception or triple fault; see fault */
+	VCPU_CONTINUE,	     /* an exit was served: run the vCPU again */
+	VCPU_INTERRUPTED,    /* a signal interrupted KVM_RUN (KVM_EXIT_INTR) */
+	VCPU_HALTED,	     /* the guest executed HLT */
+	VCPU_GUEST_EXIT,     /* the guest called HC_exit; see exit_code */
+	VCPU_BAD_HYPERCALL,  /* the guest broke the hypercall ABI */
+	VCPU_CRASHED,	     /* an exit no one serves: triple fault, MMIO... */
+	VCPU_DEBUG,	     /* KVM_EXIT_DEBUG: breakpoint, step, watchpoint */
+	VCPU_HOST_ERROR,     /* KVM_RUN itself failed */
+	VCPU_GUEST_FAULT,    /* an exception or triple fault; see fault */
+	VCPU_OUTPUT_BLOCKED, /* output_nowait: the output buffer is full */
+	VCPU_OUTPUT_ERROR,   /* writing the guest's output failed (EPIPE) */
 };
 
 struct vcpu_exit {
@@ -50,14 +52,24 @@ struct vcpu_loop {
 	vcpu_port_fn other_port; /* NULL: hc's rule (refuse, or ignore) */
 	vcpu_observe_fn observe;
 	void *ctx; /* passed to the hooks */
+	/* With hc->outbuf over its high-water mark: 0 waits for the reader
+	 * before KVM_RUN, 1 returns VCPU_OUTPUT_BLOCKED at once (matrix). */
+	int output_nowait;
 };
 
 /*
  * Runs the vCPU until its next exit to userspace, counts the exit, serves
  * it when it is a hypercall (or another port, through other_port), and
  * says what happened. For VCPU_BAD_HYPERCALL, VCPU_CRASHED,
- * VCPU_HOST_ERROR and VCPU_GUEST_FAULT, err holds one line saying what
- * went wrong (for a fault, fault_format's text).
+ * VCPU_HOST_ERROR, VCPU_GUEST_FAULT and VCPU_OUTPUT_ERROR, err holds one
+ * line saying what went wrong (for a fault, fault_format's text).
+ *
+ * Before KVM_RUN, the guest's output (hc->outbuf, when set) is flushed
+ * without waiting. While it holds more than its high-water mark the vCPU
+ * is not entered: the call waits in ppoll for the reader, with KVM_RUN's
+ * signal mask (preempt_run_mask), and a signal there returns
+ * VCPU_INTERRUPTED as an interrupted KVM_RUN would; the stall is counted
+ * in hc->stats. With output_nowait, VCPU_OUTPUT_BLOCKED comes back instead.
  */
 enum vcpu_event vcpu_step(struct vcpu_loop *l, struct vcpu_exit *ex,
 			  struct errbuf *err);

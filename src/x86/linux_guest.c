@@ -106,6 +106,8 @@ enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
 			return con->reset ? LINUX_RESET : LINUX_BAD_CALL;
 		case VCPU_HOST_ERROR:
 			return LINUX_HOST_ERROR;
+		case VCPU_OUTPUT_ERROR: /* the reader of stdout went away */
+			return LINUX_OUTPUT_ERR;
 		default: /* crashed, debug exit, guest fault */
 			/* reboot=t, and the last resort of every reboot
 			 * method: a triple fault, which KVM reports as a

@@ -55,6 +55,7 @@ enum linux_end {
 	LINUX_CRASHED,	  /* an exit nothing serves; err says which */
 	LINUX_BAD_CALL,	  /* a hypercall broke the ABI; err says how */
 	LINUX_HOST_ERROR, /* KVM_RUN failed */
+	LINUX_OUTPUT_ERR, /* writing the console's output failed (EPIPE) */
 };
 
 /*

@@ -243,3 +243,30 @@ for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do vms="$vms --vm c
 run sh -c "ulimit -n 32 && exec \"$MX\" --slices 1 $vms"
 check "matrix: more VMs than file descriptors: one line, status 70" 70 \
 	"20 VMs need at least 53 file descriptors, the limit is 32"
+
+# --- a VM that floods a stdout nobody reads --------------------------------
+# Its buffer fills and it leaves the rotation; the counter runs on, and
+# --duration ends the run on time with the summary. A watchdog kills a run
+# that hangs.
+[ -p "$TMP/fifo" ] || mkfifo "$TMP/fifo"
+exec 3<>"$TMP/fifo"
+last_cmd="matrix --duration 1s, stdout-flood and counter >unread FIFO"
+timeout -s KILL 10 "$MX" --quiet --quantum 10ms --duration 1s \
+	--vm "$GT/stdout-flood-long.elf:1:flood" --vm counter:1:count \
+	>"$TMP/fifo" 2>"$TMP/err"
+status=$?
+exec 3<&-
+: >"$TMP/out"
+check "a VM flooding an unread stdout: --duration still ends the run, summary printed" \
+	0 "matrix: policy frac"
+flood_row=$(grep '^flood ' "$TMP/err")
+count_share=$(awk '$1 == "count" { sub("%", "", $5); printf "%d", $5 }' "$TMP/err")
+case $flood_row in
+*"[output full "*) flood_blocked=yes ;;
+*) flood_blocked=no ;;
+esac
+if [ "$flood_blocked" = yes ] && [ "${count_share:-0}" -ge 45 ]; then
+	pass "the flooding VM waits (its stall in the summary), the counter gets its share (${count_share}%)"
+else
+	fail "flooding VM" "flood row '$flood_row', counter share '${count_share}'"
+fi

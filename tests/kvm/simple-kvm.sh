@@ -101,6 +101,51 @@ for m in real long; do
 	fi
 done
 
+# --- a guest that floods a stdout nobody reads ---------------------------------
+# The FIFO's read end stays open (descriptor 3) and is never read: the pipe
+# fills, and the guest's vCPU waits outside KVM_RUN, where --timeout and
+# SIGTERM must still end the run. A watchdog kills a run that hangs.
+mkfifo "$TMP/fifo"
+exec 3<>"$TMP/fifo"
+last_cmd="simple-kvm -l --timeout 1s --stats=json stdout-flood >unread FIFO"
+timeout -s KILL 10 "$SK" -l --timeout 1s --stats=json \
+	"$GT/stdout-flood-long.elf" >"$TMP/fifo" 2>"$TMP/err"
+status=$?
+: >"$TMP/out"
+check "long: a guest flooding an unread stdout still times out (124)" 124 \
+	"timeout: still running after 1s"
+if [ "$(stats_field output_stalls)" -ge 1 ] 2>/dev/null; then
+	pass "long: --stats counts the stall on the full stdout"
+else
+	fail "long: output stalls in --stats" "output_stalls=$(stats_field output_stalls)"
+fi
+"$SK" -l --stats "$GT/stdout-flood-long.elf" >"$TMP/fifo" 2>"$TMP/err" &
+pid=$!
+(sleep 10 && kill -KILL $pid) 2>/dev/null &
+watchdog=$!
+sleep 0.5
+kill -TERM $pid
+wait $pid
+status=$?
+kill $watchdog 2>/dev/null
+last_cmd="simple-kvm -l --stats stdout-flood >unread FIFO, then SIGTERM"
+if [ "$status" = 130 ] && grep -q "stopped by Terminated" "$TMP/err" &&
+	grep -q "^  output stalls" "$TMP/err"; then
+	pass "long: SIGTERM ends a guest stalled on stdout (130, stall in the --stats table)"
+else
+	fail "long: SIGTERM against a stalled guest" "status $status"
+fi
+exec 3<&-
+# The reader reads a little and goes away: EPIPE, one line and status 74,
+# not a death by SIGPIPE (141).
+head -c 65536 "$TMP/fifo" >/dev/null &
+last_cmd="simple-kvm -l stdout-flood | head -c 65536"
+timeout -s KILL 10 "$SK" -l "$GT/stdout-flood-long.elf" >"$TMP/fifo" 2>"$TMP/err"
+status=$?
+wait
+check "long: a reader that goes away ends the run with status 74 and one line" \
+	74 "the reader went away"
+
 # --- images and flags the user gets wrong ----------------------------------
 run "$SK" --device /nonexistent/kvm
 check "a missing KVM device: one actionable line, status 69" 69 "not loaded"

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,9 +194,25 @@ static void signal_itself(void)
 		_exit(3);
 }
 
+/* outbuf's wait on a full stdout, and the flags it puts back on a socket
+ * it could not reopen */
+static void wait_for_stdout(void)
+{
+	struct pollfd pfd = {.fd = STDOUT_FILENO, .events = POLLOUT};
+	const struct timespec zero = {0, 0};
+	sigset_t mask;
+	int flags = fcntl(STDOUT_FILENO, F_GETFL);
+
+	sigemptyset(&mask);
+	if (ppoll(&pfd, 1, &zero, &mask) < 0 || flags < 0 ||
+	    fcntl(STDOUT_FILENO, F_SETFL, flags) < 0)
+		_exit(3);
+}
+
 static void test_the_run_loop_calls_live(void **state)
 {
 	(void)state;
+	assert_lives(NO_OPENS, wait_for_stdout, "ppoll, fcntl(1, F_SETFL)");
 	assert_lives(NO_OPENS, write_and_read, "read and write");
 	assert_lives(NO_OPENS, map_memory, "mmap, mremap, munmap");
 	assert_lives(NO_OPENS, signal_itself, "tgkill of itself");
