@@ -414,6 +414,26 @@ $(BUILD)/guest/tests/%.addr: $(BUILD)/guest/tests/%.elf
 	$(Q)nm $< | sed -n 's/^0*\([0-9a-f]*\) T fault_at$$/\1/p' >$@
 guests: $(FAULT_GUESTS)
 
+# guest/tests/cstart.c: its own C _start, no start.S, plain gcc -O2 (SSE
+# stores to the stack). guest/tests/double.c: an SDK guest with one double.
+# Their disassembly (.dis) lets the KVM tests check the decoder's names.
+ABI_GUESTS := $(BUILD)/guest/tests/cstart-long.elf $(BUILD)/guest/tests/double-long.elf
+$(BUILD)/guest/obj/long/tests/cstart.o: guest/tests/cstart.c guest/hypercall.h
+	@mkdir -p $(@D)
+	$(say) GUEST-CC "$< (long, own _start)"
+	$(Q)$(GUEST_CC) $(FPU_CFLAGS) $(FPU_MFLAGS_long) -c $< -o $@
+$(BUILD)/guest/obj/long/tests/double.o: guest/tests/double.c guest/hypercall.h
+	@mkdir -p $(@D)
+	$(say) GUEST-CC "$< (long, x87 and SSE)"
+	$(Q)$(GUEST_CC) $(FPU_CFLAGS) $(FPU_MFLAGS_long) -c $< -o $@
+$(BUILD)/guest/tests/cstart-long.elf: $(BUILD)/guest/obj/long/tests/cstart.o guest/guest.ld
+	$(say) GUEST-LD $@
+	$(Q)$(LD) -m elf_x86_64 -nostdlib --build-id=none --no-warn-rwx-segments \
+	      -T guest/guest.ld $< -o $@
+$(BUILD)/guest/tests/%.dis: $(BUILD)/guest/tests/%.elf
+	$(Q)objdump -d -M intel --no-show-raw-insn $< >$@
+guests: $(ABI_GUESTS) $(ABI_GUESTS:.elf=.dis)
+
 # The guest SDK that make install adds: the ABI headers, start.S, guest.ld
 # and simple-kvm-cc, which builds a guest for a mode outside this tree.
 SDK_FILES := guest/hypercall.h guest/hypercall_abi.h guest/start.S guest/guest.ld
