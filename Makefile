@@ -391,7 +391,7 @@ $(VMM_LIB) $(SAN_LIB) $(BUILD)/fuzz/libvmm-fuzz.a: $(BUILD)/obj/src/x86/fault_bl
 # guest/tests/fault.c raises one exception per build (-DCASE_<name>) at the
 # label fault_at, whose address the .addr file holds for the KVM tests.
 # guest/tests/fpu.c is built as any compiler would, x87 and SSE allowed.
-FAULT_CASES := ud de gp pf forged
+FAULT_CASES := ud de gp pf align forged
 FAULT_GUESTS := $(foreach m,$(GUEST_MODES),$(BUILD)/guest/tests/fpu-$m.elf \
                   $(FAULT_CASES:%=$(BUILD)/guest/tests/fault-%-$m.elf) \
                   $(FAULT_CASES:%=$(BUILD)/guest/tests/fault-%-$m.addr))

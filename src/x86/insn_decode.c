@@ -35,9 +35,11 @@ static const char *const mem16[8] = {"bx+si", "bx+di", "bp+si", "bp+di",
 const char *const idec_cc[16] = {"o", "no", "b", "ae", "e", "ne", "be", "a",
 				 "s", "ns", "p", "np", "l", "ge", "le", "g"};
 
-const char *insn_reg64_name(int reg)
+const char *insn_reg_name(int reg, unsigned size)
 {
-	return reg >= 0 && reg < 16 ? reg64[reg] : NULL;
+	if (reg < 0 || reg >= 16)
+		return NULL;
+	return size == 8 ? reg64[reg] : reg32[reg];
 }
 
 int idec_next(struct dec *d, uint8_t *b)

@@ -50,7 +50,8 @@ int insn_decode(const uint8_t *bytes, size_t n, unsigned bits, uint64_t rip,
 /* The bytes as "0f 59 05 a0 10 00 00" (at most INSN_MAX_LEN of them). */
 void insn_format_bytes(const uint8_t *bytes, size_t n, char *buf, size_t len);
 
-/* "rax".."r15" for 0-15 (the 64-bit names), NULL otherwise. */
-const char *insn_reg64_name(int reg);
+/* A general register's name for 0-15 at size 8 ("rax".."r15") or 4
+ * ("eax".."r15d"); NULL for another number. */
+const char *insn_reg_name(int reg, unsigned size);
 
 #endif

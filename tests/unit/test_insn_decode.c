@@ -147,8 +147,9 @@ static void test_memory_operand(void **state)
 	assert_int_equal(insn.mem.index, 0); /* rax */
 	assert_int_equal(insn.mem.scale, 8);
 	assert_int_equal(insn.mem.disp, -8);
-	assert_string_equal(insn_reg64_name(4), "rsp");
-	assert_null(insn_reg64_name(INSN_NO_REG));
+	assert_string_equal(insn_reg_name(4, 8), "rsp");
+	assert_string_equal(insn_reg_name(4, 4), "esp");
+	assert_null(insn_reg_name(INSN_NO_REG, 8));
 }
 
 /* What the decoder does not know, and bytes that end too soon. */
