@@ -116,13 +116,17 @@ const char *diag_emulation_reason(const char *flavor, int cls)
 		       "emulator, which lacks x87 arithmetic; build the guest "
 		       "with -mgeneral-regs-only, or run it through "
 		       "scripts/kvm-run";
+	/* The emulator also stops where it cannot deliver an exception
+	 * (an empty IDT), naming the instruction that raised it. */
 	if (pvm)
 		return "this KVM (kvm_pvm) runs guest code in KVM's instruction "
-		       "emulator, which does not know this instruction; run "
-		       "the guest through scripts/kvm-run";
-	return "KVM emulates an instruction itself when the hardware leaves "
+		       "emulator, which stopped here: it lacks this instruction, "
+		       "or could not deliver an exception it raised (check the "
+		       "IDT and the stack); run the guest through "
+		       "scripts/kvm-run to compare";
+	return "KVM emulates an instruction itself where the hardware leaves "
 	       "it to KVM (an access outside RAM, some real-mode code), and "
-	       "its emulator does not know this one";
+	       "it lacks this one or could not deliver an exception it raised";
 }
 
 /* The code size the vCPU runs at: 16, 32 or 64 bits. */
