@@ -107,7 +107,7 @@ static const char *sse_special_ops(uint8_t op, int which)
 {
 	switch (op) {
 	case 0x2a:
-		return which >= 2 ? "V,Ey" : which ? "V,Q" : "V,Q";
+		return which >= 2 ? "V,Ey" : "V,Q";
 	case 0x2c:
 	case 0x2d:
 		return which >= 2 ? "Gy,W" : "P,W";
