@@ -488,5 +488,9 @@ HOST_OBJS := $(VMM_OBJS) $(MATRIX_OBJS) $(SKVM_OBJS) \
 DEP_OBJS := $(HOST_OBJS) $(BUILD)/obj/bench/kvm-bench.o \
             $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/obj/%,$(HOST_OBJS))
 # Guests: their .d files sit beside the objects the guest rules make.
+# The compiles make the .d files, never a rule: without this one, make's
+# built-in "%: %.o" would remake fault-ud.d from fault-ud.d.o through the
+# fault-%.o pattern (-DCASE_ud.d, an error), leaving a new .d each time.
+%.d: ;
 -include $(wildcard $(BUILD)/guest/obj/*/*.d $(BUILD)/guest/obj/*/*/*.d)
 -include $(DEP_OBJS:.o=.d)
