@@ -394,7 +394,7 @@ $(VMM_LIB) $(SAN_LIB) $(BUILD)/fuzz/libvmm-fuzz.a: $(BUILD)/obj/src/x86/fault_bl
 # guest/tests/fault.c raises one exception per build (-DCASE_<name>) at the
 # label fault_at, whose address the .addr file holds for the KVM tests.
 # guest/tests/fpu.c is built as any compiler would, x87 and SSE allowed.
-FAULT_CASES := ud de gp pf forged
+FAULT_CASES := ud de gp pf align forged
 FAULT_GUESTS := $(foreach m,$(GUEST_MODES),$(BUILD)/guest/tests/fpu-$m.elf \
                   $(FAULT_CASES:%=$(BUILD)/guest/tests/fault-%-$m.elf) \
                   $(FAULT_CASES:%=$(BUILD)/guest/tests/fault-%-$m.addr))
@@ -416,6 +416,26 @@ $(foreach m,$(GUEST_MODES),$(eval $(call fault_rules,$m)))
 $(BUILD)/guest/tests/%.addr: $(BUILD)/guest/tests/%.elf
 	$(Q)nm $< | sed -n 's/^0*\([0-9a-f]*\) T fault_at$$/\1/p' >$@
 guests: $(FAULT_GUESTS)
+
+# guest/tests/cstart.c: its own C _start, no start.S, plain gcc -O2 (SSE
+# stores to the stack). guest/tests/double.c: an SDK guest with one double.
+# Their disassembly (.dis) lets the KVM tests check the decoder's names.
+ABI_GUESTS := $(BUILD)/guest/tests/cstart-long.elf $(BUILD)/guest/tests/double-long.elf
+$(BUILD)/guest/obj/long/tests/cstart.o: guest/tests/cstart.c guest/hypercall.h
+	@mkdir -p $(@D)
+	$(say) GUEST-CC "$< (long, own _start)"
+	$(Q)$(GUEST_CC) $(FPU_CFLAGS) $(FPU_MFLAGS_long) -c $< -o $@
+$(BUILD)/guest/obj/long/tests/double.o: guest/tests/double.c guest/hypercall.h
+	@mkdir -p $(@D)
+	$(say) GUEST-CC "$< (long, x87 and SSE)"
+	$(Q)$(GUEST_CC) $(FPU_CFLAGS) $(FPU_MFLAGS_long) -c $< -o $@
+$(BUILD)/guest/tests/cstart-long.elf: $(BUILD)/guest/obj/long/tests/cstart.o guest/guest.ld
+	$(say) GUEST-LD $@
+	$(Q)$(LD) -m elf_x86_64 -nostdlib --build-id=none --no-warn-rwx-segments \
+	      -T guest/guest.ld $< -o $@
+$(BUILD)/guest/tests/%.dis: $(BUILD)/guest/tests/%.elf
+	$(Q)objdump -d -M intel --no-show-raw-insn $< >$@
+guests: $(ABI_GUESTS) $(ABI_GUESTS:.elf=.dis)
 
 # The guest SDK that make install adds: the ABI headers, start.S, guest.ld
 # and simple-kvm-cc, which builds a guest for a mode outside this tree.
@@ -471,5 +491,9 @@ HOST_OBJS := $(VMM_OBJS) $(MATRIX_OBJS) $(SKVM_OBJS) \
 DEP_OBJS := $(HOST_OBJS) $(BUILD)/obj/bench/kvm-bench.o \
             $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/obj/%,$(HOST_OBJS))
 # Guests: their .d files sit beside the objects the guest rules make.
+# The compiles make the .d files, never a rule: without this one, make's
+# built-in "%: %.o" would remake fault-ud.d from fault-ud.d.o through the
+# fault-%.o pattern (-DCASE_ud.d, an error), leaving a new .d each time.
+%.d: ;
 -include $(wildcard $(BUILD)/guest/obj/*/*.d $(BUILD)/guest/obj/*/*/*.d)
 -include $(DEP_OBJS:.o=.d)

@@ -43,6 +43,17 @@ uint32_t guest_main(void)
 			 : "memory");
 #elif defined(CASE_pf)
 	HC_exit(99); /* no paging in this mode: no page fault */
+#elif defined(CASE_align)
+	/* an aligned SSE store to a stack slot that is not: 8 bytes off */
+#if defined(GUEST_MODE_LONG)
+	__asm__ volatile("and $-16, %%rsp\nsub $8, %%rsp\n"
+			 ".global fault_at\nfault_at: movaps %%xmm0, (%%rsp)" ::
+				 : "memory");
+#else
+	__asm__ volatile("and $-16, %%esp\nsub $8, %%esp\n"
+			 ".global fault_at\nfault_at: movaps %%xmm0, (%%esp)" ::
+				 : "memory");
+#endif
 #elif defined(CASE_forged)
 	/* the fault port written by hand, with vector 99 where a handler's
 	 * frame has its vector: refused as no exception's */

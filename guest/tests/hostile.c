@@ -106,7 +106,7 @@ uint32_t guest_main(void)
 			 : "memory");
 #elif defined(CASE_triple_fault)
 	/* expect: other 71 "triple fault (KVM_EXIT_SHUTDOWN)" all */
-	/* expect on kvm_pvm: other 71 "KVM_EXIT_INTERNAL_ERROR (suberror 1)"
+	/* expect on kvm_pvm: other 71 "KVM could not emulate 'int3'"
 	 * protected long */
 	/* expect on kvm_pvm: other 71 "guest fault: #BP (breakpoint)" real */
 	/* (kvm_pvm ends a triple fault in an emulation failure, and in real

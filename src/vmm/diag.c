@@ -2,8 +2,12 @@
 #include "diag.h"
 
 #include <inttypes.h>
+#include <string.h>
 
+#include "cpu_mode.h"
 #include "exit_names.h"
+#include "guest_va.h"
+#include "insn_decode.h"
 
 void diag_describe_exit(const struct kvm_run *run, char *buf, size_t len)
 {
@@ -96,4 +100,112 @@ void diag_dump_registers_as(struct vcpu *vcpu, const struct kvm_regs *gprs,
 			"limit=0x%x\n",
 			s.gdt.base, s.gdt.limit, s.idt.base, s.idt.limit);
 	}
+}
+
+const char *diag_emulation_reason(const char *flavor, int cls)
+{
+	int pvm = strcmp(flavor, "kvm_pvm") == 0;
+
+	if (pvm && cls == INSN_SSE)
+		return "this KVM (kvm_pvm) runs guest code in KVM's instruction "
+		       "emulator, which lacks SSE arithmetic and most SSE moves; "
+		       "build the guest with -mgeneral-regs-only, or run it "
+		       "through scripts/kvm-run";
+	if (pvm && cls == INSN_X87)
+		return "this KVM (kvm_pvm) runs guest code in KVM's instruction "
+		       "emulator, which lacks x87 arithmetic; build the guest "
+		       "with -mgeneral-regs-only, or run it through "
+		       "scripts/kvm-run";
+	/* The emulator also stops where it cannot deliver an exception
+	 * (an empty IDT), naming the instruction that raised it. */
+	if (pvm)
+		return "this KVM (kvm_pvm) runs guest code in KVM's instruction "
+		       "emulator, which stopped here: it lacks this instruction, "
+		       "or could not deliver an exception it raised (check the "
+		       "IDT and the stack); run the guest through "
+		       "scripts/kvm-run to compare";
+	return "KVM emulates an instruction itself where the hardware leaves "
+	       "it to KVM (an access outside RAM, some real-mode code), and "
+	       "it lacks this one or could not deliver an exception it raised";
+}
+
+/* The code size the vCPU runs at: 16, 32 or 64 bits. */
+static unsigned code_bits(const struct kvm_sregs *s)
+{
+	if (!(s->cr0 & CR0_PE))
+		return 16;
+	return s->cs.l ? 64 : s->cs.db ? 32 : 16;
+}
+
+/* The instruction bytes KVM reported, or those at CS:RIP read through the
+ * guest's page tables as far as they are mapped. Returns how many. */
+static size_t failed_bytes(struct vcpu *vcpu, const struct kvm_sregs *s,
+			   uint64_t rip, uint8_t *bytes)
+{
+	const struct kvm_run *run = vcpu->run;
+	uint64_t at = s->cs.base + rip, gpa = 0;
+	size_t n;
+
+	if (run->emulation_failure.ndata >= 3 &&
+	    (run->emulation_failure.flags &
+	     KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES)) {
+		n = run->emulation_failure.insn_size;
+		n = n > INSN_MAX_LEN ? INSN_MAX_LEN : n;
+		memcpy(bytes, run->emulation_failure.insn_bytes, n);
+		return n;
+	}
+	if (code_bits(s) < 64)
+		at &= 0xffffffff;
+	/* An instruction may straddle a page: translate again where one
+	 * begins. */
+	for (n = 0; n < INSN_MAX_LEN; n++, gpa++) {
+		if ((n == 0 || ((at + n) & 0xfff) == 0) &&
+		    gva_translate(vcpu, at + n, 0, &gpa))
+			break;
+		if (gmem_read(&vcpu->vm->mem, gpa, &bytes[n], 1))
+			break;
+	}
+	return n;
+}
+
+/* The emulation failure's line: the instruction, where, and why. */
+static void describe_emulation(struct vcpu *vcpu, char *buf, size_t len)
+{
+	uint8_t bytes[INSN_MAX_LEN];
+	char place[40], hex[3 * INSN_MAX_LEN + 1];
+	const char *flavor = vcpu->vm->kvm->flavor;
+	struct kvm_regs r;
+	struct kvm_sregs s;
+	struct insn insn;
+	size_t n;
+
+	if (vcpu_get_regs(vcpu, &r, NULL) || vcpu_get_sregs(vcpu, &s, NULL)) {
+		diag_describe_exit(vcpu->run, buf, len);
+		return;
+	}
+	diag_place(place, sizeof(place), !(s.cr0 & CR0_PE), s.cs.selector,
+		   r.rip);
+	n = failed_bytes(vcpu, &s, r.rip, bytes);
+	if (n && insn_decode(bytes, n, code_bits(&s), r.rip, &insn) == 0) {
+		snprintf(buf, len, "KVM could not emulate '%s' at %s: %s",
+			 insn.text, place,
+			 diag_emulation_reason(flavor, (int)insn.cls));
+		return;
+	}
+	insn_format_bytes(bytes, n, hex, sizeof(hex));
+	snprintf(buf, len,
+		 "KVM could not emulate the instruction at %s (%s%s): %s",
+		 place, n ? "bytes " : "its bytes are unreadable", hex,
+		 diag_emulation_reason(flavor, -1));
+}
+
+void diag_describe_vcpu_exit(struct vcpu *vcpu, char *buf, size_t len)
+{
+	const struct kvm_run *run = vcpu->run;
+
+	if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR &&
+	    run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION)
+		describe_emulation(vcpu, buf, len);
+	else
+		diag_describe_exit(run, buf, len);
 }

@@ -6,7 +6,9 @@
 #include <linux/kvm.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The capabilities without which no guest of ours can run. */
@@ -65,6 +67,31 @@ static int read_supported_cpuid(struct kvm_dev *kvm, struct errbuf *err)
 	return err_fail(err, E2BIG, "KVM_GET_SUPPORTED_CPUID: too many leaves");
 }
 
+/* The loaded KVM module names the implementation behind /dev/kvm;
+ * kvm_pvm first, as it can be loaded beside a hardware one. */
+static void read_flavor(struct kvm_dev *kvm)
+{
+	static const char *const modules[] = {"kvm_pvm", "kvm_amd",
+					      "kvm_intel"};
+	char path[64];
+	struct stat st;
+
+	snprintf(kvm->flavor, sizeof(kvm->flavor), "KVM");
+	for (size_t i = 0; i < sizeof(modules) / sizeof(modules[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/module/%s", modules[i]);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			snprintf(kvm->flavor, sizeof(kvm->flavor), "%s",
+				 modules[i]);
+			return;
+		}
+	}
+}
+
+int kvm_runs_in_emulator(const struct kvm_dev *kvm)
+{
+	return strcmp(kvm->flavor, "kvm_pvm") == 0;
+}
+
 static int check_api(struct kvm_dev *kvm, const char *path, struct errbuf *err)
 {
 	int version = ioctl(kvm->fd, KVM_GET_API_VERSION, 0);
@@ -110,6 +137,9 @@ int kvm_dev_open(struct kvm_dev *kvm, const char *path, struct errbuf *err)
 				  KVM_CAP_BINARY_STATS_FD) > 0;
 	sync = ioctl(kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
 	kvm->has_sync_regs = sync > 0 && (sync & KVM_SYNC_X86_SREGS);
+	kvm->has_emulation_exit = ioctl(kvm->fd, KVM_CHECK_EXTENSION,
+					KVM_CAP_EXIT_ON_EMULATION_FAILURE) > 0;
+	read_flavor(kvm);
 
 	ret = read_supported_cpuid(kvm, err);
 	if (ret)

@@ -14,9 +14,15 @@ struct kvm_cpuid_entry2;
 /* One per process; every VM of the process is created from it. */
 struct kvm_dev {
 	int fd;
-	size_t vcpu_mmap_size;	  /* size of each vCPU's struct kvm_run */
-	int has_stats_fd;	  /* KVM_CAP_BINARY_STATS_FD */
-	int has_sync_regs;	  /* KVM_CAP_SYNC_REGS with sregs */
+	size_t vcpu_mmap_size;	/* size of each vCPU's struct kvm_run */
+	int has_stats_fd;	/* KVM_CAP_BINARY_STATS_FD */
+	int has_sync_regs;	/* KVM_CAP_SYNC_REGS with sregs */
+	int has_emulation_exit; /* KVM_CAP_EXIT_ON_EMULATION_FAILURE */
+	/* Which KVM this is, for messages: "kvm_amd", "kvm_intel", "kvm_pvm"
+	 * (a KVM that needs no VT-x/AMD-V, whose instruction emulator runs
+	 * all guest code), or "KVM" when no known module is loaded. Read at
+	 * open, before any lockdown. */
+	char flavor[16];
 	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID, for vCPUs */
 };
 
@@ -38,6 +44,10 @@ const struct kvm_cpuid_entry2 *kvm_cpuid_find(const struct kvm_cpuid2 *cpuid,
 
 /* Closes the handle and frees what it holds; safe on a zeroed struct. */
 void kvm_dev_close(struct kvm_dev *kvm);
+
+/* 1 when flavor is kvm_pvm: guest code runs in KVM's instruction
+ * emulator, which lacks most SSE and x87 instructions. */
+int kvm_runs_in_emulator(const struct kvm_dev *kvm);
 
 /* Returns the explanation kvm_dev_open gives for an open(2) errno. */
 const char *kvm_open_hint(int errnum);

@@ -152,7 +152,8 @@ enum vcpu_event vcpu_step(struct vcpu_loop *l, struct vcpu_exit *ex,
 		ex->event = run->exit_reason == KVM_EXIT_DEBUG ? VCPU_DEBUG
 							       : VCPU_CRASHED;
 		if (err)
-			diag_describe_exit(run, err->msg, sizeof(err->msg));
+			diag_describe_vcpu_exit(l->vcpu, err->msg,
+						sizeof(err->msg));
 		break;
 	}
 	return ex->event;

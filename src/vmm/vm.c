@@ -90,6 +90,26 @@ static int create_vcpu(struct vm *vm, int pc, struct errbuf *err)
 	return 0;
 }
 
+/*
+ * An instruction KVM's emulator cannot run then exits with its bytes in
+ * kvm_run (emulation_failure), for the message that names it, rather than
+ * as a #UD injected into the guest first. Where KVM lacks the capability,
+ * the message reads the bytes at RIP instead.
+ */
+static int enable_emulation_exit(struct vm *vm, struct errbuf *err)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_EXIT_ON_EMULATION_FAILURE,
+		.args = {1},
+	};
+
+	if (!vm->kvm->has_emulation_exit)
+		return 0;
+	return vm_ioctl(vm, KVM_ENABLE_CAP,
+			"KVM_ENABLE_CAP(KVM_CAP_EXIT_ON_EMULATION_FAILURE)",
+			&cap, err);
+}
+
 /* pc: also the PC platform, which KVM wants before the first vCPU. */
 static int create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
 		  int pc, struct errbuf *err)
@@ -119,7 +139,11 @@ static int create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
 			       strerror(errno));
 		goto out;
 	}
-	ret = map_ram(vm, ram_size, err);
+	/* Not for a PC: a Linux process would stop the whole VM where KVM
+	 * gives it a #UD (a SIGILL) without the capability. */
+	ret = pc ? 0 : enable_emulation_exit(vm, err);
+	if (!ret)
+		ret = map_ram(vm, ram_size, err);
 	if (!ret && pc)
 		ret = pc_platform_create(vm, err);
 	if (ret)

@@ -332,6 +332,12 @@ static int check_mode_took(struct vcpu *vcpu, enum cpu_mode mode,
 	return 0;
 }
 
+uint64_t cpu_mode_entry_sp(enum cpu_mode mode)
+{
+	/* The return address's slot is left empty: nothing returns there. */
+	return LAYOUT_STACK_TOP - (mode == CPU_MODE_LONG ? 8 : 4);
+}
+
 int vcpu_enter_mode(struct vcpu *vcpu, enum cpu_mode mode, uint64_t entry,
 		    struct errbuf *err)
 {
@@ -361,6 +367,6 @@ int vcpu_enter_mode(struct vcpu *vcpu, enum cpu_mode mode, uint64_t entry,
 
 	regs.rflags = 0x2; /* bit 1 is reserved and always set; IF clear */
 	regs.rip = entry;
-	regs.rsp = LAYOUT_STACK_TOP;
+	regs.rsp = cpu_mode_entry_sp(mode);
 	return vcpu_set_regs(vcpu, &regs, err);
 }

@@ -91,9 +91,18 @@ int cpu_mode_prepare(const struct guest_mem *mem, enum cpu_mode mode,
 		     struct kvm_sregs *sregs, struct errbuf *err);
 
 /*
+ * The stack pointer a guest is entered with: LAYOUT_STACK_TOP less one
+ * return address (8 bytes in long mode, 4 in the others, where gcc -m16
+ * code calls with calll too), so that the entry point sees the stack a
+ * call would have left it, SP + return address 16-byte aligned, as the
+ * x86-64 and i386 System V ABIs want at a function's first instruction.
+ */
+uint64_t cpu_mode_entry_sp(enum cpu_mode mode);
+
+/*
  * Puts the vCPU in mode, ready to run at entry with the stack pointer at
- * LAYOUT_STACK_TOP and interrupts off. A real-mode entry must be below
- * 64 KiB.
+ * cpu_mode_entry_sp(mode) and interrupts off. A real-mode entry must be
+ * below 64 KiB.
  */
 int vcpu_enter_mode(struct vcpu *vcpu, enum cpu_mode mode, uint64_t entry,
 		    struct errbuf *err);

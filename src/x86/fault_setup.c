@@ -164,6 +164,33 @@ static int read_word(struct vcpu *vcpu, uint64_t gva, unsigned size,
 	return 0;
 }
 
+/*
+ * The faulting instruction's bytes, for the report to name it: from the
+ * linear address CS:IP (real mode: the frame's CS * 16), as far as it is
+ * mapped and in RAM. A #PF on the fetch itself finds nothing, and the
+ * report then names no instruction.
+ */
+static void read_insn(struct vcpu *vcpu, const struct kvm_sregs *s,
+		      struct guest_fault *f)
+{
+	uint64_t at =
+		f->frame == FAULT_FRAME_16 ? (uint64_t)f->cs * 16 : s->cs.base;
+	uint64_t gpa = 0;
+	unsigned n;
+
+	at += f->frame == FAULT_FRAME_16 ? f->regs.rip & 0xffff : f->regs.rip;
+	if (f->frame != FAULT_FRAME_64)
+		at &= 0xffffffff;
+	for (n = 0; n < sizeof(f->insn); n++, gpa++) {
+		if ((n == 0 || ((at + n) & (LAYOUT_PAGE_SIZE - 1)) == 0) &&
+		    vcpu_translate(vcpu, at + n, &gpa))
+			break;
+		if (gmem_read(&vcpu->vm->mem, gpa, &f->insn[n], 1))
+			break;
+	}
+	f->insn_len = n;
+}
+
 int faults_read_report(struct vcpu *vcpu, struct guest_fault *f,
 		       struct errbuf *err)
 {
@@ -197,5 +224,6 @@ int faults_read_report(struct vcpu *vcpu, struct guest_fault *f,
 			"not an exception's (the guest wrote the port?)",
 			HC_PORT_FAULT_REPORT,
 			(unsigned long long)words[FAULT_W_VECTOR]);
+	read_insn(vcpu, &sregs, f);
 	return 0;
 }

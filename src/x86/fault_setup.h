@@ -29,7 +29,8 @@ int faults_install(const struct guest_mem *mem, enum cpu_mode mode,
 /*
  * Reads the frame a handler left on the guest stack, through the vCPU's
  * current translation and the bounds-checked accessors, and decodes it
- * into f. Called on an out to HC_PORT_FAULT_REPORT. Returns 0, or a
+ * into f, with the faulting instruction's bytes as far as they are
+ * readable. Called on an out to HC_PORT_FAULT_REPORT. Returns 0, or a
  * negative errno with one line in err when the frame is unreadable or no
  * handler's (a guest that writes the port itself).
  */

@@ -5,8 +5,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "diag.h"
+#include "insn_decode.h"
 
 static const struct {
 	const char *mnemonic, *meaning;
@@ -162,6 +164,66 @@ static void format_triple(char *buf, size_t len)
 		 "reset the vCPU, so the faulting RIP is unknown");
 }
 
+/* A general register of regs by its encoding number (rax, rcx, ...). */
+static uint64_t reg_value(const struct kvm_regs *r, int reg)
+{
+	const uint64_t values[16] = {
+		r->rax, r->rcx, r->rdx, r->rbx, r->rsp, r->rbp, r->rsi, r->rdi,
+		r->r8,	r->r9,	r->r10, r->r11, r->r12, r->r13, r->r14, r->r15};
+
+	return reg >= 0 && reg < 16 ? values[reg] : 0;
+}
+
+/*
+ * " (rsp 0xefd8 is not 16-byte aligned)" when the instruction wants its
+ * memory operand aligned and the address is not: the commonest #GP of a
+ * guest built with SSE. Empty otherwise.
+ */
+static void alignment_note(const struct guest_fault *f, const struct insn *insn,
+			   unsigned size, char *note, size_t len)
+{
+	const struct insn_mem *m = &insn->mem;
+	uint64_t ea = (uint64_t)m->disp;
+
+	note[0] = '\0';
+	if (!m->present || !m->align || f->vector != 13)
+		return;
+	if (f->frame == FAULT_FRAME_16 && m->base == INSN_NO_REG &&
+	    m->index == INSN_NO_REG && !m->rip_relative)
+		return; /* 16-bit addressing: no registers recorded */
+	ea += reg_value(&f->regs, m->base) +
+	      reg_value(&f->regs, m->index) * m->scale;
+	if (size == 4)
+		ea &= 0xffffffff;
+	if (ea % m->align == 0)
+		return;
+	if (m->base != INSN_NO_REG && m->index == INSN_NO_REG && !m->disp)
+		snprintf(note, len,
+			 " (%s 0x%" PRIx64 " is not %u-byte aligned)",
+			 insn_reg_name(m->base, size), ea, m->align);
+	else
+		snprintf(note, len,
+			 " (address 0x%" PRIx64 " is not %u-byte aligned)", ea,
+			 m->align);
+}
+
+/* ", in 'movaps [rsp], xmm0'" and any alignment note, after the line. */
+static void append_insn(const struct guest_fault *f, char *buf, size_t len)
+{
+	unsigned bits = f->frame == FAULT_FRAME_16   ? 16
+			: f->frame == FAULT_FRAME_32 ? 32
+						     : 64;
+	size_t at = strlen(buf);
+	struct insn insn;
+	char note[64];
+
+	if (!f->insn_len || at + 1 >= len ||
+	    insn_decode(f->insn, f->insn_len, bits, f->regs.rip, &insn))
+		return;
+	alignment_note(f, &insn, bits == 64 ? 8 : 4, note, sizeof(note));
+	snprintf(buf + at, len - at, ", in '%s'%s", insn.text, note);
+}
+
 void fault_format(const struct guest_fault *f, char *buf, size_t len)
 {
 	char where[48], detail[160] = "";
@@ -183,4 +245,5 @@ void fault_format(const struct guest_fault *f, char *buf, size_t len)
 			 f->error_code);
 	snprintf(buf, len, "%s (%s) at %s%s%s", fault_mnemonic(v),
 		 fault_meaning(v), where, detail[0] ? ": " : "", detail);
+	append_insn(f, buf, len);
 }

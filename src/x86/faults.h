@@ -48,6 +48,11 @@ struct guest_fault {
 	 * ones with RIP, RSP, RFLAGS, RAX and RDX taken from the frame. */
 	struct kvm_regs regs;
 	uint16_t cs;
+	/* The faulting instruction's bytes, as many as could be read at its
+	 * address (faults_read_report), for fault_format to name it; none
+	 * when insn_len is 0. */
+	uint8_t insn[15];
+	unsigned insn_len;
 };
 
 /* Bytes per word and words per frame for a frame kind. */
@@ -85,7 +90,10 @@ int fault_decode(enum fault_frame frame, const uint64_t *words,
 
 /* The report as one line without a newline, e.g. "#UD (invalid opcode) at
  * RIP 0x1004", "#GP (general protection) at CS:IP 0000:1004", or what is
- * known of a triple fault. */
+ * known of a triple fault. With the instruction's bytes it is named, and
+ * a misaligned SSE operand is pointed out: "#GP (general protection) at
+ * RIP 0x1011, in 'movaps [rsp], xmm0' (rsp 0xefd8 is not 16-byte
+ * aligned)". */
 void fault_format(const struct guest_fault *f, char *buf, size_t len);
 
 #endif

@@ -12,7 +12,7 @@
  *   0x00000 - 0x00fff  low page: free for the guest (real-mode IVT lives here)
  *   0x01000 - 0x0bfff  guest image, default load address (44 KiB)
  *   0x0c000 - 0x0c3ff  real mode only: the VMM's exception handlers
- *   0x0c000 - 0x0efff  stack, 12 KiB; the VMM points SP at 0xf000
+ *   0x0c000 - 0x0efff  stack, 12 KiB, growing down from 0xf000
  *   0x0f000 - 0x0ffff  hypercall area: results the VMM writes for the guest
  *   0x10000 - top-64K  free for the guest (larger images may load here)
  *   top-64K - top      VMM area: GDT, TSS, IDT, exception handlers and
@@ -27,7 +27,7 @@
 
 #define LAYOUT_IMAGE_BASE   0x1000ULL /* default load address of a guest */
 #define LAYOUT_STACK_BOTTOM 0xc000ULL
-#define LAYOUT_STACK_TOP    0xf000ULL /* initial SP/ESP/RSP */
+#define LAYOUT_STACK_TOP    0xf000ULL /* top of the stack (cpu_mode_entry_sp) */
 /* The hypercall area is part of the ABI: its address comes from there. */
 #define LAYOUT_HC_AREA		((unsigned long long)HC_AREA_GPA)
 #define LAYOUT_HC_AREA_SIZE	0x1000ULL

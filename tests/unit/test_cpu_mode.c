@@ -228,6 +228,19 @@ static void test_prepare_modes(void **state)
 	free_ram(&mem);
 }
 
+/* Each mode's entry stack is what a call leaves: SP + return address
+ * 16-byte aligned, inside the stack area. */
+static void test_entry_sp_as_after_call(void **state)
+{
+	(void)state;
+	assert_int_equal(cpu_mode_entry_sp(CPU_MODE_LONG) % 16, 8);
+	assert_int_equal(cpu_mode_entry_sp(CPU_MODE_PROTECTED) % 16, 12);
+	assert_int_equal(cpu_mode_entry_sp(CPU_MODE_PAGED32) % 16, 12);
+	assert_int_equal(cpu_mode_entry_sp(CPU_MODE_REAL) % 16, 12);
+	assert_true(cpu_mode_entry_sp(CPU_MODE_LONG) < LAYOUT_STACK_TOP);
+	assert_true(cpu_mode_entry_sp(CPU_MODE_REAL) > LAYOUT_STACK_BOTTOM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_paging_needs_room),
 		cmocka_unit_test(test_descriptor_round_trip),
 		cmocka_unit_test(test_prepare_modes),
+		cmocka_unit_test(test_entry_sp_as_after_call),
 	};
 
 	return cmocka_run_group_tests_name("cpu_mode", tests, NULL, NULL);

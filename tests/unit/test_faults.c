@@ -268,6 +268,57 @@ static void test_fpu_bits(void **state)
 	free(cpuid);
 }
 
+/* With the instruction's bytes the report names it, and a misaligned SSE
+ * operand is pointed out; without them, or undecodable, today's line. */
+static void test_format_names_the_instruction(void **state)
+{
+	const uint8_t movaps[] = {0x0f, 0x29, 0x04, 0x24}; /* [rsp], xmm0 */
+	const uint8_t disp[] = {0x0f, 0x29, 0x44, 0x24, 0x08};
+	struct guest_fault f = {
+		.kind = FAULT_EXCEPTION,
+		.frame = FAULT_FRAME_64,
+		.vector = 13,
+		.regs = {.rip = 0x1011, .rsp = 0xefd8},
+	};
+	char line[256];
+
+	(void)state;
+	memcpy(f.insn, movaps, sizeof(movaps));
+	f.insn_len = sizeof(movaps);
+	fault_format(&f, line, sizeof(line));
+	assert_string_equal(line, "#GP (general protection) at RIP 0x1011, in "
+				  "'movaps [rsp], xmm0' (rsp 0xefd8 is not "
+				  "16-byte aligned)");
+	/* aligned: the #GP has another cause, and no note guesses one */
+	f.regs.rsp = 0xefe0;
+	fault_format(&f, line, sizeof(line));
+	assert_string_equal(line, "#GP (general protection) at RIP 0x1011, in "
+				  "'movaps [rsp], xmm0'");
+	/* an address with a displacement is named as an address */
+	memcpy(f.insn, disp, sizeof(disp));
+	f.insn_len = sizeof(disp);
+	fault_format(&f, line, sizeof(line));
+	assert_string_equal(line, "#GP (general protection) at RIP 0x1011, in "
+				  "'movaps [rsp+0x8], xmm0' (address 0xefe8 is "
+				  "not 16-byte aligned)");
+	/* 32-bit: the register's 32-bit name */
+	f.frame = FAULT_FRAME_32;
+	f.regs.rsp = 0xefd8;
+	memcpy(f.insn, movaps, sizeof(movaps));
+	f.insn_len = sizeof(movaps);
+	fault_format(&f, line, sizeof(line));
+	assert_string_equal(line, "#GP (general protection) at RIP 0x1011, in "
+				  "'movaps [esp], xmm0' (esp 0xefd8 is not "
+				  "16-byte aligned)");
+	/* bytes the decoder does not know, or none: the line as before */
+	f.insn[0] = 0xc5;
+	fault_format(&f, line, sizeof(line));
+	assert_string_equal(line, "#GP (general protection) at RIP 0x1011");
+	f.insn_len = 0;
+	fault_format(&f, line, sizeof(line));
+	assert_string_equal(line, "#GP (general protection) at RIP 0x1011");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_install_ivt),
 		cmocka_unit_test(test_install_ivt_leaves_an_image_alone),
 		cmocka_unit_test(test_fpu_bits),
+		cmocka_unit_test(test_format_names_the_instruction),
 	};
 
 	return cmocka_run_group_tests_name("faults", tests, NULL, NULL);
