@@ -68,8 +68,7 @@ static void map_alias(void)
 uint32_t guest_main(void)
 {
 	uint32_t (*via_alias)(uint32_t) =
-		(uint32_t (*)(uint32_t))((uintptr_t)alias_target +
-					  ALIAS_OFFSET);
+		(uint32_t(*)(uint32_t))((uintptr_t)alias_target + ALIAS_OFFSET);
 	uint32_t a, b, c;
 
 	if (check_mxcsr)
