@@ -403,6 +403,21 @@ gdb_mxcsr_raw() {
 		"status $sk_status"
 }
 
+# Before the first instruction, on any KVM: p38 reads the reset MXCSR
+# (0x1f80), and a P38 is what the next p38 reads; reserved bits are refused.
+gdb_mxcsr_reset_raw() {
+	flag=$(gdbc_sym check_mxcsr)
+	gdbc_start "$TMP/gdb-mx.sock"
+	printf 'pkt p38\npkt P38=803f0000\npkt p38\npkt P38=ffffffff\npkt M%s,4:00000000\npkt D\n' \
+		"$flag" | gdb_client long "$TMP/gdb-mx.sock"
+	gdb_reap_hard 10
+	[ "$(grep -c '^+\$801f0000#' "$TMP/gdb.log")" = 1 ] &&
+		[ "$(grep -c '^+\$803f0000#' "$TMP/gdb.log")" = 1 ] &&
+		got '^+\$E05#' && [ "$sk_status" = 0 ]
+	gdb_case "long: p38 reads the reset MXCSR (0x1f80), P38 changes it, reserved bits get E05" \
+		"status $sk_status"
+}
+
 # One code byte at two virtual addresses (PML4[1] = PML4[0]): Z0 at both,
 # z0 at both, hits at either, and detach, leave the guest's byte whole.
 gdb_alias_raw() {
@@ -465,6 +480,8 @@ gdb_check_session() {
 		-ex "target remote $TMP/gdb-check.sock" -x "$GDB_DIR/gdbcheck.gdb" \
 		"$GT/gdbcheck-long.elf" >"$log" 2>&1
 	gdb_reap_hard 10
+	grep -q '^mxcsr-reset 0x1f80$' "$log"
+	gdb_case "long: gdb's \$mxcsr before the first instruction is the reset value (0x1f80)"
 	if [ "$want" = 1 ]; then
 		grep -q '^mxcsr-was 0x1fa0$' "$log"
 		gdb_case "long: gdb's \$mxcsr is what the guest loaded (0x1fa0)"
@@ -487,7 +504,7 @@ gdb_check_session() {
 gdb_trust_and_truth() {
 	gdb_mxcsr_probe
 	if [ -n "$MXCSR_SKIP" ]; then
-		skip "long: MXCSR through p38/P38 and gdb's \$mxcsr" "$MXCSR_SKIP"
+		skip "long: MXCSR the guest loads and stores, through p38/P38 and gdb's \$mxcsr" "$MXCSR_SKIP"
 	else
 		gdb_mxcsr_raw
 	fi
@@ -501,6 +518,7 @@ gdb_trust_and_truth() {
 			"tested on this machine's own KVM"
 		return
 	fi
+	gdb_mxcsr_reset_raw
 	gdb_http
 	gdb_nak_flood
 	gdb_alias_raw

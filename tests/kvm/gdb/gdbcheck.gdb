@@ -3,6 +3,8 @@
 # connects first and reads the output.
 set pagination off
 set confirm off
+# before the first instruction: the reset value the VMM leaves (any KVM)
+printf "mxcsr-reset 0x%x\n", $mxcsr
 set var check_mxcsr = $want_mxcsr
 if $want_mxcsr
   # the guest has just loaded 0x1fa0; it stores MXCSR next and prints it
