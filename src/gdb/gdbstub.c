@@ -103,8 +103,9 @@ static void wait_mask(sigset_t *mask)
 
 /* Waits until fd has one of events, at most ms milliseconds (-1: for
  * good): 1 when it has, 0 when the time ran out, -1 when a stop signal
- * came first. Only SIGINT and SIGTERM get through (wait_mask), so an
- * interrupted wait is always a stop. */
+ * came first, now or before (a reply whose send a signal cut short is not
+ * checked by its caller). Only SIGINT and SIGTERM get through
+ * (wait_mask), so an interrupted wait is always a stop. */
 static int wait_fd(int fd, short events, int ms)
 {
 	struct pollfd pfd = {.fd = fd, .events = events};
@@ -112,6 +113,8 @@ static int wait_fd(int fd, short events, int ms)
 	sigset_t mask;
 	int n;
 
+	if (preempt_stop_requested())
+		return -1;
 	wait_mask(&mask);
 	while ((n = ppoll(&pfd, 1, ms < 0 ? NULL : &bound, &mask)) < 0) {
 		if (errno != EINTR || preempt_stop_requested())
@@ -288,6 +291,8 @@ static int serve_one(struct gdbstub *gs, enum gdb_cmd_result *res)
 		if (send_all(gs, "+", 1))
 			return -1;
 		*res = gdb_dispatch(gs, gs->dec.buf, gs->dec.len);
+		if (gs->dropped) /* its reply found no reader */
+			return -1;
 		return *res == CMD_STAY;
 	case RSP_BAD_CHECKSUM: /* gdb sends it again */
 		return send_all(gs, "-", 1) ? -1 : 1;
