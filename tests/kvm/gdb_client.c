@@ -51,13 +51,26 @@ static int connect_to(const char *addr)
 	return fd;
 }
 
-/* Appends what arrives within ms milliseconds (until quiet) to out. */
-static size_t collect(int fd, int ms, char *out, size_t cap)
+/* Whether out holds a whole packet: '$', then '#' and two digits. */
+static int has_packet(const char *out, size_t len)
+{
+	const char *start = memchr(out, '$', len), *end;
+
+	if (!start)
+		return 0;
+	end = memchr(start, '#', len - (size_t)(start - out));
+	return end && (size_t)(end - out) + 3 <= len;
+}
+
+/* Appends what arrives within ms milliseconds (until 300 ms quiet, or
+ * with packet set until a whole reply packet is in) to out. */
+static size_t collect(int fd, int ms, char *out, size_t cap, int packet)
 {
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	size_t len = 0;
 
-	while (len + 1 < cap && poll(&pfd, 1, ms) > 0) {
+	while (len + 1 < cap && !(packet && has_packet(out, len)) &&
+	       poll(&pfd, 1, ms) > 0) {
 		ssize_t n = recv(fd, out + len, cap - 1 - len, 0);
 
 		if (n <= 0) {
@@ -152,7 +165,7 @@ static int send_packet(int fd, const char *payload, size_t len)
 	n = frame_packet(frame, payload, len);
 	if (send(fd, frame, n, MSG_NOSIGNAL) < 0)
 		return -1;
-	n = collect(fd, 2000, in, sizeof(in));
+	n = collect(fd, 2000, in, sizeof(in), 1);
 	if (n == (size_t)-1)
 		return -1;
 	/* ack our reply: the stub waits for nothing, but be a good client */
@@ -195,7 +208,7 @@ int main(int argc, char **argv)
 			n = unescape(line + 4, buf);
 			if (send(fd, buf, n, MSG_NOSIGNAL) < 0)
 				goto gone;
-			n = collect(fd, 300, buf, sizeof(buf));
+			n = collect(fd, 300, buf, sizeof(buf), 0);
 			if (n == (size_t)-1)
 				goto gone;
 			print_bytes("got: ", buf, n);
@@ -215,12 +228,12 @@ int main(int argc, char **argv)
 		} else if (!strncmp(line, "http ", 5)) {
 			if (send_http(fd, line + 5))
 				goto gone;
-			n = collect(fd, 2000, buf, sizeof(buf));
+			n = collect(fd, 2000, buf, sizeof(buf), 0);
 			if (n == (size_t)-1)
 				goto gone;
 			print_bytes("got: ", buf, n);
 		} else if (!strcmp(line, "read")) {
-			n = collect(fd, 2000, buf, sizeof(buf));
+			n = collect(fd, 2000, buf, sizeof(buf), 0);
 			if (n == (size_t)-1)
 				goto gone;
 			print_bytes("got: ", buf, n);
