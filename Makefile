@@ -455,6 +455,12 @@ $(BUILD)/guest/obj/$1/tests/debugme.o: guest/tests/debugme.c guest/hypercall.h
 endef
 $(foreach m,$(GUEST_MODES),$(eval $(call gdb_guest_rules,$m)))
 GDB_GUESTS := $(GUEST_MODES:%=$(BUILD)/guest/tests/debugme-%.elf)
+# guest/tests/gdbcheck.c: MXCSR and a code alias (PML4[1] = PML4[0]), long mode.
+$(BUILD)/guest/obj/long/tests/gdbcheck.o: guest/tests/gdbcheck.c guest/hypercall.h
+	@mkdir -p $(@D)
+	$(say) GUEST-CC "$< (long, -g)"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -g $(MFLAGS_long) -c $< -o $@
+GDB_GUESTS += $(BUILD)/guest/tests/gdbcheck-long.elf
 # Symbol addresses for the raw-client cases (the sandbox has no nm).
 $(BUILD)/guest/tests/%.syms: $(BUILD)/guest/tests/%.elf
 	$(Q)nm $< >$@

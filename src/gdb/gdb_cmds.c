@@ -14,7 +14,7 @@ static int read_cpu(struct gdbstub *gs, struct gdb_cpu *cpu)
 {
 	if (vcpu_get_regs(gs->vcpu, &cpu->regs, NULL) ||
 	    vcpu_get_sregs(gs->vcpu, &cpu->sregs, NULL) ||
-	    vcpu_get_fpu(gs->vcpu, &cpu->fpu, NULL))
+	    vcpu_get_xsave(gs->vcpu, &cpu->xsave, NULL))
 		return -1;
 	return 0;
 }
@@ -22,7 +22,7 @@ static int read_cpu(struct gdbstub *gs, struct gdb_cpu *cpu)
 static int write_cpu(struct gdbstub *gs, const struct gdb_cpu *cpu)
 {
 	if (vcpu_set_regs(gs->vcpu, &cpu->regs, NULL) ||
-	    vcpu_set_fpu(gs->vcpu, &cpu->fpu, NULL))
+	    vcpu_set_xsave(gs->vcpu, &cpu->xsave, NULL))
 		return -1;
 	return 0;
 }
@@ -107,7 +107,6 @@ static int cmd_read_memory(struct gdbstub *gs, const char *args)
 	got = gdbt_access(gs, addr, data, len, 0);
 	if (!got && len)
 		return gdbstub_reply_error(gs, EFAULT);
-	gdbt_hide_breakpoints(gs, addr, data, got);
 	rsp_hex_encode(gs->reply, data, got);
 	return gdbstub_reply(gs, gs->reply);
 }
@@ -136,7 +135,6 @@ static int cmd_write_memory(struct gdbstub *gs, char *args, size_t args_len,
 	}
 	if (gdbt_access(gs, addr, data, len, 1) != len)
 		return gdbstub_reply_error(gs, EFAULT);
-	gdbt_replant_breakpoints(gs, addr, data, len);
 	return gdbstub_reply(gs, "OK");
 }
 

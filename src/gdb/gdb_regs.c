@@ -220,21 +220,29 @@ static uint8_t abridged_tag(uint16_t full)
 	return tag;
 }
 
+/* The legacy area of cpu's XSAVE image, as bytes. */
+static uint8_t *fx_area(struct gdb_cpu *cpu)
+{
+	return (uint8_t *)cpu->xsave.region;
+}
+
+static const uint8_t *fx_area_const(const struct gdb_cpu *cpu)
+{
+	return (const uint8_t *)cpu->xsave.region;
+}
+
 void gdb_regs_to_block(int lm, const struct gdb_cpu *cpu, uint8_t *block)
 {
 	const struct kvm_segment *segs[] = {
 		&cpu->sregs.cs, &cpu->sregs.ss, &cpu->sregs.ds,
 		&cpu->sregs.es, &cpu->sregs.fs, &cpu->sregs.gs,
 	};
-	const struct kvm_fpu *fpu = &cpu->fpu;
-	const uint64_t fctl[] = {fpu->fcw,
-				 fpu->fsw,
-				 full_tag(fpu->ftwx),
-				 0,
-				 (uint32_t)fpu->last_ip,
-				 0,
-				 (uint32_t)fpu->last_dp,
-				 fpu->last_opcode};
+	const uint8_t *fx = fx_area_const(cpu);
+	const uint64_t fctl[] = {
+		get(fx, GDB_FX_FCW, 2),	  get(fx, GDB_FX_FSW, 2),
+		full_tag(fx[GDB_FX_FTW]), 0,
+		get(fx, GDB_FX_FIP, 4),	  0,
+		get(fx, GDB_FX_FDP, 4),	  get(fx, GDB_FX_FOP, 2)};
 	size_t off, size;
 	int r = 0;
 
@@ -251,7 +259,7 @@ void gdb_regs_to_block(int lm, const struct gdb_cpu *cpu, uint8_t *block)
 	}
 	for (int i = 0; i < 8; i++, r++) {
 		gdb_regs_slot(lm, r, &off, &size);
-		memcpy(block + off, fpu->fpr[i], 10);
+		memcpy(block + off, fx + GDB_FX_ST + 16 * i, 10);
 	}
 	for (int i = 0; i < 8; i++, r++) {
 		gdb_regs_slot(lm, r, &off, &size);
@@ -259,15 +267,15 @@ void gdb_regs_to_block(int lm, const struct gdb_cpu *cpu, uint8_t *block)
 	}
 	for (int i = 0; i < NXMM(lm); i++, r++) {
 		gdb_regs_slot(lm, r, &off, &size);
-		memcpy(block + off, fpu->xmm[i], 16);
+		memcpy(block + off, fx + GDB_FX_XMM + 16 * i, 16);
 	}
 	gdb_regs_slot(lm, r, &off, &size);
-	put(block, off, fpu->mxcsr, 4);
+	memcpy(block + off, fx + GDB_FX_MXCSR, 4);
 }
 
 void gdb_regs_from_block(int lm, const uint8_t *block, struct gdb_cpu *cpu)
 {
-	struct kvm_fpu *fpu = &cpu->fpu;
+	uint8_t *fx = fx_area(cpu);
 	size_t off, size;
 	int r = 0;
 
@@ -281,19 +289,21 @@ void gdb_regs_from_block(int lm, const uint8_t *block, struct gdb_cpu *cpu)
 	r += 7; /* flags, then the selectors we leave alone */
 	for (int i = 0; i < 8; i++, r++) {
 		gdb_regs_slot(lm, r, &off, &size);
-		memcpy(fpu->fpr[i], block + off, 10);
+		memcpy(fx + GDB_FX_ST + 16 * i, block + off, 10);
 	}
 	gdb_regs_slot(lm, r++, &off, &size);
-	fpu->fcw = (uint16_t)get(block, off, 2);
+	memcpy(fx + GDB_FX_FCW, block + off, 2);
 	gdb_regs_slot(lm, r++, &off, &size);
-	fpu->fsw = (uint16_t)get(block, off, 2);
+	memcpy(fx + GDB_FX_FSW, block + off, 2);
 	gdb_regs_slot(lm, r++, &off, &size);
-	fpu->ftwx = abridged_tag((uint16_t)get(block, off, 2));
+	fx[GDB_FX_FTW] = abridged_tag((uint16_t)get(block, off, 2));
 	r += 5; /* fiseg, fioff, foseg, fooff, fop: the CPU's own record */
 	for (int i = 0; i < NXMM(lm); i++, r++) {
 		gdb_regs_slot(lm, r, &off, &size);
-		memcpy(fpu->xmm[i], block + off, 16);
+		memcpy(fx + GDB_FX_XMM + 16 * i, block + off, 16);
 	}
 	gdb_regs_slot(lm, r, &off, &size);
-	fpu->mxcsr = (uint32_t)get(block, off, 4);
+	memcpy(fx + GDB_FX_MXCSR, block + off, 4);
+	/* x87 and SSE now hold what gdb wrote, not their reset state */
+	fx[GDB_XSTATE_BV] |= 3;
 }

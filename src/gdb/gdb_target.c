@@ -61,6 +61,36 @@ static int translate(struct gdbstub *gs, uint64_t addr, uint64_t *gpa)
 	return vcpu_translate(gs->vcpu, addr, gpa) < 0 ? -EFAULT : 0;
 }
 
+/* The int3 bytes we planted in [gpa, gpa + len) show gdb the guest's own
+ * bytes, whichever virtual address gdb reads them at (an alias too). */
+static void hide_sites(struct gdbstub *gs, uint64_t gpa, uint8_t *buf,
+		       size_t len)
+{
+	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++) {
+		const struct gdb_sw_site *site = &gs->sites[i];
+
+		if (site->users && site->gpa - gpa < len)
+			buf[site->gpa - gpa] = site->saved;
+	}
+}
+
+/* gdb wrote over planted int3 bytes: they become the guest's own bytes,
+ * and the int3 goes back in. */
+static void replant_sites(struct gdbstub *gs, uint64_t gpa, const uint8_t *buf,
+			  size_t len)
+{
+	static const uint8_t int3 = 0xcc;
+
+	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++) {
+		struct gdb_sw_site *site = &gs->sites[i];
+
+		if (site->users && site->gpa - gpa < len) {
+			site->saved = buf[site->gpa - gpa];
+			gmem_write(&gs->vcpu->vm->mem, site->gpa, &int3, 1);
+		}
+	}
+}
+
 /* Copies up to len bytes at guest virtual gva, page by page through the
  * guest's own page tables; stops at the first byte that is not mapped or
  * not RAM. Returns the bytes copied. */
@@ -83,45 +113,65 @@ size_t gdbt_access(struct gdbstub *gs, uint64_t gva, void *buf, size_t len,
 		if (write ? gmem_write(mem, gpa, p + done, chunk)
 			  : gmem_read(mem, gpa, p + done, chunk))
 			break;
+		if (write)
+			replant_sites(gs, gpa, p + done, chunk);
+		else
+			hide_sites(gs, gpa, p + done, chunk);
 		done += chunk;
 	}
 	return done;
 }
 
-/* gdb sees the guest's own bytes where we planted int3. */
-void gdbt_hide_breakpoints(struct gdbstub *gs, uint64_t gva, uint8_t *buf,
-			   size_t len)
+/* The planted int3 at guest physical gpa, or NULL. */
+static struct gdb_sw_site *site_at(struct gdbstub *gs, uint64_t gpa)
 {
-	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++) {
-		const struct gdb_sw_bp *bp = &gs->sw[i];
-
-		if (bp->used && bp->addr - gva < len)
-			buf[bp->addr - gva] = bp->saved;
-	}
+	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++)
+		if (gs->sites[i].users && gs->sites[i].gpa == gpa)
+			return &gs->sites[i];
+	return NULL;
 }
 
-/* After gdb wrote over a planted int3: remember its byte, plant again. */
-void gdbt_replant_breakpoints(struct gdbstub *gs, uint64_t gva,
-			      const uint8_t *buf, size_t len)
+/* Plants the int3 at gpa, or counts one more user of the one there: two
+ * virtual aliases of a byte share one saved byte, so that neither can
+ * save the other's 0xcc as the guest's. */
+static int plant_site(struct gdbstub *gs, uint64_t gpa)
 {
 	static const uint8_t int3 = 0xcc;
+	const struct guest_mem *mem = &gs->vcpu->vm->mem;
+	struct gdb_sw_site *site = site_at(gs, gpa);
 
-	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++) {
-		struct gdb_sw_bp *bp = &gs->sw[i];
-
-		if (bp->used && bp->addr - gva < len) {
-			bp->saved = buf[bp->addr - gva];
-			gmem_write(&gs->vcpu->vm->mem, bp->gpa, &int3, 1);
-		}
+	if (site) {
+		site->users++;
+		return (int)(site - gs->sites);
 	}
+	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++) {
+		site = &gs->sites[i];
+		if (site->users)
+			continue;
+		if (gmem_read(mem, gpa, &site->saved, 1) ||
+		    gmem_write(mem, gpa, &int3, 1))
+			return -EFAULT;
+		site->gpa = gpa;
+		site->users = 1;
+		return i;
+	}
+	return -ENOSPC; /* cannot happen: no more sites than Z0 slots */
+}
+
+/* One user less; the last one puts the guest's byte back. */
+static void unplant_site(struct gdbstub *gs, int i)
+{
+	struct gdb_sw_site *site = &gs->sites[i];
+
+	if (site->users && !--site->users)
+		gmem_write(&gs->vcpu->vm->mem, site->gpa, &site->saved, 1);
 }
 
 static int insert_sw_bp(struct gdbstub *gs, uint64_t addr)
 {
-	static const uint8_t int3 = 0xcc;
-	const struct guest_mem *mem = &gs->vcpu->vm->mem;
 	struct gdb_sw_bp *free_bp = NULL;
 	uint64_t gpa;
+	int site;
 
 	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++) {
 		if (gs->sw[i].used && gs->sw[i].addr == addr)
@@ -131,11 +181,12 @@ static int insert_sw_bp(struct gdbstub *gs, uint64_t addr)
 	}
 	if (!free_bp)
 		return -ENOSPC;
-	if (translate(gs, addr, &gpa) ||
-	    gmem_read(mem, gpa, &free_bp->saved, 1) ||
-	    gmem_write(mem, gpa, &int3, 1))
+	if (translate(gs, addr, &gpa))
 		return -EFAULT;
-	*free_bp = (struct gdb_sw_bp){addr, gpa, free_bp->saved, 1};
+	site = plant_site(gs, gpa);
+	if (site < 0)
+		return site;
+	*free_bp = (struct gdb_sw_bp){.addr = addr, .site = site, .used = 1};
 	return 0;
 }
 
@@ -145,12 +196,26 @@ static int remove_sw_bp(struct gdbstub *gs, uint64_t addr)
 		struct gdb_sw_bp *bp = &gs->sw[i];
 
 		if (bp->used && bp->addr == addr) {
-			gmem_write(&gs->vcpu->vm->mem, bp->gpa, &bp->saved, 1);
+			unplant_site(gs, bp->site);
 			bp->used = 0;
 			return 0;
 		}
 	}
 	return -ENOENT;
+}
+
+/* Whether the int3 at guest virtual at is one we planted: gdb's own
+ * address, or an alias of a planted byte (then gdb sees a stop at an
+ * address it set no breakpoint at, rather than a guest run into our 0xcc
+ * and on past it). */
+static int planted_at(struct gdbstub *gs, uint64_t at)
+{
+	uint64_t gpa;
+
+	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++)
+		if (gs->sw[i].used && gs->sw[i].addr == at)
+			return 1;
+	return !translate(gs, at, &gpa) && site_at(gs, gpa);
 }
 
 /* The debug registers watch 1, 2, 4 (or, in long mode, 8) aligned bytes.
@@ -229,20 +294,19 @@ static const struct gdb_hw_bp *changed_watch(struct gdbstub *gs)
 static int our_int3(struct gdbstub *gs, uint64_t pc)
 {
 	struct kvm_regs regs;
+	uint64_t at;
 
-	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++) {
-		const struct gdb_sw_bp *bp = &gs->sw[i];
-
-		if (!bp->used || (bp->addr != pc && bp->addr + 1 != pc))
-			continue;
-		if (!vcpu_get_regs(gs->vcpu, &regs, NULL) &&
-		    regs.rip == bp->addr + 1) {
-			regs.rip = bp->addr;
-			vcpu_set_regs(gs->vcpu, &regs, NULL);
-		}
-		return 1;
+	if (planted_at(gs, pc))
+		at = pc;
+	else if (planted_at(gs, pc - 1))
+		at = pc - 1;
+	else
+		return 0;
+	if (!vcpu_get_regs(gs->vcpu, &regs, NULL) && regs.rip == at + 1) {
+		regs.rip = at;
+		vcpu_set_regs(gs->vcpu, &regs, NULL);
 	}
-	return 0;
+	return 1;
 }
 
 /* The stop reply for a debug exit: which breakpoint, watchpoint or step.
@@ -285,18 +349,14 @@ int gdbt_int3_reported(struct gdbstub *gs, const struct guest_fault *f)
 {
 	struct kvm_regs regs = f->regs;
 
-	if (f->kind != FAULT_EXCEPTION || f->vector != 3)
+	if (f->kind != FAULT_EXCEPTION || f->vector != 3 ||
+	    !planted_at(gs, f->regs.rip - 1))
 		return 0;
-	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++) {
-		if (gs->sw[i].used && gs->sw[i].addr + 1 == f->regs.rip) {
-			regs.rip = gs->sw[i].addr;
-			/* a TF in the frame is KVM's, from our own stepping */
-			if (gs->stepping || gs->watch_stepping)
-				regs.rflags &= ~0x100ull;
-			return !vcpu_set_regs(gs->vcpu, &regs, NULL);
-		}
-	}
-	return 0;
+	regs.rip = f->regs.rip - 1;
+	/* a TF in the frame is KVM's, from our own stepping */
+	if (gs->stepping || gs->watch_stepping)
+		regs.rflags &= ~0x100ull;
+	return !vcpu_set_regs(gs->vcpu, &regs, NULL);
 }
 
 int gdbt_breakpoint(struct gdbstub *gs, int type, uint64_t addr, uint64_t kind,
@@ -320,5 +380,8 @@ void gdbt_clear(struct gdbstub *gs)
 	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++)
 		if (gs->sw[i].used)
 			remove_sw_bp(gs, gs->sw[i].addr);
+	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++)
+		while (gs->sites[i].users) /* none left; belt and braces */
+			unplant_site(gs, i);
 	memset(gs->hw, 0, sizeof(gs->hw));
 }

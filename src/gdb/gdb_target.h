@@ -25,21 +25,17 @@ enum {
  * Copies up to len bytes from (or, with write, to) guest virtual gva, page
  * by page through the guest's own page tables (KVM_TRANSLATE) and the
  * bounds-checked RAM accessors; stops at the first byte not mapped or not
- * RAM. Returns the bytes copied.
+ * RAM. Returns the bytes copied. The int3 bytes we planted are hidden: a
+ * read sees the guest's own bytes, a write over one becomes the guest's
+ * byte and the int3 stays, at whichever virtual address gdb uses.
  */
 size_t gdbt_access(struct gdbstub *gs, uint64_t gva, void *buf, size_t len,
 		   int write);
 
-/* After a read: gdb sees the guest's own bytes where we planted int3. */
-void gdbt_hide_breakpoints(struct gdbstub *gs, uint64_t gva, uint8_t *buf,
-			   size_t len);
-
-/* After gdb wrote over a planted int3: keep its byte, plant again. */
-void gdbt_replant_breakpoints(struct gdbstub *gs, uint64_t gva,
-			      const uint8_t *buf, size_t len);
-
 /*
  * Z/z TYPE,ADDR,KIND: 0 an int3 (plus a debug register while one is free),
+ * kept per guest physical byte with a count of the virtual addresses that
+ * planted it, so that aliases share the guest's saved byte;
  * 1 an execution breakpoint, 2/3/4 write/read/access watchpoints of 1, 2,
  * 4 or (long mode) 8 aligned bytes, all in DR0-DR3. 0, or -EINVAL,
  * -ENOSPC (no free slot), -EFAULT (int3 address not in RAM), -ENOENT.

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -55,8 +56,10 @@ static int listen_unix(struct gdbstub *gs, const char *path, struct errbuf *err)
 	gs->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (gs->listen_fd < 0)
 		return err_fail(err, errno, "socket: %s", strerror(errno));
+	/* Only our user may connect: the mode is set before listen(), so no
+	 * one can connect in between. */
 	if (bind(gs->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(gs->listen_fd, 1) < 0)
+	    chmod(path, 0600) < 0 || listen(gs->listen_fd, 1) < 0)
 		return err_fail(err, errno, "--gdb unix:%s: %s", path,
 				strerror(errno));
 	strcpy(gs->unix_path, path);
@@ -98,18 +101,32 @@ static void wait_mask(sigset_t *mask)
 	sigdelset(mask, SIGTERM);
 }
 
-/* Waits until fd is readable: 0, or -1 when a stop signal came first. */
-static int wait_readable(int fd)
+/* Waits until fd has one of events, at most ms milliseconds (-1: for
+ * good): 1 when it has, 0 when the time ran out, -1 when a stop signal
+ * came first, now or before (a reply whose send a signal cut short is not
+ * checked by its caller). Only SIGINT and SIGTERM get through
+ * (wait_mask), so an interrupted wait is always a stop. */
+static int wait_fd(int fd, short events, int ms)
 {
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	struct pollfd pfd = {.fd = fd, .events = events};
+	const struct timespec bound = {ms / 1000, ms % 1000 * 1000000L};
 	sigset_t mask;
+	int n;
 
+	if (preempt_stop_requested())
+		return -1;
 	wait_mask(&mask);
-	while (ppoll(&pfd, 1, NULL, &mask) < 0) {
+	while ((n = ppoll(&pfd, 1, ms < 0 ? NULL : &bound, &mask)) < 0) {
 		if (errno != EINTR || preempt_stop_requested())
 			return -1;
 	}
-	return 0;
+	return n > 0;
+}
+
+/* Waits until fd is readable: 0, or -1 when a stop signal came first. */
+static int wait_readable(int fd)
+{
+	return wait_fd(fd, POLLIN, -1) > 0 ? 0 : -1;
 }
 
 /* Input from gdb raises SIGIO at this thread; the signal is blocked but in
@@ -148,19 +165,37 @@ static void close_listener(struct gdbstub *gs)
 
 /* --- replies ------------------------------------------------------- */
 
+/*
+ * Sends without blocking: while the socket is full, waits for room at most
+ * GDB_STALL_MS at a time, with SIGINT and SIGTERM let through. A client
+ * that takes no byte for that long (one that sends NAKs and never reads)
+ * is given up: -1 with gs->dropped set. -1 too when gdb is gone or a stop
+ * signal came (preempt_stop_requested).
+ */
 static int send_all(struct gdbstub *gs, const void *data, size_t len)
 {
 	const char *p = data;
 
 	while (len) {
-		ssize_t n = send(gs->conn_fd, p, len, MSG_NOSIGNAL);
+		ssize_t n =
+			send(gs->conn_fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 			return -1;
-		p += n;
-		len -= (size_t)n;
+		switch (wait_fd(gs->conn_fd, POLLOUT, GDB_STALL_MS)) {
+		case 0:
+			gs->dropped = 1;
+			return -1;
+		case -1:
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -190,12 +225,16 @@ int gdbstub_reply_error(struct gdbstub *gs, int errnum)
 
 /* --- the connection ------------------------------------------------ */
 
-/* The guest runs on without gdb: our int3 bytes go, KVM stops trapping. */
+/* The guest runs on without gdb, as after gdb's detach: our int3 bytes
+ * go, KVM stops trapping. */
 static void disconnect(struct gdbstub *gs, const char *why)
 {
 	gdbt_clear(gs);
 	gs->stepping = gs->watch_stepping = 0;
 	gdbt_apply_debug(gs, 0);
+	if (gs->dropped)
+		why = "client took none of our replies for " GDB_STALL_TEXT
+		      ": dropped it";
 	if (gs->conn_fd >= 0) {
 		close(gs->conn_fd);
 		if (gs->log && why)
@@ -205,7 +244,20 @@ static void disconnect(struct gdbstub *gs, const char *why)
 				why);
 	}
 	gs->conn_fd = -1;
+	gs->dropped = 0;
 	drain_sigio();
+}
+
+/* gdb is gone, was dropped, or a stop signal came while we talked to it:
+ * a stop signal ends the run (status 130), else the guest runs on. */
+static enum gdb_verdict lost(struct gdbstub *gs)
+{
+	if (preempt_stop_requested()) {
+		disconnect(gs, NULL);
+		return GDB_KILL;
+	}
+	disconnect(gs, "disconnected");
+	return GDB_RESUME;
 }
 
 /* The next byte from gdb into the decoder, waiting for it: its event, or
@@ -239,6 +291,8 @@ static int serve_one(struct gdbstub *gs, enum gdb_cmd_result *res)
 		if (send_all(gs, "+", 1))
 			return -1;
 		*res = gdb_dispatch(gs, gs->dec.buf, gs->dec.len);
+		if (gs->dropped) /* its reply found no reader */
+			return -1;
 		return *res == CMD_STAY;
 	case RSP_BAD_CHECKSUM: /* gdb sends it again */
 		return send_all(gs, "-", 1) ? -1 : 1;
@@ -263,14 +317,8 @@ static enum gdb_verdict serve(struct gdbstub *gs)
 
 	while ((more = serve_one(gs, &res)) > 0)
 		;
-	if (more < 0) {
-		if (preempt_stop_requested()) {
-			disconnect(gs, NULL);
-			return GDB_KILL;
-		}
-		disconnect(gs, "disconnected");
-		return GDB_RESUME;
-	}
+	if (more < 0)
+		return lost(gs);
 	switch (res) {
 	case CMD_KILL:
 		disconnect(gs, NULL);
@@ -288,16 +336,74 @@ static enum gdb_verdict serve(struct gdbstub *gs)
 static enum gdb_verdict stop(struct gdbstub *gs, const char *why)
 {
 	snprintf(gs->stop_reply, sizeof(gs->stop_reply), "%s", why);
-	if (gdbstub_reply(gs, why) < 0) {
-		disconnect(gs, "disconnected");
-		return GDB_RESUME;
-	}
+	if (gdbstub_reply(gs, why) < 0)
+		return lost(gs);
 	return serve(gs);
+}
+
+/*
+ * Whether a new client speaks gdb's protocol: gdb's first byte is '+' (an
+ * ack), '$' (a packet) or 0x03 (Ctrl-C). Anything else, such as the
+ * "POST / HTTP/1.1" a web page's fetch() sends to a local port with RSP
+ * packets in its body, gets nothing back. 1 yes, 0 no (with a notice),
+ * -1 when a stop signal came while we waited for the first byte.
+ */
+static int speaks_rsp(struct gdbstub *gs, int fd)
+{
+	unsigned char first;
+	ssize_t n;
+	int ready = wait_fd(fd, POLLIN, GDB_STALL_MS);
+
+	if (ready < 0)
+		return -1;
+	n = ready ? recv(fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) : 0;
+	if (n == 1 && (first == '+' || first == '$' || first == 0x03))
+		return 1;
+	if (!gs->log)
+		return 0;
+	if (n == 1)
+		fprintf(gs->log,
+			"simple-kvm: gdb: refused a client whose first byte "
+			"(0x%02x) is not gdb's; waiting for gdb again\n",
+			first);
+	else
+		fprintf(gs->log,
+			"simple-kvm: gdb: a client sent nothing %s; waiting "
+			"for gdb again\n",
+			ready ? "before it left" : "for " GDB_STALL_TEXT);
+	fflush(gs->log);
+	return 0;
+}
+
+/* The first client that speaks gdb's protocol (its socket), or -1 with
+ * *killed set when a stop signal came first, or -1 alone when accept
+ * failed. Others are closed unanswered, and we listen on. */
+static int accept_gdb(struct gdbstub *gs, int *killed)
+{
+	for (;;) {
+		int fd, ok;
+
+		if (wait_readable(gs->listen_fd)) {
+			*killed = 1;
+			return -1;
+		}
+		fd = accept4(gs->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		ok = speaks_rsp(gs, fd);
+		if (ok > 0)
+			return fd;
+		close(fd);
+		if (ok < 0) {
+			*killed = 1;
+			return -1;
+		}
+	}
 }
 
 enum gdb_verdict gdbstub_attach(struct gdbstub *gs)
 {
-	int fd;
+	int fd, killed = 0;
 
 	if (gs->log)
 		fprintf(gs->log,
@@ -308,9 +414,9 @@ enum gdb_verdict gdbstub_attach(struct gdbstub *gs)
 					 : strchr(gs->where, ':') + 1);
 	if (gs->log)
 		fflush(gs->log);
-	if (wait_readable(gs->listen_fd))
+	fd = accept_gdb(gs, &killed);
+	if (killed)
 		return GDB_KILL;
-	fd = accept4(gs->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	/* One client: later ones find no one listening. */
 	close_listener(gs);
 	if (fd < 0 || arm_sigio(fd) < 0) {

@@ -14,6 +14,10 @@
 
 #define GDB_SW_BREAKPOINTS 64 /* int3 bytes we patch into the guest */
 #define GDB_HW_SLOTS	   4  /* DR0-DR3, shared by Z1 and Z2-Z4 */
+/* A client that takes no byte of our replies for this long, or sends
+ * nothing for this long once connected, is dropped. */
+#define GDB_STALL_MS   5000
+#define GDB_STALL_TEXT "5 s"
 
 /* What the run loop should do with a vcpu_step event once gdb saw it. */
 enum gdb_verdict {
@@ -23,11 +27,18 @@ enum gdb_verdict {
 			 guest: end the run (simple-kvm: status 130) */
 };
 
+/* A Z0 that gdb gave, at a guest virtual address. */
 struct gdb_sw_bp {
 	uint64_t addr; /* guest virtual address gdb gave */
-	uint64_t gpa;  /* where the int3 byte is, so removal finds it */
-	uint8_t saved; /* the guest's own byte */
+	int site;      /* its int3 byte: an index into gdbstub.sites */
 	int used;
+};
+
+/* An int3 byte in guest RAM, shared by every virtual alias of it. */
+struct gdb_sw_site {
+	uint64_t gpa;  /* where the int3 byte is */
+	uint8_t saved; /* the guest's own byte */
+	int users;     /* the Z0s that planted it; 0: a free entry */
 };
 
 struct gdb_hw_bp {
@@ -52,10 +63,12 @@ struct gdbstub {
 	char frame[2 * RSP_PACKET_MAX + 8]; /* last frame sent, for a NAK */
 	long frame_len;
 	char stop_reply[64]; /* the answer to '?' */
+	int dropped;	     /* the client took no reply for GDB_STALL_MS */
 	int fatal_signal;    /* the stop was a crash: the guest cannot resume */
 	int stepping;	     /* gdb asked for one instruction */
 	int watch_stepping;  /* we step to check write watchpoints */
 	struct gdb_sw_bp sw[GDB_SW_BREAKPOINTS];
+	struct gdb_sw_site sites[GDB_SW_BREAKPOINTS];
 	struct gdb_hw_bp hw[GDB_HW_SLOTS];
 };
 
@@ -74,7 +87,12 @@ int gdbstub_open(struct gdbstub *gs, const char *spec, struct vcpu *vcpu,
  * Says where it listens, waits for gdb to connect (only one client: the
  * listening socket is closed once one is in, so a second one is refused)
  * and serves it with the guest stopped before its first instruction, until
- * gdb resumes, detaches or kills it.
+ * gdb resumes, detaches or kills it. A client whose first byte is not
+ * gdb's ('+', '$', 0x03), or that sends nothing for GDB_STALL_MS, is
+ * closed unanswered with a notice, and the stub waits for the next one.
+ * Every reply, here and later, is sent without blocking: a client that
+ * takes none of it for GDB_STALL_MS is dropped as if it had detached.
+ * SIGINT or SIGTERM while waiting or sending: GDB_KILL.
  */
 enum gdb_verdict gdbstub_attach(struct gdbstub *gs);
 

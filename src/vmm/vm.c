@@ -274,6 +274,18 @@ int vcpu_set_fpu(struct vcpu *vcpu, const struct kvm_fpu *fpu,
 	return vcpu_ioctl(vcpu, KVM_SET_FPU, "KVM_SET_FPU", fpu, err);
 }
 
+int vcpu_get_xsave(struct vcpu *vcpu, struct kvm_xsave *xsave,
+		   struct errbuf *err)
+{
+	return vcpu_ioctl(vcpu, KVM_GET_XSAVE, "KVM_GET_XSAVE", xsave, err);
+}
+
+int vcpu_set_xsave(struct vcpu *vcpu, const struct kvm_xsave *xsave,
+		   struct errbuf *err)
+{
+	return vcpu_ioctl(vcpu, KVM_SET_XSAVE, "KVM_SET_XSAVE", xsave, err);
+}
+
 int vm_ioctl(struct vm *vm, unsigned long req, const char *name,
 	     const void *arg, struct errbuf *err)
 {

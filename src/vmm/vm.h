@@ -97,6 +97,13 @@ int vcpu_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs,
 int vcpu_get_fpu(struct vcpu *vcpu, struct kvm_fpu *fpu, struct errbuf *err);
 int vcpu_set_fpu(struct vcpu *vcpu, const struct kvm_fpu *fpu,
 		 struct errbuf *err);
+/* The whole x87/SSE/AVX state in XSAVE's standard layout (the legacy
+ * FXSAVE area first, MXCSR at byte 24): KVM_GET_FPU and KVM_SET_FPU leave
+ * MXCSR out, these carry it. 0 or a negative errno with the ioctl named. */
+int vcpu_get_xsave(struct vcpu *vcpu, struct kvm_xsave *xsave,
+		   struct errbuf *err);
+int vcpu_set_xsave(struct vcpu *vcpu, const struct kvm_xsave *xsave,
+		   struct errbuf *err);
 
 /* A VM ioctl that takes a pointer (or nothing): 0, or a negative errno
  * with the ioctl named. */

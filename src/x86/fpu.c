@@ -44,6 +44,8 @@ static int set_fpu_defaults(struct vcpu *vcpu, struct errbuf *err)
 	if (ret)
 		return ret;
 	fpu.fcw = FCW_DEFAULT;
+	/* KVM_SET_FPU ignores mxcsr (KVM_SET_XSAVE carries it); a vCPU's
+	 * reset MXCSR is this value already, so this only documents it. */
 	fpu.mxcsr = MXCSR_DEFAULT;
 	return vcpu_set_fpu(vcpu, &fpu, err);
 }

@@ -260,6 +260,271 @@ gdb_second_client_and_disconnect() {
 		"status $sk_status"
 }
 
+# --- the stub's trust and truth (issue 17) ------------------------------
+
+# gdb_reap_hard SECONDS: waits that long for simple-kvm to end, then sends
+# SIGTERM, and SIGKILL 3 s later: one that ignores SIGTERM fails its case
+# instead of hanging the suite. Sets sk_status, and sk_ended to "alone",
+# "term" or "kill" (what ended it).
+gdb_reap_hard() {
+	sk_ended=alone
+	i=0
+	while kill -0 $sk_pid 2>/dev/null && [ $i -lt $(($1 * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill $sk_pid 2>/dev/null; then
+		sk_ended=term
+		i=0
+		while kill -0 $sk_pid 2>/dev/null && [ $i -lt 30 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -9 $sk_pid 2>/dev/null && sk_ended=kill
+	fi
+	wait $sk_pid
+	sk_status=$?
+}
+
+# gdb_start_tcp OPTION... ELF: simple-kvm -l waits for gdb on a TCP port
+# the kernel picks; sets port.
+gdb_start_tcp() {
+	# the sandbox boots with its loopback interface down
+	[ -z "${KVM_RUN_SANDBOX:-}" ] || ifconfig lo 127.0.0.1 up 2>/dev/null
+	rm -f "$TMP/sk.err"
+	"$SK" -l --gdb 0 "$@" >"$TMP/sk.out" 2>"$TMP/sk.err" &
+	sk_pid=$!
+	i=0
+	while ! grep -q "waiting for gdb" "$TMP/sk.err" 2>/dev/null &&
+		[ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$TMP/sk.err")
+	[ -n "$port" ]
+}
+
+# A web page's fetch() POST to the port, with RSP packets in its body
+# (set debug_spin, continue): nothing back, and gdb is served after it.
+gdb_http() {
+	spin=$(gdb_sym long debug_spin)
+	gdb_start_tcp --timeout 20s "$GT/debugme-long.elf"
+	echo "http M$spin,4:01000000 c" |
+		timeout 30 "$GDB_CLIENT" "$port" >"$TMP/gdb.log" 2>&1
+	got '^connection closed$' && ! got '^got:'
+	gdb_case "long: an HTTP POST with RSP in its body (a web page's fetch) gets nothing but a closed socket"
+	grep -q "refused a client whose first byte (0x50) is not gdb's" \
+		"$TMP/sk.err"
+	gdb_case "long: ... and one line on stderr names the refusal"
+	echo "pkt c" | timeout 30 "$GDB_CLIENT" "$port" >"$TMP/gdb.log" 2>&1
+	gdb_reap_hard 20
+	printf 'Enter the VM, gdb\n42\n' >"$TMP/want"
+	got '^+\$W03#' && [ "$sk_status" = 3 ] && cmp -s "$TMP/sk.out" "$TMP/want"
+	gdb_case "long: then gdb is served, the guest untouched by the request (exit 3)" \
+		"status $sk_status"
+}
+
+# A client that asks for the registers, NAKs the reply 20000 times and
+# never reads: dropped after the stall bound; SIGTERM during the stall.
+gdb_nak_flood() {
+	sock=$TMP/gdb-flood.sock
+	gdb_start long "$sock"
+	printf 'flood 20000\nwait 30000\n' |
+		timeout 40 "$GDB_CLIENT" "unix:$sock" >"$TMP/gdb.log" 2>&1 &
+	client=$!
+	gdb_reap_hard 20
+	{ kill $client && wait $client; } 2>/dev/null
+	printf 'Enter the VM, gdb\n42\n' >"$TMP/want"
+	[ "$sk_status" = 3 ] && [ "$sk_ended" = alone ] &&
+		cmp -s "$TMP/sk.out" "$TMP/want" &&
+		grep -q "gdb client took none of our replies for 5 s: dropped it; the guest runs on" "$TMP/sk.err"
+	gdb_case "long: a client that NAKs a reply and never reads is dropped; the guest runs on (exit 3)" \
+		"status $sk_status, ended $sk_ended"
+	gdb_start long "$sock"
+	printf 'flood 20000\nwait 30000\n' |
+		timeout 40 "$GDB_CLIENT" "unix:$sock" >"$TMP/gdb.log" 2>&1 &
+	client=$!
+	sleep 1
+	kill -TERM $sk_pid
+	gdb_reap_hard 3
+	{ kill $client && wait $client; } 2>/dev/null
+	[ "$sk_status" = 130 ] && [ "$sk_ended" = alone ] &&
+		! grep -q "dropped it" "$TMP/sk.err"
+	gdb_case "long: SIGTERM while a send to that client stalls ends simple-kvm at once (130)" \
+		"status $sk_status, ended $sk_ended"
+}
+
+# gdbcheck-long's symbols, without 0x and leading zeros.
+gdbc_sym() {
+	sed -n "s/^0*\([0-9a-f]*\) . $1\$/\1/p" "$BUILD/guest/tests/gdbcheck-long.syms"
+}
+
+# The 16 hex digits of a 64-bit value as a 'p' reply has them (LE).
+le64() {
+	printf '%016x' "$1" |
+		sed 's/\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)/\8\7\6\5\4\3\2\1/'
+}
+
+gdbc_start() {
+	sock=$1
+	shift
+	rm -f "$sock"
+	"$SK" -l --gdb "unix:$sock" "$@" "$GT/gdbcheck-long.elf" \
+		>"$TMP/sk.out" 2>"$TMP/sk.err" &
+	sk_pid=$!
+	i=0
+	while [ ! -S "$sock" ] && [ $i -lt 100 ] && kill -0 $sk_pid 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -S "$sock" ]
+}
+
+# Sets MXCSR_SKIP to why this KVM cannot run gdbcheck's ldmxcsr, or "".
+gdb_mxcsr_probe() {
+	MXCSR_SKIP=
+	"$SK" -l "$GT/gdbcheck-long.elf" >"$TMP/out" 2>"$TMP/err"
+	if [ $? = 71 ] && grep -q "KVM_EXIT_INTERNAL_ERROR" "$TMP/err"; then
+		MXCSR_SKIP="this KVM ($KVM_BACKEND) cannot emulate ldmxcsr: all guest code runs in KVM's instruction emulator, which knows few SSE instructions"
+	fi
+}
+
+# p38 reads what the guest's ldmxcsr loaded; P38 is what its stmxcsr sees.
+gdb_mxcsr_raw() {
+	at=$(gdbc_sym mxcsr_loaded)
+	gdbc_start "$TMP/gdb-mx.sock"
+	printf 'pkt Z0,%s,1\npkt c\npkt p38\npkt P38=803f0000\npkt z0,%s,1\npkt c\n' \
+		"$at" "$at" | gdb_client long "$TMP/gdb-mx.sock"
+	gdb_reap_hard 10
+	got '^+\$a01f0000#'
+	gdb_case "long: p38 reads the MXCSR the guest loaded (0x1fa0)" \
+		"$(grep -A1 'T05' "$TMP/gdb.log" | tail -1)"
+	[ "$(sed -n 1p "$TMP/sk.out")" = 16256 ] && [ "$sk_status" = 0 ]
+	gdb_case "long: after P38=0x3f80 the guest's stmxcsr stores 0x3f80 (16256)" \
+		"status $sk_status"
+}
+
+# Before the first instruction, on any KVM: p38 reads the reset MXCSR
+# (0x1f80), and a P38 is what the next p38 reads; reserved bits are refused.
+gdb_mxcsr_reset_raw() {
+	flag=$(gdbc_sym check_mxcsr)
+	gdbc_start "$TMP/gdb-mx.sock"
+	printf 'pkt p38\npkt P38=803f0000\npkt p38\npkt P38=ffffffff\npkt M%s,4:00000000\npkt D\n' \
+		"$flag" | gdb_client long "$TMP/gdb-mx.sock"
+	gdb_reap_hard 10
+	[ "$(grep -c '^+\$801f0000#' "$TMP/gdb.log")" = 1 ] &&
+		[ "$(grep -c '^+\$803f0000#' "$TMP/gdb.log")" = 1 ] &&
+		got '^+\$E05#' && [ "$sk_status" = 0 ]
+	gdb_case "long: p38 reads the reset MXCSR (0x1f80), P38 changes it, reserved bits get E05" \
+		"status $sk_status"
+}
+
+# One code byte at two virtual addresses (PML4[1] = PML4[0]): Z0 at both,
+# z0 at both, hits at either, and detach, leave the guest's byte whole.
+gdb_alias_raw() {
+	ready=$(gdbc_sym alias_ready) between=$(gdbc_sym alias_between)
+	a=$(gdbc_sym alias_target) flag=$(gdbc_sym check_mxcsr)
+	b=$(printf '%x' $((0x$a + 0x8000000000)))
+	gdbc_start "$TMP/gdb-alias.sock"
+	gdb_client long "$TMP/gdb-alias.sock" <<-SCRIPT
+		pkt M$flag,4:00000000
+		pkt Z0,$ready,1
+		pkt c
+		pkt z0,$ready,1
+		pkt Z0,$a,1
+		pkt Z0,$b,1
+		pkt z0,$a,1
+		pkt z0,$b,1
+		pkt Z0,$b,1
+		pkt c
+		pkt p10
+		pkt z0,$b,1
+		pkt Z0,$between,1
+		pkt c
+		pkt z0,$between,1
+		pkt Z0,$a,1
+		pkt c
+		pkt p10
+		pkt z0,$a,1
+		pkt c
+	SCRIPT
+	gdb_reap_hard 10
+	got "^+\\\$$(le64 0x$b)#" && got "^+\\\$$(le64 0x$a)#"
+	gdb_case "long: a breakpoint stops the guest at the alias it was set at (0x$b), and at the first address (0x$a)"
+	printf '16\n22\n34\n' >"$TMP/want"
+	got '^+\$W00#' && [ "$sk_status" = 0 ] && cmp -s "$TMP/sk.out" "$TMP/want"
+	gdb_case "long: Z0 at two aliases of one byte, then z0 at both: no 0xcc left, the guest runs to its end" \
+		"status $sk_status"
+	gdbc_start "$TMP/gdb-alias.sock"
+	gdb_client long "$TMP/gdb-alias.sock" <<-SCRIPT
+		pkt M$flag,4:00000000
+		pkt Z0,$ready,1
+		pkt c
+		pkt z0,$ready,1
+		pkt Z0,$a,1
+		pkt Z0,$b,1
+		pkt D
+	SCRIPT
+	gdb_reap_hard 10
+	[ "$sk_status" = 0 ] && cmp -s "$TMP/sk.out" "$TMP/want"
+	gdb_case "long: detach with breakpoints at both aliases restores the guest's byte" \
+		"status $sk_status"
+}
+
+# The same with Debian's gdb (gdbcheck.gdb): MXCSR where it runs, aliases.
+gdb_check_session() {
+	want=$1 log=$TMP/gdb.log
+	a=$(gdbc_sym alias_target)
+	b=$(printf '%x' $((0x$a + 0x8000000000)))
+	gdbc_start "$TMP/gdb-check.sock"
+	timeout 300 $GDB -nx -batch -ex "set \$want_mxcsr = $want" \
+		-ex "target remote $TMP/gdb-check.sock" -x "$GDB_DIR/gdbcheck.gdb" \
+		"$GT/gdbcheck-long.elf" >"$log" 2>&1
+	gdb_reap_hard 10
+	grep -q '^mxcsr-reset 0x1f80$' "$log"
+	gdb_case "long: gdb's \$mxcsr before the first instruction is the reset value (0x1f80)"
+	if [ "$want" = 1 ]; then
+		grep -q '^mxcsr-was 0x1fa0$' "$log"
+		gdb_case "long: gdb's \$mxcsr is what the guest loaded (0x1fa0)"
+		[ "$(sed -n 1p "$TMP/sk.out")" = 16256 ]
+		gdb_case "long: gdb's set \$mxcsr = 0x3f80 is what the guest stores"
+	fi
+	grep -q "^alias-hit 0x$b\$" "$log" && grep -q "^direct-hit 0x$a\$" "$log"
+	gdb_case "long: gdb stops at a breakpoint at the alias and at the first address"
+	tail -3 "$TMP/sk.out" >"$TMP/got"
+	printf '16\n22\n34\n' >"$TMP/want"
+	grep -q 'exited normally' "$log" && [ "$sk_status" = 0 ] &&
+		cmp -s "$TMP/got" "$TMP/want"
+	gdb_case "long: with gdb's breakpoints at both aliases, no 0xcc is left behind" \
+		"status $sk_status"
+}
+
+# The MXCSR cases run wherever ldmxcsr does, whatever KVM_TEST_GDB_MODES
+# says: kvm_pvm cannot run them, so make test's sandbox pass is their only
+# chance. The others are long-mode cases like the ones above.
+gdb_trust_and_truth() {
+	gdb_mxcsr_probe
+	if [ -n "$MXCSR_SKIP" ]; then
+		skip "long: MXCSR the guest loads and stores, through p38/P38 and gdb's \$mxcsr" "$MXCSR_SKIP"
+	else
+		gdb_mxcsr_raw
+	fi
+	if [ -n "$GDB" ] && [ -z "$MXCSR_SKIP" ]; then
+		gdb_check_session 1
+	elif [ -n "$GDB" ] && gdb_wanted long; then
+		gdb_check_session 0
+	fi
+	if ! gdb_wanted long; then
+		skip "long: HTTP client, NAK flood, aliased breakpoints" \
+			"tested on this machine's own KVM"
+		return
+	fi
+	gdb_mxcsr_reset_raw
+	gdb_http
+	gdb_nak_flood
+	gdb_alias_raw
+}
+
 # KVM_TEST_GDB_MODES: the modes to debug here (default all). make test
 # sets it to "paged" for the sandbox when the same suite also runs on this
 # machine's own KVM, which debugs the other modes about twenty times
@@ -301,3 +566,4 @@ gdb_suite() {
 	gdb_second_client_and_disconnect long
 }
 gdb_suite
+gdb_trust_and_truth

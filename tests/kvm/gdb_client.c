@@ -10,6 +10,11 @@
  *   long N         send a well-formed packet of N 'm' bytes, as pkt does
  *   wait MS        sleep
  *   read           print what comes back within 2 s ("got: ...")
+ *   flood N        send $g#67 and then N NAKs ('-'), reading nothing: each
+ *                  NAK asks for the register block again
+ *   http P1 P2...  send what a web page's fetch() POST would: an HTTP
+ *                  request whose body is the packets P1 P2... framed; then
+ *                  print what comes back within 2 s ("got: ...")
  * Non-printable bytes print as \xHH. Exits 0 unless the connection fails.
  */
 #include <errno.h>
@@ -46,13 +51,26 @@ static int connect_to(const char *addr)
 	return fd;
 }
 
-/* Appends what arrives within ms milliseconds (until quiet) to out. */
-static size_t collect(int fd, int ms, char *out, size_t cap)
+/* Whether out holds a whole packet: '$', then '#' and two digits. */
+static int has_packet(const char *out, size_t len)
+{
+	const char *start = memchr(out, '$', len), *end;
+
+	if (!start)
+		return 0;
+	end = memchr(start, '#', len - (size_t)(start - out));
+	return end && (size_t)(end - out) + 3 <= len;
+}
+
+/* Appends what arrives within ms milliseconds (until 300 ms quiet, or
+ * with packet set until a whole reply packet is in) to out. */
+static size_t collect(int fd, int ms, char *out, size_t cap, int packet)
 {
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	size_t len = 0;
 
-	while (len + 1 < cap && poll(&pfd, 1, ms) > 0) {
+	while (len + 1 < cap && !(packet && has_packet(out, len)) &&
+	       poll(&pfd, 1, ms) > 0) {
 		ssize_t n = recv(fd, out + len, cap - 1 - len, 0);
 
 		if (n <= 0) {
@@ -99,23 +117,55 @@ static size_t unescape(const char *in, char *out)
 	return n;
 }
 
+/* $payload#cs at out (cap bytes at least len + 5); returns its length. */
+static size_t frame_packet(char *out, const char *payload, size_t len)
+{
+	unsigned char sum = 0;
+
+	out[0] = '$';
+	memcpy(out + 1, payload, len);
+	for (size_t i = 0; i < len; i++)
+		sum += (unsigned char)payload[i];
+	snprintf(out + 1 + len, 4, "#%02x", sum);
+	return len + 4;
+}
+
+/* The request a browser sends for fetch(url, {method: "POST", mode:
+ * "no-cors", body}), with the space-separated packets framed as body. */
+static int send_http(int fd, char *packets)
+{
+	static char body[1 << 15], req[1 << 16];
+	size_t len = 0;
+	int n;
+
+	for (char *p = strtok(packets, " "); p; p = strtok(NULL, " ")) {
+		if (len + strlen(p) + 5 > sizeof(body))
+			return -1;
+		len += frame_packet(body + len, p, strlen(p));
+	}
+	n = snprintf(req, sizeof(req),
+		     "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+		     "Content-Type: text/plain;charset=UTF-8\r\n"
+		     "Origin: http://example.com\r\n"
+		     "Content-Length: %zu\r\n\r\n%.*s",
+		     len, (int)len, body);
+	if (n < 0 || (size_t)n >= sizeof(req))
+		return -1;
+	return send(fd, req, (size_t)n, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
 /* Frames and sends one packet; prints the ack and the reply packet. */
 static int send_packet(int fd, const char *payload, size_t len)
 {
 	static char frame[1 << 17], in[1 << 17];
-	unsigned char sum = 0;
 	size_t n;
 
 	if (len + 5 > sizeof(frame))
 		return -1;
-	frame[0] = '$';
-	memcpy(frame + 1, payload, len);
-	for (size_t i = 0; i < len; i++)
-		sum += (unsigned char)payload[i];
-	snprintf(frame + 1 + len, 4, "#%02x", sum);
-	if (send(fd, frame, len + 4, MSG_NOSIGNAL) < 0)
+	n = frame_packet(frame, payload, len);
+	if (send(fd, frame, n, MSG_NOSIGNAL) < 0)
 		return -1;
-	n = collect(fd, 2000, in, sizeof(in));
+	n = collect(fd, 2000, in, sizeof(in), 1);
 	if (n == (size_t)-1)
 		return -1;
 	/* ack our reply: the stub waits for nothing, but be a good client */
@@ -158,7 +208,7 @@ int main(int argc, char **argv)
 			n = unescape(line + 4, buf);
 			if (send(fd, buf, n, MSG_NOSIGNAL) < 0)
 				goto gone;
-			n = collect(fd, 300, buf, sizeof(buf));
+			n = collect(fd, 300, buf, sizeof(buf), 0);
 			if (n == (size_t)-1)
 				goto gone;
 			print_bytes("got: ", buf, n);
@@ -167,8 +217,23 @@ int main(int argc, char **argv)
 			struct timespec ts = {ms / 1000, ms % 1000 * 1000000L};
 
 			nanosleep(&ts, NULL);
+		} else if (!strncmp(line, "flood ", 6)) {
+			n = (size_t)atol(line + 6);
+			if (n > sizeof(buf) - 5)
+				n = sizeof(buf) - 5;
+			memcpy(buf, "$g#67", 5);
+			memset(buf + 5, '-', n);
+			if (send(fd, buf, n + 5, MSG_NOSIGNAL) < 0)
+				goto gone;
+		} else if (!strncmp(line, "http ", 5)) {
+			if (send_http(fd, line + 5))
+				goto gone;
+			n = collect(fd, 2000, buf, sizeof(buf), 0);
+			if (n == (size_t)-1)
+				goto gone;
+			print_bytes("got: ", buf, n);
 		} else if (!strcmp(line, "read")) {
-			n = collect(fd, 2000, buf, sizeof(buf));
+			n = collect(fd, 2000, buf, sizeof(buf), 0);
 			if (n == (size_t)-1)
 				goto gone;
 			print_bytes("got: ", buf, n);

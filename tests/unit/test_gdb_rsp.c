@@ -256,8 +256,9 @@ static void test_target_xml(void **state)
 static void test_block_round_trip(void **state)
 {
 	uint8_t block[GDB_REGS_MAX_BYTES];
-	struct gdb_cpu cpu = {0}, back = {0};
+	static struct gdb_cpu cpu, back;
 	size_t off, size;
+	uint8_t *fx;
 
 	(void)state;
 	cpu.regs.rax = 0x1122334455667788ull;
@@ -265,9 +266,17 @@ static void test_block_round_trip(void **state)
 	cpu.regs.rip = 0x1008;
 	cpu.regs.rflags = 0x202;
 	cpu.sregs.cs.selector = 0x18;
-	cpu.fpu.mxcsr = 0x1f80;
-	cpu.fpu.xmm[3][0] = 0xab;
+	fx = (uint8_t *)cpu.xsave.region;
+	memcpy(fx + GDB_FX_MXCSR, "\xa0\x1f\0\0", 4); /* 0x1fa0 */
+	fx[GDB_FX_XMM + 3 * 16] = 0xab;
 	gdb_regs_to_block(1, &cpu, block);
+	/* mxcsr is register 0x38 in gdb's amd64 layout, after xmm15 */
+	assert_int_equal(gdb_regs_slot(1, 0x38, &off, &size), 0);
+	assert_int_equal(size, 4);
+	assert_int_equal(block[off], 0xa0);
+	assert_int_equal(block[off + 1], 0x1f);
+	block[off] = 0x80;
+	block[off + 1] = 0x3f; /* gdb writes 0x3f80 */
 	assert_int_equal(gdb_regs_slot(1, 0, &off, &size), 0);
 	assert_int_equal(block[off], 0x88);
 	assert_int_equal(gdb_regs_slot(1, 18, &off, &size), 0); /* cs */
@@ -276,8 +285,11 @@ static void test_block_round_trip(void **state)
 	assert_true(back.regs.rax == cpu.regs.rax);
 	assert_true(back.regs.rip == 0x1008);
 	assert_true(back.regs.rflags == 0x202);
-	assert_int_equal(back.fpu.mxcsr, 0x1f80);
-	assert_int_equal(back.fpu.xmm[3][0], 0xab);
+	fx = (uint8_t *)back.xsave.region;
+	assert_memory_equal(fx + GDB_FX_MXCSR, "\x80\x3f\0\0", 4);
+	assert_int_equal(fx[GDB_FX_XMM + 3 * 16], 0xab);
+	/* x87 and SSE marked present, or KVM_SET_XSAVE loads reset state */
+	assert_int_equal(fx[GDB_XSTATE_BV] & 3, 3);
 	/* i386: 32-bit registers in gdb's order (ecx is number 1) */
 	gdb_regs_to_block(0, &cpu, block);
 	assert_int_equal(gdb_regs_slot(0, 1, &off, &size), 0);
