@@ -384,7 +384,7 @@ gdbc_start() {
 gdb_mxcsr_probe() {
 	MXCSR_SKIP=
 	"$SK" -l "$GT/gdbcheck-long.elf" >"$TMP/out" 2>"$TMP/err"
-	if [ $? = 71 ] && grep -q "KVM_EXIT_INTERNAL_ERROR" "$TMP/err"; then
+	if [ $? = 71 ] && grep -qE "KVM_EXIT_INTERNAL_ERROR|KVM could not emulate" "$TMP/err"; then
 		MXCSR_SKIP="this KVM ($KVM_BACKEND) cannot emulate ldmxcsr: all guest code runs in KVM's instruction emulator, which knows few SSE instructions"
 	fi
 }
