@@ -24,6 +24,7 @@
 #include "matrix_abi.h"
 #include "seccomp_filter.h"
 #include "status.h"
+#include "vm_name.h"
 
 /* Slices run before the memory baseline: code and stdio buffers touched
  * for the first time are not growth. */
@@ -130,8 +131,8 @@ static int setup_vm(struct matrix *m, unsigned i, const struct vm_spec *spec,
 	int ret, status = STATUS_HOST;
 
 	v->m = m;
-	snprintf(v->name, sizeof(v->name), "%s",
-		 spec->name ? spec->name : spec->image);
+	vm_name_copy(v->name, sizeof(v->name),
+		     spec->name ? spec->name : spec->image);
 	v->image = spec->image;
 	if (vm_create(&v->vm, &m->kvm, opt->mem_size, &err))
 		goto fail;

@@ -196,6 +196,22 @@ run "$MX" --slices 1 --vms "$TMP/bad-vms.txt"
 check "matrix: a bad line in a --vms file is named by its number" 64 \
 	"bad-vms.txt:2: weight"
 
+# --- names: cut at a character, and JSON for any bytes ------------------------
+# 30 ASCII bytes and an e-acute (c3 a9) are 32 bytes, one more than a name
+# holds (31): the name keeps the 30,
+# and a cut by bytes left a lone c3 in the JSON (jq reads it as U+FFFD). A
+# name with a byte that is no UTF-8 (ff) gets a \ufffd escape.
+long=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+run "$MX" --policy rr --quantum 10ms --slices 4 --quiet --summary=json \
+	--vm "counter:1:$long$(printf '\303\251')" --vm "counter:1:b$(printf '\377')"
+check "names: a long UTF-8 name and a byte that is no UTF-8" 0
+name=$(jq -r '.vms[0].name' "$TMP/out")
+if [ "$name" = "$long" ] && grep -q '"name":"b\\ufffd"' "$TMP/out"; then
+	pass "names: cut before the 2-byte character (${#name} bytes); a stray byte is \\ufffd"
+else
+	fail "names" "got '$name' and $(grep -o '"name":"b[^"]*"' "$TMP/out")"
+fi
+
 # --- one VM misbehaves, the others run on --------------------------------------
 run "$MX" --policy rr --quantum 20ms --duration 500ms --quiet --summary=json \
 	--vm counter:1:good --vm "$GT/hostile-triple_fault-real.bin:1:bad"
