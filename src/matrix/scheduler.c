@@ -487,11 +487,38 @@ static double dmax(double a, double b)
 	return a > b ? a : b;
 }
 
-static int by_weight(const void *a, const void *b)
+/* Heapsort by weight, in place: glibc's qsort may call sysinfo for large
+ * arrays, which the run's seccomp filter refuses. */
+static void sift_down(struct weight_class *c, unsigned n, unsigned pos)
 {
-	const struct weight_class *x = a, *y = b;
+	for (;;) {
+		unsigned l = 2 * pos + 1, r = l + 1, max = pos;
+		struct weight_class t;
 
-	return (x->w > y->w) - (x->w < y->w);
+		if (l < n && c[l].w > c[max].w)
+			max = l;
+		if (r < n && c[r].w > c[max].w)
+			max = r;
+		if (max == pos)
+			return;
+		t = c[pos];
+		c[pos] = c[max];
+		c[max] = t;
+		pos = max;
+	}
+}
+
+static void sort_by_weight(struct weight_class *c, unsigned n)
+{
+	for (unsigned k = n / 2; k-- > 0;)
+		sift_down(c, n, k);
+	for (unsigned end = n; end-- > 1;) {
+		struct weight_class t = c[0];
+
+		c[0] = c[end];
+		c[end] = t;
+		sift_down(c, end, 0);
+	}
 }
 
 double sched_pairwise_error_ns(const struct sched *s)
@@ -511,7 +538,7 @@ double sched_pairwise_error_ns(const struct sched *s)
 	}
 	/* One class per distinct weight: pairs within a class and across
 	 * two are decided by the classes' extremes. */
-	qsort(c, n, sizeof(*c), by_weight);
+	sort_by_weight(c, n);
 	for (unsigned k = 0; k < n; k++) {
 		if (d && c[d - 1].w == c[k].w) {
 			c[d - 1].lo = dmin(c[d - 1].lo, c[k].lo);

@@ -536,6 +536,35 @@ static void test_pairwise_error(void **state)
 	assert_true(sched_pairwise_error_ns(&s) == 0);
 }
 
+/* The worst pairwise error by weight classes is the worst over all pairs:
+ * 300 entities of weights 1..8 after an uneven run, against O(n^2). */
+static void test_pairwise_error_of_many(void **state)
+{
+	uint64_t w[300];
+	double worst = 0;
+
+	(void)state;
+	for (unsigned i = 0; i < 300; i++)
+		w[i] = 1 + (i * 5) % 8;
+	init(POLICY_FAIR, w, 300);
+	simulate(5000, short_slices_for_zero);
+	sched_retire(&s, 7);
+	for (unsigned a = 0; a < 300; a++) {
+		for (unsigned b = 0; b < 300; b++) {
+			double x = sched_lag_ns(&s, a) / w[a],
+			       y = sched_lag_ns(&s, b) / w[b];
+			double err = (x > y ? x - y : y - x) * w[a] * w[b] /
+				     (w[a] + w[b]);
+
+			if (e[a].runnable && e[b].runnable && err > worst)
+				worst = err;
+		}
+	}
+	assert_true(worst > 0);
+	assert_true(sched_pairwise_error_ns(&s) - worst < 1e-6 &&
+		    worst - sched_pairwise_error_ns(&s) < 1e-6);
+}
+
 static void test_target_share_of_the_runnable(void **state)
 {
 	const uint64_t w[] = {1, 2, 3};
@@ -621,6 +650,7 @@ int main(void)
 		cmocka_unit_test(test_eevdf_lag_kept_across_a_leave),
 		cmocka_unit_test(test_eevdf_weeks_weights_one_to_hundred),
 		cmocka_unit_test(test_pairwise_error),
+		cmocka_unit_test(test_pairwise_error_of_many),
 		cmocka_unit_test(test_target_share_of_the_runnable),
 		cmocka_unit_test(test_bad_setup),
 		cmocka_unit_test(test_policy_names),
