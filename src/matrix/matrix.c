@@ -417,7 +417,7 @@ static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
 	t->wall = monotonic_ns() - t->start;
 	t->cpu = thread_cpu_ns() - cpu0;
 	if (why == END_TIMER)
-		overshoot_note(&m->overshoot, slice_ns, armed, t->wall);
+		overshoot_note(&m->overshoot, slice_ns, armed, t->wall, t->cpu);
 	/* A slice the timer ended has consumed its one tick. Any other end
 	 * leaves the timer armed: disarm it, then drain a tick that fired in
 	 * between, which left pending would cut the next slice short. */

@@ -13,10 +13,12 @@ uint64_t overshoot_arm(const struct overshoot *o, uint64_t quantum_ns)
 }
 
 void overshoot_note(struct overshoot *o, uint64_t quantum_ns, uint64_t armed_ns,
-		    uint64_t ran_ns)
+		    uint64_t wall_ns, uint64_t cpu_ns)
 {
-	uint64_t late = ran_ns > armed_ns ? ran_ns - armed_ns : 0;
+	uint64_t late = wall_ns > armed_ns ? wall_ns - armed_ns : 0;
 
+	if (wall_ns > cpu_ns && wall_ns - cpu_ns > quantum_ns / 8)
+		return;
 	if (late > quantum_ns / 4 * 3)
 		late = quantum_ns / 4 * 3;
 	/* estimate += (late - estimate) / 16, in unsigned arithmetic */

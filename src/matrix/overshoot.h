@@ -17,10 +17,11 @@ struct overshoot {
 uint64_t overshoot_arm(const struct overshoot *o, uint64_t quantum_ns);
 
 /* Learns from a slice that the timer ended: armed_ns after arming, it had
- * run ran_ns (wall time). A moving average of the overshoot, each sample
- * bounded to [0, 3/4 of the quantum] so that one host preemption moves it
- * by a sixteenth of that at most. */
+ * run wall_ns, of which the thread got cpu_ns. A moving average of the
+ * overshoot, each sample bounded to [0, 3/4 of the quantum]; a slice in
+ * which the host took more than an eighth of the quantum teaches nothing
+ * (its lateness is the host's, not KVM_RUN's). */
 void overshoot_note(struct overshoot *o, uint64_t quantum_ns, uint64_t armed_ns,
-		    uint64_t ran_ns);
+		    uint64_t wall_ns, uint64_t cpu_ns);
 
 #endif
