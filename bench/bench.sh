@@ -47,7 +47,7 @@ if [ "${BENCH_SANDBOX:-1}" != 0 ]; then
 	BENCH_HOST="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs, kernel $(uname -r)"
 	BENCH_HOST_LOAD="$(load)"
 	export BENCH_HOST BENCH_HOST_LOAD
-	KVM_RUN_ENV="BENCH_HOST BENCH_HOST_LOAD BENCH_EXITS BENCH_ROUNDS BENCH_WORK_ROUNDS BENCH_WORK_SECONDS" \
+	KVM_RUN_ENV="BENCH_HOST BENCH_HOST_LOAD BENCH_EXITS BENCH_ROUNDS BENCH_WORK_ROUNDS BENCH_WORK_SECONDS BENCH_MANY_SECONDS" \
 		"$BUILD/kvm-bench" --rusage "$OUT/sandbox.rusage" \
 		scripts/kvm-run --sandbox bench/run.sh "$BUILD" sandbox
 	sandbox_rc=$?

@@ -24,6 +24,7 @@
 #include "matrix_abi.h"
 #include "seccomp_filter.h"
 #include "status.h"
+#include "vm_name.h"
 
 /* Slices run before the memory baseline: code and stdio buffers touched
  * for the first time are not growth. */
@@ -137,8 +138,8 @@ static int setup_vm(struct matrix *m, unsigned i, const struct vm_spec *spec,
 	int ret, status = STATUS_HOST;
 
 	v->m = m;
-	snprintf(v->name, sizeof(v->name), "%s",
-		 spec->name ? spec->name : spec->image);
+	vm_name_copy(v->name, sizeof(v->name),
+		     spec->name ? spec->name : spec->image);
 	v->image = spec->image;
 	if (vm_create(&v->vm, &m->kvm, opt->mem_size, &err))
 		goto fail;
@@ -391,26 +392,48 @@ static int slice_end_for(struct matrix *m, struct matrix_vm *v,
 	return -1;
 }
 
+/* CPU time this thread got: KVM_RUN's guest time is the task's time, so
+ * a slice's CPU time leaves out only what the host gave to others. */
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* What a slice took: in wall time, and in the thread's CPU time, which is
+ * what the VM is charged. */
+struct slice_time {
+	uint64_t start, wall, cpu;
+};
+
 /* Runs VM i for one slice of at most slice_ns (0: until it passes the
- * turn). Returns why the slice ended; *ran is its length, VMM time spent
- * on its exits included, which is what it is charged. */
+ * turn). Returns why the slice ended; *t is its length, VMM time spent on
+ * its exits included. A quantum's timer is armed early by the overshoot
+ * seen so far, so that the slice ends near the quantum; one that ends at
+ * --duration's end is armed exactly. */
 static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
-				int deadline_slice, uint64_t *start,
-				uint64_t *ran)
+				int deadline_slice, struct slice_time *t)
 {
 	struct matrix_vm *v = &m->vms[i];
 	struct vcpu_exit ex = {.reason = 0};
+	uint64_t armed = slice_ns, cpu0;
 	struct errbuf err;
 	int why = -1;
 
 	if (m->events)
 		fprintf(v->hc.out, "VMFD: %d started running\nTime: %.6f\n",
 			v->vmfd, (double)(monotonic_ns() - m->start_ns) / 1e9);
+	if (slice_ns && !deadline_slice)
+		armed = overshoot_arm(&m->overshoot, slice_ns);
 	/* Timed from here, after the event line, so that a slow stdout is
 	 * not charged to the VM; armed per slice, so the slice starts when
-	 * the VM does, and never ends before its quantum. */
-	*start = monotonic_ns();
-	if (slice_ns && preempt_arm(&m->timer, slice_ns, &err)) {
+	 * the VM does. */
+	cpu0 = thread_cpu_ns();
+	t->start = monotonic_ns();
+	if (slice_ns && preempt_arm(&m->timer, armed, &err)) {
 		fail_vm(v, "", err.msg);
 		why = END_FAILED;
 	}
@@ -418,7 +441,10 @@ static enum slice_end run_slice(struct matrix *m, unsigned i, uint64_t slice_ns,
 		vcpu_step(&v->loop, &ex, &err);
 		why = slice_end_for(m, v, &ex, &err, deadline_slice);
 	}
-	*ran = monotonic_ns() - *start;
+	t->wall = monotonic_ns() - t->start;
+	t->cpu = thread_cpu_ns() - cpu0;
+	if (why == END_TIMER)
+		overshoot_note(&m->overshoot, slice_ns, armed, t->wall, t->cpu);
 	/* A slice the timer ended has consumed its one tick. Any other end
 	 * leaves the timer armed: disarm it, then drain a tick that fired in
 	 * between, which left pending would cut the next slice short. */
@@ -444,22 +470,30 @@ static void measure_memory(struct matrix *m)
 			footprint_guest_resident_kb(&m->vms[i].vm.mem);
 }
 
-static void record_slice(struct matrix *m, unsigned i, uint64_t start,
-			 uint64_t ran, enum slice_end why)
+static void record_slice(struct matrix *m, unsigned i,
+			 const struct slice_time *t, enum slice_end why)
 {
 	struct matrix_vm *v = &m->vms[i];
+	uint64_t ran = t->cpu;
 
+	/* Charged its CPU time: a host preemption inside the slice is the
+	 * host's, not the VM's. */
 	sched_charge(&m->sched, i, ran);
+	m->preempted_ns += t->wall > t->cpu ? t->wall - t->cpu : 0;
+	if (ran > m->slice_max_ns)
+		m->slice_max_ns = ran;
+	if (t->wall > m->slice_wall_max_ns)
+		m->slice_wall_max_ns = t->wall;
 	if (why == END_TIMER) {
 		v->timer_slices++;
-		if (ran < v->slice_min_ns)
-			v->slice_min_ns = ran;
-		if (ran > v->slice_max_ns)
-			v->slice_max_ns = ran;
+		if (t->wall < v->slice_min_ns)
+			v->slice_min_ns = t->wall;
+		if (t->wall > v->slice_max_ns)
+			v->slice_max_ns = t->wall;
 	}
 	if (v->state != VM_RUNNING)
 		sched_retire(&m->sched, i);
-	matrix_trace_slice(&m->trace, i, v->name, start, ran,
+	matrix_trace_slice(&m->trace, i, v->name, t->start, t->wall,
 			   slice_end_name(why));
 	m->slices++;
 	if (m->slices == 1)
@@ -640,7 +674,8 @@ void matrix_run(struct matrix *m)
 	matrix_trace_start(&m->trace, m->start_ns);
 	while (!preempt_stop_requested() && !m->out_error &&
 	       (!m->max_slices || m->slices < m->max_slices)) {
-		uint64_t slice, start, ran;
+		struct slice_time t;
+		uint64_t slice;
 		int deadline, i;
 		enum slice_end why;
 
@@ -655,11 +690,12 @@ void matrix_run(struct matrix *m)
 		}
 		if (i < 0)
 			break; /* every guest halted or failed */
-		why = run_slice(m, (unsigned)i, slice, deadline, &start, &ran);
-		record_slice(m, (unsigned)i, start, ran, why);
+		why = run_slice(m, (unsigned)i, slice, deadline, &t);
+		record_slice(m, (unsigned)i, &t, why);
 		note_output(m, (unsigned)i, why);
 	}
 	m->end_ns = monotonic_ns();
+	sched_note_lags(&m->sched);
 	m->cpu_ns = cpu_time_ns() - m->cpu_ns;
 	measure_memory(m);
 	finish_output(m); /* after the figures: its wait is not the run's */
@@ -709,6 +745,13 @@ void matrix_summarize(const struct matrix *m, struct matrix_vm_row *rows,
 		.fds_end = m->fds_end,
 		.setup_ns = m->setup_ns,
 		.vm_fds_closed = m->close_vm_fds,
+		.pairwise_ns = sched_pairwise_error_ns(&m->sched),
+		.slice_max_ns = m->slice_max_ns,
+		.slice_wall_max_ns = m->slice_wall_max_ns,
+		.preempted_ns = m->preempted_ns,
+		.overshoot_ns =
+			m->sched.quantum_ns -
+			overshoot_arm(&m->overshoot, m->sched.quantum_ns),
 		.count = m->count,
 		.vms = rows,
 	};
@@ -730,10 +773,17 @@ void matrix_summarize(const struct matrix *m, struct matrix_vm_row *rows,
 			.quantum_slices = v->timer_slices,
 			.slice_min_ns = v->timer_slices ? v->slice_min_ns : 0,
 			.slice_max_ns = v->slice_max_ns,
+			.lag_ns = sched_lag_ns(&m->sched, i),
+			.lag_max_ns = e->lag_max_ns,
+			.lag_min_ns = e->lag_min_ns,
 			.exits = v->stats.by_reason,
 			.output_stalls = v->stats.output_stalls,
 			.output_stall_ns = v->stats.output_stall_ns,
 		};
+		if (e->lag_max_ns > s->lag_behind_ns)
+			s->lag_behind_ns = e->lag_max_ns;
+		if (e->lag_min_ns < s->lag_ahead_ns)
+			s->lag_ahead_ns = e->lag_min_ns;
 		rows[i].has_work = vm_work(v, &rows[i].work) == 0;
 	}
 }

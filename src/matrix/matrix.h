@@ -11,6 +11,7 @@
 #include "kvm.h"
 #include "options.h"
 #include "outbuf.h"
+#include "overshoot.h"
 #include "preempt.h"
 #include "report.h"
 #include "scheduler.h"
@@ -45,8 +46,8 @@ struct matrix_vm {
 	struct hc_env hc;
 	struct vcpu_loop loop;
 	int vmfd; /* the VM's descriptor when it was made, for event lines */
-	uint64_t slice_min_ns; /* over slices the quantum timer ended */
-	uint64_t slice_max_ns;
+	uint64_t slice_min_ns; /* over slices the quantum timer ended, */
+	uint64_t slice_max_ns; /* in wall time */
 	uint64_t timer_slices;
 	struct outbuf out;	/* its output, events included, for stdout */
 	int blocked;		/* out is full: out of the rotation */
@@ -68,7 +69,12 @@ struct matrix {
 	uint64_t duration_ns; /* --duration, 0 = until a signal */
 	uint64_t max_slices;  /* --slices, 0 = no limit */
 	uint64_t slices;
-	int cpu;	 /* the CPU we are pinned to */
+	struct overshoot overshoot; /* how early to arm the slice timer */
+	uint64_t slice_max_ns;	    /* the longest slice charged, any end */
+	uint64_t slice_wall_max_ns; /* the longest in wall time */
+	uint64_t
+		preempted_ns; /* wall less CPU time inside slices: the host's */
+	int cpu;	      /* the CPU we are pinned to */
 	int threads;	 /* our tasks in /proc/self/task, sampled mid-run */
 	int kvm_workers; /* the kernel's KVM workers among them */
 	uint64_t rss_start_kb;	    /* RSS after the warm-up slices */

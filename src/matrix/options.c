@@ -22,10 +22,11 @@ static void usage(FILE *out)
 		"and shares the CPU between them. By default Neo (weight %d) and\n"
 		"Morpheus (weight %d) run counter guests under --policy frac.\n"
 		"\n"
-		"  --policy io|rr|frac|fair  io: switch on every I/O exit;\n"
+		"  --policy io|rr|frac|fair|eevdf  io: switch on every I/O exit;\n"
 		"                        rr: one quantum each in turn (2b); frac: of\n"
 		"                        every sum(w) quanta VM i gets w_i (2c, default);\n"
-		"                        fair: stride scheduling on measured time\n"
+		"                        fair: stride scheduling on measured CPU time;\n"
+		"                        eevdf: eligible virtual deadline first\n"
 		"  --quantum DURATION    slice length (default QUANTUM, 1s)\n"
 		"  --weights A,B,...     weights of the VMs in order (default %d,%d)\n"
 		"  --vm IMAGE[:WEIGHT[:NAME]]  add a VM (repeatable); IMAGE is a\n"
@@ -216,7 +217,7 @@ static int parse_value(int c, char *arg, struct matrix_options *opt)
 	case 'P':
 		if (sched_policy_parse(arg, &opt->policy))
 			return usage_error(
-				"--policy: use io, rr, frac or fair, not %s",
+				"--policy: use io, rr, frac, fair or eevdf, not %s",
 				arg);
 		return 0;
 	case 'q':

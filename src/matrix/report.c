@@ -7,10 +7,13 @@
 #include "exit_names.h"
 #include "json.h"
 
-/* VMM time: everything between slices that no VM was charged for. */
+/* VMM time: everything between slices that no VM was charged for (the
+ * host's time inside slices is charged to no one, and is not ours). */
 static uint64_t vmm_ns(const struct matrix_summary *s)
 {
-	return s->wall_ns > s->run_ns ? s->wall_ns - s->run_ns : 0;
+	uint64_t in_slices = s->run_ns + s->preempted_ns;
+
+	return s->wall_ns > in_slices ? s->wall_ns - in_slices : 0;
 }
 
 /* Host memory the VMM keeps per VM: the RSS less the guest pages that
@@ -24,16 +27,31 @@ static double host_kb_per_vm(const struct matrix_summary *s)
 	return s->count ? (double)host / s->count : 0.0;
 }
 
-static void table_row(const struct matrix_vm_row *v, FILE *out)
+/* ns in quanta (the io policy's backstop quantum too). */
+static double quanta(const struct matrix_summary *s, double ns)
+{
+	return s->quantum_ns ? ns / (double)s->quantum_ns : 0.0;
+}
+
+/* The worst lag either way, ns. */
+static double worst_lag_ns(const struct matrix_summary *s)
+{
+	return s->lag_behind_ns > -s->lag_ahead_ns ? s->lag_behind_ns
+						   : -s->lag_ahead_ns;
+}
+
+static void table_row(const struct matrix_summary *s,
+		      const struct matrix_vm_row *v, FILE *out)
 {
 	char work[24] = "-";
 
 	if (v->has_work)
 		snprintf(work, sizeof(work), "%" PRIu64, v->work);
 	fprintf(out,
-		"%-12s %6" PRIu64 " %6.1f%% %11.3f %6.1f%% %8" PRIu64 " %14s ",
+		"%-12s %6" PRIu64 " %6.1f%% %11.3f %6.1f%% %7.2f %8" PRIu64
+		" %14s ",
 		v->name, v->weight, 100 * v->target_share, v->run_ns / 1e9,
-		100 * v->share, v->slices, work);
+		100 * v->share, quanta(s, v->lag_ns), v->slices, work);
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 		if (v->exits[r])
 			fprintf(out, " %s=%" PRIu64, exit_reason_short_name(r),
@@ -68,13 +86,25 @@ void matrix_report_table(const struct matrix_summary *s, FILE *out)
 		host_kb_per_vm(s),
 		s->vm_fds_closed ? "one descriptor each (vCPU only)"
 				 : "two descriptors each");
-	fprintf(out, "%-12s %6s %7s %11s %7s %8s %14s  %s\n", "VM", "weight",
-		"target", "run (s)", "share", "slices", "work", "exits");
+	fprintf(out,
+		"matrix: worst lag %.3f quanta (behind %.3f, ahead %.3f), "
+		"worst pairwise error %.3f quanta; longest slice %.3f quanta "
+		"charged, %.3f wall; the host took %.3f ms inside slices; timer "
+		"armed %.1f us early\n",
+		quanta(s, worst_lag_ns(s)), quanta(s, s->lag_behind_ns),
+		quanta(s, -s->lag_ahead_ns), quanta(s, s->pairwise_ns),
+		quanta(s, (double)s->slice_max_ns),
+		quanta(s, (double)s->slice_wall_max_ns), s->preempted_ns / 1e6,
+		s->overshoot_ns / 1e3);
+	fprintf(out, "%-12s %6s %7s %11s %7s %7s %8s %14s  %s\n", "VM",
+		"weight", "target", "run (s)", "share", "lag (q)", "slices",
+		"work", "exits");
 	for (unsigned i = 0; i < s->count; i++)
-		table_row(&s->vms[i], out);
+		table_row(s, &s->vms[i], out);
 }
 
-static void json_vm(const struct matrix_vm_row *v, FILE *out)
+static void json_vm(const struct matrix_summary *s,
+		    const struct matrix_vm_row *v, FILE *out)
 {
 	const char *sep = "";
 
@@ -91,6 +121,9 @@ static void json_vm(const struct matrix_vm_row *v, FILE *out)
 		fprintf(out, ",\"work\":%" PRIu64, v->work);
 	else
 		fprintf(out, ",\"work\":null");
+	fprintf(out, ",\"lag_q\":%.4f,\"lag_max_q\":%.4f,\"lag_min_q\":%.4f",
+		quanta(s, v->lag_ns), quanta(s, v->lag_max_ns),
+		quanta(s, v->lag_min_ns));
 	fprintf(out,
 		",\"quantum_slices\":%" PRIu64 ",\"slice_min_ns\":%" PRIu64
 		",\"slice_max_ns\":%" PRIu64 ",\"output_stalls\":%" PRIu64
@@ -117,16 +150,31 @@ void matrix_report_json(const struct matrix_summary *s, FILE *out)
 		"\"kvm_workers\":%d,\"rss_start_kb\":%" PRIu64
 		",\"rss_kb\":%" PRIu64 ",\"guest_resident_kb\":%" PRIu64
 		",\"fds_start\":%d,\"fds_end\":%d,\"setup_ns\":%" PRIu64
-		",\"host_kb_per_vm\":%.2f,\"vm_fds_closed\":%s,\"vms\":[",
+		",\"host_kb_per_vm\":%.2f,\"vm_fds_closed\":%s,",
 		s->policy, s->quantum_ns, s->wall_ns, s->cpu_ns, vmm_ns(s),
 		s->slices, s->cpu, s->threads, s->kvm_workers, s->rss_start_kb,
 		s->rss_kb, s->guest_resident_kb, s->fds_start, s->fds_end,
 		s->setup_ns, host_kb_per_vm(s),
 		s->vm_fds_closed ? "true" : "false");
+	fprintf(out,
+		"\"worst_lag_q\":%.4f,\"lag_behind_q\":%.4f,"
+		"\"lag_ahead_q\":%.4f,\"pairwise_error_q\":",
+		quanta(s, worst_lag_ns(s)), quanta(s, s->lag_behind_ns),
+		quanta(s, s->lag_ahead_ns));
+	if (s->pairwise_ns < 0)
+		fprintf(out, "null");
+	else
+		fprintf(out, "%.4f", quanta(s, s->pairwise_ns));
+	fprintf(out,
+		",\"slice_max_ns\":%" PRIu64 ",\"slice_max_q\":%.4f"
+		",\"slice_wall_max_ns\":%" PRIu64 ",\"preempted_ns\":%" PRIu64
+		",\"overshoot_ns\":%" PRIu64 ",\"vms\":[",
+		s->slice_max_ns, quanta(s, (double)s->slice_max_ns),
+		s->slice_wall_max_ns, s->preempted_ns, s->overshoot_ns);
 	for (unsigned i = 0; i < s->count; i++) {
 		if (i)
 			fputc(',', out);
-		json_vm(&s->vms[i], out);
+		json_vm(s, &s->vms[i], out);
 	}
 	fprintf(out, "]}\n");
 }

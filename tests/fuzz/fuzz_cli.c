@@ -215,11 +215,12 @@ static void fuzz_uint(const char *text, uint64_t min, uint64_t max)
 
 static void fuzz_policy(const char *text)
 {
-	static const char *const names[] = {"io", "rr", "frac", "fair"};
+	static const char *const names[] = {"io", "rr", "frac", "fair",
+					    "eevdf"};
 	enum sched_policy p = POLICY_IO;
 	int ret = sched_policy_parse(text, &p), want = -EINVAL;
 
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(text, names[i]))
 			want = 0;
 	CHECK(ret == want);

@@ -68,6 +68,21 @@ else
 	fail "fair: shares" "share/target:$bad"
 fi
 
+# --- eevdf: two VMs, and the lag figures every summary has ---------------------
+run "$MX" --policy eevdf --quantum 5ms --duration 500ms --quiet --summary=json \
+	--vm counter:1:light --vm counter:3:heavy
+check "eevdf: two VMs of weights 1 and 3" 0 "worst pairwise error"
+jq -r '[.policy, (.worst_lag_q | type), (.pairwise_error_q | type),
+	(.slice_max_q | type), ([.vms[] | .lag_q, .lag_max_q, .lag_min_q |
+	type] | unique | join(",")), ([.vms[] | select(.slices > 0)] |
+	length), (.worst_lag_q >= .lag_behind_q and .worst_lag_q >= -.lag_ahead_q)] |
+	join(" ")' "$TMP/out" >"$TMP/eevdf" 2>&1
+if [ "$(cat "$TMP/eevdf")" = "eevdf number number number number 2 true" ]; then
+	pass "eevdf: both VMs ran; worst lag $(top_field worst_lag_q) and pairwise error $(top_field pairwise_error_q) quanta in the JSON"
+else
+	fail "eevdf" "$(cat "$TMP/eevdf")"
+fi
+
 # --- a leftover tick must not cut the next slice short ------------------------
 run "$MX" --policy rr --quantum 20ms --duration 600ms --quiet --summary=json \
 	--vm counter-io:1:io --vm counter:1:spinner
@@ -114,13 +129,37 @@ else
 	fail "SIGTERM summary" "no JSON summary"
 fi
 
+# --- the host takes the CPU mid-slice: charged to no VM ----------------------
+# SIGSTOP holds matrix for 600 ms inside some VM's slice (stopped, it gets
+# no CPU); charged in wall time, that VM was charged the 600 ms. Charged
+# in CPU time, the VMs' run time is the wall time less the stop.
+"$MX" --policy fair --quantum 10ms --duration 2s --quiet --summary=json \
+	--vm counter:1:a --vm counter:1:b >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+sleep 0.5
+kill -STOP $pid
+sleep 0.6
+kill -CONT $pid
+wait $pid
+status=$?
+last_cmd="matrix --duration 2s, stopped for 600 ms"
+check "host preemption: a run stopped for 600 ms ends normally" 0
+jq -r '[(.duration_ns - (.vms | map(.run_ns) | add)), .preempted_ns,
+	([.vms[].slice_max_ns] | max)] | map(tostring) | join(" ")' "$TMP/out" >"$TMP/stop"
+read -r uncharged preempted longest <"$TMP/stop"
+if [ "${uncharged:-0}" -gt 400000000 ] && [ "${preempted:-0}" -gt 400000000 ]; then
+	pass "host preemption: the stop is charged to no VM (uncharged ${uncharged} ns, host took ${preempted} ns; longest wall slice ${longest} ns)"
+else
+	fail "host preemption" "uncharged ${uncharged} ns, preempted ${preempted} ns"
+fi
+
 # --- SIGINT against a guest that never exits, under every policy ---------------
 # The signal is let through only inside KVM_RUN, so it ends the run at once
 # even when the guest never leaves KVM_RUN on its own (io has no timer
 # but its backstop; the quantum here is far longer than the wait).
 # uptime_s is run.sh's clock: seconds since boot.
 now_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
-for p in io rr frac fair; do
+for p in io rr frac fair eevdf; do
 	"$MX" --policy $p --quantum 10s --quiet --summary=json \
 		--vm guest1-b:1:spin \
 		--vm guest2-b:1:spin2 >"$TMP/out" 2>"$TMP/err" &
@@ -196,6 +235,22 @@ run "$MX" --slices 1 --vms "$TMP/bad-vms.txt"
 check "matrix: a bad line in a --vms file is named by its number" 64 \
 	"bad-vms.txt:2: weight"
 
+# --- names: cut at a character, and JSON for any bytes ------------------------
+# 30 ASCII bytes and an e-acute (c3 a9) are 32 bytes, one more than a name
+# holds (31): the name keeps the 30,
+# and a cut by bytes left a lone c3 in the JSON (jq reads it as U+FFFD). A
+# name with a byte that is no UTF-8 (ff) gets a \ufffd escape.
+long=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+run "$MX" --policy rr --quantum 10ms --slices 4 --quiet --summary=json \
+	--vm "counter:1:$long$(printf '\303\251')" --vm "counter:1:b$(printf '\377')"
+check "names: a long UTF-8 name and a byte that is no UTF-8" 0
+name=$(jq -r '.vms[0].name' "$TMP/out")
+if [ "$name" = "$long" ] && grep -q '"name":"b\\ufffd"' "$TMP/out"; then
+	pass "names: cut before the 2-byte character (${#name} bytes); a stray byte is \\ufffd"
+else
+	fail "names" "got '$name' and $(grep -o '"name":"b[^"]*"' "$TMP/out")"
+fi
+
 # --- one VM misbehaves, the others run on --------------------------------------
 run "$MX" --policy rr --quantum 20ms --duration 500ms --quiet --summary=json \
 	--vm counter:1:good --vm "$GT/hostile-triple_fault-real.bin:1:bad"
@@ -215,7 +270,7 @@ grep '^ok \|^not ok ' "$TMP/out" | sed 's/^/#   /'
 
 # --- bad input ------------------------------------------------------------------
 run "$MX" --policy bogus
-check "matrix: an unknown policy" 64 "use io, rr, frac or fair"
+check "matrix: an unknown policy" 64 "use io, rr, frac, fair or eevdf"
 run "$MX" --weights 7
 check "matrix: one weight for two VMs" 64 "one weight per VM"
 run "$MX" --weights 0,1
