@@ -192,7 +192,13 @@ static int escape_intermediate(struct term_filter *f, uint8_t b,
 		hold(f, b, TF_ESC_INTER);
 	} else if (b >= 0x30 && b < DEL) {
 		hold(f, b, TF_ESC_INTER);
-		pass_held(f, o); /* ESC ( B, ESC # 8, ESC % G ... */
+		/* ESC % (DOCS) changes how the terminal decodes bytes:
+		 * ESC % @ leaves UTF-8, where the bytes 0x80-0x9f of a
+		 * well-formed character become C1 controls. */
+		if (f->held[1] == '%')
+			show_held(f, o);
+		else
+			pass_held(f, o); /* ESC ( B, ESC # 8 ... */
 	} else {
 		show_held(f, o);
 		return TF_AGAIN;

@@ -39,7 +39,8 @@ void term_filter_init(struct term_filter *f);
  * is: printable ASCII, well-formed UTF-8 other than U+0080-U+009F, BEL,
  * BS, HT, LF, VT, FF, CR, CSI sequences (ESC [ params intermediates final)
  * except those ending in 't' (window operations) and 'i' (printer), and
- * ESC with intermediates and one final byte (ESC 7, ESC ( B, ESC c).
+ * ESC with intermediates and one final byte (ESC 7, ESC ( B, ESC c) except
+ * ESC % (a change of encoding, which would undo the UTF-8 rule).
  * Everything else is shown as \xHH: the other C0 controls and DEL, C1
  * controls in 8 bits or in UTF-8, ill-formed UTF-8, and the ESC that
  * opens an OSC, DCS, APC, PM or SOS string, whose payload then shows as

@@ -91,7 +91,7 @@ static void test_short_escapes_pass(void **state)
 	/* save, restore, reverse index, keypad, reset, charsets, ST */
 	expect("\0337\0338\033M\033=\033>\033c",
 	       "\0337\0338\033M\033=\033>\033c");
-	expect("\033(B\033)0\033#8\033%G", "\033(B\033)0\033#8\033%G");
+	expect("\033(B\033)0\033#8", "\033(B\033)0\033#8");
 	expect("\033\\", "\033\\");
 }
 
@@ -113,6 +113,19 @@ static void test_dcs_apc_pm_sos_shown(void **state)
 	expect("\033_apc\033\\", "\\x1b_apc\\x1b\\");
 	expect("\033^pm\a", "\\x1b^pm\\x07");
 	expect("\033Xsos\030x", "\\x1bXsos\\x18x"); /* CAN ends it */
+}
+
+/* ESC % @ would leave UTF-8, and the 0x9d of a right quote (E2 80 9D) would
+ * then open an OSC: no change of encoding passes. */
+static void test_encoding_change_shown(void **state)
+{
+	(void)state;
+	expect("\033%@\xe2\x80\x9d"
+	       "0;t\a",
+	       "\\x1b%@\xe2\x80\x9d"
+	       "0;t\a");
+	expect("\033%G", "\\x1b%G");
+	expect("\033%/I", "\\x1b%/I");
 }
 
 static void test_window_and_printer_csi_shown(void **state)
@@ -281,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_osc_shown),
 		cmocka_unit_test(test_dcs_apc_pm_sos_shown),
 		cmocka_unit_test(test_window_and_printer_csi_shown),
+		cmocka_unit_test(test_encoding_change_shown),
 		cmocka_unit_test(test_c1_controls_shown),
 		cmocka_unit_test(test_other_controls_shown),
 		cmocka_unit_test(test_bad_utf8_shown),
