@@ -29,13 +29,12 @@ LX_NO_KERNEL=/nonexistent/vmlinuz
 # Flags only the bare mode reads are refused with --kernel, naming them,
 # before any file is read: no boot, so these run on every KVM.
 lx_flag_refusals() {
-	local flag
-	for flag in "--expect 5" "--load-addr 0x2000" --ignore-unknown-ports \
+	for lx_flag in "--expect 5" "--load-addr 0x2000" --ignore-unknown-ports \
 		-l -r "--gdb 1234"; do
 		# shellcheck disable=SC2086 # the flag and its value
-		run "$SK" --kernel "$LX_NO_KERNEL" $flag
-		check "linux: --kernel refuses ${flag%% *}" 64 \
-			"--kernel boots Linux, which has no use for ${flag%% *}"
+		run "$SK" --kernel "$LX_NO_KERNEL" $lx_flag
+		check "linux: --kernel refuses ${lx_flag%% *}" 64 \
+			"--kernel boots Linux, which has no use for ${lx_flag%% *}"
 	done
 	run "$SK" --kernel "$LX_NO_KERNEL" --ignore-unknown-ports --expect 5 guest.elf
 	check "linux: --kernel names every flag it refuses, in one line" 64 \
