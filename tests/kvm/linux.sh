@@ -75,7 +75,7 @@ lx_no_line() {
 lx_boot() {
 	t0=$(uptime_s)
 	last_cmd="printf 'ping from the host\n' | pty-run simple-kvm --kernel vmlinuz --initrd initramfs.cpio ..."
-	printf 'ping from the host\n' | "$LX_PTY_RUN" "$SK" --kernel "$TMP/vmlinuz" \
+	printf 'ping from the host\n' | "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" \
 		--initrd "$TMP/initramfs.cpio" --append "console=ttyS0 quiet" --mem 96M \
 		--timeout 240s --stats >"$TMP/out" 2>"$TMP/err"
 	status=$?
@@ -115,7 +115,7 @@ lx_boot() {
 # The same boot checks --raw-output on a terminal: the kernel prints the
 # unknown parameter lxtest (a notice, which loglevel=6 shows) as it is.
 lx_panic() {
-	run "$LX_PTY_RUN" "$SK" --kernel "$TMP/vmlinuz" --timeout 240s --mem 96M \
+	run "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" --timeout 240s --mem 96M \
 		--raw-output --append "$(printf 'console=ttyS0 quiet init=/nonexistent panic=-1 loglevel=6 lxtest=\033]0;raw-output\007')"
 	check "linux: a kernel panic with panic=-1 ends with status 0" 0
 	lx_line "linux: the panic text is printed" "Kernel panic - not syncing"

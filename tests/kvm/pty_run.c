@@ -2,17 +2,29 @@
  * what the terminal would show to our stdout: the sandbox has no script(1)
  * or python, and simple-kvm escapes only for a terminal.
  *
- * Usage: pty-run CMD [ARG...]. stdin and stderr stay as they are, so a
- * test still feeds input through a pipe and reads diagnostics from a file.
- * Exits with the command's status (128 + N for a signal). Built static by
+ * Usage: pty-run [-t SECONDS] CMD [ARG...]. stdin and stderr stay as they
+ * are, so a test still feeds input through a pipe and reads diagnostics
+ * from a file. Exits with the command's status (128 + N for a signal);
+ * -t kills the command after SECONDS, a bound for the suite should the
+ * command hang where its own --timeout cannot reach. Built static by
  * tests/kvm/linux-initramfs.sh. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static pid_t child;
+
+static void on_alarm(int signo)
+{
+	(void)signo;
+	kill(child, SIGKILL); /* its end closes the terminal: copy_out ends */
+}
 
 static int open_pty(int *slave)
 {
@@ -51,11 +63,17 @@ static void copy_out(int master)
 
 int main(int argc, char **argv)
 {
+	unsigned limit = 0;
 	int slave, master, status;
 	pid_t pid;
 
+	if (argc > 2 && !strcmp(argv[1], "-t")) {
+		limit = (unsigned)strtoul(argv[2], NULL, 10);
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: pty-run CMD [ARG...]\n");
+		fprintf(stderr, "usage: pty-run [-t SECONDS] CMD [ARG...]\n");
 		return 2;
 	}
 	master = open_pty(&slave);
@@ -76,6 +94,11 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	close(slave);
+	child = pid;
+	if (limit) {
+		signal(SIGALRM, on_alarm);
+		alarm(limit);
+	}
 	copy_out(master);
 	if (waitpid(pid, &status, 0) < 0)
 		return 2;
