@@ -153,6 +153,7 @@ linux: deps all $(LINUX_TEST_INITRAMFS)
 	@scripts/sandbox/prepare
 	@scripts/kvm-run scripts/linux-shell $(BUILD)
 $(LINUX_TEST_INITRAMFS): tests/kvm/linux-initramfs.sh guest/linux/hcdemo.c \
+                         tests/kvm/pty_run.c \
                          guest/hypercall.h guest/hypercall_abi.h
 	$(say) GEN $@
 	$(Q)tests/kvm/linux-initramfs.sh $(@D) || \

@@ -23,11 +23,18 @@
 #define KBC_STATUS_VALUE 0xfd
 #define CTRL_A		 0x01
 
+/* A byte the guest sent, through the terminal filter when c->escape is
+ * set (term_filter.h says what passes). */
 static void tx_byte(void *ctx, uint8_t byte)
 {
 	struct linux_console *c = ctx;
+	uint8_t out[TERM_FILTER_OUT_MAX(1)];
+	size_t n = 1;
 
-	putc(byte, c->out);
+	out[0] = byte;
+	if (c->escape)
+		n = term_filter_feed(&c->filter, &byte, 1, out);
+	fwrite(out, 1, n, c->out);
 }
 
 /* Raw input, output left as it is: the guest sends its own CR LF. */
@@ -87,6 +94,7 @@ int linux_console_open(struct linux_console *c, struct vm *vm, int in_fd,
 	c->in_fd = in_fd;
 	c->irq_fd = -1;
 	c->read_fd = -1;
+	term_filter_init(&c->filter);
 	uart_init(&c->uart, tx_byte, c);
 	ret = bind_irq(c, vm, err);
 	if (ret)
@@ -108,6 +116,10 @@ out_close:
 
 void linux_console_close(struct linux_console *c)
 {
+	uint8_t held[TERM_FILTER_OUT_MAX(0)];
+
+	if (c->escape && c->out)
+		fwrite(held, 1, term_filter_finish(&c->filter, held), c->out);
 	if (c->raw)
 		tcsetattr(c->in_fd, TCSANOW, &c->saved);
 	c->raw = 0;

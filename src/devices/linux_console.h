@@ -10,6 +10,7 @@
 
 #include "cmos_rtc.h"
 #include "errbuf.h"
+#include "term_filter.h"
 #include "uart.h"
 
 struct vm;
@@ -17,7 +18,9 @@ struct vm;
 struct linux_console {
 	struct uart uart;
 	struct cmos_rtc rtc;
-	FILE *out;	      /* what the guest transmits, byte for byte */
+	FILE *out;  /* what the guest transmits */
+	int escape; /* filter it for a terminal; set after open */
+	struct term_filter filter;
 	int in_fd;	      /* console input (stdin); -1: none */
 	int read_fd;	      /* in_fd's file reopened O_NONBLOCK; -1: none */
 	int irq_fd;	      /* eventfd bound to COM1's IRQ by KVM_IRQFD */
@@ -42,7 +45,8 @@ struct linux_console {
 int linux_console_open(struct linux_console *c, struct vm *vm, int in_fd,
 		       FILE *out, struct errbuf *err);
 
-/* Restores the terminal and closes the eventfd. Safe to call twice. */
+/* Writes out what the terminal filter still holds, restores the terminal
+ * and closes the eventfd. Safe to call twice. */
 void linux_console_close(struct linux_console *c);
 
 /*

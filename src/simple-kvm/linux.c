@@ -134,6 +134,10 @@ static int run(struct vm *vm, const struct linux_options *o,
 
 	env.denied = o->denied;
 	env.outbuf = out;
+	/* On a terminal, hypercall output is escaped as in the bare mode, and
+	 * the console passes only what stays on the screen (docs/linux.md). */
+	env.escape_controls = !o->raw_output && isatty(STDOUT_FILENO);
+	con->escape = env.escape_controls;
 	if (linux_tick_start(&tick, &vm->vcpu, err) ||
 	    (!o->no_seccomp && seccomp_lockdown(err))) {
 		fprintf(stderr, "simple-kvm: %s\n", err->msg);

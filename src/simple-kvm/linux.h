@@ -20,6 +20,7 @@ struct linux_options {
 	uint32_t denied;
 	int no_seccomp;
 	int verbose;
+	int raw_output; /* no escaping on a terminal either */
 };
 
 /*

@@ -35,8 +35,10 @@
 struct options {
 	enum cpu_mode mode;
 	int mode_flags; /* how many of -r/-s/-p/-l were given */
+	char mode_flag; /* the last of them, for messages */
 	uint64_t mem_size;
 	uint64_t load_addr;
+	int load_addr_given;
 	uint64_t timeout_ns; /* 0: none */
 	const char *timeout_text;
 	enum stats_format stats;
@@ -115,9 +117,10 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt,
 	return -EINVAL;
 }
 
-static int set_mode(struct options *opt, enum cpu_mode mode)
+static int set_mode(struct options *opt, enum cpu_mode mode, char flag)
 {
 	opt->mode = mode;
+	opt->mode_flag = flag;
 	return ++opt->mode_flags > 1
 		       ? usage_error("choose one mode: -r, -s, -p or -l")
 		       : 0;
@@ -137,6 +140,7 @@ static int parse_value(int c, const char *arg, struct options *opt)
 			return usage_error("--mem %s: %s", arg, err.msg);
 		return 0;
 	case 'a':
+		opt->load_addr_given = 1;
 		if (parse_uint(arg, 0, LAYOUT_RAM_MAX, &opt->load_addr, &err))
 			return usage_error("--load-addr %s: %s", arg, err.msg);
 		return 0;
@@ -178,19 +182,46 @@ static int parse_value(int c, const char *arg, struct options *opt)
 	return -EINVAL;
 }
 
-/* --kernel excludes a mode and a GUEST; --initrd and --append need it. */
+/* Adds name to the comma-separated list in buf when given is set. */
+static void name_flag(char *buf, size_t len, int given, const char *name)
+{
+	size_t used = strlen(buf);
+
+	if (given)
+		snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+			 name);
+}
+
+/*
+ * --kernel excludes every flag that only the bare mode reads, so that none
+ * is silently ignored: a mode, a GUEST, --load-addr, --expect (Linux
+ * never halts with an answer in EAX), --ignore-unknown-ports (the console
+ * already serves every port outside the ABI as an empty ISA bus) and
+ * --gdb (the stub drives the bare mode's vCPU loop only). --initrd and
+ * --append need --kernel.
+ */
 static int check_linux_options(struct options *opt)
 {
 	struct linux_options *lx = &opt->lx;
+	char mode[3] = {'-', opt->mode_flag, 0};
+	char bad[128] = "";
 
 	if (!lx->kernel)
 		return lx->initrd || lx->append
 			       ? usage_error("--initrd and --append need "
 					     "--kernel")
 			       : 0;
-	if (opt->mode_flags || opt->guest_path || opt->gdb)
-		return usage_error("--kernel boots Linux: no mode flag, GUEST "
-				   "or --gdb with it");
+	name_flag(bad, sizeof(bad), opt->mode_flags, mode);
+	name_flag(bad, sizeof(bad), opt->guest_path != NULL, "GUEST");
+	name_flag(bad, sizeof(bad), opt->load_addr_given, "--load-addr");
+	name_flag(bad, sizeof(bad), opt->has_expect, "--expect");
+	name_flag(bad, sizeof(bad), opt->ignore_unknown_ports,
+		  "--ignore-unknown-ports");
+	name_flag(bad, sizeof(bad), opt->gdb != NULL, "--gdb");
+	if (bad[0])
+		return usage_error("--kernel boots Linux, which has no use for "
+				   "%s",
+				   bad);
 	lx->mem_size = opt->mem_given ? opt->mem_size : LINUX_RAM_DEFAULT;
 	lx->timeout_ns = opt->timeout_ns;
 	lx->timeout_text = opt->timeout_text;
@@ -198,6 +229,7 @@ static int check_linux_options(struct options *opt)
 	lx->denied = opt->denied;
 	lx->no_seccomp = opt->no_seccomp;
 	lx->verbose = opt->verbose;
+	lx->raw_output = opt->raw_output;
 	return 0;
 }
 
@@ -239,16 +271,16 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	       (c = getopt_long(argc, argv, ":rsplvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			ret = set_mode(opt, CPU_MODE_REAL);
+			ret = set_mode(opt, CPU_MODE_REAL, 'r');
 			break;
 		case 's':
-			ret = set_mode(opt, CPU_MODE_PROTECTED);
+			ret = set_mode(opt, CPU_MODE_PROTECTED, 's');
 			break;
 		case 'p':
-			ret = set_mode(opt, CPU_MODE_PAGED32);
+			ret = set_mode(opt, CPU_MODE_PAGED32, 'p');
 			break;
 		case 'l':
-			ret = set_mode(opt, CPU_MODE_LONG);
+			ret = set_mode(opt, CPU_MODE_LONG, 'l');
 			break;
 		case 'R':
 			opt->raw_output = 1;

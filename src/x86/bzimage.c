@@ -6,6 +6,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "layout.h"
+
 /* Offsets in the file and in the zero page (they coincide from 0x1f1). */
 #define OFF_E820_ENTRIES   0x1e8
 #define OFF_SETUP_SECTS	   0x1f1
@@ -127,11 +129,19 @@ static uint64_t run_address(const struct bz_header *hdr)
 						  : BZ_KERNEL_ADDR;
 }
 
-/* The e820 map: low RAM, the legacy hole (EBDA, VGA, BIOS), RAM above. */
+/*
+ * The e820 map: low RAM, the legacy hole (EBDA, VGA, BIOS), RAM above.
+ * The hypercall area is reserved, so that HC_numExitsByType's ring never
+ * overwrites a page Linux owns, and a process may read it through
+ * /dev/mem, which serves reserved pages but not RAM.
+ */
 static void write_e820(uint8_t *zp, uint64_t ram_size)
 {
+	const uint64_t hc_end = LAYOUT_HC_AREA + LAYOUT_HC_AREA_SIZE;
 	const uint64_t map[][3] = {
-		{0, BZ_LOW_RAM_END, E820_RAM},
+		{0, LAYOUT_HC_AREA, E820_RAM},
+		{LAYOUT_HC_AREA, LAYOUT_HC_AREA_SIZE, E820_RESERVED},
+		{hc_end, BZ_LOW_RAM_END - hc_end, E820_RAM},
 		{BZ_LOW_RAM_END, BZ_KERNEL_ADDR - BZ_LOW_RAM_END,
 		 E820_RESERVED},
 		{BZ_KERNEL_ADDR, ram_size - BZ_KERNEL_ADDR, E820_RAM},

@@ -14,6 +14,7 @@
  *   0x0c000 - 0x0c3ff  real mode only: the VMM's exception handlers
  *   0x0c000 - 0x0efff  stack, 12 KiB, growing down from 0xf000
  *   0x0f000 - 0x0ffff  hypercall area: results the VMM writes for the guest
+ *                      (--kernel: reserved in the e820 map, see bzimage.c)
  *   0x10000 - top-64K  free for the guest (larger images may load here)
  *   top-64K - top      VMM area: GDT, TSS, IDT, exception handlers and
  *                      page tables

@@ -3,6 +3,8 @@
 # tests/kvm/linux.sh boots with simple-kvm --kernel (default OUT_DIR
 # build/linux-test):
 #   OUT_DIR/hcdemo          guest/linux/hcdemo.c, gcc -static
+#   OUT_DIR/pty-run         tests/kvm/pty_run.c, gcc -static: the host side's
+#                           terminal for the boot (runs in the sandbox)
 #   OUT_DIR/initramfs.cpio  /init (below), /bin/busybox (static), /bin/hcdemo,
 #                           /dev/console
 #   OUT_DIR/shell.cpio      the same with /init a busybox shell on the
@@ -21,6 +23,8 @@ command -v cpio >/dev/null || die "cpio missing"
 mkdir -p "$out"
 ${CC:-gcc} -static -O2 -Wall -Wextra -Werror -I"$repo/guest" \
     "$repo/guest/linux/hcdemo.c" -o "$out/hcdemo"
+${CC:-gcc} -static -O2 -Wall -Wextra -Werror \
+    "$repo/tests/kvm/pty_run.c" -o "$out/pty-run"
 
 stage=$(mktemp -d "$out/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
@@ -44,7 +48,12 @@ if grep -qw hypervisor /proc/cpuinfo; then
 else
 	echo "LINUX-TEST: cpuinfo lacks the hypervisor flag"
 fi
+# hcdemo reads HC_numExitsByType's answer through /dev/mem
+[ -c /dev/mem ] || mknod -m 600 /dev/mem c 1 1
 /bin/hcdemo && echo "LINUX-TEST: hcdemo ok"
+# What a terminal gets from the console: a CSI passes, an OSC (a window
+# title) is shown as \xHH (tests/kvm/linux.sh runs this boot on a pty).
+printf 'LINUX-TEST: \033[1mcsi\033[0m \033]0;pwned-by-uart\007\n'
 echo "LINUX-TEST: type a line"
 read -r line
 echo "LINUX-TEST: read '$line'"
@@ -70,6 +79,7 @@ if [ ! -c /dev/console ]; then
 fi
 mount -t proc proc /proc
 mount -t sysfs sys /sys
+[ -c /dev/mem ] || mknod -m 600 /dev/mem c 1 1
 echo "Linux $(uname -r) under simple-kvm; hcdemo makes hypercalls; exit reboots."
 PS1='# ' sh
 reboot -f

@@ -11,6 +11,7 @@
 LX_REPO=$(cd "$here/../.." && pwd -P)
 LX_KERNEL=${KVM_TEST_LINUX_KERNEL:-$LX_REPO/build/sandbox/kernel/vmlinuz}
 LX_INITRD=$BUILD/linux-test/initramfs.cpio
+LX_PTY_RUN=$BUILD/linux-test/pty-run
 
 # lx_line NAME TEXT: the last boot printed a line containing TEXT.
 lx_line() {
@@ -21,11 +22,32 @@ lx_line() {
 	fi
 }
 
+# A kernel file that does not exist: a run whose options pass ends there,
+# with status 65.
+LX_NO_KERNEL=/nonexistent/vmlinuz
+
+# Flags only the bare mode reads are refused with --kernel, naming them,
+# before any file is read: no boot, so these run on every KVM.
+lx_flag_refusals() {
+	for lx_flag in "--expect 5" "--load-addr 0x2000" --ignore-unknown-ports \
+		-l -r "--gdb 1234"; do
+		# shellcheck disable=SC2086 # the flag and its value
+		run "$SK" --kernel "$LX_NO_KERNEL" $lx_flag
+		check "linux: --kernel refuses ${lx_flag%% *}" 64 \
+			"--kernel boots Linux, which has no use for ${lx_flag%% *}"
+	done
+	run "$SK" --kernel "$LX_NO_KERNEL" --ignore-unknown-ports --expect 5 guest.elf
+	check "linux: --kernel names every flag it refuses, in one line" 64 \
+		"no use for GUEST, --expect, --ignore-unknown-ports"
+	run "$SK" --kernel "$LX_NO_KERNEL" --raw-output --deny gvaToHva \
+		--no-seccomp --stats --timeout 5s -v
+	check "linux: --kernel keeps --raw-output, --deny, --stats, --timeout, -v" \
+		65 "$LX_NO_KERNEL"
+}
+
 lx_refusals() {
 	run "$SK" --initrd "$LX_INITRD"
 	check "linux: --initrd without --kernel is a usage error" 64 "need --kernel"
-	run "$SK" -l --kernel "$TMP/vmlinuz"
-	check "linux: --kernel with a mode flag is a usage error" 64 "no mode flag"
 	run "$SK" --kernel "$SK"
 	check "linux: a file that is not a bzImage is refused" 65 "not a bzImage"
 	run "$SK" --kernel "$TMP/vmlinuz" --mem 64M
@@ -37,12 +59,23 @@ lx_refusals() {
 	check "linux: a command line over cmdline_size is refused" 65 "cmdline_size"
 }
 
-# The whole story in one boot: init's marker, the hypervisor CPUID flag,
-# hypercalls from user space, a line typed on the console, reboot -f.
+# lx_no_line NAME TEXT: the last boot printed nothing containing TEXT.
+lx_no_line() {
+	if grep -qF -- "$2" "$TMP/out"; then
+		fail "$1" "stdout has '$2'"
+	else
+		pass "$1"
+	fi
+}
+
+# The whole story in one boot, its stdout on a terminal (pty-run): init's
+# marker, the hypervisor CPUID flag, hypercalls from user space, what the
+# terminal gets of the escapes the guest sends, a line typed on the
+# console, reboot -f.
 lx_boot() {
 	t0=$(uptime_s)
-	last_cmd="printf 'ping from the host\n' | simple-kvm --kernel vmlinuz --initrd initramfs.cpio ..."
-	printf 'ping from the host\n' | "$SK" --kernel "$TMP/vmlinuz" \
+	last_cmd="printf 'ping from the host\n' | pty-run simple-kvm --kernel vmlinuz --initrd initramfs.cpio ..."
+	printf 'ping from the host\n' | "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" \
 		--initrd "$TMP/initramfs.cpio" --append "console=ttyS0 quiet" --mem 96M \
 		--timeout 240s --stats >"$TMP/out" 2>"$TMP/err"
 	status=$?
@@ -57,7 +90,16 @@ lx_boot() {
 	lx_line "linux: HC_printStr through Linux's page tables" \
 		"hcdemo: HC_printStr of 0x"
 	lx_line "linux: HC_numExits answers" "hcdemo: numExits said "
+	lx_line "linux: HC_numExitsByType's ring is reserved: /dev/mem reads it" \
+		"via /dev/mem: 'IO in: "
 	lx_line "linux: the hypercall program succeeds" "LINUX-TEST: hcdemo ok"
+	lx_line "linux: a CSI from the console reaches the terminal as it is" \
+		"$(printf 'LINUX-TEST: \033[1mcsi\033[0m ')"
+	lx_line "linux: an OSC from the console is shown as \\xHH on a terminal" \
+		'\x1b]0;pwned-by-uart\x07'
+	lx_line "linux: HC_printStr from Linux is escaped on a terminal" \
+		'hcdemo: \x1b]0;pwned-by-hc\x07'
+	lx_no_line "linux: no OSC reaches the terminal" "$(printf '\033]')"
 	lx_line "linux: a line from stdin reaches the guest" \
 		"LINUX-TEST: read 'ping from the host'"
 	lx_line "linux: the kernel restarts" "reboot: Restarting system"
@@ -70,19 +112,32 @@ lx_boot() {
 
 # panic=-1 reboots at once after the panic text; no initrd, so the panic
 # comes from mounting the root file system, right before init would run.
+# The same boot checks --raw-output on a terminal: the kernel prints the
+# unknown parameter lxtest (a notice, which loglevel=6 shows) as it is.
 lx_panic() {
-	run "$SK" --kernel "$TMP/vmlinuz" --timeout 240s --mem 96M \
-		--append "console=ttyS0 quiet init=/nonexistent panic=-1"
+	run "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" --timeout 240s --mem 96M \
+		--raw-output --append "$(printf 'console=ttyS0 quiet init=/nonexistent panic=-1 loglevel=6 lxtest=\033]0;raw-output\007')"
 	check "linux: a kernel panic with panic=-1 ends with status 0" 0
 	lx_line "linux: the panic text is printed" "Kernel panic - not syncing"
+	lx_line "linux: --raw-output passes an OSC to a terminal as it is" \
+		"$(printf 'lxtest=\033]0;raw-output\007')"
 }
 
+# pty-run needs pseudo-terminals, which the sandbox's init leaves
+# unmounted (devtmpfs has /dev/ptmx, but its pts/N live on devpts).
+lx_ptys() {
+	[ -n "${KVM_RUN_SANDBOX:-}" ] && [ ! -e /dev/pts/ptmx ] || return 0
+	mkdir -p /dev/pts && mount -t devpts -o ptmxmode=0666 devpts /dev/pts
+}
+
+lx_flag_refusals
 if [ "$KVM_BACKEND" = kvm_pvm ]; then
 	skip "linux boot" "kvm_pvm cannot boot an unmodified kernel (it runs PVM guests)"
-elif [ ! -r "$LX_KERNEL" ] || [ ! -r "$LX_INITRD" ]; then
+elif [ ! -r "$LX_KERNEL" ] || [ ! -r "$LX_INITRD" ] || [ ! -x "$LX_PTY_RUN" ]; then
 	skip "linux boot" "no kernel or initramfs (scripts/sandbox/prepare, tests/kvm/linux-initramfs.sh)"
 else
 	cp "$LX_KERNEL" "$TMP/vmlinuz" && cp "$LX_INITRD" "$TMP/initramfs.cpio" || exit 1
+	lx_ptys
 	lx_refusals
 	lx_boot
 	[ "${KVM_TEST_LINUX:-}" = quick ] || lx_panic
