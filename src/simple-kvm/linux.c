@@ -14,6 +14,7 @@
 #include "kvm_stats.h"
 #include "linux_guest.h"
 #include "outbuf.h"
+#include "run_output.h"
 #include "seccomp_filter.h"
 #include "status.h"
 #include "vm.h"
@@ -25,41 +26,12 @@ static uint64_t guest_rip(struct vcpu *vcpu)
 	return vcpu_get_regs(vcpu, &regs, NULL) ? 0 : regs.rip;
 }
 
-/* How long the end of a run waits for stdout to take what is left. */
-#define OUTPUT_FLUSH_NS 1000000000ull
-
-/* The console's output, flushed once the run is over: within
- * OUTPUT_FLUSH_NS, or at once when a signal asked us to stop. Returns
- * the bytes that were not written. */
-static uint64_t flush_output(struct outbuf *out)
-{
-	return outbuf_finish(out, preempt_run_mask(),
-			     preempt_stop_requested() ? 0 : OUTPUT_FLUSH_NS);
-}
-
-/* Flushes the output, once, and says in note what it did not write
- * ("" when all went out). */
-static void output_note(struct outbuf *out, char *note, size_t len)
-{
-	int first = !out->finished;
-	uint64_t left = flush_output(out);
-
-	note[0] = '\0';
-	if (first && left)
-		snprintf(note, len,
-			 "%" PRIu64
-			 " bytes of the console's output not written (%s)",
-			 left,
-			 out->error ? "the write failed"
-				    : "stdout did not take them");
-}
-
 static void report(struct vcpu *vcpu, struct outbuf *out, const char *what,
 		   const char *detail)
 {
 	char note[160];
 
-	output_note(out, note, sizeof(note));
+	run_output_note(out, "the console's output", note, sizeof(note));
 	fprintf(stderr,
 		"simple-kvm: guest stopped at RIP 0x%" PRIx64 ": %s%s%s%s\n",
 		guest_rip(vcpu), what, detail, note[0] ? "; " : "", note);
@@ -99,23 +71,6 @@ static int end_status(struct vcpu *vcpu, struct outbuf *out, enum linux_end end,
 	return STATUS_HOST;
 }
 
-/* What stdout did not take gets a line, unless the run's own line said
- * so; a failed write (the reader went away) makes a guest's status
- * STATUS_IO_ERROR. */
-static int end_output(struct outbuf *out, int status)
-{
-	char note[160];
-
-	if (!out->finished) {
-		output_note(out, note, sizeof(note));
-		if (note[0])
-			fprintf(stderr, "simple-kvm: %s\n", note);
-	}
-	if (out->error)
-		return status <= STATUS_GUEST_MAX ? STATUS_IO_ERROR : status;
-	return status;
-}
-
 /*
  * The run, once the guest is loaded. The seccomp allowlist goes on here,
  * on a terminal too: putting the terminal back in its mode at the end is
@@ -150,7 +105,7 @@ static int run(struct vm *vm, const struct linux_options *o,
 	preempt_destroy(&tick);
 	linux_console_close(con);
 	status = end_status(&vm->vcpu, out, end, exit_code, o, err);
-	status = end_output(out, status);
+	status = run_output_end(out, "the console's output", status);
 	kvm_stats_report(&vm->vcpu, &stats, o->stats, stderr);
 	return status;
 }

@@ -25,6 +25,7 @@
 #include "linux_guest.h"
 #include "loader.h"
 #include "outbuf.h"
+#include "run_output.h"
 #include "preempt.h"
 #include "seccomp_filter.h"
 #include "status.h"
@@ -427,34 +428,6 @@ static void guest_place(struct vcpu *vcpu, char *buf, size_t len)
 		   regs.rip);
 }
 
-/* How long the end of a run waits for stdout to take what is left. */
-#define OUTPUT_FLUSH_NS 1000000000ull
-
-/* What the guest printed, flushed once the run is over; within
- * OUTPUT_FLUSH_NS, or at once when a signal asked us to stop. */
-static uint64_t flush_output(struct outbuf *out)
-{
-	return outbuf_finish(out, preempt_run_mask(),
-			     preempt_stop_requested() ? 0 : OUTPUT_FLUSH_NS);
-}
-
-/* Flushes the output, once, and says in note what it did not write
- * ("" when all went out). */
-static void output_note(struct outbuf *out, char *note, size_t len)
-{
-	int first = !out->finished;
-	uint64_t left = flush_output(out);
-
-	note[0] = '\0';
-	if (first && left)
-		snprintf(note, len,
-			 "%" PRIu64
-			 " bytes of the guest's output not written (%s)",
-			 left,
-			 out->error ? "the write failed"
-				    : "stdout did not take them");
-}
-
 /* The one diagnostic line, after whatever the guest printed so far. */
 static void report(struct vcpu *vcpu, struct outbuf *out, const char *what,
 		   const char *detail)
@@ -462,7 +435,7 @@ static void report(struct vcpu *vcpu, struct outbuf *out, const char *what,
 	char place[40], note[160];
 
 	guest_place(vcpu, place, sizeof(place));
-	output_note(out, note, sizeof(note));
+	run_output_note(out, "the guest's output", note, sizeof(note));
 	fprintf(stderr, "simple-kvm: guest stopped at %s: %s%s%s%s\n", place,
 		what, detail, note[0] ? "; " : "", note);
 }
@@ -534,7 +507,7 @@ static int run_guest(struct vm *vm, struct hc_env *env,
 		case VCPU_OUTPUT_BLOCKED: /* only with output_nowait */
 			break;
 		case VCPU_GUEST_FAULT: /* the fault's own line, no reset RIP */
-			flush_output(out);
+			run_output_flush(out);
 			fprintf(stderr, "simple-kvm: guest fault: %s\n",
 				err.msg);
 			diag_dump_registers_as(&vm->vcpu,
@@ -594,25 +567,6 @@ static int prepare_run(struct vm *vm, const struct options *opt,
 	return ret;
 }
 
-/*
- * The guest's output once the run is over: bytes stdout did not take get
- * a line, unless the run's own line said so, and a write that failed
- * (its reader went away) makes a guest's status STATUS_IO_ERROR.
- */
-static int end_output(struct outbuf *out, int status)
-{
-	char note[160];
-
-	if (!out->finished) {
-		output_note(out, note, sizeof(note));
-		if (note[0])
-			fprintf(stderr, "simple-kvm: %s\n", note);
-	}
-	if (out->error)
-		return status <= STATUS_GUEST_MAX ? STATUS_IO_ERROR : status;
-	return status;
-}
-
 /* Everything between a VM that exists and a guest that has stopped. */
 static int load_and_run(struct vm *vm, const struct options *opt,
 			struct outbuf *out)
@@ -664,7 +618,7 @@ static int load_and_run(struct vm *vm, const struct options *opt,
 		preempt_destroy(&timer);
 	if (status == STATUS_OK && opt->has_expect)
 		status = check_expected(&vm->vcpu, opt);
-	status = end_output(out, status);
+	status = run_output_end(out, "the guest's output", status);
 	kvm_stats_report(&vm->vcpu, &stats, opt->stats, stderr);
 	return status;
 }
