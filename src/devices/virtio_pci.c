@@ -392,7 +392,7 @@ static void common_field_write(struct virtio_pci *vp, uint32_t field,
 static void common_write(struct virtio_pci *vp, uint64_t off, const void *data,
 			 uint32_t len)
 {
-	uint32_t start, size = field_at(off, &start);
+	uint32_t start = 0, size = field_at(off, &start);
 	uint64_t v = get_le(data, len);
 
 	if (!size || off - start + len > size ||
