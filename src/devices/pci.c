@@ -426,6 +426,58 @@ static int config_port_write(void *opaque, uint64_t off, const void *data,
 	return BUS_OK;
 }
 
+/* --- ECAM ------------------------------------------------------------- */
+
+/* The function at an ECAM offset, or NULL; *reg its register. */
+static struct pci_func *ecam_func(const struct pci_bus *pb, uint64_t off,
+				  uint32_t *reg)
+{
+	*reg = (uint32_t)(off & 0xfff);
+	if ((off >> 12) & 7)
+		return NULL; /* only function 0 of each slot */
+	return pb->slots[(off >> 15) & 0x1f];
+}
+
+static int ecam_read(void *opaque, uint64_t off, void *data, uint32_t len,
+		     struct errbuf *err)
+{
+	uint32_t reg, v = 0xffffffffu;
+	struct pci_func *f = ecam_func(opaque, off, &reg);
+
+	(void)err;
+	if (len > 4) {
+		memset(data, 0xff, len);
+		return BUS_OK;
+	}
+	if (f)
+		v = reg < PCI_CFG_SIZE ? pci_cfg_read(f, reg, len) : 0;
+	put_le(data, v, len);
+	return BUS_OK;
+}
+
+static int ecam_write(void *opaque, uint64_t off, const void *data,
+		      uint32_t len, struct errbuf *err)
+{
+	uint32_t reg;
+	struct pci_func *f = ecam_func(opaque, off, &reg);
+
+	(void)err;
+	if (f && len <= 4 && reg < PCI_CFG_SIZE)
+		pci_cfg_write(f, reg, get_le(data, len), len);
+	return BUS_OK;
+}
+
+int pci_bus_add_ecam(struct pci_bus *pb, uint64_t base, struct errbuf *err)
+{
+	if (base % PCI_ECAM_BUS0_SIZE)
+		return err_fail(err, EINVAL,
+				"pci: ECAM at 0x%" PRIx64
+				" is not 1 MiB aligned",
+				base);
+	return bus_register(pb->mmio, base, PCI_ECAM_BUS0_SIZE, "pci-ecam",
+			    ecam_read, ecam_write, pb, err);
+}
+
 int pci_bus_init(struct pci_bus *pb, struct bus *ports, struct bus *mmio,
 		 uint64_t hole_base, uint64_t hole_len, pci_msi_fn msi,
 		 void *msi_ctx, struct errbuf *err)

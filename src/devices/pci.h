@@ -152,6 +152,16 @@ int pci_bus_init(struct pci_bus *pb, struct bus *ports, struct bus *mmio,
 		 uint64_t hole_base, uint64_t hole_len, pci_msi_fn msi,
 		 void *msi_ctx, struct errbuf *err);
 
+/*
+ * ECAM (PCI Express enhanced configuration) for bus 0 on mmio: 4 KiB per
+ * function at base + (slot << 15 | function << 12), 1 MiB in all. The
+ * same space as 0xcf8 (bytes from 256 read as 0: no extended
+ * capabilities). For a bare guest told the base; Linux finds it only
+ * through ACPI's MCFG. 0, or a negative errno with one line.
+ */
+#define PCI_ECAM_BUS0_SIZE 0x100000u
+int pci_bus_add_ecam(struct pci_bus *pb, uint64_t base, struct errbuf *err);
+
 /* Frees what the functions hold (not the buses, which the caller owns). */
 void pci_bus_destroy(struct pci_bus *pb);
 

@@ -6,7 +6,8 @@
  *   kind  u8   0 port access, 1 MMIO access, 2 configuration access
  *              through 0xcf8/0xcfc, 3 a device call, others: skipped
  *   sel   u8   bit 0 write; bits 1-2 the length (1, 2, 4, 8; ports and
- *              config clip to 4); bit 7 with kind 1: the address is value
+ *              config clip to 4); with kind 1, bit 7: the address is
+ *              value; bit 6: it is a, in the ECAM window (slots 0, 1)
  *   a     le16 port 0xcf8 + (a & 7), or a & 0xfff when a & 0x8000; the
  *              offset from the hole's base (MMIO); slot << 8 | register
  *              (config); which call (device)
@@ -39,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	} while (0)
 
 #define HOLE 0xc0000000ull
+#define ECAM 0xb0000000ull
 #define NQ   3
 #define QMAX 64
 
@@ -141,7 +143,7 @@ static void check_buses(void)
 		CHECK(b->ranges[i].last < b->ranges[i + 1].base);
 	for (unsigned i = 0; i < PCI_NUM_BARS; i++)
 		CHECK(!m.vp.func.bar[i].mapped || decoding);
-	CHECK(b->n <= 1);
+	CHECK(b->n <= 2); /* ECAM and BAR 0 */
 }
 
 static uint32_t width(uint8_t sel, uint32_t most)
@@ -186,7 +188,9 @@ static void one(const uint8_t *op)
 		bus_dispatch(&m.ports, &acc, &err);
 		break;
 	case 1:
-		acc.addr = sel & 0x80 ? value : HOLE + a;
+		acc.addr = sel & 0x80	? value
+			   : sel & 0x40 ? ECAM + a
+					: HOLE + a;
 		acc.len = width(sel, 8);
 		bus_dispatch(&m.mmio, &acc, &err);
 		break;
@@ -220,6 +224,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bus_init(&m.mmio, "mmio", UINT64_MAX);
 	CHECK(pci_bus_init(&m.pci, &m.ports, &m.mmio, HOLE, 0x10000000,
 			   check_msi, NULL, &err) == 0);
+	CHECK(pci_bus_add_ecam(&m.pci, ECAM, &err) == 0);
 	CHECK(virtio_pci_init(&m.vp, &m.pci, 1, &fake_ops, NULL, &m.mem,
 			      &err) == 0);
 	m.vp.report = quiet;

@@ -427,6 +427,43 @@ static void test_msix(void **state)
 	teardown(&m);
 }
 
+/* ECAM reaches the same registers as 0xcf8, and can move BARs while its
+ * own range sits on the same MMIO bus. */
+static void test_ecam(void **state)
+{
+	const uint64_t ecam = 0xb0000000ull, dev = ecam + (3u << 15);
+	struct machine m;
+	struct errbuf err;
+	uint32_t v = 0;
+
+	(void)state;
+	setup(&m);
+	assert_int_equal(pci_bus_add_ecam(&m.pci, ecam + 4096, &err), -EINVAL);
+	assert_int_equal(pci_bus_add_ecam(&m.pci, ecam, &err), 0);
+	assert_int_equal(mmio(&m, ecam, 0, &v, 4), BUS_OK);
+	assert_int_equal(v, 0x29c08086u);
+	assert_int_equal(mmio(&m, dev, 0, &v, 4), BUS_OK);
+	assert_int_equal(v, 0x10421af4u);
+	assert_int_equal(mmio(&m, dev + 2, 0, &v, 2), BUS_OK);
+	assert_int_equal(v & 0xffff, 0x1042);
+	/* no device, another function, extended space */
+	assert_int_equal(mmio(&m, ecam + (4u << 15), 0, &v, 4), BUS_OK);
+	assert_int_equal(v, 0xffffffffu);
+	assert_int_equal(mmio(&m, dev + (1u << 12), 0, &v, 4), BUS_OK);
+	assert_int_equal(v, 0xffffffffu);
+	assert_int_equal(mmio(&m, dev + 0x100, 0, &v, 4), BUS_OK);
+	assert_int_equal(v, 0);
+	/* a BAR moved and decoded through ECAM */
+	v = 0xd0000000u;
+	assert_int_equal(mmio(&m, dev + PCI_BAR0, 1, &v, 4), BUS_OK);
+	v = PCI_COMMAND_MEMORY;
+	assert_int_equal(mmio(&m, dev + PCI_COMMAND, 1, &v, 2), BUS_OK);
+	assert_int_equal(mmio(&m, 0xd0000010ull, 0, &v, 4), BUS_OK);
+	assert_int_equal(m.last_off, 0x10);
+	assert_int_equal(cfg_in(&m, 3, PCI_BAR0, 4), 0xd0000000u);
+	teardown(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_bar_decoding_and_moves),
 		cmocka_unit_test(test_hole_runs_out),
 		cmocka_unit_test(test_msix),
+		cmocka_unit_test(test_ecam),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
