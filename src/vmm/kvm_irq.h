@@ -81,7 +81,8 @@ int kvm_ioeventfd(int vm_fd, int efd, const struct ioeventfd_spec *s,
 		  int deassign, struct errbuf *err);
 
 /* KVM_SIGNAL_MSI: delivers one MSI now, without a route. Raw returns
- * 1 delivered, 0 blocked by the guest, or -errno; checked adds a line. */
+ * 1 delivered, 0 blocked by the guest, or -errno (-EPERM when no vCPU
+ * takes it: KVM's -1); checked adds a line. */
 int kvm_signal_msi_raw(int vm_fd, uint64_t addr, uint32_t data);
 int kvm_signal_msi(int vm_fd, uint64_t addr, uint32_t data, struct errbuf *err);
 
