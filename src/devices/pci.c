@@ -50,6 +50,13 @@ void pci_func_init(struct pci_func *f, const struct pci_id *id,
 	pthread_mutex_init(&f->msix.lock, NULL);
 }
 
+/* A BAR register in use: a BAR's, or the high half of a 64-bit one
+ * (writable, as no BAR is 4 GiB). */
+static int bar_taken(const struct pci_func *f, unsigned bar)
+{
+	return f->bar[bar].size || get_le(&f->wmask[PCI_BAR0 + 4 * bar], 4);
+}
+
 int pci_func_add_bar(struct pci_func *f, unsigned bar, uint64_t size, int is64,
 		     const char *name, bus_read_fn read, bus_write_fn write,
 		     void *opaque, struct errbuf *err)
@@ -57,8 +64,8 @@ int pci_func_add_bar(struct pci_func *f, unsigned bar, uint64_t size, int is64,
 	struct pci_bar *b = &f->bar[bar < PCI_NUM_BARS ? bar : 0];
 	uint64_t mask = ~(size - 1);
 
-	if (bar >= PCI_NUM_BARS - (is64 ? 1 : 0) || b->size ||
-	    (is64 && f->bar[bar + 1].size) || size < 4096 ||
+	if (bar >= PCI_NUM_BARS - (is64 ? 1 : 0) || bar_taken(f, bar) ||
+	    (is64 && bar_taken(f, bar + 1)) || size < 4096 ||
 	    size > (1u << 30) || (size & (size - 1)))
 		return err_fail(err, EINVAL,
 				"pci: %s: BAR %u of 0x%" PRIx64

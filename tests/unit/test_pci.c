@@ -328,6 +328,16 @@ static void test_hole_runs_out(void **state)
 	assert_int_equal(
 		pci_func_add_bar(&big, 1, 6000, 0, "x", NULL, NULL, NULL, &err),
 		-EINVAL);
+	/* BAR 2 of the machine's device is 64-bit: BAR 3 is its high half */
+	assert_int_equal(pci_func_add_bar(&m.dev, 3, 4096, 0, "x", NULL, NULL,
+					  NULL, &err),
+			 -EINVAL);
+	assert_int_equal(pci_func_add_bar(&m.dev, 1, 4096, 1, "x", NULL, NULL,
+					  NULL, &err),
+			 -EINVAL);
+	assert_int_equal(pci_func_add_bar(&m.dev, 2, 4096, 0, "x", NULL, NULL,
+					  NULL, &err),
+			 -EINVAL);
 	pthread_mutex_destroy(&big.msix.lock);
 	teardown(&m);
 }
