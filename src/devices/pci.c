@@ -259,6 +259,73 @@ static int msix_access(struct pci_func *f, unsigned bar, uint64_t off,
 	return 0;
 }
 
+int pci_msix_enabled(struct pci_func *f)
+{
+	int on;
+
+	pthread_mutex_lock(&f->msix.lock);
+	on = f->msix.enabled;
+	pthread_mutex_unlock(&f->msix.lock);
+	return on;
+}
+
+/* --- INTx --------------------------------------------------------------- */
+
+int pci_func_add_intx(struct pci_func *f, unsigned gsi, struct errbuf *err)
+{
+	if (gsi > 23)
+		return err_fail(err, EINVAL, "pci: INTx on GSI %u: not a pin",
+				gsi);
+	f->intx.wired = 1;
+	f->intx.gsi = gsi;
+	f->cfg[PCI_INTERRUPT_PIN] = 1; /* INTA# */
+	f->cfg[PCI_INTERRUPT_LINE] = (uint8_t)gsi;
+	return 0;
+}
+
+/* Makes the line and the status bit agree with the level and the
+ * command register. Called with the interrupt lock held. */
+static void intx_update(struct pci_func *f)
+{
+	struct pci_intx *x = &f->intx;
+	int out =
+		x->level && !(cfg16(f, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE);
+
+	if (x->level)
+		f->cfg[PCI_STATUS] |= PCI_STATUS_INTERRUPT;
+	else
+		f->cfg[PCI_STATUS] &= (uint8_t)~PCI_STATUS_INTERRUPT;
+	if (out == x->out)
+		return;
+	x->out = out;
+	if (f->bus && f->bus->intx)
+		f->bus->intx(f->bus->intx_ctx, f, x->gsi, out);
+}
+
+void pci_intx_set(struct pci_func *f, int level)
+{
+	if (!f->intx.wired)
+		return;
+	pthread_mutex_lock(&f->msix.lock);
+	f->intx.level = !!level;
+	intx_update(f);
+	pthread_mutex_unlock(&f->msix.lock);
+}
+
+void pci_intx_resample(struct pci_func *f)
+{
+	pthread_mutex_lock(&f->msix.lock);
+	if (f->intx.out && f->bus && f->bus->intx)
+		f->bus->intx(f->bus->intx_ctx, f, f->intx.gsi, 1);
+	pthread_mutex_unlock(&f->msix.lock);
+}
+
+void pci_bus_set_intx(struct pci_bus *pb, pci_intx_fn intx, void *ctx)
+{
+	pb->intx = intx;
+	pb->intx_ctx = ctx;
+}
+
 /* --- BARs on the MMIO bus --------------------------------------------- */
 
 static int bar_read(void *opaque, uint64_t off, void *data, uint32_t len,
@@ -348,19 +415,27 @@ static int cfg_access_ok(uint32_t off, uint32_t len)
 	       off % len == 0;
 }
 
-uint32_t pci_cfg_read(struct pci_func *f, uint32_t off, uint32_t len)
-{
-	if (!cfg_access_ok(off, len))
-		return 0xffffffffu;
-	if (f->ops && f->ops->cfg_read)
-		f->ops->cfg_read(f, off, len);
-	return get_le(&f->cfg[off], len);
-}
-
 /* True when [off, off + len) and [at, at + n) share a byte. */
 static int touches(uint32_t off, uint32_t len, uint32_t at, uint32_t n)
 {
 	return off < at + n && at < off + len;
+}
+
+uint32_t pci_cfg_read(struct pci_func *f, uint32_t off, uint32_t len)
+{
+	if (!cfg_access_ok(off, len))
+		return 0xffffffffu;
+	uint32_t v;
+
+	if (f->ops && f->ops->cfg_read)
+		f->ops->cfg_read(f, off, len);
+	if (!f->intx.wired || !touches(off, len, PCI_STATUS, 1))
+		return get_le(&f->cfg[off], len);
+	/* the interrupt status bit changes on a device's thread */
+	pthread_mutex_lock(&f->msix.lock);
+	v = get_le(&f->cfg[off], len);
+	pthread_mutex_unlock(&f->msix.lock);
+	return v;
 }
 
 void pci_cfg_write(struct pci_func *f, uint32_t off, uint32_t val, uint32_t len)
@@ -376,6 +451,11 @@ void pci_cfg_write(struct pci_func *f, uint32_t off, uint32_t val, uint32_t len)
 	if (touches(off, len, PCI_COMMAND, 2) ||
 	    touches(off, len, PCI_BAR0, 4 * PCI_NUM_BARS))
 		bars_sync(f);
+	if (f->intx.wired && touches(off, len, PCI_COMMAND, 2)) {
+		pthread_mutex_lock(&f->msix.lock);
+		intx_update(f); /* INTx disable may have changed */
+		pthread_mutex_unlock(&f->msix.lock);
+	}
 	if (f->msix.nvec && touches(off, len, f->msix.cap + PCI_MSIX_FLAGS, 2))
 		msix_control_written(f);
 	if (f->ops && f->ops->cfg_write)

@@ -22,6 +22,7 @@
 #define PCI_COMMAND_MASTER	    0x0004
 #define PCI_COMMAND_INTX_DISABLE    0x0400
 #define PCI_STATUS		    0x06
+#define PCI_STATUS_INTERRUPT	    0x0008
 #define PCI_STATUS_CAP_LIST	    0x0010
 #define PCI_REVISION_ID		    0x08
 #define PCI_HEADER_TYPE		    0x0e
@@ -30,6 +31,7 @@
 #define PCI_SUBSYSTEM_ID	    0x2e
 #define PCI_CAPABILITY_LIST	    0x34
 #define PCI_INTERRUPT_LINE	    0x3c
+#define PCI_INTERRUPT_PIN	    0x3d
 #define PCI_BAR_MEM_64		    0x4
 #define PCI_BAR_PREFETCH	    0x8
 #define PCI_CAP_ID_VNDR		    0x09
@@ -68,6 +70,16 @@ struct pci_func;
 typedef void (*pci_msi_fn)(void *ctx, struct pci_func *f, unsigned vector,
 			   const struct pci_msi_msg *msg);
 
+/*
+ * Drives the INTx line of f, wired to gsi: level 1 asserts it (again,
+ * after a resample), 0 lowers it. The KVM side implements it with a
+ * resampling irqfd (level-triggered: KVM lowers the line at the guest's
+ * EOI and signals the resample eventfd, whose handler calls
+ * pci_intx_resample). Called with the function's interrupt lock held.
+ */
+typedef void (*pci_intx_fn)(void *ctx, struct pci_func *f, unsigned gsi,
+			    int level);
+
 /* The identity a function shows in its configuration header. */
 struct pci_id {
 	uint16_t vendor, device;
@@ -103,6 +115,14 @@ struct pci_bar {
 
 /* MSI-X state. The lock makes a device thread's notify safe beside a
  * vCPU's table and control writes. */
+/* INTx: the device's level and what reaches the line. */
+struct pci_intx {
+	int wired; /* pci_func_add_intx was called */
+	unsigned gsi;
+	int level; /* the device's */
+	int out;   /* the line's: level, unless the command register masks */
+};
+
 struct pci_msix {
 	unsigned nvec; /* 0: no MSI-X */
 	uint8_t cap;   /* the capability's configuration offset */
@@ -121,7 +141,8 @@ struct pci_func {
 	uint8_t cfg[PCI_CFG_SIZE];
 	uint8_t wmask[PCI_CFG_SIZE]; /* bits the guest may write */
 	struct pci_bar bar[PCI_NUM_BARS];
-	struct pci_msix msix;
+	struct pci_msix msix; /* its lock is the function's interrupt lock */
+	struct pci_intx intx;
 	const struct pci_func_ops *ops;
 	struct pci_bus *bus; /* set by pci_register */
 	unsigned slot;
@@ -137,6 +158,8 @@ struct pci_bus {
 	uint64_t hole_next, hole_last;
 	pci_msi_fn msi;
 	void *msi_ctx;
+	pci_intx_fn intx; /* optional: pci_bus_set_intx */
+	void *intx_ctx;
 	/* BAR placements the MMIO bus refused (a guest put two BARs over
 	 * each other); that BAR decodes nothing until moved. */
 	unsigned map_conflicts;
@@ -161,6 +184,10 @@ int pci_bus_init(struct pci_bus *pb, struct bus *ports, struct bus *mmio,
  */
 #define PCI_ECAM_BUS0_SIZE 0x100000u
 int pci_bus_add_ecam(struct pci_bus *pb, uint64_t base, struct errbuf *err);
+
+/* Where INTx levels go (none until set: a level then changes nothing
+ * but the status bit). */
+void pci_bus_set_intx(struct pci_bus *pb, pci_intx_fn intx, void *ctx);
 
 /* Frees what the functions hold (not the buses, which the caller owns). */
 void pci_bus_destroy(struct pci_bus *pb);
@@ -196,6 +223,13 @@ int pci_func_add_msix(struct pci_func *f, unsigned nvec, unsigned bar,
 		      uint32_t table_off, uint32_t pba_off, struct errbuf *err);
 
 /*
+ * Wires f's INTA# to gsi (an IOAPIC pin, 0..23) and shows it to the guest
+ * as interrupt pin 1 and line gsi (the line is the guest's to rewrite;
+ * the wiring stays). 0, or -EINVAL with one line.
+ */
+int pci_func_add_intx(struct pci_func *f, unsigned gsi, struct errbuf *err);
+
+/*
  * Puts f in slot (1..31) and assigns its BARs from the hole, each aligned
  * to its size; memory decoding starts off, as after a PCI reset. 0, or
  * -EEXIST, -EINVAL or -ENOSPC with one line.
@@ -219,6 +253,18 @@ enum pci_msix_outcome {
 	PCI_MSIX_PENDING, /* masked: its pending bit is set */
 	PCI_MSIX_DROPPED, /* MSI-X off, or no such vector (no INTx here) */
 };
+
+/* Sets the device's INTx level; the line follows unless the command
+ * register's INTx-disable bit holds it low, and the status register's
+ * interrupt bit shows the level. Safe from any thread; no-op unwired. */
+void pci_intx_set(struct pci_func *f, int level);
+
+/* The line was resampled (the guest's EOI lowered it): asserts it again
+ * while the device's level is still high. */
+void pci_intx_resample(struct pci_func *f);
+
+/* True while MSI-X is enabled (the device then sends no INTx). */
+int pci_msix_enabled(struct pci_func *f);
 
 /* Vector v of f fires (a device's interrupt): sent, left pending until
  * unmasked, or dropped. Safe from any thread. */

@@ -59,10 +59,16 @@ static unsigned nvec(const struct virtio_pci *vp)
 	return vp->ops->num_queues + 1;
 }
 
+/* With MSI-X on, the event's vector (none for NO_VECTOR); with it off,
+ * INTx, which stays up until the driver reads the ISR (4.1.4.5). */
 static void send_vector(struct virtio_pci *vp, uint16_t vector)
 {
-	if (vector != VIRTIO_MSI_NO_VECTOR)
-		pci_msix_notify(&vp->func, vector);
+	if (pci_msix_enabled(&vp->func)) {
+		if (vector != VIRTIO_MSI_NO_VECTOR)
+			pci_msix_notify(&vp->func, vector);
+	} else {
+		pci_intx_set(&vp->func, 1);
+	}
 }
 
 static void config_interrupt(struct virtio_pci *vp)
@@ -80,16 +86,19 @@ static void t_notify_used(struct virtio_transport *t, unsigned q)
 {
 	struct virtio_pci *vp = from_transport(t);
 	uint16_t vector = VIRTIO_MSI_NO_VECTOR;
+	int live;
 
 	if (q >= vp->ops->num_queues)
 		return;
 	pthread_mutex_lock(&vp->lock);
-	if (vp->live) {
+	live = vp->live;
+	if (live) {
 		vp->isr |= VIRTIO_PCI_ISR_QUEUE;
 		vector = vp->q[q].vector;
 	}
 	pthread_mutex_unlock(&vp->lock);
-	send_vector(vp, vector);
+	if (live)
+		send_vector(vp, vector);
 }
 
 static void t_notify_config(struct virtio_transport *t)
@@ -155,6 +164,7 @@ static void device_reset(struct virtio_pci *vp)
 	vp->isr = 0;
 	queues_reset(vp);
 	pthread_mutex_unlock(&vp->lock);
+	pci_intx_set(&vp->func, 0);
 }
 
 /* FEATURES_OK holds only for a subset of what was offered, with
@@ -419,6 +429,7 @@ static void isr_read(struct virtio_pci *vp, uint64_t off, void *data,
 	*(uint8_t *)data = vp->isr;
 	vp->isr = 0; /* reading acknowledges (4.1.4.5) */
 	pthread_mutex_unlock(&vp->lock);
+	pci_intx_set(&vp->func, 0);
 }
 
 /* A write into queue q's slot of the notify area kicks it, while the

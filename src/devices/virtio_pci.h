@@ -106,7 +106,10 @@ struct virtio_pci {
  * pb (BAR 0 from the hole, MSI-X with a vector per queue plus one for
  * configuration changes). The transport offers the device's feature bits
  * 0-23 plus VERSION_1, INDIRECT_DESC and EVENT_IDX. mem is handed to the
- * device at DRIVER_OK. 0, or a negative errno with one line.
+ * device at DRIVER_OK. While the driver leaves MSI-X off, interrupts go
+ * to INTx if the caller wired it (pci_func_add_intx(&vp->func, gsi)),
+ * held until the driver reads the ISR. 0, or a negative errno with one
+ * line.
  */
 int virtio_pci_init(struct virtio_pci *vp, struct pci_bus *pb, unsigned slot,
 		    const struct virtio_dev_ops *ops, void *dev,

@@ -22,6 +22,8 @@ struct machine {
 	unsigned last_vector;
 	struct pci_msi_msg last;
 	uint64_t last_off; /* the device's last BAR access */
+	unsigned intx_calls, intx_gsi;
+	int intx_level;
 	unsigned moves;
 	uint64_t moved_to;
 	int moved_mapped;
@@ -36,6 +38,16 @@ static void record_msi(void *ctx, struct pci_func *f, unsigned vector,
 	m->sent++;
 	m->last_vector = vector;
 	m->last = *msg;
+}
+
+static void record_intx(void *ctx, struct pci_func *f, unsigned gsi, int level)
+{
+	struct machine *m = ctx;
+
+	(void)f;
+	m->intx_calls++;
+	m->intx_gsi = gsi;
+	m->intx_level = level;
 }
 
 static int dev_read(void *opaque, uint64_t off, void *data, uint32_t len,
@@ -474,6 +486,53 @@ static void test_ecam(void **state)
 	teardown(&m);
 }
 
+/* A level-triggered INTx line: the command register can hold it low, the
+ * status bit shows the device's level, a resample raises it again. */
+static void test_intx(void **state)
+{
+	struct machine m;
+	struct errbuf err;
+
+	(void)state;
+	setup(&m);
+	pci_bus_set_intx(&m.pci, record_intx, &m);
+	pci_intx_set(&m.dev, 1); /* not wired yet: nothing */
+	assert_int_equal(m.intx_calls, 0);
+	assert_int_equal(pci_func_add_intx(&m.dev, 24, &err), -EINVAL);
+	assert_int_equal(pci_func_add_intx(&m.dev, 11, &err), 0);
+	assert_int_equal(cfg_in(&m, 3, 0x3d, 1), 1); /* INTA# */
+	assert_int_equal(cfg_in(&m, 3, PCI_INTERRUPT_LINE, 1), 11);
+
+	pci_intx_set(&m.dev, 1);
+	assert_int_equal(m.intx_calls, 1);
+	assert_int_equal(m.intx_gsi, 11);
+	assert_int_equal(m.intx_level, 1);
+	assert_true(cfg_in(&m, 3, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT);
+	pci_intx_set(&m.dev, 1); /* no edge, no call */
+	assert_int_equal(m.intx_calls, 1);
+	/* the guest's EOI lowered the line: up again while the level is */
+	pci_intx_resample(&m.dev);
+	assert_int_equal(m.intx_calls, 2);
+	assert_int_equal(m.intx_level, 1);
+
+	/* INTx disable holds the line low; the status bit still shows */
+	cfg_out(&m, 3, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE, 2);
+	assert_int_equal(m.intx_calls, 3);
+	assert_int_equal(m.intx_level, 0);
+	assert_true(cfg_in(&m, 3, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT);
+	pci_intx_resample(&m.dev);
+	assert_int_equal(m.intx_calls, 3);
+	cfg_out(&m, 3, PCI_COMMAND, 0, 2);
+	assert_int_equal(m.intx_calls, 4);
+	assert_int_equal(m.intx_level, 1);
+
+	pci_intx_set(&m.dev, 0);
+	assert_int_equal(m.intx_calls, 5);
+	assert_int_equal(m.intx_level, 0);
+	assert_false(cfg_in(&m, 3, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT);
+	teardown(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_hole_runs_out),
 		cmocka_unit_test(test_msix),
 		cmocka_unit_test(test_ecam),
+		cmocka_unit_test(test_intx),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

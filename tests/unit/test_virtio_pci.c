@@ -94,6 +94,8 @@ struct machine {
 	unsigned last_vector;
 	uint32_t last_data;
 	char line[512];
+	unsigned intx_calls;
+	int intx_level;
 	/* what the driver learnt from the capabilities */
 	uint64_t common, notify, isr, device;
 	uint32_t multiplier;
@@ -109,6 +111,16 @@ static void record_msi(void *ctx, struct pci_func *f, unsigned vector,
 	m->sent++;
 	m->last_vector = vector;
 	m->last_data = msg->data;
+}
+
+static void record_intx(void *ctx, struct pci_func *f, unsigned gsi, int level)
+{
+	struct machine *m = ctx;
+
+	(void)f;
+	assert_int_equal(gsi, 10);
+	m->intx_calls++;
+	m->intx_level = level;
 }
 
 static void record_line(void *ctx, const char *line)
@@ -615,6 +627,48 @@ static void test_pci_cfg_window(void **state)
 	teardown(m);
 }
 
+/* A driver that leaves MSI-X off gets INTx, up until it reads the ISR. */
+static void test_intx(void **state)
+{
+	struct machine mach, *m = &mach;
+	struct errbuf err;
+
+	(void)state;
+	setup(m);
+	pci_bus_set_intx(&m->pci, record_intx, m);
+	assert_int_equal(pci_func_add_intx(&m->vp.func, 10, &err), 0);
+	linux_setup(m, ~0ull);
+	add_status(m, VIRTIO_STATUS_DRIVER_OK);
+	cfg_out(m, m->msix_cap + 2, 0, 2); /* MSI-X off */
+	m->dev.t->notify_used(m->dev.t, 0);
+	assert_int_equal(m->sent, 0);
+	assert_int_equal(m->intx_calls, 1);
+	assert_int_equal(m->intx_level, 1);
+	m->dev.t->notify_used(m->dev.t, 1);
+	assert_int_equal(m->intx_calls, 1); /* still up */
+	assert_int_equal(rd(m, m->isr, 1), VIRTIO_PCI_ISR_QUEUE);
+	assert_int_equal(m->intx_calls, 2);
+	assert_int_equal(m->intx_level, 0);
+	m->dev.t->notify_config(m->dev.t);
+	assert_int_equal(m->intx_level, 1);
+	assert_int_equal(rd(m, m->isr, 1), VIRTIO_PCI_ISR_CONFIG);
+	assert_int_equal(m->intx_level, 0);
+	/* a reset lowers it; a device that is not live raises nothing */
+	m->dev.t->notify_used(m->dev.t, 0);
+	wr(m, COMMON(STATUS), 0, 1);
+	assert_int_equal(m->intx_level, 0);
+	m->dev.t->notify_used(m->dev.t, 0);
+	assert_int_equal(m->intx_level, 0);
+	/* with MSI-X on, INTx stays quiet */
+	linux_setup(m, ~0ull);
+	add_status(m, VIRTIO_STATUS_DRIVER_OK);
+	m->intx_calls = 0;
+	m->dev.t->notify_used(m->dev.t, 0);
+	assert_int_equal(m->intx_calls, 0);
+	assert_int_equal(m->sent, 1);
+	teardown(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -627,6 +681,7 @@ int main(void)
 		cmocka_unit_test(test_needs_reset),
 		cmocka_unit_test(test_activate_fails),
 		cmocka_unit_test(test_pci_cfg_window),
+		cmocka_unit_test(test_intx),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
