@@ -19,7 +19,8 @@
  * subset of the offer and hold VERSION_1, and with queue sizes that are
  * 0 or powers of two up to queue_max; kicks reach it only for its queues
  * while it is live; an MSI-X message goes out only for a vector in the
- * table, while MSI-X is on and the vector unmasked.
+ * table, while MSI-X is on and the vector unmasked; the INTx line moves
+ * only by edges, and rises only while the command register allows it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +52,7 @@ static struct {
 	uint8_t ram[4096];
 	struct guest_mem mem;
 	int live;
+	int line; /* INTx, as the callback last set it */
 } m;
 
 static uint64_t fake_features(void *dev)
@@ -126,6 +128,15 @@ static void check_msi(void *ctx, struct pci_func *f, unsigned vector,
 	CHECK(vector < f->msix.nvec);
 	CHECK(f->msix.enabled && !f->msix.masked);
 	CHECK(!(f->msix.table[vector * PCI_MSIX_ENTRY_SIZE + 12] & 1));
+}
+
+static void check_intx(void *ctx, struct pci_func *f, unsigned gsi, int level)
+{
+	(void)ctx;
+	CHECK(f == &m.vp.func && gsi == 10);
+	CHECK(level != m.line);				    /* edges only */
+	CHECK(!level || !(f->cfg[PCI_COMMAND + 1] & 0x04)); /* INTx disable */
+	m.line = level;
 }
 
 static void quiet(void *ctx, const char *line)
@@ -228,6 +239,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(virtio_pci_init(&m.vp, &m.pci, 1, &fake_ops, NULL, &m.mem,
 			      &err) == 0);
 	m.vp.report = quiet;
+	pci_bus_set_intx(&m.pci, check_intx, NULL);
+	CHECK(pci_func_add_intx(&m.vp.func, 10, &err) == 0);
 	for (size_t i = 0; i + 12 <= size; i += 12)
 		one(data + i);
 	virtio_pci_destroy(&m.vp);
