@@ -442,20 +442,22 @@ void pci_cfg_write(struct pci_func *f, uint32_t off, uint32_t val, uint32_t len)
 {
 	if (!cfg_access_ok(off, len))
 		return;
+	/* under the interrupt lock: a device's thread reads the command
+	 * register and writes the status register's interrupt bit */
+	pthread_mutex_lock(&f->msix.lock);
 	for (uint32_t i = 0; i < len; i++) {
 		uint8_t w = f->wmask[off + i];
 		uint8_t *p = &f->cfg[off + i];
 
-		*p = (uint8_t)((*p & ~w) | ((val >> (8 * i)) & w));
+		if (w)
+			*p = (uint8_t)((*p & ~w) | ((val >> (8 * i)) & w));
 	}
+	if (f->intx.wired && touches(off, len, PCI_COMMAND, 2))
+		intx_update(f); /* INTx disable may have changed */
+	pthread_mutex_unlock(&f->msix.lock);
 	if (touches(off, len, PCI_COMMAND, 2) ||
 	    touches(off, len, PCI_BAR0, 4 * PCI_NUM_BARS))
 		bars_sync(f);
-	if (f->intx.wired && touches(off, len, PCI_COMMAND, 2)) {
-		pthread_mutex_lock(&f->msix.lock);
-		intx_update(f); /* INTx disable may have changed */
-		pthread_mutex_unlock(&f->msix.lock);
-	}
 	if (f->msix.nvec && touches(off, len, f->msix.cap + PCI_MSIX_FLAGS, 2))
 		msix_control_written(f);
 	if (f->ops && f->ops->cfg_write)
