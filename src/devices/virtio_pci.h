@@ -121,7 +121,10 @@ void virtio_pci_destroy(struct virtio_pci *vp);
 /*
  * The guest physical address whose write kicks queue q (16 bits, the
  * queue's index, as Linux writes it), for an ioeventfd: 0, or -ENODEV
- * while BAR 0 does not decode, -EINVAL for a queue the device lacks.
+ * while BAR 0 does not decode, -EINVAL for a queue the device lacks. A
+ * kick through an ioeventfd bypasses the transport's checks (DRIVER_OK,
+ * queue enabled, no NEEDS_RESET): the device ignores kicks outside
+ * activate..reset itself.
  */
 int virtio_pci_notify_addr(const struct virtio_pci *vp, unsigned q,
 			   uint64_t *addr);
