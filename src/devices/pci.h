@@ -180,7 +180,8 @@ int pci_bus_init(struct pci_bus *pb, struct bus *ports, struct bus *mmio,
  * function at base + (slot << 15 | function << 12), 1 MiB in all. The
  * same space as 0xcf8 (bytes from 256 read as 0: no extended
  * capabilities). For a bare guest told the base; Linux finds it only
- * through ACPI's MCFG. 0, or a negative errno with one line.
+ * through ACPI's MCFG. Put it outside the BAR hole (q35 has it at
+ * 0xb0000000). 0, or a negative errno with one line.
  */
 #define PCI_ECAM_BUS0_SIZE 0x100000u
 int pci_bus_add_ecam(struct pci_bus *pb, uint64_t base, struct errbuf *err);
