@@ -77,13 +77,28 @@ int gsi_routes_init(struct gsi_routes *r, struct errbuf *err)
 void gsi_routes_free(struct gsi_routes *r)
 {
 	free(r->table);
-	r->table = NULL;
-	r->cap = 0;
+	memset(r, 0, sizeof(*r));
+}
+
+static int msi_used(const struct gsi_routes *r, uint32_t gsi)
+{
+	return gsi < GSI_ROUTES_MAX &&
+	       (r->msi_used[gsi / 32] >> (gsi % 32)) & 1;
+}
+
+static void mark(struct gsi_routes *r, uint32_t gsi, int used)
+{
+	if (used)
+		r->msi_used[gsi / 32] |= 1u << (gsi % 32);
+	else
+		r->msi_used[gsi / 32] &= ~(1u << (gsi % 32));
 }
 
 /* The index of gsi's MSI route, or -1. */
 static int find_msi(const struct gsi_routes *r, uint32_t gsi)
 {
+	if (!msi_used(r, gsi))
+		return -1;
 	for (uint32_t i = 0; r->table && i < r->table->nr; i++)
 		if (r->table->entries[i].gsi == gsi &&
 		    r->table->entries[i].type == KVM_IRQ_ROUTING_MSI)
@@ -106,7 +121,7 @@ int gsi_routes_add_msi(struct gsi_routes *r, uint64_t addr, uint32_t data,
 	uint32_t g = GSI_PC_PINS;
 	int ret;
 
-	while (g < GSI_ROUTES_MAX && find_msi(r, g) >= 0)
+	while (g < GSI_ROUTES_MAX && msi_used(r, g))
 		g++;
 	if (g == GSI_ROUTES_MAX)
 		return err_fail(err, ENOSPC, "GSI routing: all %u GSIs in use",
@@ -119,6 +134,7 @@ int gsi_routes_add_msi(struct gsi_routes *r, uint64_t addr, uint32_t data,
 	e->gsi = g;
 	e->type = KVM_IRQ_ROUTING_MSI;
 	set_msg(e, addr, data);
+	mark(r, g, 1);
 	*gsi = g;
 	return 0;
 }
@@ -149,6 +165,7 @@ int gsi_routes_remove_msi(struct gsi_routes *r, uint32_t gsi,
 		(r->table->nr - (uint32_t)i - 1) *
 			sizeof(r->table->entries[0]));
 	r->table->nr--;
+	mark(r, gsi, 0);
 	return 0;
 }
 

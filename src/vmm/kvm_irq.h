@@ -23,6 +23,7 @@ struct kvm_irq_routing;
 struct gsi_routes {
 	struct kvm_irq_routing *table; /* kvm's layout: nr, then entries */
 	unsigned cap;		       /* entries table has room for */
+	uint32_t msi_used[GSI_ROUTES_MAX / 32]; /* GSIs with an MSI route */
 };
 
 /* The default routes, as KVM's own default table has them: 0, or
