@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""make-seeds.py - writes the seed corpora tests/fuzz/corpus/{hypercall,loader,cli}/.
+"""make-seeds.py - writes the seed corpora tests/fuzz/corpus/{hypercall,loader,cli,pci}/.
 
 The seeds are committed; run this again after changing a harness's input
 format (described at the top of each tests/fuzz/fuzz_*.c), then commit the
@@ -250,6 +250,69 @@ CLI = {
 }
 
 
+# --- pci: see the input format in fuzz_pci.c --------------------------------
+
+def pci_op(kind, sel, a, value=0):
+    return bytes([kind, sel]) + u16(a) + u64(value)
+
+
+def wlen(n):
+    return {1: 0, 2: 2, 4: 4, 8: 6}[n]
+
+
+def cfg_w(reg, value, n=4, slot=1):
+    return pci_op(2, 1 | wlen(n), slot << 8 | reg, value)
+
+
+def cfg_r(reg, n=4, slot=1):
+    return pci_op(2, wlen(n), slot << 8 | reg)
+
+
+def bar_w(off, value, n=4):
+    return pci_op(1, 1 | wlen(n), off, value)
+
+
+def bar_r(off, n=4):
+    return pci_op(1, wlen(n), off)
+
+
+MSIX_CTRL = 0x9a  # the MSI-X capability follows the five virtio ones
+
+
+def linux_handshake():
+    ops = [cfg_w(0x04, 0x6, 2), cfg_w(MSIX_CTRL, 0xc000, 2)]
+    for v in range(4):
+        ops += [bar_w(0x4000 + 16 * v, 0xfee00000), bar_w(0x4008 + 16 * v, 0x30 + v),
+                bar_w(0x400c + 16 * v, 0)]
+    ops += [cfg_w(MSIX_CTRL, 0x8000, 2)]
+    ops += [bar_w(0x14, 0, 1), bar_w(0x14, 1, 1), bar_w(0x14, 3, 1)]
+    ops += [bar_w(0x00, 1), bar_r(0x04), bar_w(0x08, 1), bar_w(0x0c, 1)]
+    ops += [bar_w(0x14, 0xb, 1), bar_r(0x14, 1), bar_w(0x10, 0, 2)]
+    for q in range(3):
+        ops += [bar_w(0x16, q, 2), bar_r(0x18, 2), bar_w(0x18, 32, 2),
+                bar_w(0x20, 0x1000 * (q + 1)), bar_w(0x24, 0),
+                bar_w(0x28, 0x1000 * (q + 1) + 0x400), bar_w(0x2c, 0),
+                bar_w(0x30, 0x1000 * (q + 1) + 0x800), bar_w(0x34, 0),
+                bar_w(0x1a, q + 1, 2), bar_w(0x1c, 1, 2)]
+    ops += [bar_w(0x14, 0xf, 1)]
+    ops += [bar_w(0x3000 + 4 * q, q, 2) for q in range(3)]
+    ops += [pci_op(3, 0, 0), pci_op(3, 0, 1 << 2 | 0), pci_op(3, 0, 1),
+            bar_r(0x1000, 1), pci_op(3, 0, 2), bar_w(0x14, 0, 1)]
+    return b"".join(ops)
+
+
+PCI = {
+    "linux-handshake": linux_handshake(),
+    "bar-sizing": b"".join([cfg_w(0x10, 0xffffffff), cfg_r(0x10),
+                            cfg_w(0x10, 0xd0000000), cfg_w(0x04, 2, 2),
+                            bar_r(0x0), cfg_w(0x04, 0, 2)]),
+    "enumerate": b"".join(pci_op(0, 5, 0, 0x80000000 | s << 11) +
+                          pci_op(0, 4, 4) for s in range(0, 32, 3)),
+    "cfg-window": b"".join([cfg_w(0x88, 0, 1), cfg_w(0x8c, 0x12),
+                            cfg_w(0x90, 2), cfg_r(0x94)]),
+}
+
+
 def write(name, seeds):
     d = os.path.join(CORPUS, name)
     shutil.rmtree(d, ignore_errors=True)
@@ -265,6 +328,7 @@ def main():
     write("hypercall", HYPERCALL)
     write("loader", LOADER)
     write("cli", CLI)
+    write("pci", PCI)
     return 0
 
 
