@@ -383,7 +383,9 @@ static int serve(struct vblk *b, const struct vq_chain *c, uint32_t *written,
 		break;
 	}
 	*status = st;
-	*written = (uint32_t)done + 1;
+	/* the used length is 32 bits; SIZE_MAX and SEG_MAX keep a driver
+	 * far below, a hostile one gets the cap */
+	*written = done < UINT32_MAX ? (uint32_t)done + 1 : UINT32_MAX;
 	return 0;
 }
 
