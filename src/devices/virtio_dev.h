@@ -10,16 +10,16 @@
 
 /* Feature bits the transport owns (virtio 1.2, 6). */
 #define VIRTIO_F_INDIRECT_DESC 28
-#define VIRTIO_F_EVENT_IDX 29
-#define VIRTIO_F_VERSION_1 32
+#define VIRTIO_F_EVENT_IDX     29
+#define VIRTIO_F_VERSION_1     32
 
 /* Device status bits (virtio 1.2, 2.1). */
 #define VIRTIO_STATUS_ACKNOWLEDGE 1u
-#define VIRTIO_STATUS_DRIVER 2u
-#define VIRTIO_STATUS_DRIVER_OK 4u
+#define VIRTIO_STATUS_DRIVER	  2u
+#define VIRTIO_STATUS_DRIVER_OK	  4u
 #define VIRTIO_STATUS_FEATURES_OK 8u
 #define VIRTIO_STATUS_NEEDS_RESET 64u
-#define VIRTIO_STATUS_FAILED 128u
+#define VIRTIO_STATUS_FAILED	  128u
 
 /* Where the driver put one split virtqueue, as the transport learnt it
  * (guest physical addresses, not yet checked against RAM). */
@@ -53,10 +53,10 @@ struct virtio_transport {
  * own thread (kicks through an ioeventfd).
  */
 struct virtio_dev_ops {
-	const char *name;     /* "virtio-blk", for messages */
-	uint16_t device_id;   /* 2 block, 3 console, 4 entropy (5.x) */
-	unsigned num_queues;  /* at most VIRTIO_DEV_MAX_QUEUES */
-	uint16_t queue_max;   /* largest queue size offered */
+	const char *name;    /* "virtio-blk", for messages */
+	uint16_t device_id;  /* 2 block, 3 console, 4 entropy (5.x) */
+	unsigned num_queues; /* at most VIRTIO_DEV_MAX_QUEUES */
+	uint16_t queue_max;  /* largest queue size offered */
 	uint64_t (*features)(void *dev); /* device-specific bits only */
 	/* Reads or writes len (1, 2, 4, 8) bytes of the device-specific
 	 * configuration at off: 0, or -EINVAL outside it (reads as 0). */
