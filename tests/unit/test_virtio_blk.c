@@ -488,6 +488,63 @@ static void test_descriptor_outside_ram(void **state)
 	expect_reset(f, "outside RAM");
 }
 
+/* Each bad ring of the list, through the device: needs_reset, once. */
+static void test_every_bad_ring_resets(void **state)
+{
+	static const char *const words[] = {
+		"a loop",
+		"an indirect table inside an indirect table",
+		"an indirect descriptor with NEXT set",
+		"a buffer at 0x3ff00 (512 bytes) is outside RAM",
+		"a buffer at 0xffffffffffffff00 (512 bytes) is outside RAM",
+		"avail index 17 is more than the queue size ahead of 0",
+		"head index 16 is past the queue of 16",
+	};
+	const uint16_t W = VIRTQ_DESC_F_WRITE, N = VIRTQ_DESC_F_NEXT;
+
+	for (unsigned k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+		struct fix *f;
+
+		if (k) {
+			teardown(state);
+			setup(state);
+		}
+		f = *state;
+		f->d.ram[STATUS_GPA] = STATUS_NONE;
+		drv_desc(&f->d, 0, HDR_GPA, 16, N, 1);
+		drv_desc(&f->d, 1, BUF_GPA, 512, W | N, 2);
+		drv_desc(&f->d, 2, STATUS_GPA, 1, W, 0);
+		switch (k) {
+		case 0:
+			drv_desc(&f->d, 2, STATUS_GPA, 1, W | N, 1);
+			break;
+		case 1:
+			drv_desc(&f->d, 0, DRV_INDIRECT, 16,
+				 VIRTQ_DESC_F_INDIRECT, 0);
+			drv_desc_in(&f->d, DRV_INDIRECT, 0,
+				    DRV_INDIRECT + 0x400, 16,
+				    VIRTQ_DESC_F_INDIRECT, 0);
+			break;
+		case 2:
+			drv_desc(&f->d, 0, DRV_INDIRECT, 16,
+				 VIRTQ_DESC_F_INDIRECT | N, 1);
+			break;
+		case 3:
+			drv_desc(&f->d, 1, DRV_RAM_SIZE - 256, 512, W | N, 2);
+			break;
+		case 4:
+			drv_desc(&f->d, 1, UINT64_MAX - 255, 512, W | N, 2);
+			break;
+		}
+		if (k == 5)
+			drv_set_avail_idx(&f->d, QSIZE + 1);
+		else
+			drv_offer(&f->d, k == 6 ? QSIZE : 0);
+		vblk_notify(f->b, 0);
+		expect_reset(f, words[k]);
+	}
+}
+
 /* A reset, a new activation: the queue serves again. */
 static void test_reset_recovers(void **state)
 {
@@ -598,6 +655,7 @@ int main(void)
 		T(test_write_with_writable_data),
 		T(test_bad_ring_resets),
 		T(test_descriptor_outside_ram),
+		T(test_every_bad_ring_resets),
 		T(test_reset_recovers),
 		T(test_bad_activation),
 		T(test_locks),
