@@ -7,7 +7,8 @@
 #
 # Uses from the main Makefile: BUILD, LIB_SRCS, INCLUDES, WARN, Q, say. See docs/fuzzing.md.
 
-FUZZ_NAMES         := hypercall loader cli pagewalk bzimage gdb_rsp pci
+FUZZ_NAMES         := hypercall loader cli pagewalk bzimage gdb_rsp pci \
+                      virtqueue virtio_blk
 FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 # Extra libFuzzer flags for the runs, e.g. FUZZ_FLAGS=-max_len=8192

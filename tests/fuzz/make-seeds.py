@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""make-seeds.py - writes the seed corpora tests/fuzz/corpus/{hypercall,loader,cli,pci}/.
+"""make-seeds.py - writes the seed corpora tests/fuzz/corpus/{hypercall,loader,cli,
+pci,virtqueue,virtio_blk}/.
 
 The seeds are committed; run this again after changing a harness's input
 format (described at the top of each tests/fuzz/fuzz_*.c), then commit the
@@ -311,6 +312,185 @@ PCI = {
     "cfg-window": b"".join([cfg_w(0x88, 0, 1), cfg_w(0x8c, 0x12),
                             cfg_w(0x90, 2), cfg_r(0x94)]),
 }
+# --- virtqueue and virtio_blk: see the input formats in fuzz_virtqueue.c and
+# fuzz_virtio_blk.c. One layout for all: a queue of 8 in 4 KiB of RAM.
+
+Q_DESC, Q_AVAIL, Q_USED, Q_IND, Q_HDR, Q_BUF, Q_STATUS = \
+    0x000, 0x100, 0x200, 0x300, 0x400, 0x500, 0x800
+F_NEXT, F_WRITE, F_INDIRECT = 1, 2, 4
+EVENT_IDX, INDIRECT = 1, 2
+# steps: fuzz_virtqueue 0 drain, 1 pop one, 2 notify?, 3 + n<<2 avail += n
+DRAIN, HOLD, NOTIFY = 0, 1, 2
+
+
+def add_avail(n):
+    return 3 | (n << 2)
+
+
+class Ram:
+    def __init__(self, size=Q_STATUS + 16):
+        self.b = bytearray(size)
+
+    def put(self, gpa, data):
+        self.b[gpa:gpa + len(data)] = data
+
+    def desc(self, i, addr, length, flags=0, nxt=0, table=Q_DESC):
+        self.put(table + 16 * i, struct.pack("<QIHH", addr & (2**64 - 1),
+                                             length, flags, nxt))
+
+    def offer(self, *heads, idx=None):
+        for n, h in enumerate(heads):
+            self.put(Q_AVAIL + 4 + 2 * n, u16(h))
+        self.put(Q_AVAIL + 2, u16(len(heads) if idx is None else idx))
+
+
+def vq_input(ram, steps=(DRAIN,), features=EVENT_IDX | INDIRECT, qsize=3,
+             areas=(Q_DESC, Q_AVAIL, Q_USED)):
+    steps = bytes(steps) + bytes(16 - len(steps))
+    return bytes([qsize, features, 2]) + b"".join(map(u16, areas)) + steps \
+        + bytes(ram.b)
+
+
+def vq_seeds():
+    seeds = {}
+    r = Ram()
+    r.desc(0, Q_HDR, 16, F_NEXT, 1)
+    r.desc(1, Q_BUF, 512, F_WRITE | F_NEXT, 2)
+    r.desc(2, Q_STATUS, 1, F_WRITE)
+    r.offer(0)
+    seeds["direct-chain"] = vq_input(r, (HOLD, NOTIFY, DRAIN, NOTIFY))
+    r = Ram()
+    r.desc(0, Q_IND, 48, F_INDIRECT)
+    r.desc(0, Q_HDR, 16, F_NEXT, 1, table=Q_IND)
+    r.desc(1, Q_BUF, 512, F_WRITE | F_NEXT, 2, table=Q_IND)
+    r.desc(2, Q_STATUS, 1, F_WRITE, table=Q_IND)
+    r.desc(3, Q_HDR, 8, F_NEXT, 4)
+    r.desc(4, Q_IND, 48, F_INDIRECT)
+    r.offer(0, 3)
+    seeds["indirect-chains"] = vq_input(r, (DRAIN, NOTIFY, add_avail(1),
+                                            DRAIN, NOTIFY))
+    r = Ram()
+    for i in range(8):
+        r.desc(i, Q_BUF + 16 * i, 16, F_WRITE)
+    r.offer(*range(8))
+    r.put(Q_AVAIL + 4 + 16, u16(3))  # used_event
+    seeds["full-queue-event-idx"] = vq_input(r, (HOLD, HOLD, DRAIN, NOTIFY,
+                                                 add_avail(8), DRAIN, NOTIFY))
+    seeds["full-queue-no-event-idx"] = vq_input(r, (DRAIN, NOTIFY),
+                                                features=INDIRECT)
+    bad = {}
+    r = Ram()
+    r.desc(0, Q_BUF, 1, F_NEXT, 1)
+    r.desc(1, Q_BUF, 1, F_NEXT, 0)
+    r.offer(0)
+    bad["loop"] = r
+    r = Ram()
+    r.desc(0, Q_IND, 16, F_INDIRECT)
+    r.desc(0, Q_IND + 0x40, 16, F_INDIRECT, table=Q_IND)
+    r.offer(0)
+    bad["indirect-in-indirect"] = r
+    r = Ram()
+    r.desc(0, Q_IND, 16, F_INDIRECT | F_NEXT, 1)
+    r.offer(0)
+    bad["indirect-with-next"] = r
+    r = Ram()
+    r.desc(0, Q_IND, 24, F_INDIRECT)
+    r.offer(0)
+    bad["indirect-length-24"] = r
+    r = Ram()
+    r.desc(0, 0xFF0, 0x20, F_WRITE)
+    r.offer(0)
+    bad["buffer-past-ram"] = r
+    r = Ram()
+    r.desc(0, -0x10, 0x20, F_WRITE)
+    r.offer(0)
+    bad["length-wraps"] = r
+    r = Ram()
+    r.desc(0, Q_BUF, 1)
+    r.offer(0, idx=9)
+    bad["avail-index-jumps"] = r
+    r = Ram()
+    r.offer(8)
+    bad["head-out-of-range"] = r
+    r = Ram()
+    r.desc(0, Q_BUF, 1, F_WRITE | F_NEXT, 1)
+    r.desc(1, Q_BUF, 1)
+    r.offer(0)
+    bad["readable-after-writable"] = r
+    for name, ram in bad.items():
+        seeds[name] = vq_input(ram)
+    seeds["misaligned-descriptors"] = vq_input(Ram(), areas=(8, Q_AVAIL,
+                                                             Q_USED))
+    seeds["size-not-power-of-2"] = vq_input(Ram(), qsize=0x80 | 12)
+    return seeds
+
+
+# fuzz_virtio_blk: steps 0 kick, 1 + n<<2 avail += n and kick, 2 config
+# read, 3 reset and activate again.
+KICK, RESET = 0, 3
+T_IN, T_OUT, T_FLUSH, T_GET_ID, T_DISCARD, T_WRITE_ZEROES = 0, 1, 4, 8, 11, 13
+RO, ZEROES = 4, 8
+
+
+def blk_input(ram, steps=(KICK,), flags=EVENT_IDX | INDIRECT, sectors=16):
+    steps = bytes(steps) + bytes(8 - len(steps))
+    return bytes([3, flags, 2]) + b"".join(map(u16, (Q_DESC, Q_AVAIL,
+                                                     Q_USED))) \
+        + bytes([sectors]) + steps + bytes(ram.b)
+
+
+def blk_request(typ, sector, data=b"", nbytes=0, writable=True, head=0):
+    """header, then nbytes of data in one buffer, then the status."""
+    r = Ram()
+    r.put(Q_HDR, struct.pack("<IIQ", typ, 0, sector))
+    r.put(Q_BUF, data)
+    i = 0
+    r.desc(i, Q_HDR, 16, F_NEXT, 1)
+    if nbytes:
+        i += 1
+        r.desc(i, Q_BUF, nbytes, (F_WRITE if writable else 0) | F_NEXT,
+               i + 1)
+    r.desc(i + 1, Q_STATUS, 1, F_WRITE)
+    r.offer(head)
+    return r
+
+
+def blk_seeds():
+    seeds = {
+        "read": blk_input(blk_request(T_IN, 3, nbytes=1024)),
+        "write": blk_input(blk_request(T_OUT, 2, b"\x42" * 512, 512, False)),
+        "write-read-only": blk_input(blk_request(T_OUT, 2, b"\x42" * 512,
+                                                 512, False),
+                                     flags=EVENT_IDX | RO),
+        "flush": blk_input(blk_request(T_FLUSH, 0)),
+        "get-id": blk_input(blk_request(T_GET_ID, 0, nbytes=20)),
+        "write-zeroes": blk_input(blk_request(
+            T_WRITE_ZEROES, 0, struct.pack("<QII", 4, 2, 0), 16, False),
+            flags=ZEROES),
+        "discard": blk_input(blk_request(
+            T_DISCARD, 0, struct.pack("<QII", 4, 2, 0), 16, False),
+            flags=ZEROES),
+        "read-past-end": blk_input(blk_request(T_IN, 15, nbytes=1024)),
+        "read-sector-overflow": blk_input(blk_request(T_IN, 2**64 - 1,
+                                                      nbytes=512)),
+        "unknown-type": blk_input(blk_request(99, 0)),
+        "read-with-readable-data": blk_input(blk_request(T_IN, 0, b"",
+                                                         512, False)),
+        "read-reset-read": blk_input(blk_request(T_IN, 0, nbytes=512),
+                                     (KICK, RESET, KICK, 2 | (8 << 2))),
+    }
+    r = blk_request(T_IN, 0, nbytes=512)
+    r.desc(2, Q_STATUS, 1, F_WRITE | F_NEXT, 1)
+    seeds["looping-request"] = blk_input(r)
+    r = Ram()
+    r.put(Q_HDR, struct.pack("<IIQ", T_IN, 0, 1))
+    r.desc(0, Q_IND, 48, F_INDIRECT)
+    r.desc(0, Q_HDR, 16, F_NEXT, 1, table=Q_IND)
+    r.desc(1, Q_BUF, 512, F_WRITE | F_NEXT, 2, table=Q_IND)
+    r.desc(2, Q_STATUS, 1, F_WRITE, table=Q_IND)
+    r.offer(0)
+    seeds["indirect-read"] = blk_input(r, (KICK, 1 | (1 << 2)))
+    return seeds
 
 
 def write(name, seeds):
@@ -329,6 +509,8 @@ def main():
     write("loader", LOADER)
     write("cli", CLI)
     write("pci", PCI)
+    write("virtqueue", vq_seeds())
+    write("virtio_blk", blk_seeds())
     return 0
 
 
