@@ -68,14 +68,29 @@ lx_no_line() {
 	fi
 }
 
+# Types the line once the guest asks for it, as a person would (at most
+# 240 s later, the boot's own --timeout): bytes sent before the guest's
+# shell reads have been lost in some sandbox runs (see the closing notes
+# of issue 17's session; issue 20 tracks the sandbox's console).
+lx_type_after_prompt() {
+	i=0
+	while ! grep -q "LINUX-TEST: type a line" "$TMP/out" 2>/dev/null &&
+		[ $i -lt 240 ]; do
+		sleep 1 # each poll is a process start, slow in the sandbox
+		i=$((i + 1))
+	done
+	printf 'ping from the host\n'
+}
+
 # The whole story in one boot, its stdout on a terminal (pty-run): init's
 # marker, the hypervisor CPUID flag, hypercalls from user space, what the
 # terminal gets of the escapes the guest sends, a line typed on the
 # console, reboot -f.
 lx_boot() {
 	t0=$(uptime_s)
-	last_cmd="printf 'ping from the host\n' | pty-run simple-kvm --kernel vmlinuz --initrd initramfs.cpio ..."
-	printf 'ping from the host\n' | "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" \
+	last_cmd="(a line after the prompt) | pty-run simple-kvm --kernel vmlinuz --initrd initramfs.cpio ..."
+	: >"$TMP/out"
+	lx_type_after_prompt | "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" \
 		--initrd "$TMP/initramfs.cpio" --append "console=ttyS0 quiet" --mem 96M \
 		--timeout 240s --stats >"$TMP/out" 2>"$TMP/err"
 	status=$?
@@ -110,17 +125,18 @@ lx_boot() {
 	fi
 }
 
-# panic=-1 reboots at once after the panic text; no initrd, so the panic
-# comes from mounting the root file system, right before init would run.
-# The same boot checks --raw-output on a terminal: the kernel prints the
-# unknown parameter lxtest (a notice, which loglevel=6 shows) as it is.
+# panic=-1 reboots at once after the panic text: init (lxtest=panic)
+# prints an OSC and exits, which panics the kernel. The same boot checks
+# --raw-output on a terminal. It stays quiet: loud boots have hung the
+# sandbox (issue 20), and the panic line is KERN_EMERG, printed anyway.
 lx_panic() {
 	run "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" --timeout 240s --mem 96M \
-		--raw-output --append "$(printf 'console=ttyS0 quiet init=/nonexistent panic=-1 loglevel=6 lxtest=\033]0;raw-output\007')"
+		--initrd "$TMP/initramfs.cpio" --raw-output \
+		--append "console=ttyS0 quiet panic=-1 lxtest=panic"
 	check "linux: a kernel panic with panic=-1 ends with status 0" 0
 	lx_line "linux: the panic text is printed" "Kernel panic - not syncing"
 	lx_line "linux: --raw-output passes an OSC to a terminal as it is" \
-		"$(printf 'lxtest=\033]0;raw-output\007')"
+		"$(printf 'LINUX-TEST: raw \033]0;raw-output\007')"
 }
 
 # pty-run needs pseudo-terminals, which the sandbox's init leaves
