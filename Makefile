@@ -490,6 +490,8 @@ test-build: $(GDB_RT)
 include tests/fuzz/fuzz.mk
 # The page walker's differential test against KVM_TRANSLATE
 include tests/kvm/pagewalk.mk
+# The bare virtio-blk driver and its hostile rings (docs/virtio.md)
+include guest/virtio/virtio.mk
 
 # Header dependencies, from the objects this Makefile knows of.
 HOST_OBJS := $(VMM_OBJS) $(MATRIX_OBJS) $(SKVM_OBJS) \
