@@ -90,9 +90,9 @@ uint32_t guest_main(void)
 	 * the ring holds (the descriptors themselves are a fine request) */
 	set(&vq.desc[0], phys(header), 16, VIRTQ_DESC_F_NEXT, 1);
 	set(&vq.desc[1], phys(&status), 1, VIRTQ_DESC_F_WRITE, 0);
+	say("an avail index size + 1 ahead of the device");
 	vq.avail->idx = (uint16_t)(vq.size + 1);
 	vq_kick(&vq);
-	say("an avail index size + 1 ahead of the device");
 #else
 #error "build with -DCASE_<name>"
 #endif

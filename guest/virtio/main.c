@@ -71,7 +71,8 @@ static void bench(struct virtq *vq)
 	uint32_t before = HC_numExits();
 
 	for (uint32_t i = 0; i < VDRV_BENCH_N; i++) {
-		if (VDRV_BENCH == 1 && blk_read(vq, i % 64, rbuf, 1) != BLK_S_OK)
+		if (VDRV_BENCH == 1 &&
+		    blk_read(vq, i % 64, rbuf, 1) != BLK_S_OK)
 			fail("a bench read failed", 9);
 		if (VDRV_BENCH == 2)
 			(void)HC_numExits();
