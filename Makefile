@@ -90,7 +90,8 @@ HOSTILE_CASES := $(shell sed -n 's/.*defined(CASE_\([a-z0-9_]*\)).*/\1/p' \
 TEST_GUESTS := $(foreach m,$(GUEST_MODES),$(BUILD)/guest/tests/answer-$m.bin \
                  $(BUILD)/guest/tests/wrong-mem-$m.bin \
                  $(BUILD)/guest/tests/wrong-reg-$m.bin $(BUILD)/guest/tests/big-$m.bin) \
-               $(foreach m,protected paged long,$(BUILD)/guest/tests/high-mem-$m.bin) \
+               $(foreach m,protected paged long,$(BUILD)/guest/tests/high-mem-$m.bin \
+                 $(BUILD)/guest/tests/pci-probe-$m.bin) \
                $(foreach m,$(GUEST_MODES),$(BUILD)/guest/examples/hello-$m.elf \
                  $(BUILD)/guest/tests/probe-$m.bin \
                  $(BUILD)/guest/tests/probe-$m.elf $(BUILD)/guest/tests/big-$m.elf \
