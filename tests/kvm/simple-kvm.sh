@@ -220,4 +220,19 @@ check "--disk: an image in use by a writer is refused (OFD lock): status 65" \
 	65 "in use"
 run "$SK" -l --disk ",ro" "$GT/pci-probe-long.bin"
 check "--disk ,ro names no file" 64 "no file named"
+# virtio-read: the handshake, a queue, one read of sector 1, after the
+# seccomp lockdown (the kick is an MMIO exit served on the vCPU thread).
+printf 'WXYZ' | dd of="$TMP/disk1.img" bs=512 seek=1 conv=notrunc 2>/dev/null
+for m in protected paged long; do
+	run "$SK" $(flag_of $m) --disk "$TMP/disk1.img" "$GT/virtio-read-$m.bin"
+	check "$m: a bare driver reads a sector through virtio-blk under seccomp" 0
+	check_stdout "$m: status OK, used index 1, the sector's first bytes (WXYZ)" \
+		"$TMP/out" '0\n1\n1515804759\n'
+	run "$SK" $(flag_of $m) --disk "$TMP/disk1.img" \
+		"$GT/virtio-bad-avail-$m.bin"
+	check "$m: an avail index past the queue: one line, the VMM runs on" 0 \
+		"needs reset: virtio-blk $TMP/disk1.img: virtqueue: avail index 100"
+	check_stdout "$m: the guest sees DEVICE_NEEDS_RESET in device_status" \
+		"$TMP/out" '79\n'
+done
 rm -f "$TMP/disk1.img" "$TMP/disk2.img"
