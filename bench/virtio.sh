@@ -18,7 +18,13 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/vdrv-bench.XXXXXX") || exit 1
 dd if=/dev/zero of="$TMP/disk.img" bs=512 count=128 2>/dev/null
 cp "$BUILD/simple-kvm" "$G"/vdrv-bench-*-long.elf "$TMP/" || exit 1
 
-uptime_s() { cut -d' ' -f1 /proc/uptime; }
+# Seconds, to the nanosecond where date has %N (GNU, most busyboxes),
+# else /proc/uptime's hundredths.
+if [ "$(date +%N)" != "%N" ] && [ "$(date +%N)" != N ]; then
+	uptime_s() { date +%s.%N; }
+else
+	uptime_s() { cut -d' ' -f1 /proc/uptime; }
+fi
 # best KIND: the fastest of ROUNDS runs, in seconds; its stdout in TMP/KIND.
 best() {
 	b=
@@ -39,9 +45,10 @@ reads=$(best reads) || exit 1
 exits=$(best exits) || exit 1
 n=$(field reads loops)
 awk -v none="$none" -v reads="$reads" -v exits="$exits" -v n="$n" \
+	-v kvm="$(for k in kvm_pvm kvm_amd kvm_intel; do [ -d /sys/module/$k ] && echo $k && break; done)" \
 	-v re="$(field reads exits)" -v ee="$(field exits exits)" 'BEGIN {
 	tr = (reads - none) / n; te = (exits - none) / n
-	printf "bare driver, long mode, %d rounds each, best of the runs\n", n
+	printf "bare driver, long mode, %d rounds each, best of the runs, on %s\n", n, kvm
 	printf "  bring-up alone            %8.3f s\n", none
 	printf "  one-sector read           %8.1f us  (%.0f reads/s)  %.2f exits per read\n", tr * 1e6, 1 / tr, re / n
 	printf "  bare port exit (HC_numExits) %5.1f us  (%.0f exits/s)  %.2f exits per loop\n", te * 1e6, 1 / te, ee / n

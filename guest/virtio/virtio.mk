@@ -14,7 +14,7 @@ VDRV_PARTS := start virtio/pci virtio/virtio_pci virtio/virtqueue virtio/blk
 VDRV_HOSTILE_CASES := $(shell sed -n 's/.*defined(CASE_\([a-z0-9_]*\)).*/\1/p' \
                         guest/virtio/hostile.c)
 # Rounds of the bench guests' loops (bench/virtio.sh times them).
-VDRV_BENCH_N ?= 5000
+VDRV_BENCH_N ?= 20000
 VDRV_BENCH_none  := 0
 VDRV_BENCH_reads := 1
 VDRV_BENCH_exits := 2
@@ -42,7 +42,7 @@ $(BUILD)/guest/obj/$1/virtio/hostile-%.o: guest/virtio/hostile.c
 $(BUILD)/guest/virtio/hostile-%-$1.elf: $(VDRV_PARTS:%=$(BUILD)/guest/obj/$1/%.o) \
                                        $(BUILD)/guest/obj/$1/virtio/hostile-%.o guest/guest.ld
 	$$(call vdrv_link,$1)
-$(BUILD)/guest/obj/$1/virtio/bench-%.o: guest/virtio/main.c
+$(BUILD)/guest/obj/$1/virtio/bench-%.o: guest/virtio/main.c guest/virtio/virtio.mk
 	@mkdir -p $$(@D)
 	$(say) GUEST-CC "$$< bench $$* ($1)"
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -DVDRV_BENCH=$$(VDRV_BENCH_$$*) \
@@ -55,6 +55,8 @@ $(foreach m,$(GUEST_MODES),$(eval $(call vdrv_rules,$m)))
 
 .PHONY: vdrv-guests
 vdrv-guests: $(VDRV_GUESTS)
+bench: $(VDRV_GUESTS)
 guests: $(VDRV_GUESTS)
+bench: $(VDRV_GUESTS)
 
 FORMAT_FILES += $(wildcard guest/virtio/*.h)
