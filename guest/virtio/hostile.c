@@ -13,7 +13,8 @@ static struct virtq vq;
 static struct virtq_desc table1[1] __attribute__((aligned(16)));
 static struct virtq_desc table2[1] __attribute__((aligned(16)));
 #endif
-static volatile uint8_t header[16], status;
+/* a request's header and status byte, for the cases that need them */
+__attribute__((unused)) static volatile uint8_t header[16], status;
 static char sector[SECTOR];
 
 uint32_t guest_main(void);
