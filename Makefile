@@ -90,7 +90,10 @@ HOSTILE_CASES := $(shell sed -n 's/.*defined(CASE_\([a-z0-9_]*\)).*/\1/p' \
 TEST_GUESTS := $(foreach m,$(GUEST_MODES),$(BUILD)/guest/tests/answer-$m.bin \
                  $(BUILD)/guest/tests/wrong-mem-$m.bin \
                  $(BUILD)/guest/tests/wrong-reg-$m.bin $(BUILD)/guest/tests/big-$m.bin) \
-               $(foreach m,protected paged long,$(BUILD)/guest/tests/high-mem-$m.bin) \
+               $(foreach m,protected paged long,$(BUILD)/guest/tests/high-mem-$m.bin \
+                 $(BUILD)/guest/tests/pci-probe-$m.bin \
+                 $(BUILD)/guest/tests/virtio-read-$m.bin \
+                 $(BUILD)/guest/tests/virtio-bad-avail-$m.bin) \
                $(foreach m,$(GUEST_MODES),$(BUILD)/guest/examples/hello-$m.elf \
                  $(BUILD)/guest/tests/probe-$m.bin \
                  $(BUILD)/guest/tests/probe-$m.elf $(BUILD)/guest/tests/big-$m.elf \
@@ -224,6 +227,9 @@ $(BUILD)/guest/obj/$1/bench/loop-%.o: guest/bench/loop.c
 $(BUILD)/guest/obj/$1/tests/hostile-%.o: guest/tests/hostile.c
 	@mkdir -p $$(@D)
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -DCASE_$$* -c $$< -o $$@
+$(BUILD)/guest/obj/$1/tests/virtio-bad-avail.o: guest/tests/virtio-read.c
+	@mkdir -p $$(@D)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -DBAD_AVAIL -c $$< -o $$@
 $(BUILD)/guest/obj/$1/tests/wrong-mem.o: guest/tests/answer.c
 	@mkdir -p $$(@D)
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(MFLAGS_$1) -DANSWER_IN_MEMORY=41 -c $$< -o $$@
@@ -490,6 +496,8 @@ test-build: $(GDB_RT)
 include tests/fuzz/fuzz.mk
 # The page walker's differential test against KVM_TRANSLATE
 include tests/kvm/pagewalk.mk
+# The bare virtio-blk driver and its hostile rings (docs/virtio.md)
+include guest/virtio/virtio.mk
 
 # Header dependencies, from the objects this Makefile knows of.
 HOST_OBJS := $(VMM_OBJS) $(MATRIX_OBJS) $(SKVM_OBJS) \

@@ -36,10 +36,11 @@ uint32_t guest_main(void)
 			 : "eax", "memory");
 #elif defined(CASE_pf) &&                                                      \
 	(defined(GUEST_MODE_PAGED) || defined(GUEST_MODE_LONG))
-	/* a store far past the 16 MiB of RAM the page tables map */
+	/* a store far past the 16 MiB of RAM the page tables map, below
+	 * the PCI hole they map too */
 	__asm__ volatile(".global fault_at\nfault_at: movl $1, (%0)"
 			 :
-			 : "r"((uintptr_t)0xdeadb000u)
+			 : "r"((uintptr_t)0xbeadb000u)
 			 : "memory");
 #elif defined(CASE_pf)
 	HC_exit(99); /* no paging in this mode: no page fault */

@@ -119,7 +119,8 @@ uint32_t guest_main(void)
 	} __attribute__((packed)) empty_idt = {0, 0};
 	__asm__ volatile("lidt %0; int3" : : "m"(empty_idt));
 #elif defined(CASE_mmio)
-	/* expect: other 71 "KVM_EXIT_MMIO write 0xd0000000" protected */
+	/* expect: other 71 "KVM_EXIT_MMIO write 0xd0000000" protected paged
+	 * long */
 	*(volatile uint32_t *)(uintptr_t)0xd0000000u =
 		1; /* no RAM, no device */
 #elif defined(CASE_runaway)

@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "io_exit.h"
 #include "vm.h"
 
 #define KBC_STATUS 0x64
@@ -145,59 +144,92 @@ static void update_irq(struct linux_console *c)
 	c->irq_level = level;
 }
 
-static void serve_uart(struct linux_console *c, const struct kvm_run *run,
-		       uint8_t *data, size_t len)
+/* COM1: a byte-wide device, so each byte of a wider access is one access
+ * to the same register. */
+static int uart_bus_read(void *opaque, uint64_t off, void *data, uint32_t len,
+			 struct errbuf *err)
 {
-	unsigned reg = run->io.port - UART_COM1_BASE;
+	struct linux_console *c = opaque;
+	uint8_t *bytes = data;
 
-	/* A byte-wide device: each byte of a string or wider access is one
-	 * access to the same register. */
-	for (size_t i = 0; i < len; i++) {
-		if (run->io.direction == KVM_EXIT_IO_OUT)
-			uart_write(&c->uart, reg, data[i]);
-		else
-			data[i] = uart_read(&c->uart, reg);
-	}
+	(void)err;
+	for (uint32_t i = 0; i < len; i++)
+		bytes[i] = uart_read(&c->uart, (unsigned)off);
 	update_irq(c);
+	return BUS_OK;
 }
 
-static void serve_cmos(struct linux_console *c, const struct kvm_run *run,
-		       uint8_t *data, size_t len)
+static int uart_bus_write(void *opaque, uint64_t off, const void *data,
+			  uint32_t len, struct errbuf *err)
 {
-	if (run->io.direction == KVM_EXIT_IO_OUT) {
-		if (run->io.port == CMOS_INDEX_PORT)
-			cmos_select(&c->rtc, data[len - 1]);
-		return;
-	}
-	memset(data,
-	       run->io.port == CMOS_DATA_PORT ? cmos_read(&c->rtc, time(NULL))
-					      : 0xff,
-	       len);
+	struct linux_console *c = opaque;
+	const uint8_t *bytes = data;
+
+	(void)err;
+	for (uint32_t i = 0; i < len; i++)
+		uart_write(&c->uart, (unsigned)off, bytes[i]);
+	update_irq(c);
+	return BUS_OK;
 }
 
-int linux_console_port(void *ctx, struct kvm_run *run, struct errbuf *err)
+/* The CMOS clock: 0x70 selects (its last byte counts), 0x71 reads. */
+static int cmos_bus_read(void *opaque, uint64_t off, void *data, uint32_t len,
+			 struct errbuf *err)
 {
-	struct linux_console *c = ctx;
-	uint16_t port = run->io.port;
-	uint8_t *data = kvm_run_io_data(run);
-	size_t len = kvm_run_io_len(run);
+	struct linux_console *c = opaque;
 
-	if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_NREGS) {
-		serve_uart(c, run, data, len);
-		return 0;
-	}
-	if (port == CMOS_INDEX_PORT || port == CMOS_DATA_PORT) {
-		serve_cmos(c, run, data, len);
-		return 0;
-	}
-	if (port == KBC_STATUS && run->io.direction == KVM_EXIT_IO_OUT &&
-	    data[0] == KBC_RESET) {
-		c->reset = 1;
-		return err_fail(err, ECANCELED, "reset through port 0x64");
-	}
-	if (run->io.direction == KVM_EXIT_IO_IN)
-		memset(data, port == KBC_STATUS ? KBC_STATUS_VALUE : 0xff, len);
-	return 0;
+	(void)err;
+	memset(data, off == 1 ? cmos_read(&c->rtc, time(NULL)) : 0xff, len);
+	return BUS_OK;
+}
+
+static int cmos_bus_write(void *opaque, uint64_t off, const void *data,
+			  uint32_t len, struct errbuf *err)
+{
+	struct linux_console *c = opaque;
+
+	(void)err;
+	if (off == 0)
+		cmos_select(&c->rtc, ((const uint8_t *)data)[len - 1]);
+	return BUS_OK;
+}
+
+/* The keyboard controller's status port: its reset line, nothing else. */
+static int kbc_bus_read(void *opaque, uint64_t off, void *data, uint32_t len,
+			struct errbuf *err)
+{
+	(void)opaque, (void)off, (void)err;
+	memset(data, KBC_STATUS_VALUE, len);
+	return BUS_OK;
+}
+
+static int kbc_bus_write(void *opaque, uint64_t off, const void *data,
+			 uint32_t len, struct errbuf *err)
+{
+	struct linux_console *c = opaque;
+
+	(void)off, (void)len, (void)err;
+	if (((const uint8_t *)data)[0] != KBC_RESET)
+		return BUS_OK;
+	c->reset = 1;
+	return BUS_RESET;
+}
+
+int linux_console_attach(struct linux_console *c, struct bus *ports,
+			 struct errbuf *err)
+{
+	int ret = bus_register(ports, UART_COM1_BASE, UART_NREGS, "COM1",
+			       uart_bus_read, uart_bus_write, c, err);
+
+	if (!ret)
+		ret = bus_register(ports, CMOS_INDEX_PORT, 2, "CMOS clock",
+				   cmos_bus_read, cmos_bus_write, c, err);
+	if (!ret)
+		ret = bus_register(ports, KBC_STATUS, 1, "keyboard controller",
+				   kbc_bus_read, kbc_bus_write, c, err);
+	/* Every other port Linux probes: an empty ISA bus. */
+	ports->unclaimed_ok = 1;
+	return ret;
 }
 
 /* Ctrl-A X quits, Ctrl-A Ctrl-A sends one Ctrl-A; anything else after

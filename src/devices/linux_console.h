@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <termios.h>
 
+#include "bus.h"
 #include "cmos_rtc.h"
 #include "errbuf.h"
 #include "term_filter.h"
@@ -50,12 +51,14 @@ int linux_console_open(struct linux_console *c, struct vm *vm, int in_fd,
 void linux_console_close(struct linux_console *c);
 
 /*
- * The vcpu_loop other_port hook (ctx is the console): serves COM1
- * (0x3f8-0x3ff), the CMOS clock (0x70-0x71), reset through port 0x64 (writing
- * 0xFE sets c->reset and returns -ECANCELED so that the run loop stops), and
- * reads every other port as 0xFF and ignores writes, as an empty ISA bus does.
+ * Registers the console's devices on the port bus: COM1 (0x3f8-0x3ff), the
+ * CMOS clock (0x70-0x71) and the keyboard controller's status port 0x64,
+ * whose write of 0xFE sets c->reset and returns BUS_RESET. Sets the bus's
+ * empty-bus behaviour (unclaimed_ok): every other port reads 0xFF and
+ * drops writes, as an empty ISA bus does. 0, or a negative errno.
  */
-int linux_console_port(void *ctx, struct kvm_run *run, struct errbuf *err);
+int linux_console_attach(struct linux_console *c, struct bus *ports,
+			 struct errbuf *err);
 
 /* Moves what stdin has into the UART's FIFO and raises its interrupt;
  * flushes the guest's output. Call at every tick. */

@@ -371,6 +371,8 @@ static int slice_end_for(struct matrix *m, struct matrix_vm *v,
 		return preempt_stop_requested() ? END_STOP : -1;
 	case VCPU_HALTED:
 	case VCPU_GUEST_EXIT:
+	case VCPU_RESET: /* matrix has no bus, so no device asks these */
+	case VCPU_STOP:
 		v->state = VM_HALTED;
 		return END_HALT;
 	case VCPU_BAD_HYPERCALL:

@@ -13,7 +13,9 @@
 #include "kvm.h"
 #include "kvm_stats.h"
 #include "linux_guest.h"
+#include "machine.h"
 #include "outbuf.h"
+#include "pc_platform.h"
 #include "run_output.h"
 #include "seccomp_filter.h"
 #include "status.h"
@@ -77,7 +79,7 @@ static int end_status(struct vcpu *vcpu, struct outbuf *out, enum linux_end end,
  * TCSETS, which the allowlist lets through.
  */
 static int run(struct vm *vm, const struct linux_options *o,
-	       struct linux_console *con, struct outbuf *out,
+	       struct linux_console *con, struct machine *m, struct outbuf *out,
 	       struct errbuf *err)
 {
 	struct exit_stats stats = {0};
@@ -100,8 +102,8 @@ static int run(struct vm *vm, const struct linux_options *o,
 		linux_console_close(con);
 		return STATUS_HOST;
 	}
-	end = linux_run(&vm->vcpu, &env, con, &tick, o->timeout_ns, &exit_code,
-			err);
+	end = linux_run(&vm->vcpu, &env, &m->ports, &m->mmio, con, &tick,
+			o->timeout_ns, &exit_code, err);
 	preempt_destroy(&tick);
 	linux_console_close(con);
 	status = end_status(&vm->vcpu, out, end, exit_code, o, err);
@@ -126,17 +128,44 @@ static void say_layout(const struct vm *vm, const struct bz_layout *lay)
 	fprintf(stderr, "\n");
 }
 
-/* The boot, once stdout is behind its buffer (outbuf.h). */
+/* A PC, as Linux expects one: the in-kernel PICs, IOAPIC, PIT and LAPIC
+ * before the vCPU, and the PC's CPUID. */
+static const struct vm_platform pc = {
+	.before_vcpu = pc_platform_create,
+	.set_cpuid = pc_set_cpuid,
+	.no_emulation_exit = 1,
+};
+
+/* The devices on the buses: the console's, then PCI with the disks. */
+static int build_devices(struct vm *vm, const struct linux_options *o,
+			 struct linux_console *con, struct machine *m,
+			 struct errbuf *err)
+{
+	bool image_fault = false;
+	int ret = linux_console_attach(con, &m->ports, err);
+
+	if (!ret && o->ndisks)
+		ret = machine_add_disks(m, o->disks, o->ndisks, &vm->mem, NULL,
+					NULL, &image_fault, err);
+	if (!ret)
+		return STATUS_OK;
+	fprintf(stderr, "simple-kvm: %s\n", err->msg);
+	return image_fault ? STATUS_IMAGE : STATUS_HOST;
+}
+
+/* The boot, once stdout is behind its buffer (outbuf.h): the program
+ * composes its machine, as Firecracker's builder does. */
 static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
 		struct outbuf *out)
 {
 	struct linux_console con;
 	struct bz_layout layout;
+	struct machine m;
 	struct errbuf err;
 	struct vm vm;
 	int status;
 
-	if (vm_create_pc(&vm, kvm, o->mem_size, &err)) {
+	if (vm_create_platform(&vm, kvm, o->mem_size, &pc, &err)) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		return STATUS_HOST;
 	}
@@ -154,7 +183,13 @@ static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
 		vm_destroy(&vm);
 		return STATUS_HOST;
 	}
-	status = run(&vm, o, &con, out, &err);
+	machine_init(&m);
+	status = build_devices(&vm, o, &con, &m, &err);
+	if (status == STATUS_OK)
+		status = run(&vm, o, &con, &m, out, &err);
+	else
+		linux_console_close(&con);
+	machine_destroy(&m);
 	vm_destroy(&vm);
 	return status;
 }

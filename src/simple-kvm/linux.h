@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "kvm_stats.h"
+#include "machine.h"
 
 struct kvm_dev;
 
@@ -21,6 +22,8 @@ struct linux_options {
 	int no_seccomp;
 	int verbose;
 	int raw_output; /* no escaping on a terminal either */
+	struct disk_spec disks[MACHINE_MAX_DISKS]; /* --disk, in order */
+	unsigned ndisks;
 };
 
 /*

@@ -158,6 +158,38 @@ static int allow_sanitizer_calls(scmp_filter_ctx ctx)
 	return ret;
 }
 
+/* The disk images' descriptors (seccomp_allow_disk_fd). */
+static int disk_fds[SECCOMP_MAX_DISK_FDS];
+static unsigned n_disk_fds;
+
+int seccomp_allow_disk_fd(int fd)
+{
+	if (n_disk_fds == SECCOMP_MAX_DISK_FDS)
+		return -ENOSPC;
+	disk_fds[n_disk_fds++] = fd;
+	return 0;
+}
+
+/* A virtio-blk device's requests, on its image's descriptor only. */
+static int allow_disk_calls(scmp_filter_ctx ctx)
+{
+	static const int calls[] = {
+		SCMP_SYS(preadv),    SCMP_SYS(pwritev),	  SCMP_SYS(pwrite64),
+		SCMP_SYS(fdatasync), SCMP_SYS(fallocate),
+	};
+	int ret = 0;
+
+	for (unsigned i = 0; !ret && i < n_disk_fds; i++) {
+		const struct scmp_arg_cmp fd =
+			arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)disk_fds[i], 0);
+
+		for (size_t c = 0; !ret && c < sizeof(calls) / sizeof(calls[0]);
+		     c++)
+			ret = allow_if(ctx, calls[c], 1, &fd);
+	}
+	return ret;
+}
+
 static int add_rules(scmp_filter_ctx ctx)
 {
 	const size_t nsys = sizeof(allowed_syscalls) /
@@ -175,6 +207,8 @@ static int add_rules(scmp_filter_ctx ctx)
 		ret = allow_narrow_calls(ctx);
 	if (!ret)
 		ret = allow_sanitizer_calls(ctx);
+	if (!ret)
+		ret = allow_disk_calls(ctx);
 	return ret;
 }
 

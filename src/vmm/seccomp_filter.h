@@ -21,6 +21,15 @@
 int seccomp_lockdown(struct errbuf *err);
 
 /*
+ * Before the lockdown: lets a virtio-blk image's requests through on fd
+ * and no other descriptor (preadv, pwritev, pwrite64 for zeros the file
+ * system cannot make, fdatasync, fallocate). 0, or -ENOSPC past
+ * SECCOMP_MAX_DISK_FDS.
+ */
+#define SECCOMP_MAX_DISK_FDS 8
+int seccomp_allow_disk_fd(int fd);
+
+/*
  * seccomp_lockdown, and one more call: openat(dir, path, flags) with dir
  * the very descriptor given, which the caller opened before (matrix:
  * /proc/self, O_RDONLY | O_DIRECTORY), and flags read-only: no O_WRONLY,

@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "diag.h"
 #include "fault_setup.h"
+#include "io_exit.h"
 #include "outbuf.h"
 #include "preempt.h"
 
@@ -30,10 +31,11 @@ static enum vcpu_event serve_fault_report(struct vcpu_loop *l,
 	return VCPU_GUEST_FAULT;
 }
 
-/* An I/O exit: the ABI's ports go to the hypercall dispatcher, others to
- * the program's hook when it has one. */
-static enum vcpu_event serve_io(struct vcpu_loop *l, struct vcpu_exit *ex,
-				struct errbuf *err)
+/* An I/O exit without a bus, or to a port no device claims: the ABI's
+ * ports go to the hypercall dispatcher, others to the program's hook when
+ * it has one, or to hc's rule for unknown ports. */
+static enum vcpu_event serve_io_direct(struct vcpu_loop *l,
+				       struct vcpu_exit *ex, struct errbuf *err)
 {
 	struct kvm_run *run = l->vcpu->run;
 	struct hc_outcome outcome = {.action = HC_RESUME, .call = -1};
@@ -54,6 +56,129 @@ static enum vcpu_event serve_io(struct vcpu_loop *l, struct vcpu_exit *ex,
 		return VCPU_GUEST_EXIT;
 	}
 	return VCPU_CONTINUE;
+}
+
+/* A device's result, beside BUS_OK and BUS_UNCLAIMED. */
+static enum vcpu_event bus_event(struct vcpu_loop *l, int ret)
+{
+	if (ret == BUS_RESET)
+		return VCPU_RESET;
+	if (ret == BUS_STOP)
+		return l->stop_event;
+	return VCPU_BAD_HYPERCALL; /* a device failed: err has its line */
+}
+
+/*
+ * An I/O exit through the port bus: one access per repeat of a string
+ * instruction, each at its own bytes of the exit's data. The hypercall
+ * device serves the whole exit on the first (hc_handle_io checks count).
+ */
+static enum vcpu_event serve_io(struct vcpu_loop *l, struct vcpu_exit *ex,
+				struct errbuf *err)
+{
+	struct kvm_run *run = l->vcpu->run;
+	uint8_t *data = kvm_run_io_data(run);
+	struct bus_access a = {
+		.addr = run->io.port,
+		.is_write = run->io.direction == KVM_EXIT_IO_OUT,
+		.len = run->io.size,
+	};
+	int ret;
+
+	if (!l->ports)
+		return serve_io_direct(l, ex, err);
+	l->cur = ex;
+	l->stop_event = VCPU_STOP;
+	for (uint32_t i = 0; i < run->io.count; i++) {
+		a.data = data + (size_t)i * run->io.size;
+		ret = bus_dispatch(l->ports, &a, err);
+		if (ret == BUS_UNCLAIMED && i == 0)
+			return serve_io_direct(l, ex, err);
+		if (ret != BUS_OK && ret != BUS_UNCLAIMED)
+			return bus_event(l, ret);
+	}
+	return VCPU_CONTINUE;
+}
+
+/* An MMIO exit: to the device that claims the address, or a crash. */
+static enum vcpu_event serve_mmio(struct vcpu_loop *l, struct errbuf *err)
+{
+	struct kvm_run *run = l->vcpu->run;
+	struct bus_access a = {
+		.addr = run->mmio.phys_addr,
+		.is_write = run->mmio.is_write,
+		.data = run->mmio.data,
+		.len = run->mmio.len,
+	};
+	int ret = l->mmio ? bus_dispatch(l->mmio, &a, err) : BUS_UNCLAIMED;
+
+	if (ret == BUS_OK)
+		return VCPU_CONTINUE;
+	if (ret != BUS_UNCLAIMED)
+		return bus_event(l, ret);
+	if (err)
+		diag_describe_vcpu_exit(l->vcpu, err->msg, sizeof(err->msg));
+	return VCPU_CRASHED;
+}
+
+/* The hypercall device: the whole exit, with every check of the ABI. */
+static int hc_dev_access(struct vcpu_loop *l, struct errbuf *err)
+{
+	struct hc_outcome outcome = {.action = HC_RESUME, .call = -1};
+	int ret = hc_handle_io(l->hc, l->vcpu->run, &outcome, err);
+
+	l->cur->call = outcome.call;
+	if (ret)
+		return ret < 0 ? ret : -EINVAL;
+	if (outcome.action != HC_GUEST_EXIT)
+		return BUS_OK;
+	l->cur->exit_code = outcome.exit_code;
+	l->stop_event = VCPU_GUEST_EXIT;
+	return BUS_STOP;
+}
+
+static int hc_dev_read(void *opaque, uint64_t off, void *data, uint32_t len,
+		       struct errbuf *err)
+{
+	(void)off, (void)data, (void)len;
+	return hc_dev_access(opaque, err);
+}
+
+static int hc_dev_write(void *opaque, uint64_t off, const void *data,
+			uint32_t len, struct errbuf *err)
+{
+	(void)off, (void)data, (void)len;
+	return hc_dev_access(opaque, err);
+}
+
+/* A write to the fault-report port: the VMM's handlers' frame. */
+static int fault_dev_write(void *opaque, uint64_t off, const void *data,
+			   uint32_t len, struct errbuf *err)
+{
+	struct vcpu_loop *l = opaque;
+
+	(void)off, (void)data, (void)len;
+	l->stop_event = serve_fault_report(l, l->cur, err);
+	return BUS_STOP;
+}
+
+int vcpu_loop_add_hypercalls(struct vcpu_loop *l, struct bus *ports,
+			     struct errbuf *err)
+{
+	int ret = bus_register(ports, HC_PORT_DEBUGCON, 1, "hypercall",
+			       hc_dev_read, hc_dev_write, l, err);
+
+	if (!ret)
+		ret = bus_register(ports, HC_PORT_BASE,
+				   HC_PORT_END - HC_PORT_BASE, "hypercall",
+				   hc_dev_read, hc_dev_write, l, err);
+	if (!ret)
+		ret = bus_register(ports, HC_PORT_FAULT_REPORT, 1,
+				   "fault report", hc_dev_read, fault_dev_write,
+				   l, err);
+	if (!ret)
+		l->ports = ports;
+	return ret;
 }
 
 static enum vcpu_event output_failed(struct outbuf *ob, struct vcpu_exit *ex,
@@ -134,6 +259,9 @@ enum vcpu_event vcpu_step(struct vcpu_loop *l, struct vcpu_exit *ex,
 	case KVM_EXIT_IO:
 		ex->event = serve_io(l, ex, err);
 		break;
+	case KVM_EXIT_MMIO:
+		ex->event = serve_mmio(l, err);
+		break;
 	case KVM_EXIT_HLT:
 		ex->event = VCPU_HALTED;
 		break;
@@ -173,7 +301,9 @@ const char *vcpu_event_name(enum vcpu_event event)
 		[VCPU_GUEST_FAULT] = "guest fault",
 		[VCPU_OUTPUT_BLOCKED] = "output blocked",
 		[VCPU_OUTPUT_ERROR] = "output error",
+		[VCPU_RESET] = "reset",
+		[VCPU_STOP] = "stop",
 	};
 
-	return event <= VCPU_OUTPUT_ERROR ? names[event] : "unknown";
+	return event <= VCPU_STOP ? names[event] : "unknown";
 }

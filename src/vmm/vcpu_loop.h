@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "bus.h"
 #include "errbuf.h"
 #include "faults.h"
 #include "hypercall_host.h"
@@ -25,6 +26,8 @@ enum vcpu_event {
 	VCPU_GUEST_FAULT,    /* an exception or triple fault; see fault */
 	VCPU_OUTPUT_BLOCKED, /* output_nowait: the output buffer is full */
 	VCPU_OUTPUT_ERROR,   /* writing the guest's output failed (EPIPE) */
+	VCPU_RESET, /* a device: the guest asked to reset (BUS_RESET) */
+	VCPU_STOP,  /* a device: the guest asked to power off */
 };
 
 struct vcpu_exit {
@@ -45,22 +48,49 @@ typedef int (*vcpu_port_fn)(void *ctx, struct kvm_run *run, struct errbuf *err);
 /* Sees each exit after it is counted and before it is served (tracing). */
 typedef void (*vcpu_observe_fn)(void *ctx, const struct vcpu_exit *ex);
 
-/* Everything vcpu_step needs for one vCPU; the hooks may be NULL. */
+/*
+ * Everything vcpu_step needs for one vCPU; the hooks may be NULL.
+ *
+ * With a port bus, each KVM_EXIT_IO goes through it, one access per repeat
+ * of a string instruction; the hypercall ABI is a device there
+ * (vcpu_loop_add_hypercalls), and a port no device claims gets other_port
+ * or hc's rule (an unknown port is a bad hypercall unless
+ * hc->ignore_unknown_ports). Without one, every port goes straight to hc
+ * (and other_port), as before the bus. KVM_EXIT_MMIO goes to the MMIO bus;
+ * an address no device claims, or no bus, is a crash.
+ */
 struct vcpu_loop {
 	struct vcpu *vcpu;
 	struct hc_env *hc;	 /* serves the ABI; exits count in hc->stats */
+	struct bus *ports;	 /* NULL: none */
+	struct bus *mmio;	 /* NULL: none */
 	vcpu_port_fn other_port; /* NULL: hc's rule (refuse, or ignore) */
 	vcpu_observe_fn observe;
 	void *ctx; /* passed to the hooks */
 	/* With hc->outbuf over its high-water mark: 0 waits for the reader
 	 * before KVM_RUN, 1 returns VCPU_OUTPUT_BLOCKED at once (matrix). */
 	int output_nowait;
+	/* vcpu_step's, for the hypercall device's handlers. */
+	struct vcpu_exit *cur;
+	enum vcpu_event stop_event; /* what a BUS_STOP of theirs means */
 };
+
+/*
+ * Registers the hypercall ABI (0xe9, 0x500..0x507) and the fault-report
+ * port (HC_PORT_FAULT_REPORT) on ports as one device served by l's hc
+ * with every check of hc_handle_io (direction, size, count), and makes
+ * ports l's port bus. l must outlive the ranges. 0, or a negative errno
+ * with one line.
+ */
+int vcpu_loop_add_hypercalls(struct vcpu_loop *l, struct bus *ports,
+			     struct errbuf *err);
 
 /*
  * Runs the vCPU until its next exit to userspace, counts the exit, serves
  * it when it is a hypercall (or another port, through other_port), and
- * says what happened. For VCPU_BAD_HYPERCALL, VCPU_CRASHED,
+ * says what happened. A device's BUS_RESET and BUS_STOP come back as
+ * VCPU_RESET and VCPU_STOP, a device's error as VCPU_BAD_HYPERCALL. For
+ * VCPU_BAD_HYPERCALL, VCPU_CRASHED,
  * VCPU_HOST_ERROR, VCPU_GUEST_FAULT and VCPU_OUTPUT_ERROR, err holds one
  * line saying what went wrong (for a fault, fault_format's text).
  *

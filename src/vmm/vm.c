@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "layout.h"
-#include "pc_platform.h"
 
 int vm_check_ram_size(uint64_t ram_size, struct errbuf *err)
 {
@@ -54,7 +53,8 @@ static int map_ram(struct vm *vm, uint64_t ram_size, struct errbuf *err)
 	return 0;
 }
 
-static int create_vcpu(struct vm *vm, int pc, struct errbuf *err)
+static int create_vcpu(struct vm *vm, const struct vm_platform *p,
+		       struct errbuf *err)
 {
 	struct vcpu *vcpu = &vm->vcpu;
 	void *run;
@@ -81,9 +81,9 @@ static int create_vcpu(struct vm *vm, int pc, struct errbuf *err)
 
 	/* Give the guest the CPUID KVM supports: long mode needs the LM bit,
 	 * and a guest that asks CPUID deserves a truthful answer. A PC gets
-	 * it with the changes Linux needs (pc_set_cpuid). */
-	if (pc)
-		return pc_set_cpuid(vcpu, err);
+	 * it with the changes its platform makes (a PC's: pc_set_cpuid). */
+	if (p && p->set_cpuid)
+		return p->set_cpuid(vcpu, err);
 	if (ioctl(vcpu->fd, KVM_SET_CPUID2, vm->kvm->cpuid) < 0)
 		return err_fail(err, errno, "KVM_SET_CPUID2: %s",
 				strerror(errno));
@@ -110,9 +110,9 @@ static int enable_emulation_exit(struct vm *vm, struct errbuf *err)
 			&cap, err);
 }
 
-/* pc: also the PC platform, which KVM wants before the first vCPU. */
-static int create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
-		  int pc, struct errbuf *err)
+int vm_create_platform(struct vm *vm, const struct kvm_dev *kvm,
+		       uint64_t ram_size, const struct vm_platform *p,
+		       struct errbuf *err)
 {
 	int ret;
 
@@ -141,14 +141,14 @@ static int create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
 	}
 	/* Not for a PC: a Linux process would stop the whole VM where KVM
 	 * gives it a #UD (a SIGILL) without the capability. */
-	ret = pc ? 0 : enable_emulation_exit(vm, err);
+	ret = p && p->no_emulation_exit ? 0 : enable_emulation_exit(vm, err);
 	if (!ret)
 		ret = map_ram(vm, ram_size, err);
-	if (!ret && pc)
-		ret = pc_platform_create(vm, err);
+	if (!ret && p && p->before_vcpu)
+		ret = p->before_vcpu(vm, err);
 	if (ret)
 		goto out;
-	ret = create_vcpu(vm, pc, err);
+	ret = create_vcpu(vm, p, err);
 	if (ret)
 		goto out;
 	return 0;
@@ -161,13 +161,7 @@ out:
 int vm_create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
 	      struct errbuf *err)
 {
-	return create(vm, kvm, ram_size, 0, err);
-}
-
-int vm_create_pc(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
-		 struct errbuf *err)
-{
-	return create(vm, kvm, ram_size, 1, err);
+	return vm_create_platform(vm, kvm, ram_size, NULL, err);
 }
 
 void vm_init(struct vm *vm)

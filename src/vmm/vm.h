@@ -49,11 +49,26 @@ void vm_init(struct vm *vm);
 int vm_create(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
 	      struct errbuf *err);
 
-/* vm_create for a PC guest (Linux): the in-kernel PICs, IOAPIC, PIT and
- * LAPIC are made before the vCPU (pc_platform_create), and the vCPU gets
- * the PC's CPUID (pc_set_cpuid). */
-int vm_create_pc(struct vm *vm, const struct kvm_dev *kvm, uint64_t ram_size,
-		 struct errbuf *err);
+/*
+ * What a program's platform adds to a VM (simple-kvm's Linux boot makes a
+ * PC of it with x86/pc_platform.h): the generic code knows no platform
+ * and calls these hooks.
+ */
+struct vm_platform {
+	/* After RAM, before the vCPU (KVM wants an irqchip, a PIT and the
+	 * identity map address then). NULL: nothing. */
+	int (*before_vcpu)(struct vm *vm, struct errbuf *err);
+	/* The vCPU's CPUID. NULL: what KVM supports, unchanged. */
+	int (*set_cpuid)(struct vcpu *vcpu, struct errbuf *err);
+	/* Leave KVM_CAP_EXIT_ON_EMULATION_FAILURE off (a guest OS, whose
+	 * processes would stop the VM where they should get a #UD). */
+	int no_emulation_exit;
+};
+
+/* vm_create with a platform's hooks (p NULL: vm_create). */
+int vm_create_platform(struct vm *vm, const struct kvm_dev *kvm,
+		       uint64_t ram_size, const struct vm_platform *p,
+		       struct errbuf *err);
 
 /* Releases everything vm_create made and leaves vm empty (vm_init). Safe
  * to call again, and on an empty or all-zero VM, which vm_create never

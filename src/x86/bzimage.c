@@ -133,7 +133,8 @@ static uint64_t run_address(const struct bz_header *hdr)
  * The e820 map: low RAM, the legacy hole (EBDA, VGA, BIOS), RAM above.
  * The hypercall area is reserved, so that HC_numExitsByType's ring never
  * overwrites a page Linux owns, and a process may read it through
- * /dev/mem, which serves reserved pages but not RAM.
+ * /dev/mem, which serves reserved pages but not RAM. The PCI hole is
+ * reserved, so that Linux puts nothing of its own over the BARs.
  */
 static void write_e820(uint8_t *zp, uint64_t ram_size)
 {
@@ -145,6 +146,7 @@ static void write_e820(uint8_t *zp, uint64_t ram_size)
 		{BZ_LOW_RAM_END, BZ_KERNEL_ADDR - BZ_LOW_RAM_END,
 		 E820_RESERVED},
 		{BZ_KERNEL_ADDR, ram_size - BZ_KERNEL_ADDR, E820_RAM},
+		{LAYOUT_PCI_HOLE_BASE, LAYOUT_PCI_HOLE_SIZE, E820_RESERVED},
 	};
 	size_t n = sizeof(map) / sizeof(map[0]);
 

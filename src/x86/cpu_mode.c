@@ -147,6 +147,31 @@ static int map_directory(struct page_alloc *pa, gpa_t dir, gpa_t base,
 	return ret;
 }
 
+/*
+ * Maps the part of the PCI hole that directory dir covers (its entries
+ * each span `span` bytes from base) with large pages, cache disabled
+ * (PCD, PWT), so that a bare guest reaches the BARs with paging on.
+ */
+static int map_pci_hole(const struct guest_mem *mem, gpa_t dir, gpa_t base,
+			uint64_t span, unsigned entries, unsigned entry_size,
+			struct errbuf *err)
+{
+	int ret = 0;
+
+	for (unsigned i = 0; !ret && i < entries; i++) {
+		gpa_t addr = base + (uint64_t)i * span;
+
+		if (addr < LAYOUT_PCI_HOLE_BASE ||
+		    addr + span > LAYOUT_PCI_HOLE_END)
+			continue;
+		ret = set_entry(mem, dir, i, entry_size,
+				addr | PTE_P | PTE_RW | PTE_PS | PTE_PWT |
+					PTE_PCD,
+				err);
+	}
+	return ret;
+}
+
 int paging_build_32(const struct guest_mem *mem, gpa_t table_base,
 		    gpa_t table_end, uint64_t *cr3, struct errbuf *err)
 {
@@ -162,6 +187,8 @@ int paging_build_32(const struct guest_mem *mem, gpa_t table_base,
 		return ret;
 	/* 1024 directory entries of 4 MiB (CR4.PSE) each cover 4 GiB. */
 	ret = map_directory(&pa, pd, 0, 4ull << 20, 1024, 4, err);
+	if (!ret)
+		ret = map_pci_hole(mem, pd, 0, 4ull << 20, 1024, 4, err);
 	if (!ret)
 		*cr3 = pd;
 	return ret;
@@ -192,6 +219,18 @@ int paging_build_64(const struct guest_mem *mem, gpa_t table_base,
 		if (!ret)
 			ret = set_entry(mem, pdpt, i, 8, pd | PTE_P | PTE_RW,
 					err);
+	}
+	/* RAM ends at 3 GiB at most: the hole has a directory of its own. */
+	if (!ret) {
+		gpa_t base = LAYOUT_PCI_HOLE_BASE & ~((1ull << 30) - 1), pd;
+
+		ret = page_alloc(&pa, &pd, err);
+		if (!ret)
+			ret = map_pci_hole(mem, pd, base, 2ull << 20, 512, 8,
+					   err);
+		if (!ret)
+			ret = set_entry(mem, pdpt, base >> 30, 8,
+					pd | PTE_P | PTE_RW, err);
 	}
 	if (!ret)
 		*cr3 = pml4;

@@ -43,8 +43,10 @@ const char *cpu_mode_name(enum cpu_mode mode);
 #define EFER_LMA (1u << 10)
 
 /* Page-table entry bits shared by 32-bit and 64-bit paging. */
-#define PTE_P  (1ull << 0)
-#define PTE_RW (1ull << 1)
+#define PTE_P	(1ull << 0)
+#define PTE_RW	(1ull << 1)
+#define PTE_PWT (1ull << 3)
+#define PTE_PCD (1ull << 4)
 /* A large page: 4 MiB (32-bit) or 2 MiB (64-bit). */
 #define PTE_PS	      (1ull << 7)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
@@ -72,7 +74,9 @@ struct kvm_segment segment_from_descriptor(uint64_t desc, uint16_t selector);
 /*
  * Identity-map guest RAM [0, mem->size) with page tables built in the pages
  * [table_base, table_end) of guest memory; large pages where they fit whole
- * inside RAM, 4 KiB pages for the tail, nothing mapped beyond RAM. Returns
+ * inside RAM, 4 KiB pages for the tail, and the PCI hole
+ * [LAYOUT_PCI_HOLE_BASE, LAYOUT_PCI_HOLE_END) with large uncached pages,
+ * so that a bare guest reaches the BARs; nothing else beyond RAM. Returns
  * 0 and the CR3 value, or a negative errno when the tables do not fit.
  */
 int paging_build_32(const struct guest_mem *mem, gpa_t table_base,

@@ -69,7 +69,7 @@ const char *fault_meaning(unsigned vector);
 int fault_has_error_code(unsigned vector);
 
 /* A #PF error code and CR2 as words, e.g. "supervisor write to unmapped
- * 0xdeadb000". */
+ * 0xbeadb000". */
 void fault_describe_pf(uint32_t error_code, uint64_t cr2, char *buf,
 		       size_t len);
 

@@ -43,6 +43,13 @@
 #define LAYOUT_RAM_MAX	   0xc0000000ULL
 #define LAYOUT_RAM_DEFAULT (16ULL << 20)
 
+/* The PCI hole, where the VMM puts devices' BARs: from the top of the
+ * largest RAM to below the IOAPIC (0xfec00000). The e820 map reserves it
+ * for Linux, and the bare modes' page tables map it (cpu_mode.c). */
+#define LAYOUT_PCI_HOLE_BASE LAYOUT_RAM_MAX
+#define LAYOUT_PCI_HOLE_END  0xfec00000ULL
+#define LAYOUT_PCI_HOLE_SIZE (LAYOUT_PCI_HOLE_END - LAYOUT_PCI_HOLE_BASE)
+
 /* Three pages of guest physical space, outside RAM, that Intel VMX needs
  * for its real-mode emulation (KVM_SET_TSS_ADDR); the address QEMU uses. */
 #define LAYOUT_KVM_TSS_ADDR 0xfffbd000ULL

@@ -77,18 +77,18 @@ static int on_interrupt(struct linux_console *con,
 }
 
 enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
+			 struct bus *ports, struct bus *mmio,
 			 struct linux_console *con,
 			 const struct preempt_timer *tick, uint64_t timeout_ns,
 			 uint32_t *exit_code, struct errbuf *err)
 {
-	struct vcpu_loop loop = {.vcpu = vcpu,
-				 .hc = hc,
-				 .other_port = linux_console_port,
-				 .ctx = con};
+	struct vcpu_loop loop = {.vcpu = vcpu, .hc = hc, .mmio = mmio};
 	uint64_t deadline = timeout_ns ? monotonic_ns() + timeout_ns : 0;
 	struct vcpu_exit ex;
 	int end;
 
+	if (vcpu_loop_add_hypercalls(&loop, ports, err))
+		return LINUX_HOST_ERROR;
 	for (;;) {
 		switch (vcpu_step(&loop, &ex, err)) {
 		case VCPU_CONTINUE:
@@ -102,8 +102,11 @@ enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
 		case VCPU_GUEST_EXIT: /* HC_exit from a guest program */
 			*exit_code = ex.exit_code;
 			return LINUX_GUEST_EXIT;
+		case VCPU_RESET: /* 0xFE to port 0x64 */
+		case VCPU_STOP:
+			return LINUX_RESET;
 		case VCPU_BAD_HYPERCALL:
-			return con->reset ? LINUX_RESET : LINUX_BAD_CALL;
+			return LINUX_BAD_CALL;
 		case VCPU_HOST_ERROR:
 			return LINUX_HOST_ERROR;
 		case VCPU_OUTPUT_ERROR: /* the reader of stdout went away */

@@ -59,12 +59,15 @@ enum linux_end {
 };
 
 /*
- * Runs the vCPU until the guest resets or something stops it: ports go to
- * the hypercall ABI or the console, and at each tick stdin is read and
- * output flushed. timeout_ns 0: no limit. *exit_code is set for
- * LINUX_GUEST_EXIT.
+ * Runs the vCPU until the guest resets or something stops it: ports go
+ * through the port bus (where the console's devices are, linux_console_
+ * attach; the hypercall ABI is added here), MMIO through the MMIO bus (NULL:
+ * none), and at each tick stdin is read and output flushed. A device's
+ * reset or power-off ends the run as LINUX_RESET. timeout_ns 0: no limit.
+ * *exit_code is set for LINUX_GUEST_EXIT.
  */
 enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
+			 struct bus *ports, struct bus *mmio,
 			 struct linux_console *con,
 			 const struct preempt_timer *tick, uint64_t timeout_ns,
 			 uint32_t *exit_code, struct errbuf *err);

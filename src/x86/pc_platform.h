@@ -17,9 +17,9 @@ struct vcpu;
 #define PC_IDENTITY_MAP_ADDR 0xfffbc000ULL
 
 /*
- * For vm_create, before the vCPU exists (KVM refuses these afterwards):
- * KVM_SET_IDENTITY_MAP_ADDR, KVM_CREATE_IRQCHIP (two 8259 PICs, an
- * IOAPIC, and a local APIC in every vCPU created later) and
+ * For vm_create_platform's before_vcpu, before the vCPU exists (KVM refuses
+ * these afterwards): KVM_SET_IDENTITY_MAP_ADDR, KVM_CREATE_IRQCHIP (two 8259
+ * PICs, an IOAPIC, and a local APIC in every vCPU created later) and
  * KVM_CREATE_PIT2 (an 8254 on ports 0x40-0x43, port 0x61 for channel 2's
  * gate, ticking on IRQ 0). Returns 0 or a negative errno.
  */

@@ -30,7 +30,7 @@ fault_case() {
 }
 
 selector=": selector 0x30 (GDT index 6)"
-unmapped=": supervisor write to unmapped 0xdeadb000 (error code 0x2)"
+unmapped=": supervisor write to unmapped 0xbeadb000 (error code 0x2)"
 for m in $MODES; do
 	fault_case ud $m "#UD (invalid opcode)" ", in 'ud2'"
 	fault_case de $m "#DE (divide error)"

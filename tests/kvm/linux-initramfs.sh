@@ -54,6 +54,12 @@ if grep -qw hypervisor /proc/cpuinfo; then
 else
 	echo "LINUX-TEST: cpuinfo lacks the hypervisor flag"
 fi
+# PCI: the functions Linux enumerated (the boot gives it one --disk)
+mount -t sysfs sys /sys
+for d in /sys/bus/pci/devices/*; do
+	[ -e "$d/vendor" ] &&
+		echo "LINUX-TEST: pci ${d##*/} $(cat "$d/vendor"):$(cat "$d/device")"
+done
 # hcdemo reads HC_numExitsByType's answer through /dev/mem
 [ -c /dev/mem ] || mknod -m 600 /dev/mem c 1 1
 /bin/hcdemo && echo "LINUX-TEST: hcdemo ok"

@@ -90,9 +90,10 @@ lx_boot() {
 	t0=$(uptime_s)
 	last_cmd="(a line after the prompt) | pty-run simple-kvm --kernel vmlinuz --initrd initramfs.cpio ..."
 	: >"$TMP/out"
+	truncate -s 1M "$TMP/lx-disk.img"
 	lx_type_after_prompt | "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" \
 		--initrd "$TMP/initramfs.cpio" --append "console=ttyS0 quiet" --mem 96M \
-		--timeout 240s --stats >"$TMP/out" 2>"$TMP/err"
+		--disk "$TMP/lx-disk.img" --timeout 240s --stats >"$TMP/out" 2>"$TMP/err"
 	status=$?
 	echo "# linux boot to reboot: $(awk "BEGIN { print $(uptime_s) - $t0 }") s"
 	check "linux: boots and ends with reboot -f, status 0" 0
@@ -118,6 +119,12 @@ lx_boot() {
 	lx_line "linux: a line from stdin reaches the guest" \
 		"LINUX-TEST: read 'ping from the host'"
 	lx_line "linux: the kernel restarts" "reboot: Restarting system"
+	lx_line "linux: PCI enumerates the host bridge (0xcf8, --disk)" \
+		"LINUX-TEST: pci 0000:00:00.0 0x8086:0x29c0"
+	lx_line "linux: PCI enumerates the virtio-blk function in slot 1" \
+		"LINUX-TEST: pci 0000:00:01.0 0x1af4:0x1042"
+	lx_no_line "linux: no 'PCI: Fatal' line" "PCI: Fatal"
+	rm -f "$TMP/lx-disk.img"
 	if grep -q '^  port 0x03f8 ' "$TMP/err"; then
 		pass "linux: --stats counts the serial port"
 	else

@@ -49,6 +49,7 @@ if wanted pagewalk; then section pagewalk; . "$here/pagewalk.sh"; fi
 if wanted faults; then section faults; . "$here/faults.sh"; fi # fault reports, x87/SSE guests
 if wanted linux; then section linux; . "$here/linux.sh"; fi # simple-kvm --kernel (docs/linux.md)
 if wanted gdb; then section gdb; . "$here/gdb.sh"; fi # simple-kvm --gdb (docs/debugging.md)
+if wanted virtio; then section virtio; . "$here/virtio.sh"; fi # the bare virtio-blk driver (docs/virtio.md)
 
 # The cases in which the VMM touches guest memory at addresses the guest
 # chose, again against ASan/UBSan builds: any access outside guest RAM

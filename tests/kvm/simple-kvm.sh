@@ -197,3 +197,42 @@ check "--stats=xml" 64 "--stats=json"
 run "$SK" --bogus
 check "an unknown option" 64 "unknown option '--bogus'"
 
+
+# --- --disk: PCI bus 0 and a virtio-blk device per disk, from a bare guest ----
+# pci-probe finds the disks through 0xcf8/0xcfc, then reads BAR 0's address,
+# the queue count and size, VERSION_1 and the capacity through the BAR.
+truncate -s 1M "$TMP/disk1.img"
+truncate -s 64K "$TMP/disk2.img"
+for m in protected paged long; do
+	run "$SK" $(flag_of $m) --expect 2 --disk "$TMP/disk1.img" \
+		--disk "$TMP/disk2.img,ro" "$GT/pci-probe-$m.bin"
+	check "$m: --disk twice: the guest finds two virtio-blk functions on PCI" 0
+	check_stdout "$m: slots 1 and 2, BAR 0 in the PCI hole, 1 queue of 256, VERSION_1, 2048 sectors" \
+		"$TMP/out" '1\n2\n3221225472\n1\n256\n1\n2048\n0\n'
+done
+run "$SK" -l --expect 0 "$GT/pci-probe-long.bin"
+check "without --disk, 0xcf8 is an unknown port: a bad hypercall" 72 "0xcf8"
+run "$SK" -l --disk "$TMP/no-such.img" "$GT/pci-probe-long.bin"
+check "--disk with a missing image: status 65, one line" 65 "no-such.img"
+run "$SK" -l --disk "$TMP/disk1.img" --disk "$TMP/disk1.img,ro" \
+	"$GT/pci-probe-long.bin"
+check "--disk: an image in use by a writer is refused (OFD lock): status 65" \
+	65 "in use"
+run "$SK" -l --disk ",ro" "$GT/pci-probe-long.bin"
+check "--disk ,ro names no file" 64 "no file named"
+# virtio-read: the handshake, a queue, one read of sector 1, after the
+# seccomp lockdown (the kick is an MMIO exit served on the vCPU thread).
+printf 'WXYZ' | dd of="$TMP/disk1.img" bs=512 seek=1 conv=notrunc 2>/dev/null
+for m in protected paged long; do
+	run "$SK" $(flag_of $m) --disk "$TMP/disk1.img" "$GT/virtio-read-$m.bin"
+	check "$m: a bare driver reads a sector through virtio-blk under seccomp" 0
+	check_stdout "$m: status OK, used index 1, the sector's first bytes (WXYZ)" \
+		"$TMP/out" '0\n1\n1515804759\n'
+	run "$SK" $(flag_of $m) --disk "$TMP/disk1.img" \
+		"$GT/virtio-bad-avail-$m.bin"
+	check "$m: an avail index past the queue: one line, the VMM runs on" 0 \
+		"needs reset: virtio-blk $TMP/disk1.img: virtqueue: avail index 100"
+	check_stdout "$m: the guest sees DEVICE_NEEDS_RESET in device_status" \
+		"$TMP/out" '79\n'
+done
+rm -f "$TMP/disk1.img" "$TMP/disk2.img"

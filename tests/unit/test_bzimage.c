@@ -12,6 +12,7 @@
 
 #include "bzimage.h"
 #include "hypercall_abi.h"
+#include "layout.h"
 
 #define RAM_SIZE    (32u << 20)
 #define SETUP_SECTS 4
@@ -112,7 +113,12 @@ static void test_load_layout(void **state)
 	zp = mem.host + BZ_ZERO_PAGE;
 	assert_int_equal(zp[0x1fe], 0x55); /* header copied */
 	assert_int_equal(zp[0x210], 0xff); /* type_of_loader */
-	assert_int_equal(zp[0x1e8], 5);	   /* e820 entries */
+	assert_int_equal(zp[0x1e8], 6);	   /* e820 entries */
+	/* the last: the PCI hole, reserved */
+	memcpy(&v, zp + 0x2d0 + 5 * 20, 4);
+	assert_int_equal(v, LAYOUT_PCI_HOLE_BASE);
+	memcpy(&v, zp + 0x2d0 + 5 * 20 + 16, 4);
+	assert_int_equal(v, 2);
 	/* the second: the hypercall area, reserved (type 2) */
 	memcpy(&v, zp + 0x2d0 + 20, 4);
 	assert_int_equal(v, HC_AREA_GPA);

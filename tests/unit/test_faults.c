@@ -53,8 +53,8 @@ static void test_page_fault_text(void **state)
 	char buf[160];
 
 	(void)state;
-	fault_describe_pf(0x2, 0xdeadb000, buf, sizeof(buf));
-	assert_string_equal(buf, "supervisor write to unmapped 0xdeadb000 "
+	fault_describe_pf(0x2, 0xbeadb000, buf, sizeof(buf));
+	assert_string_equal(buf, "supervisor write to unmapped 0xbeadb000 "
 				 "(error code 0x2)");
 	fault_describe_pf(0x0, 0x10, buf, sizeof(buf));
 	assert_string_equal(
@@ -97,7 +97,7 @@ static void test_decode_64(void **state)
 
 	(void)state;
 	assert_int_equal(fault_decode(FAULT_FRAME_64, words, 0xefa8, &live,
-				      0xdeadb000, &f),
+				      0xbeadb000, &f),
 			 0);
 	assert_int_equal(f.vector, 14);
 	assert_int_equal(f.regs.rip, 0x1234);
@@ -107,7 +107,7 @@ static void test_decode_64(void **state)
 	assert_int_equal(f.regs.rbx, 7);
 	fault_format(&f, line, sizeof(line));
 	assert_string_equal(line, "#PF (page fault) at RIP 0x1234: supervisor "
-				  "write to unmapped 0xdeadb000 (error code "
+				  "write to unmapped 0xbeadb000 (error code "
 				  "0x2)");
 }
 

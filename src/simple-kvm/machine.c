@@ -1,0 +1,78 @@
+/* machine.c - simple-kvm's machine builder: buses, PCI, virtio-blk disks. */
+#include "machine.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "layout.h"
+#include "seccomp_filter.h"
+
+void machine_init(struct machine *m)
+{
+	memset(m, 0, sizeof(*m));
+	bus_init(&m->ports, "port", 0xffff);
+	bus_init(&m->mmio, "mmio", UINT64_MAX);
+}
+
+/* One disk: the image, then its transport in its slot. */
+static int add_disk(struct machine *m, const struct disk_spec *d,
+		    const struct guest_mem *mem, bool *image_fault,
+		    struct errbuf *err)
+{
+	unsigned i = m->ndisks;
+	int ret = vblk_open(d->path, d->read_only, &m->blk[i], err);
+
+	if (ret) {
+		*image_fault = true;
+		return ret;
+	}
+	ret = virtio_pci_init(&m->vp[i], &m->pci, MACHINE_DISK_SLOT + i,
+			      &vblk_ops, m->blk[i], mem, err);
+	if (ret) {
+		vblk_close(m->blk[i]);
+		m->blk[i] = NULL;
+		return ret;
+	}
+	m->ndisks++;
+	/* The device's system calls, on this image only, after lockdown. */
+	if (seccomp_allow_disk_fd(m->blk[i]->fd))
+		return err_fail(err, ENOSPC, "%s: too many disks for seccomp",
+				d->path);
+	return 0;
+}
+
+int machine_add_disks(struct machine *m, const struct disk_spec *disks,
+		      unsigned n, const struct guest_mem *mem, pci_msi_fn msi,
+		      void *msi_ctx, bool *image_fault, struct errbuf *err)
+{
+	int ret = 0;
+
+	*image_fault = false;
+	if (n > MACHINE_MAX_DISKS)
+		return err_fail(err, EINVAL, "at most %d disks",
+				MACHINE_MAX_DISKS);
+	if (!m->has_pci) {
+		ret = pci_bus_init(&m->pci, &m->ports, &m->mmio,
+				   LAYOUT_PCI_HOLE_BASE, LAYOUT_PCI_HOLE_SIZE,
+				   msi, msi_ctx, err);
+		if (ret)
+			return ret;
+		m->has_pci = true;
+	}
+	for (unsigned i = 0; !ret && i < n; i++)
+		ret = add_disk(m, &disks[i], mem, image_fault, err);
+	return ret;
+}
+
+void machine_destroy(struct machine *m)
+{
+	for (unsigned i = 0; i < m->ndisks; i++) {
+		virtio_pci_destroy(&m->vp[i]);
+		vblk_close(m->blk[i]);
+	}
+	if (m->has_pci)
+		pci_bus_destroy(&m->pci);
+	bus_free(&m->ports);
+	bus_free(&m->mmio);
+	memset(m, 0, sizeof(*m));
+}

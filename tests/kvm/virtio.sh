@@ -1,0 +1,129 @@
+# virtio.sh - the bare virtio-blk driver (guest/virtio/) on simple-kvm
+# --disk in every mode, checked from inside (the guest's report) and from
+# outside (the image's bytes), and the hostile rings of hostile.c. Sourced
+# by run.sh after lib.sh.
+
+VG=$TMP/virtio
+mkdir -p "$VG"
+
+# has_line TEXT: the last run's stdout has the line TEXT, exactly.
+has_line() { grep -qxF -- "$1" "$TMP/out"; }
+
+# check_lines NAME LINE...: every LINE is on the last run's stdout.
+check_lines() {
+	name=$1
+	shift
+	for want in "$@"; do
+		if ! has_line "$want"; then
+			fail "$name" "stdout lacks '$want'"
+			return
+		fi
+	done
+	pass "$name"
+}
+
+# zero_image FILE: a fresh 64 KiB raw image (128 sectors) of zeros.
+zero_image() {
+	rm -f "$1"
+	dd if=/dev/zero of="$1" bs=512 count=128 2>/dev/null
+}
+
+# The image main.c should leave: zeros, and sectors 5-8 byte i of sector
+# s = 'a' + (i + 7 s) mod 26, computed here on its own.
+zero_image "$VG/want.img"
+awk 'BEGIN { for (s = 5; s < 9; s++) for (i = 0; i < 512; i++)
+	printf "%c", 97 + (i + 7 * s) % 26 }' >"$VG/pattern"
+dd if="$VG/pattern" of="$VG/want.img" bs=512 seek=5 conv=notrunc 2>/dev/null
+zero_image "$VG/zeros.img"
+
+# check_image NAME IMAGE WANT: the image's bytes, from the host's side.
+check_image() {
+	if cmp -s "$2" "$3"; then
+		pass "$1"
+	else
+		fail "$1" "$(cmp "$2" "$3" 2>&1)"
+	fi
+}
+
+# The driver's report for a writable disk, a second run on it, a read-only
+# one (lib.sh's run skips paged mode where the backend has no paging).
+driver_cases() {
+	m=$1 guest=$VG/vdrv-$m.elf img=$VG/disk-$m.img
+	zero_image "$img"
+	run "$SK" $(flag_of $m) --timeout 60s --disk "$img" "$guest"
+	check "$m: the driver writes, flushes and reads back through virtio-blk" 0
+	check_lines "$m: its report: found, capacity 128, the pattern written and read back, IOERR past the end" \
+		"vdrv: features: VERSION_1" \
+		"vdrv: capacity in sectors: 128" "vdrv: get-id: OK" \
+		"vdrv: before writing: no pattern yet" "vdrv: write: OK" \
+		"vdrv: flush: OK" "vdrv: read back: all 2048 bytes match" \
+		"vdrv: read at the capacity: IOERR" \
+		"vdrv: read across the end: IOERR" \
+		"vdrv: done: every outcome as expected"
+	[ -n "$skip_reason" ] ||
+		check_image "$m: the image holds the pattern in sectors 5-8, zeros elsewhere" \
+			"$img" "$VG/want.img"
+	run "$SK" $(flag_of $m) --timeout 60s --disk "$img" "$guest"
+	check "$m: a second run on the same image" 0
+	check_lines "$m: the second run reads what the first one wrote" \
+		"vdrv: before writing: the pattern is there already"
+
+	ro=$VG/ro-$m.img
+	zero_image "$ro"
+	run "$SK" $(flag_of $m) --timeout 60s --disk "$ro,ro" "$guest"
+	check "$m: the driver on a read-only disk" 0
+	check_lines "$m: a read-only disk offers RO and fails the write with IOERR" \
+		"vdrv: features: VERSION_1 (the device offers RO)" \
+		"vdrv: write: IOERR" "vdrv: read at the capacity: IOERR"
+	[ -n "$skip_reason" ] ||
+		check_image "$m: the read-only image is untouched" "$ro" "$VG/zeros.img"
+}
+
+# hostile_case CASE MODE: the bad ring sets NEEDS_RESET, the VMM says so
+# in one line and runs on, and the guest, after a reset, reads again.
+hostile_case() {
+	c=$1 m=$2
+	zero_image "$VG/h.img"
+	run "$SK" $(flag_of $m) --timeout 60s --disk "$VG/h.img" \
+		"$VG/hostile-$c-$m.elf"
+	if [ "$status" = 60 ]; then
+		skip "$m: hostile ring $c" "$(tail -n 1 "$TMP/out")"
+		return
+	fi
+	check "$m: hostile ring $c: the guest runs on to its exit" 0
+	check_lines "$m: $c: the guest sees NEEDS_RESET, and reads again after a reset" \
+		"vdrv-hostile: the device set DEVICE_NEEDS_RESET" \
+		"vdrv-hostile: after a reset, a read is served again"
+	said=$(grep -c 'needs reset' "$TMP/err")
+	if [ -n "$skip_reason" ] || { [ "$said" = 1 ] &&
+		[ "$(grep -vc '^ ' "$TMP/err")" = 1 ]; }; then
+		pass "$m: $c: the VMM prints one line: $(head -n 1 "$TMP/err")"
+	else
+		fail "$m: $c: one line on stderr" "$said lines say needs reset"
+	fi
+}
+
+if ! "$SK" --help 2>&1 | grep -q -- --disk; then
+	skip "virtio: the bare driver and the hostile rings" \
+		"simple-kvm has no --disk yet"
+else
+	cp "$BUILD"/guest/virtio/*.elf "$VG/" || exit 1
+	for m in $MODES; do
+		driver_cases $m
+	done
+	# Without --disk there is no PCI bus: 0xcf8 is an unknown port (a
+	# bad hypercall), or, with --ignore-unknown-ports, reads all ones,
+	# and the driver finds nothing and says so.
+	run "$SK" -l --timeout 60s "$VG/vdrv-long.elf"
+	check "long: no --disk: configuration mechanism #1 is an unknown port" 72 \
+		"unknown port 0xcf8"
+	run "$SK" -l --timeout 60s --ignore-unknown-ports "$VG/vdrv-long.elf"
+	check "long: no --disk, unknown ports ignored: the driver gives up" 1
+	check_lines "long: no --disk: the driver finds no virtio-blk on PCI" \
+		"vdrv: FAIL: no virtio-blk (1af4:1042) on PCI bus 0"
+	for m in $MODES; do
+		for c in loop nested_indirect len_wraps avail_jump; do
+			hostile_case $c $m
+		done
+	done
+fi
