@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "cpu_mode.h"
+#include "cpu_regs.h"
 #include "kvm.h"
 
 /* Bits the mode setup in cpu_mode.h has no use for. */
