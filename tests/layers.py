@@ -131,8 +131,12 @@ def call_edges(objdir):
         if not os.path.isdir(od):
             continue
         for name in sorted(os.listdir(od)):
-            if name.endswith(".o"):
-                objs[d + "/" + name[:-2]] = nm(os.path.join(od, name))
+            obj = d + "/" + name[:-2]
+            # an object of a source since moved or gone is not the tree's
+            if name.endswith(".o") and any(
+                    os.path.isfile(os.path.join(ROOT, obj + e))
+                    for e in (".c", ".S")):
+                objs[obj] = nm(os.path.join(od, name))
     owner = {}
     for obj, (defined, _) in objs.items():
         for sym in defined:
