@@ -1,24 +1,29 @@
 #!/usr/bin/env python3
 # layers.py - the layer check of make test: no layer of src/ includes (or,
-# given objects, calls) a layer above it, and no module circles.
+# given objects, calls) a layer above it, and no modules form a circle.
 #
-#   tests/layers.py [--objects DIR]
+#   tests/layers.py [--objects BUILD/obj]
 #
 # The layers, bottom up (README's "The tree"):
 #   guest/ (the hypercall ABI) < src/vmm < src/x86 < src/devices < src/gdb
 #   < the programs, src/simple-kvm and src/matrix, which sit side by side.
-# A file may include headers of its own folder and of the folders below it.
-# A module is one name in one folder (vm.c with vm.h); module A uses module B
-# when a file of A includes B's header (a file that includes NAME_priv.h is
-# part of NAME) or, with --objects, when A's object
-# refers to a symbol that B's object defines (nm). The graph of "uses" among
-# the modules must have no cycle: two modules that use each other, directly
-# or through others, are one module in two files, or a missing ops table.
-# Prints TAP lines; exits 1 when a check fails.
+# A file may include headers of its own folder and of the folders below it;
+# the Makefile's per-layer include paths enforce the same when compiling,
+# this check also sees what the compiler would let through (a header of a
+# lower layer that includes one of a higher, compiled from above).
+# A module is one name in one folder (vm.c with vm.h); a file that includes
+# NAME_priv.h is part of NAME. Module A uses module B when a file of A
+# includes B's header or, with --objects, when A's object refers to a
+# symbol that B's object defines (nm). The graph of "uses" must have no
+# cycle: two modules that use each other, directly or through others, are
+# one module in two files, or want an ops table passed down.
+# Prints TAP lines, each problem on a "#" line before its "not ok"; exits 1
+# when a check fails.
 import os
 import re
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # folder -> rank; folders of equal rank may not use each other either.
@@ -36,13 +41,25 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')
 
 
 def sources():
-    """Every .c, .h and .S file of src/, as paths relative to ROOT."""
+    """Every .c, .h and .S file of src/, and guest/'s headers (the ABI that
+    src/ includes), as paths relative to ROOT."""
     out = []
-    for d in SRC_LAYERS:
+    for d in LAYERS:
+        exts = (".h",) if d == "guest" else (".c", ".h", ".S")
+        if not os.path.isdir(os.path.join(ROOT, d)):
+            continue
         for name in sorted(os.listdir(os.path.join(ROOT, d))):
-            if name.endswith((".c", ".h", ".S")):
+            if name.endswith(exts):
                 out.append(d + "/" + name)
     return out
+
+
+def unlayered():
+    """Folders of src/ that LAYERS does not place: a new one needs a rank."""
+    return ["src/%s has no layer in tests/layers.py (and README's tree)" % n
+            for n in sorted(os.listdir(os.path.join(ROOT, "src")))
+            if os.path.isdir(os.path.join(ROOT, "src", n))
+            and "src/" + n not in LAYERS]
 
 
 def resolve(src, header):
@@ -225,6 +242,76 @@ def check(name, problems):
     return True
 
 
+def include_checks():
+    """(name, problems) for the include lines of the tree at ROOT."""
+    incs = include_edges()
+    ups = ["%s:%d: %s includes %s, from the layer above (%s)" %
+           (s, n, folder(s), t, folder(t))
+           for s, n, t in incs if not allowed(folder(s), folder(t))]
+    if not incs:
+        ups.append("no #include lines found under %s/src" % ROOT)
+    graph = {}
+    for s, _, t in incs:
+        if module(s) != module(t):
+            graph.setdefault(module(s), set()).add(module(t))
+    return [("every folder of src/ has a layer", unlayered()),
+            ("no file of src/ includes a header from a layer above it", ups),
+            ("no circle of includes among src/'s modules",
+             describe(cycles(graph)))]
+
+
+def call_checks(objdir):
+    """(name, problems) for the symbols the objects under objdir use."""
+    calls = call_edges(objdir)
+    if not calls:
+        return [("objects of src/ under " + objdir,
+                 ["none found: build first"])]
+    ups = ["%s.o uses %s from %s.o, in the layer above" % (u, sym, d)
+           for u, sym, d in calls if not allowed(folder(u), folder(d))]
+    graph = {}
+    for u, _, d in calls:
+        graph.setdefault(mod_of_obj(u), set()).add(mod_of_obj(d))
+    return [("no object of src/ calls into a layer above it", ups),
+            ("no circle of calls among src/'s modules",
+             describe(cycles(graph)))]
+
+
+def self_test():
+    """The include checks on a planted tree: a reach up (vmm including an
+    x86 header) and a circle (two gdb files including each other's headers)
+    must both be found, or the checks could pass on anything."""
+    global ROOT
+    saved, planted = ROOT, {
+        "src/vmm/a.c": '#include "a.h"\n#include "b.h"\n',
+        "src/vmm/a.h": "",
+        "src/x86/b.h": "",
+        "src/gdb/c.c": '#include "c.h"\n#include "d.h"\n',
+        "src/gdb/c.h": "",
+        "src/gdb/d.c": '#include "d.h"\n#include "c.h"\n',
+        "src/gdb/d.h": "",
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for path, text in planted.items():
+            os.makedirs(os.path.join(tmp, os.path.dirname(path)),
+                        exist_ok=True)
+            with open(os.path.join(tmp, path), "w", encoding="utf-8") as f:
+                f.write(text)
+        ROOT = tmp
+        try:
+            found = dict(include_checks())
+        finally:
+            ROOT = saved
+    ups = found["no file of src/ includes a header from a layer above it"]
+    circles = found["no circle of includes among src/'s modules"]
+    bad = []
+    if ups != ["src/vmm/a.c:2: src/vmm includes src/x86/b.h, from the "
+               "layer above (src/x86)"]:
+        bad.append("planted reach up not found as such: %r" % ups)
+    if circles != ["circle: src/gdb/c -> src/gdb/d -> src/gdb/c"]:
+        bad.append("planted circle not found as such: %r" % circles)
+    return bad
+
+
 def main(argv):
     objdir = None
     if len(argv) == 3 and argv[1] == "--objects":
@@ -232,31 +319,13 @@ def main(argv):
     elif len(argv) != 1:
         print("usage: tests/layers.py [--objects BUILD/obj]", file=sys.stderr)
         return 2
-    incs = include_edges()
-    ups = ["%s:%d: %s includes %s, from the layer above (%s)" %
-           (s, n, folder(s), t, folder(t))
-           for s, n, t in incs if not allowed(folder(s), folder(t))]
-    ok = check("no file of src/ includes a header from a layer above it", ups)
-    graph = {}
-    for s, _, t in incs:
-        if module(s) != module(t):
-            graph.setdefault(module(s), set()).add(module(t))
-    ok &= check("no circle of includes among src/'s modules",
-                describe(cycles(graph)))
-    if objdir is None:
-        return 0 if ok else 1
-    calls = call_edges(objdir)
-    if not calls:
-        print("not ok - no objects of src/ under %s (build first)" % objdir)
-        return 1
-    ups = ["%s.o uses %s from %s.o, in the layer above" % (u, sym, d)
-           for u, sym, d in calls if not allowed(folder(u), folder(d))]
-    ok &= check("no object of src/ calls into a layer above it", ups)
-    cgraph = {}
-    for u, _, d in calls:
-        cgraph.setdefault(mod_of_obj(u), set()).add(mod_of_obj(d))
-    ok &= check("no circle of calls among src/'s modules",
-                describe(cycles(cgraph)))
+    ok = check("the checks find a planted reach up and a planted circle",
+               self_test())
+    results = include_checks()
+    if objdir is not None:
+        results += call_checks(objdir)
+    for name, problems in results:
+        ok &= check(name, problems)
     return 0 if ok else 1
 
 
