@@ -29,10 +29,10 @@ LD       ?= ld
 OBJCOPY  ?= objcopy
 
 # --- host code: the VMM ----------------------------------------------------
-# The library, in layers: src/vmm (KVM handles, guest memory, loader, the
-# run loop, hypercalls, statistics, seccomp), src/x86 (CPU modes, page
-# walks, exception handlers, the Linux boot protocol), src/devices (the PC
-# ports a Linux guest uses) and src/gdb (the gdb stub). All go into one
+# The library, in layers: src/vmm (KVM handles, guest memory, loader,
+# hypercalls, statistics, seccomp), src/x86 (CPU modes, page walks,
+# exception handlers, the run loop, the Linux boot protocol), src/devices
+# (the PC ports a Linux guest uses) and src/gdb (the gdb stub). All go into one
 # static archive that the programs, the unit tests and the benchmark link.
 WARN := -Wall -Wextra -Wshadow -Wcast-qual -Wwrite-strings \
         -Wstrict-prototypes -Wmissing-prototypes -Werror
