@@ -13,10 +13,8 @@ _Static_assert(HC_ACCESS_WRITE == PW_WRITE, "HC_ACCESS_WRITE is PW_WRITE");
 
 /* The vCPU's paging registers and privilege level, from the copy KVM left
  * in kvm_run at the last exit (KVM_CAP_SYNC_REGS), or else from
- * KVM_GET_SREGS, with the paging facts of the VM's CPUID (read each time:
- * a few look-ups in a table of some dozens, against a VM exit's
- * microseconds, and it keeps page-table facts out of the core's struct
- * vcpu). 0, or a negative errno. */
+ * KVM_GET_SREGS, with the paging facts kvm_dev_open read from the CPUID
+ * once. 0, or a negative errno. */
 static int gva_paging_state(struct vcpu *vcpu, struct pw_regs *regs, int *cpl)
 {
 	const struct kvm_sregs *sregs = &vcpu->run->s.regs.sregs;
@@ -30,7 +28,7 @@ static int gva_paging_state(struct vcpu *vcpu, struct pw_regs *regs, int *cpl)
 			return ret;
 		sregs = &fetched;
 	}
-	pw_cpu_from_cpuid(vcpu->vm->kvm->cpuid, &cpu);
+	pw_cpu_from_facts(&vcpu->vm->kvm->paging, &cpu);
 	pw_regs_from_sregs(sregs, &cpu, regs);
 	/* The CPL is SS.DPL in protected and long mode, 0 in real mode. */
 	*cpl = (sregs->cr0 & CR0_PE) ? sregs->ss.dpl : 0;
