@@ -29,17 +29,33 @@ LD       ?= ld
 OBJCOPY  ?= objcopy
 
 # --- host code: the VMM ----------------------------------------------------
-# The library, in layers: src/vmm (KVM handles, guest memory, loader, the
-# run loop, hypercalls, statistics, seccomp), src/x86 (CPU modes, page
-# walks, exception handlers, the Linux boot protocol), src/devices (the PC
-# ports a Linux guest uses) and src/gdb (the gdb stub). All go into one
+# The library, in layers: src/vmm (KVM handles, guest memory, loader,
+# hypercalls, statistics, seccomp), src/x86 (CPU modes, page walks,
+# exception handlers, the run loop, the Linux boot protocol), src/devices
+# (the PC ports a Linux guest uses) and src/gdb (the gdb stub). All go into one
 # static archive that the programs, the unit tests and the benchmark link.
 WARN := -Wall -Wextra -Wshadow -Wcast-qual -Wwrite-strings \
         -Wstrict-prototypes -Wmissing-prototypes -Werror
-# -Iguest: the hypercall ABI header is shared with the guests.
-INCLUDES := -Isrc/vmm -Isrc/x86 -Isrc/devices -Isrc/gdb -Isrc/matrix -Iguest
-HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIE $(WARN) -MMD -MP $(INCLUDES) \
-               $(CFLAGS)
+# Each layer compiles with its own folder and the layers below it on the
+# include path, so that a reach up fails to compile (tests/layers.py also
+# reads the #include lines, and the objects' symbols, in make test):
+# guest/ (the hypercall ABI, shared with the guests) < vmm < x86 < devices
+# < gdb < the programs, which see everything, as do the tests, the
+# harnesses and the benchmark (INCLUDES).
+INC_vmm     := -Isrc/vmm -Iguest
+INC_x86     := -Isrc/x86 $(INC_vmm)
+INC_devices := -Isrc/devices $(INC_x86)
+INC_gdb     := -Isrc/gdb $(INC_devices)
+INCLUDES    := -Isrc/matrix $(INC_gdb)
+INC_matrix  := $(INCLUDES)
+INC_simple-kvm := -Isrc/simple-kvm $(INCLUDES)
+# The include path for a source: its layer's when it is in src/, else all.
+layer_inc = $(if $(filter src/%,$1),$(INC_$(word 2,$(subst /, ,$1))) \
+              $(INC_UP_$1),$(INCLUDES))
+# The one reach up left: vm.c calls pc_platform_create and pc_set_cpuid in
+# x86 until the program composes its machine (issue 18's bus branch);
+# tests/layers.py names it. Delete this line with that call.
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIE $(WARN) -MMD -MP $(CFLAGS)
 # Static, so that the programs run unchanged inside the sandbox's initramfs;
 # position-independent, so that the VMM's code is not at a known address.
 HOST_LDFLAGS := -static-pie $(LDFLAGS) -lseccomp
@@ -124,7 +140,7 @@ deps:
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(say) CC $<
-	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) $(call layer_inc,$<) -c $< -o $@
 
 # The built-in images, embedded by .incbin from build/guest.
 $(BUILD)/obj/src/vmm/image_blobs.o: src/vmm/image_blobs.S src/vmm/incbin.h \
@@ -275,7 +291,7 @@ $(BUILD)/guest/%.bin: $(BUILD)/guest/%.elf
 $(BUILD)/asan/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(say) CC-SAN $<
-	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -O1 -c $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) $(call layer_inc,$<) $(SAN_FLAGS) -O1 -c $< -o $@
 
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(VMM_LIB)
 	@mkdir -p $(@D)
@@ -476,7 +492,7 @@ guests: $(GDB_GUESTS) $(GDB_GUESTS:.elf=.syms) $(BUILD)/tests/gdb-client
 $(BUILD)/tests/gdb-client: tests/kvm/gdb_client.c
 	@mkdir -p $(@D)
 	$(say) CC $<
-	$(Q)$(CC) $(HOST_CFLAGS) -static $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) $(INCLUDES) -static $< -o $@
 # gdb for the sandbox, which has no shared libraries: the binary, its
 # libraries and loader, its Python's standard library and its data directory.
 GDB_RT := $(BUILD)/gdb-rt/.copied

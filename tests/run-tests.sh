@@ -131,6 +131,10 @@ format_check() {
 }
 suite format format_check
 
+# Each layer of src/ includes and calls only the layers below it, and no
+# modules include or call each other in a circle (README's "The tree").
+suite layers python3 tests/layers.py --objects "$BUILD/obj"
+
 # A short pass of each libFuzzer harness (make fuzz runs them long).
 suite fuzz-smoke make --no-print-directory -s -j"$jobs" fuzz-smoke
 

@@ -7,8 +7,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "gdb_conn.h"
 #include "gdb_regs.h"
 #include "gdb_target.h"
+#include "vm.h"
 
 static int read_cpu(struct gdbstub *gs, struct gdb_cpu *cpu)
 {
@@ -33,10 +35,10 @@ static int cmd_read_registers(struct gdbstub *gs)
 	struct gdb_cpu cpu;
 
 	if (read_cpu(gs, &cpu))
-		return gdbstub_reply_error(gs, EIO);
+		return gdb_reply_error(gs, EIO);
 	gdb_regs_to_block(gs->long_mode, &cpu, block);
 	rsp_hex_encode(gs->reply, block, gdb_regs_block_size(gs->long_mode));
-	return gdbstub_reply(gs, gs->reply);
+	return gdb_reply(gs, gs->reply);
 }
 
 static int cmd_write_registers(struct gdbstub *gs, const char *hex)
@@ -46,12 +48,12 @@ static int cmd_write_registers(struct gdbstub *gs, const char *hex)
 	struct gdb_cpu cpu;
 
 	if (strlen(hex) != 2 * size || rsp_hex_decode(hex, block, size))
-		return gdbstub_reply_error(gs, EINVAL);
+		return gdb_reply_error(gs, EINVAL);
 	if (read_cpu(gs, &cpu))
-		return gdbstub_reply_error(gs, EIO);
+		return gdb_reply_error(gs, EIO);
 	gdb_regs_from_block(gs->long_mode, block, &cpu);
-	return write_cpu(gs, &cpu) ? gdbstub_reply_error(gs, EIO)
-				   : gdbstub_reply(gs, "OK");
+	return write_cpu(gs, &cpu) ? gdb_reply_error(gs, EIO)
+				   : gdb_reply(gs, "OK");
 }
 
 /* p NUM and P NUM=VALUE: one register, through the whole block. */
@@ -65,19 +67,19 @@ static int cmd_register(struct gdbstub *gs, const char *args, int write)
 	if (rsp_parse_hex(&args, &num) || num > INT32_MAX ||
 	    gdb_regs_slot(gs->long_mode, (int)num, &off, &size) ||
 	    (write && *args++ != '=') || (!write && *args))
-		return gdbstub_reply_error(gs, EINVAL);
+		return gdb_reply_error(gs, EINVAL);
 	if (read_cpu(gs, &cpu))
-		return gdbstub_reply_error(gs, EIO);
+		return gdb_reply_error(gs, EIO);
 	gdb_regs_to_block(gs->long_mode, &cpu, block);
 	if (!write) {
 		rsp_hex_encode(gs->reply, block + off, size);
-		return gdbstub_reply(gs, gs->reply);
+		return gdb_reply(gs, gs->reply);
 	}
 	if (strlen(args) != 2 * size || rsp_hex_decode(args, block + off, size))
-		return gdbstub_reply_error(gs, EINVAL);
+		return gdb_reply_error(gs, EINVAL);
 	gdb_regs_from_block(gs->long_mode, block, &cpu);
-	return write_cpu(gs, &cpu) ? gdbstub_reply_error(gs, EIO)
-				   : gdbstub_reply(gs, "OK");
+	return write_cpu(gs, &cpu) ? gdb_reply_error(gs, EIO)
+				   : gdb_reply(gs, "OK");
 }
 
 /* "ADDR,LEN" then the separator sep (or the end of the text when 0). */
@@ -101,14 +103,14 @@ static int cmd_read_memory(struct gdbstub *gs, const char *args)
 	size_t got;
 
 	if (parse_addr_len(&args, &addr, &len, 0))
-		return gdbstub_reply_error(gs, EINVAL);
+		return gdb_reply_error(gs, EINVAL);
 	if (len > sizeof(data)) /* a short answer is allowed */
 		len = sizeof(data);
 	got = gdbt_access(gs, addr, data, len, 0);
 	if (!got && len)
-		return gdbstub_reply_error(gs, EFAULT);
+		return gdb_reply_error(gs, EFAULT);
 	rsp_hex_encode(gs->reply, data, got);
-	return gdbstub_reply(gs, gs->reply);
+	return gdb_reply(gs, gs->reply);
 }
 
 /* M ADDR,LEN:HEX and X ADDR,LEN:BINARY. All or nothing is promised only
@@ -123,19 +125,19 @@ static int cmd_write_memory(struct gdbstub *gs, char *args, size_t args_len,
 	long n;
 
 	if (parse_addr_len(&s, &addr, &len, ':') || len > sizeof(data))
-		return gdbstub_reply_error(gs, EINVAL);
+		return gdb_reply_error(gs, EINVAL);
 	data_len = args_len - (size_t)(s - args);
 	if (binary) {
 		memcpy(data, s, data_len);
 		n = rsp_unescape(data, data_len);
 		if (n < 0 || (uint64_t)n != len)
-			return gdbstub_reply_error(gs, EINVAL);
+			return gdb_reply_error(gs, EINVAL);
 	} else if (data_len != 2 * len || rsp_hex_decode(s, data, len)) {
-		return gdbstub_reply_error(gs, EINVAL);
+		return gdb_reply_error(gs, EINVAL);
 	}
 	if (gdbt_access(gs, addr, data, len, 1) != len)
-		return gdbstub_reply_error(gs, EFAULT);
-	return gdbstub_reply(gs, "OK");
+		return gdb_reply_error(gs, EFAULT);
+	return gdb_reply(gs, "OK");
 }
 
 /* Z TYPE,ADDR,KIND and z TYPE,ADDR,KIND (conditions after ';' ignored). */
@@ -148,12 +150,12 @@ static int cmd_breakpoint(struct gdbstub *gs, const char *args, int insert)
 	if (rsp_parse_hex(&s, &type) || *s++ != ',' ||
 	    rsp_parse_hex(&s, &addr) || *s++ != ',' ||
 	    rsp_parse_hex(&s, &kind) || (*s != '\0' && *s != ';'))
-		return gdbstub_reply_error(gs, EINVAL);
+		return gdb_reply_error(gs, EINVAL);
 	/* An unsupported kind: say so with the empty reply, not an error. */
 	if (type > 4)
-		return gdbstub_reply(gs, "");
+		return gdb_reply(gs, "");
 	ret = gdbt_breakpoint(gs, (int)type, addr, kind, insert);
-	return ret ? gdbstub_reply_error(gs, -ret) : gdbstub_reply(gs, "OK");
+	return ret ? gdb_reply_error(gs, -ret) : gdb_reply(gs, "OK");
 }
 
 /* qXfer:features:read:ANNEX:OFFSET,LENGTH */
@@ -164,19 +166,19 @@ static int cmd_read_features(struct gdbstub *gs, const char *args)
 	uint64_t off, len;
 
 	if (strncmp(args, "target.xml:", 11))
-		return gdbstub_reply_error(gs, ENOENT);
+		return gdb_reply_error(gs, ENOENT);
 	args += 11;
 	if (parse_addr_len(&args, &off, &len, 0))
-		return gdbstub_reply_error(gs, EINVAL);
+		return gdb_reply_error(gs, EINVAL);
 	if (off > size)
-		return gdbstub_reply_error(gs, EINVAL);
+		return gdb_reply_error(gs, EINVAL);
 	if (len > RSP_PACKET_MAX - 1)
 		len = RSP_PACKET_MAX - 1;
 	if (len > size - off)
 		len = size - off;
 	gs->reply[0] = off + len < size ? 'm' : 'l';
 	memcpy(gs->reply + 1, xml + off, len);
-	return gdbstub_send_packet(gs, gs->reply, len + 1);
+	return gdb_send_packet(gs, gs->reply, len + 1);
 }
 
 static int cmd_query(struct gdbstub *gs, const char *pkt)
@@ -188,15 +190,13 @@ static int cmd_query(struct gdbstub *gs, const char *pkt)
 			 "PacketSize=%x;qXfer:features:read+;swbreak+;"
 			 "hwbreak+",
 			 RSP_PACKET_MAX);
-		return gdbstub_reply(gs, text);
+		return gdb_reply(gs, text);
 	}
 	if (!strncmp(pkt, "qXfer:features:read:", 20))
 		return cmd_read_features(gs, pkt + 20);
 	if (!strcmp(pkt, "qAttached"))
-		return gdbstub_reply(gs,
-				     "1"); /* gdb's quit detaches, not kills */
-	return gdbstub_reply(gs,
-			     ""); /* unknown: the protocol's "unsupported" */
+		return gdb_reply(gs, "1"); /* gdb's quit detaches, not kills */
+	return gdb_reply(gs, ""); /* unknown: the protocol's "unsupported" */
 }
 
 /* c [ADDR], s [ADDR], and C/S SIG[;ADDR] (the signal is not delivered:
@@ -209,19 +209,19 @@ static enum gdb_cmd_result cmd_resume(struct gdbstub *gs, const char *pkt)
 
 	if ((*pkt == 'C' || *pkt == 'S') &&
 	    (rsp_parse_hex(&s, &sig) || (*s && *s++ != ';')))
-		return gdbstub_reply_error(gs, EINVAL), CMD_STAY;
+		return gdb_reply_error(gs, EINVAL), CMD_STAY;
 	if (*s) {
 		if (rsp_parse_hex(&s, &addr) || *s ||
 		    vcpu_get_regs(gs->vcpu, &regs, NULL))
-			return gdbstub_reply_error(gs, EINVAL), CMD_STAY;
+			return gdb_reply_error(gs, EINVAL), CMD_STAY;
 		regs.rip = addr;
 		if (vcpu_set_regs(gs->vcpu, &regs, NULL))
-			return gdbstub_reply_error(gs, EIO), CMD_STAY;
+			return gdb_reply_error(gs, EIO), CMD_STAY;
 	}
 	gs->stepping = *pkt == 's' || *pkt == 'S';
 	gs->watch_stepping = gdbt_snapshot_watches(gs);
 	if (gdbt_apply_debug(gs, 1))
-		return gdbstub_reply_error(gs, EIO), CMD_STAY;
+		return gdb_reply_error(gs, EIO), CMD_STAY;
 	return CMD_RESUME;
 }
 
@@ -229,7 +229,7 @@ enum gdb_cmd_result gdb_dispatch(struct gdbstub *gs, char *pkt, size_t len)
 {
 	switch (pkt[0]) {
 	case '?':
-		gdbstub_reply(gs, gs->stop_reply);
+		gdb_reply(gs, gs->stop_reply);
 		return CMD_STAY;
 	case 'g':
 		cmd_read_registers(gs);
@@ -258,19 +258,18 @@ enum gdb_cmd_result gdb_dispatch(struct gdbstub *gs, char *pkt, size_t len)
 	case 'S':
 		return cmd_resume(gs, pkt);
 	case 'D':
-		gdbstub_reply(gs, "OK");
+		gdb_reply(gs, "OK");
 		return CMD_DETACH;
 	case 'k':
 		return CMD_KILL; /* gdb expects no reply */
 	case 'H':
 	case 'T':
-		gdbstub_reply(gs,
-			      "OK"); /* one thread: any choice of it is fine */
+		gdb_reply(gs, "OK"); /* one thread: any choice of it is fine */
 		return CMD_STAY;
 	case 'q':
 		cmd_query(gs, pkt);
 		return CMD_STAY;
 	}
-	gdbstub_reply(gs, ""); /* unknown, vCont? and v-packets included */
+	gdb_reply(gs, ""); /* unknown, vCont? and v-packets included */
 	return CMD_STAY;
 }

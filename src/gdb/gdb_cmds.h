@@ -1,11 +1,11 @@
 /* gdb_cmds.h - the gdb stub's commands, and the replies they send through
- * the stub's connection. Used by gdbstub.c only. */
+ * the stub's connection (gdb_conn.h). Used by gdbstub.c only. */
 #ifndef GDB_CMDS_H
 #define GDB_CMDS_H
 
 #include <stddef.h>
 
-#include "gdbstub.h"
+#include "gdb_state.h"
 
 /* What a command asks of the serving loop. */
 enum gdb_cmd_result { CMD_STAY, CMD_RESUME, CMD_DETACH, CMD_KILL };
@@ -17,13 +17,5 @@ enum gdb_cmd_result { CMD_STAY, CMD_RESUME, CMD_DETACH, CMD_KILL };
  * program KVM's debug state and ask to resume; D to detach; k to kill.
  */
 enum gdb_cmd_result gdb_dispatch(struct gdbstub *gs, char *pkt, size_t len);
-
-/* Frames and sends one reply and keeps it for a NAK (in gdbstub.c); 0,
- * or -1 when the connection failed. */
-int gdbstub_send_packet(struct gdbstub *gs, const void *payload, size_t len);
-int gdbstub_reply(struct gdbstub *gs, const char *text);
-
-/* "E" and two hex digits of a positive errno. */
-int gdbstub_reply_error(struct gdbstub *gs, int errnum);
 
 #endif

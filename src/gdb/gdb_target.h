@@ -1,6 +1,6 @@
 /* gdb_target.h - the guest as the gdb stub sees it: memory at virtual
  * addresses, breakpoints, watchpoints and KVM's guest-debug state. Used by
- * gdbstub.c only. */
+ * gdbstub.c and gdb_cmds.c. */
 #ifndef GDB_TARGET_H
 #define GDB_TARGET_H
 
@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "faults.h"
-#include "gdbstub.h"
+#include "gdb_state.h"
 
 /* gdb's signal numbers (its own, not the host's) for stop replies. */
 enum {

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "gdb_cmds.h"
+#include "gdb_conn.h"
 #include "gdb_target.h"
 #include "preempt.h"
 
@@ -92,41 +93,10 @@ int gdbstub_open(struct gdbstub *gs, const char *spec, struct vcpu *vcpu,
 	return ret;
 }
 
-/* The mask for waiting on gdb: what is blocked now, but SIGINT and SIGTERM,
- * so that they end a wait for a debugger who never comes. */
-static void wait_mask(sigset_t *mask)
-{
-	sigprocmask(SIG_SETMASK, NULL, mask);
-	sigdelset(mask, SIGINT);
-	sigdelset(mask, SIGTERM);
-}
-
-/* Waits until fd has one of events, at most ms milliseconds (-1: for
- * good): 1 when it has, 0 when the time ran out, -1 when a stop signal
- * came first, now or before (a reply whose send a signal cut short is not
- * checked by its caller). Only SIGINT and SIGTERM get through
- * (wait_mask), so an interrupted wait is always a stop. */
-static int wait_fd(int fd, short events, int ms)
-{
-	struct pollfd pfd = {.fd = fd, .events = events};
-	const struct timespec bound = {ms / 1000, ms % 1000 * 1000000L};
-	sigset_t mask;
-	int n;
-
-	if (preempt_stop_requested())
-		return -1;
-	wait_mask(&mask);
-	while ((n = ppoll(&pfd, 1, ms < 0 ? NULL : &bound, &mask)) < 0) {
-		if (errno != EINTR || preempt_stop_requested())
-			return -1;
-	}
-	return n > 0;
-}
-
 /* Waits until fd is readable: 0, or -1 when a stop signal came first. */
 static int wait_readable(int fd)
 {
-	return wait_fd(fd, POLLIN, -1) > 0 ? 0 : -1;
+	return gdb_wait_fd(fd, POLLIN, -1) > 0 ? 0 : -1;
 }
 
 /* Input from gdb raises SIGIO at this thread; the signal is blocked but in
@@ -161,66 +131,6 @@ static void close_listener(struct gdbstub *gs)
 	if (gs->unix_path[0])
 		unlink(gs->unix_path);
 	gs->unix_path[0] = '\0';
-}
-
-/* --- replies ------------------------------------------------------- */
-
-/*
- * Sends without blocking: while the socket is full, waits for room at most
- * GDB_STALL_MS at a time, with SIGINT and SIGTERM let through. A client
- * that takes no byte for that long (one that sends NAKs and never reads)
- * is given up: -1 with gs->dropped set. -1 too when gdb is gone or a stop
- * signal came (preempt_stop_requested).
- */
-static int send_all(struct gdbstub *gs, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t n =
-			send(gs->conn_fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
-			return -1;
-		switch (wait_fd(gs->conn_fd, POLLOUT, GDB_STALL_MS)) {
-		case 0:
-			gs->dropped = 1;
-			return -1;
-		case -1:
-			return -1;
-		}
-	}
-	return 0;
-}
-
-int gdbstub_send_packet(struct gdbstub *gs, const void *payload, size_t len)
-{
-	gs->frame_len = rsp_frame(gs->frame, sizeof(gs->frame), payload, len);
-	if (gs->frame_len < 0) /* cannot happen with our replies' sizes */
-		gs->frame_len =
-			rsp_frame(gs->frame, sizeof(gs->frame), "E01", 3);
-	return send_all(gs, gs->frame, (size_t)gs->frame_len);
-}
-
-int gdbstub_reply(struct gdbstub *gs, const char *text)
-{
-	return gdbstub_send_packet(gs, text, strlen(text));
-}
-
-/* "E" and two hex digits of a positive errno, as gdb expects errors. */
-int gdbstub_reply_error(struct gdbstub *gs, int errnum)
-{
-	char text[8];
-
-	snprintf(text, sizeof(text), "E%02x", errnum & 0xff);
-	return gdbstub_reply(gs, text);
 }
 
 /* --- the connection ------------------------------------------------ */
@@ -288,21 +198,21 @@ static int serve_one(struct gdbstub *gs, enum gdb_cmd_result *res)
 	case -1:
 		return -1;
 	case RSP_PACKET:
-		if (send_all(gs, "+", 1))
+		if (gdb_send_all(gs, "+", 1))
 			return -1;
 		*res = gdb_dispatch(gs, gs->dec.buf, gs->dec.len);
 		if (gs->dropped) /* its reply found no reader */
 			return -1;
 		return *res == CMD_STAY;
 	case RSP_BAD_CHECKSUM: /* gdb sends it again */
-		return send_all(gs, "-", 1) ? -1 : 1;
+		return gdb_send_all(gs, "-", 1) ? -1 : 1;
 	case RSP_TOO_LONG: /* received whole, refused: resending won't help */
-		return send_all(gs, "+", 1) || gdbstub_reply_error(gs, EMSGSIZE)
+		return gdb_send_all(gs, "+", 1) || gdb_reply_error(gs, EMSGSIZE)
 			       ? -1
 			       : 1;
 	case RSP_NAK:
 		if (gs->frame_len > 0 &&
-		    send_all(gs, gs->frame, (size_t)gs->frame_len))
+		    gdb_send_all(gs, gs->frame, (size_t)gs->frame_len))
 			return -1;
 		return 1;
 	}
@@ -336,7 +246,7 @@ static enum gdb_verdict serve(struct gdbstub *gs)
 static enum gdb_verdict stop(struct gdbstub *gs, const char *why)
 {
 	snprintf(gs->stop_reply, sizeof(gs->stop_reply), "%s", why);
-	if (gdbstub_reply(gs, why) < 0)
+	if (gdb_reply(gs, why) < 0)
 		return lost(gs);
 	return serve(gs);
 }
@@ -352,7 +262,7 @@ static int speaks_rsp(struct gdbstub *gs, int fd)
 {
 	unsigned char first;
 	ssize_t n;
-	int ready = wait_fd(fd, POLLIN, GDB_STALL_MS);
+	int ready = gdb_wait_fd(fd, POLLIN, GDB_STALL_MS);
 
 	if (ready < 0)
 		return -1;
@@ -548,7 +458,7 @@ void gdbstub_finish(struct gdbstub *gs, int status)
 			snprintf(text, sizeof(text), "X%02x", gs->fatal_signal);
 		else
 			snprintf(text, sizeof(text), "W%02x", status & 0xff);
-		if (!gdbstub_reply(gs, text))
+		if (!gdb_reply(gs, text))
 			wait_for_ack(gs);
 	}
 	if (gs->conn_fd >= 0)

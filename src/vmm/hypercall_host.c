@@ -66,14 +66,15 @@ static int translate_failed(int ret, uint64_t gva, unsigned access,
 	if (ret == -EACCES)
 		return err_fail(err, EACCES,
 				"GVA 0x%" PRIx64 " is not %s by the guest", gva,
-				access & PW_WRITE ? "writable" : "readable");
+				access & HC_ACCESS_WRITE ? "writable"
+							 : "readable");
 	return err_fail(err, EFAULT, "GVA 0x%" PRIx64 " is not mapped", gva);
 }
 
 /*
  * Calls fn on each piece of [gva, gva + len) that lies within one guest
  * page, with the host pointer of that piece (fn NULL: only check them).
- * Every piece is translated on its own for the access (PW_WRITE or a
+ * Every piece is translated on its own for the access (HC_ACCESS_WRITE or a
  * read; pages need not be contiguous) and checked by gmem_ptr.
  */
 static int for_each_piece(struct hc_env *env, uint64_t gva, size_t len,
@@ -152,11 +153,12 @@ int hc_copy_to_guest(struct hc_env *env, uint64_t gva, const void *src,
 {
 	struct copy_cursor c = {(uint8_t *)(uintptr_t)src, 1};
 	/* Check every page before writing any: all or nothing. */
-	int ret = for_each_piece(env, gva, len, PW_WRITE, NULL, NULL, err);
+	int ret =
+		for_each_piece(env, gva, len, HC_ACCESS_WRITE, NULL, NULL, err);
 
 	if (!ret)
-		ret = for_each_piece(env, gva, len, PW_WRITE, copy_piece, &c,
-				     err);
+		ret = for_each_piece(env, gva, len, HC_ACCESS_WRITE, copy_piece,
+				     &c, err);
 	return ret;
 }
 
@@ -180,7 +182,7 @@ static int remember_piece(void *arg, uint8_t *host, size_t n)
 }
 
 /* Opens the block at gva for reading its IN fields, and for writing its
- * OUT fields when access has PW_WRITE: the guest must map it so. */
+ * OUT fields when access has HC_ACCESS_WRITE: the guest must map it so. */
 static int block_open(struct hc_env *env, uint64_t gva, size_t len,
 		      unsigned access, struct arg_block *b, struct errbuf *err)
 {
@@ -392,8 +394,8 @@ static int hc_gva_to_hva(struct hc_env *env, uint32_t *data)
 	struct hc_gva_to_hva arg;
 	uint8_t *host = NULL;
 	uint64_t gpa;
-	int ret =
-		block_open(env, *data, sizeof(arg), PW_WRITE, &block, env->err);
+	int ret = block_open(env, *data, sizeof(arg), HC_ACCESS_WRITE, &block,
+			     env->err);
 
 	if (!ret)
 		ret = block_read(env, &block, &arg, env->err);

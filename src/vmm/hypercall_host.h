@@ -11,7 +11,6 @@
 #include "guest_mem.h"
 
 #include "hypercall_abi.h"
-#include "pagewalk.h"
 
 struct outbuf;
 
@@ -24,9 +23,14 @@ const char *hc_call_name(int call);
  */
 int hc_parse_deny(const char *list, uint32_t *mask, struct errbuf *err);
 
+/* The access a translation is for: a read, or a write with HC_ACCESS_WRITE.
+ * The core knows no page tables: the bit is the walker's PW_WRITE
+ * (pagewalk.h, a layer above), which guest_va.c checks at compile time. */
+#define HC_ACCESS_WRITE 1u
+
 /*
  * Translates a guest virtual address to a guest physical one for an access
- * the VMM makes for the guest (PW_WRITE, or a read): 0, -EFAULT when the
+ * the VMM makes for the guest (HC_ACCESS_WRITE, or a read): 0, -EFAULT when the
  * guest's page tables map nothing there, -EACCES when they forbid the
  * access. simple-kvm and matrix pass gva_translate (a software walk);
  * unit tests pass a fake.

@@ -144,6 +144,7 @@ int kvm_dev_open(struct kvm_dev *kvm, const char *path, struct errbuf *err)
 	ret = read_supported_cpuid(kvm, err);
 	if (ret)
 		goto out_close;
+	kvm_cpuid_paging(kvm->cpuid, &kvm->paging);
 	return 0;
 
 out_close:
@@ -168,4 +169,34 @@ const struct kvm_cpuid_entry2 *kvm_cpuid_find(const struct kvm_cpuid2 *cpuid,
 		    cpuid->entries[i].index == index)
 			return &cpuid->entries[i];
 	return NULL;
+}
+
+/* KVM's test for the AMD rules: the vendor strings of AMD and Hygon. */
+static int vendor_is_amd(const struct kvm_cpuid_entry2 *leaf0)
+{
+	char vendor[12];
+
+	memcpy(vendor, &leaf0->ebx, 4);
+	memcpy(vendor + 4, &leaf0->edx, 4);
+	memcpy(vendor + 8, &leaf0->ecx, 4);
+	return !memcmp(vendor, "AuthenticAMD", 12) ||
+	       !memcmp(vendor, "AMDisbetter!", 12) ||
+	       !memcmp(vendor, "HygonGenuine", 12);
+}
+
+void kvm_cpuid_paging(const struct kvm_cpuid2 *cpuid, struct kvm_paging *out)
+{
+	const struct kvm_cpuid_entry2 *leaf0 = kvm_cpuid_find(cpuid, 0, 0);
+	const struct kvm_cpuid_entry2 *ext =
+		kvm_cpuid_find(cpuid, 0x80000000, 0);
+	const struct kvm_cpuid_entry2 *ext1 =
+		kvm_cpuid_find(cpuid, 0x80000001, 0);
+	const struct kvm_cpuid_entry2 *ext8 =
+		kvm_cpuid_find(cpuid, 0x80000008, 0);
+
+	out->maxphyaddr = 36;
+	if (ext && ext->eax >= 0x80000008 && ext8)
+		out->maxphyaddr = ext8->eax & 0xff;
+	out->gbpages = ext1 && ((ext1->edx >> 26) & 1);
+	out->amd = leaf0 && vendor_is_amd(leaf0);
 }

@@ -11,6 +11,14 @@
 struct kvm_cpuid2;
 struct kvm_cpuid_entry2;
 
+/* What a CPUID table says about paging, for x86's page walker (its
+ * struct pw_cpu): fixed for the life of a VM. */
+struct kvm_paging {
+	uint8_t maxphyaddr; /* CPUID 0x80000008 EAX[7:0]; 36 without it */
+	uint8_t gbpages;    /* 1 GiB pages exist (CPUID 0x80000001 EDX[26]) */
+	uint8_t amd;	    /* AMD or Hygon: the AMD reserved-bit rules */
+};
+
 /* One per process; every VM of the process is created from it. */
 struct kvm_dev {
 	int fd;
@@ -24,6 +32,7 @@ struct kvm_dev {
 	 * open, before any lockdown. */
 	char flavor[16];
 	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID, for vCPUs */
+	struct kvm_paging paging; /* what cpuid says about paging */
 };
 
 #define KVM_DEV_PATH "/dev/kvm"
@@ -41,6 +50,10 @@ int kvm_dev_open(struct kvm_dev *kvm, const char *path, struct errbuf *err);
 const struct kvm_cpuid_entry2 *kvm_cpuid_find(const struct kvm_cpuid2 *cpuid,
 					      uint32_t function,
 					      uint32_t index);
+
+/* Reads MAXPHYADDR (36 when leaf 0x80000008 is absent, as KVM assumes),
+ * 1 GiB pages and the vendor from a CPUID table (NULL: none of them). */
+void kvm_cpuid_paging(const struct kvm_cpuid2 *cpuid, struct kvm_paging *out);
 
 /* Closes the handle and frees what it holds; safe on a zeroed struct. */
 void kvm_dev_close(struct kvm_dev *kvm);

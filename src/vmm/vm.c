@@ -77,7 +77,6 @@ static int create_vcpu(struct vm *vm, const struct vm_platform *p,
 	 * Nothing reads the general registers there: they are not asked for. */
 	if (vm->kvm->has_sync_regs)
 		vcpu->run->kvm_valid_regs = KVM_SYNC_X86_SREGS;
-	pw_cpu_from_cpuid(vm->kvm->cpuid, &vcpu->paging_cpu);
 
 	/* Give the guest the CPUID KVM supports: long mode needs the LM bit,
 	 * and a guest that asks CPUID deserves a truthful answer. A PC gets

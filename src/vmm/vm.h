@@ -9,7 +9,6 @@
 #include "errbuf.h"
 #include "guest_mem.h"
 #include "kvm.h"
-#include "pagewalk.h"
 
 struct vm;
 
@@ -18,7 +17,6 @@ struct vcpu {
 	int fd;
 	struct kvm_run *run; /* shared with the kernel, mmap'ed from fd */
 	size_t run_size;
-	struct pw_cpu paging_cpu; /* what its CPUID says about paging */
 };
 
 /*

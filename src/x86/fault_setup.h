@@ -5,7 +5,7 @@
 
 #include <linux/kvm.h>
 
-#include "cpu_mode.h"
+#include "cpu_regs.h"
 #include "errbuf.h"
 #include "faults.h"
 #include "guest_mem.h"

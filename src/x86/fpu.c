@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "cpu_mode.h"
+#include "cpu_regs.h"
 #include "kvm.h"
 #include "vm.h"
 

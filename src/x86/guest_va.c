@@ -4,16 +4,22 @@
 
 #include <errno.h>
 
-#include "cpu_mode.h"
+#include "cpu_regs.h"
+#include "kvm.h"
 #include "vm.h"
+
+/* hc_translate_fn's access bits are the walker's (hypercall_host.h). */
+_Static_assert(HC_ACCESS_WRITE == PW_WRITE, "HC_ACCESS_WRITE is PW_WRITE");
 
 /* The vCPU's paging registers and privilege level, from the copy KVM left
  * in kvm_run at the last exit (KVM_CAP_SYNC_REGS), or else from
- * KVM_GET_SREGS. 0, or a negative errno. */
+ * KVM_GET_SREGS, with the paging facts kvm_dev_open read from the CPUID
+ * once. 0, or a negative errno. */
 static int gva_paging_state(struct vcpu *vcpu, struct pw_regs *regs, int *cpl)
 {
 	const struct kvm_sregs *sregs = &vcpu->run->s.regs.sregs;
 	struct kvm_sregs fetched;
+	struct pw_cpu cpu;
 	int ret;
 
 	if (!(vcpu->run->kvm_valid_regs & KVM_SYNC_X86_SREGS)) {
@@ -22,7 +28,8 @@ static int gva_paging_state(struct vcpu *vcpu, struct pw_regs *regs, int *cpl)
 			return ret;
 		sregs = &fetched;
 	}
-	pw_regs_from_sregs(sregs, &vcpu->paging_cpu, regs);
+	pw_cpu_from_facts(&vcpu->vm->kvm->paging, &cpu);
+	pw_regs_from_sregs(sregs, &cpu, regs);
 	/* The CPL is SS.DPL in protected and long mode, 0 in real mode. */
 	*cpl = (sregs->cr0 & CR0_PE) ? sregs->ss.dpl : 0;
 	return 0;

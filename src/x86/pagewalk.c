@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "cpu_mode.h"
+#include "cpu_regs.h"
 #include "kvm.h"
 
 /* Bits the mode setup in cpu_mode.h has no use for. */
@@ -320,34 +320,19 @@ int pw_fault_message(const struct pw_fault *fault, uint64_t gva,
 			(unsigned long long)fault->entry, at);
 }
 
-/* KVM's test for the AMD rules: the vendor strings of AMD and Hygon. */
-static int vendor_is_amd(const struct kvm_cpuid_entry2 *leaf0)
-{
-	char vendor[12];
-
-	memcpy(vendor, &leaf0->ebx, 4);
-	memcpy(vendor + 4, &leaf0->edx, 4);
-	memcpy(vendor + 8, &leaf0->ecx, 4);
-	return !memcmp(vendor, "AuthenticAMD", 12) ||
-	       !memcmp(vendor, "AMDisbetter!", 12) ||
-	       !memcmp(vendor, "HygonGenuine", 12);
-}
-
 void pw_cpu_from_cpuid(const struct kvm_cpuid2 *cpuid, struct pw_cpu *cpu)
 {
-	const struct kvm_cpuid_entry2 *leaf0 = kvm_cpuid_find(cpuid, 0, 0);
-	const struct kvm_cpuid_entry2 *ext =
-		kvm_cpuid_find(cpuid, 0x80000000, 0);
-	const struct kvm_cpuid_entry2 *ext1 =
-		kvm_cpuid_find(cpuid, 0x80000001, 0);
-	const struct kvm_cpuid_entry2 *ext8 =
-		kvm_cpuid_find(cpuid, 0x80000008, 0);
+	struct kvm_paging facts;
 
-	cpu->maxphyaddr = 36;
-	if (ext && ext->eax >= 0x80000008 && ext8)
-		cpu->maxphyaddr = ext8->eax & 0xff;
-	cpu->gbpages = ext1 && ((ext1->edx >> 26) & 1);
-	cpu->amd = leaf0 && vendor_is_amd(leaf0);
+	kvm_cpuid_paging(cpuid, &facts);
+	pw_cpu_from_facts(&facts, cpu);
+}
+
+void pw_cpu_from_facts(const struct kvm_paging *facts, struct pw_cpu *cpu)
+{
+	cpu->maxphyaddr = facts->maxphyaddr;
+	cpu->gbpages = facts->gbpages;
+	cpu->amd = facts->amd;
 }
 
 void pw_regs_from_sregs(const struct kvm_sregs *sregs, const struct pw_cpu *cpu,

@@ -8,6 +8,7 @@
 
 #include "errbuf.h"
 #include "guest_mem.h"
+#include "kvm.h"
 
 /* What the guest's CPUID says about paging; fixed for the life of a VM. */
 struct pw_cpu {
@@ -89,8 +90,13 @@ const char *pw_level_name(enum pw_level level);
 const char *pw_fault_name(enum pw_fault_kind kind);
 
 /* Reads MAXPHYADDR (36 when leaf 0x80000008 is absent, as KVM assumes),
- * 1 GiB pages and the vendor from the CPUID a vCPU was given. */
+ * 1 GiB pages and the vendor from the CPUID a vCPU was given
+ * (kvm_cpuid_paging's reading, kvm.h). */
 void pw_cpu_from_cpuid(const struct kvm_cpuid2 *cpuid, struct pw_cpu *cpu);
+
+/* The same from the facts kvm_dev_open read once (kvm->paging), so that
+ * a walk for a hypercall's pointer scans no CPUID table. */
+void pw_cpu_from_facts(const struct kvm_paging *facts, struct pw_cpu *cpu);
 
 /* The paging state of sregs (KVM_GET_SREGS or kvm_run's synced copy). */
 void pw_regs_from_sregs(const struct kvm_sregs *sregs, const struct pw_cpu *cpu,

@@ -5,7 +5,8 @@
 #                         seed corpus; one summary line each; fails on a finding
 #   make fuzz-smoke       the same for FUZZ_SMOKE_SECONDS (5) each, as TAP lines
 #
-# Uses from the main Makefile: BUILD, LIB_SRCS, INCLUDES, WARN, Q, say. See docs/fuzzing.md.
+# Uses from the main Makefile: BUILD, LIB_SRCS, layer_inc (a source's include
+# path: its layer's in src/, else all), WARN, Q, say. See docs/fuzzing.md.
 
 FUZZ_NAMES         := hypercall loader cli pagewalk bzimage gdb_rsp pci \
                       virtqueue virtio_blk
@@ -27,7 +28,7 @@ FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_LIB      := $(FUZZ_DIR)/libvmm-fuzz.a
 FUZZ_SAN      := address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
-                 $(WARN) -MMD -MP $(INCLUDES) \
+                 $(WARN) -MMD -MP \
                  -fsanitize=fuzzer-no-link,$(FUZZ_SAN)
 FUZZ_LDFLAGS  := -fsanitize=fuzzer,$(FUZZ_SAN)
 
@@ -42,7 +43,7 @@ fuzz-bins: $(FUZZ_BINS)
 $(FUZZ_DIR)/obj/%.o: %.c | fuzz-deps
 	@mkdir -p $(@D)
 	$(say) FUZZ-CC $<
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(call layer_inc,$<) -c $< -o $@
 
 $(FUZZ_LIB): $(FUZZ_LIB_OBJS)
 	$(say) AR $@

@@ -41,7 +41,7 @@ static int fake_translate(void *ctx, uint64_t gva, unsigned access,
 			  uint64_t *gpa)
 {
 	(void)ctx;
-	if ((gva & ~0xfffull) == READ_ONLY_GVA && (access & PW_WRITE))
+	if ((gva & ~0xfffull) == READ_ONLY_GVA && (access & HC_ACCESS_WRITE))
 		return -13; /* EACCES */
 	if ((gva & ~0xfffull) == UNMAPPED_GVA || gva >= 0x100000000ull)
 		return -14;

@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "cpu_mode.h"
+#include "cpu_regs.h"
 #include "exit_names.h"
 #include "guest_va.h"
 #include "insn_decode.h"
