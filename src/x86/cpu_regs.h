@@ -35,8 +35,8 @@ enum cpu_mode {
 #define EFER_LMA (1u << 10)
 
 /* Page-table entry bits shared by 32-bit and 64-bit paging. */
-#define PTE_P  (1ull << 0)
-#define PTE_RW (1ull << 1)
+#define PTE_P	(1ull << 0)
+#define PTE_RW	(1ull << 1)
 #define PTE_PWT (1ull << 3)
 #define PTE_PCD (1ull << 4)
 /* A large page: 4 MiB (32-bit) or 2 MiB (64-bit). */
