@@ -2,6 +2,7 @@
 #include "machine.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "layout.h"
@@ -12,6 +13,13 @@ void machine_init(struct machine *m)
 	memset(m, 0, sizeof(*m));
 	bus_init(&m->ports, "port", 0xffff);
 	bus_init(&m->mmio, "mmio", UINT64_MAX);
+}
+
+/* A line about a driver that broke the rules: simple-kvm's, on stderr. */
+static void report_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "simple-kvm: %s\n", line);
 }
 
 /* One disk: the image, then its transport in its slot. */
@@ -33,6 +41,7 @@ static int add_disk(struct machine *m, const struct disk_spec *d,
 		m->blk[i] = NULL;
 		return ret;
 	}
+	m->vp[i].report = report_line;
 	m->ndisks++;
 	/* The device's system calls, on this image only, after lockdown. */
 	if (seccomp_allow_disk_fd(m->blk[i]->fd))
