@@ -50,9 +50,20 @@ static int add_disk(struct machine *m, const struct disk_spec *d,
 	return 0;
 }
 
+int machine_enable_msi(struct machine *m, int vm_fd, struct errbuf *err)
+{
+	int ret = msi_router_init(&m->msi, vm_fd, NULL, err);
+
+	if (ret)
+		return ret;
+	m->has_msi = true;
+	seccomp_allow_msi_routing();
+	return 0;
+}
+
 int machine_add_disks(struct machine *m, const struct disk_spec *disks,
-		      unsigned n, const struct guest_mem *mem, pci_msi_fn msi,
-		      void *msi_ctx, bool *image_fault, struct errbuf *err)
+		      unsigned n, const struct guest_mem *mem,
+		      bool *image_fault, struct errbuf *err)
 {
 	int ret = 0;
 
@@ -63,7 +74,8 @@ int machine_add_disks(struct machine *m, const struct disk_spec *disks,
 	if (!m->has_pci) {
 		ret = pci_bus_init(&m->pci, &m->ports, &m->mmio,
 				   LAYOUT_PCI_HOLE_BASE, LAYOUT_PCI_HOLE_SIZE,
-				   msi, msi_ctx, err);
+				   m->has_msi ? msi_router_deliver : NULL,
+				   m->has_msi ? &m->msi : NULL, err);
 		if (ret)
 			return ret;
 		m->has_pci = true;
@@ -81,6 +93,8 @@ void machine_destroy(struct machine *m)
 	}
 	if (m->has_pci)
 		pci_bus_destroy(&m->pci);
+	if (m->has_msi)
+		msi_router_free(&m->msi);
 	bus_free(&m->ports);
 	bus_free(&m->mmio);
 	memset(m, 0, sizeof(*m));
