@@ -169,7 +169,7 @@ linux: deps all $(LINUX_TEST_INITRAMFS)
 	@scripts/sandbox/prepare
 	@scripts/kvm-run scripts/linux-shell $(BUILD)
 $(LINUX_TEST_INITRAMFS): tests/kvm/linux-initramfs.sh guest/linux/hcdemo.c \
-                         tests/kvm/pty_run.c \
+                         tests/kvm/pty_run.c $(wildcard $(BUILD)/sandbox/deb/*.deb) \
                          guest/hypercall.h guest/hypercall_abi.h
 	$(say) GEN $@
 	$(Q)tests/kvm/linux-initramfs.sh $(@D) || \

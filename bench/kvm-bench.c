@@ -34,6 +34,7 @@
 #include "kvm.h"
 #include "layout.h"
 #include "loader.h"
+#include "bus.h"
 #include "vcpu_loop.h"
 #include "vm.h"
 
@@ -139,11 +140,22 @@ static int time_round(struct bench_ctx *b, const char *name, enum serve serve,
 	struct vm vm;
 	struct hc_env env;
 	struct vcpu_loop loop = {.vcpu = &vm.vcpu, .hc = &env};
+	struct bus ports;
 	uint64_t t0 = monotonic_ns();
 
 	snprintf(file, sizeof(file), "%s/loop-%s-long.bin", b->guest_dir, name);
 	if (start_guest(b, &vm, file, CPU_MODE_LONG, NULL))
 		return -1;
+	/* As simple-kvm serves them: the hypercall device on a port bus
+	 * (KVM_BENCH_NO_BUS=1: straight to the dispatcher, as matrix). */
+	bus_init(&ports, "port", 0xffff);
+	if (!getenv("KVM_BENCH_NO_BUS") &&
+	    vcpu_loop_add_hypercalls(&loop, &ports, &err)) {
+		fprintf(stderr, "kvm-bench: %s: %s\n", name, err.msg);
+		vm_destroy(&vm);
+		bus_free(&ports);
+		return -1;
+	}
 	/* As simple-kvm and matrix serve hypercalls (their hc_env). */
 	env = hc_env_for_vcpu(&vm.vcpu, &stats, b->devnull);
 	for (uint64_t k = 0; k < b->exits + b->warmup; k++) {
@@ -152,11 +164,13 @@ static int time_round(struct bench_ctx *b, const char *name, enum serve serve,
 		if (one_exit(&loop, serve, &err)) {
 			fprintf(stderr, "kvm-bench: %s: %s\n", name, err.msg);
 			vm_destroy(&vm);
+			bus_free(&ports);
 			return -1;
 		}
 	}
 	*ns_per_exit = (monotonic_ns() - t0) / (b->exits ? b->exits : 1);
 	vm_destroy(&vm);
+	bus_free(&ports);
 	return 0;
 }
 

@@ -144,9 +144,12 @@ static int build_devices(struct vm *vm, const struct linux_options *o,
 	bool image_fault = false;
 	int ret = linux_console_attach(con, &m->ports, err);
 
+	/* The PC has an irqchip: a disk's interrupts are MSI-X into KVM. */
 	if (!ret && o->ndisks)
-		ret = machine_add_disks(m, o->disks, o->ndisks, &vm->mem, NULL,
-					NULL, &image_fault, err);
+		ret = machine_enable_msi(m, vm->fd, err);
+	if (!ret && o->ndisks)
+		ret = machine_add_disks(m, o->disks, o->ndisks, &vm->mem,
+					&image_fault, err);
 	if (!ret)
 		return STATUS_OK;
 	fprintf(stderr, "simple-kvm: %s\n", err->msg);

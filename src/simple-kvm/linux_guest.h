@@ -35,7 +35,7 @@ int linux_load(struct vm *vm, const char *kernel, const char *initrd,
 	       struct errbuf *err);
 
 /* The 32-bit boot protocol's entry state (KVM calls only); the CPUID
- * came with the vCPU (vm_create_pc). */
+ * came with the vCPU (the PC platform's set_cpuid hook). */
 int linux_enter(struct vcpu *vcpu, struct errbuf *err);
 
 /*

@@ -2,6 +2,7 @@
 #include "machine.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "layout.h"
@@ -12,6 +13,13 @@ void machine_init(struct machine *m)
 	memset(m, 0, sizeof(*m));
 	bus_init(&m->ports, "port", 0xffff);
 	bus_init(&m->mmio, "mmio", UINT64_MAX);
+}
+
+/* A line about a driver that broke the rules: simple-kvm's, on stderr. */
+static void report_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "simple-kvm: %s\n", line);
 }
 
 /* One disk: the image, then its transport in its slot. */
@@ -33,6 +41,7 @@ static int add_disk(struct machine *m, const struct disk_spec *d,
 		m->blk[i] = NULL;
 		return ret;
 	}
+	m->vp[i].report = report_line;
 	m->ndisks++;
 	/* The device's system calls, on this image only, after lockdown. */
 	if (seccomp_allow_disk_fd(m->blk[i]->fd))
@@ -41,9 +50,20 @@ static int add_disk(struct machine *m, const struct disk_spec *d,
 	return 0;
 }
 
+int machine_enable_msi(struct machine *m, int vm_fd, struct errbuf *err)
+{
+	int ret = msi_router_init(&m->msi, vm_fd, NULL, err);
+
+	if (ret)
+		return ret;
+	m->has_msi = true;
+	seccomp_allow_msi_routing();
+	return 0;
+}
+
 int machine_add_disks(struct machine *m, const struct disk_spec *disks,
-		      unsigned n, const struct guest_mem *mem, pci_msi_fn msi,
-		      void *msi_ctx, bool *image_fault, struct errbuf *err)
+		      unsigned n, const struct guest_mem *mem,
+		      bool *image_fault, struct errbuf *err)
 {
 	int ret = 0;
 
@@ -54,7 +74,8 @@ int machine_add_disks(struct machine *m, const struct disk_spec *disks,
 	if (!m->has_pci) {
 		ret = pci_bus_init(&m->pci, &m->ports, &m->mmio,
 				   LAYOUT_PCI_HOLE_BASE, LAYOUT_PCI_HOLE_SIZE,
-				   msi, msi_ctx, err);
+				   m->has_msi ? msi_router_deliver : NULL,
+				   m->has_msi ? &m->msi : NULL, err);
 		if (ret)
 			return ret;
 		m->has_pci = true;
@@ -72,6 +93,8 @@ void machine_destroy(struct machine *m)
 	}
 	if (m->has_pci)
 		pci_bus_destroy(&m->pci);
+	if (m->has_msi)
+		msi_router_free(&m->msi);
 	bus_free(&m->ports);
 	bus_free(&m->mmio);
 	memset(m, 0, sizeof(*m));

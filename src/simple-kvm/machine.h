@@ -9,6 +9,7 @@
 #include "errbuf.h"
 #include "guest_mem.h"
 #include "layout.h"
+#include "msi_router.h"
 #include "pci.h"
 #include "virtio_blk.h"
 #include "virtio_pci.h"
@@ -30,7 +31,16 @@ struct machine {
 	struct virtio_pci vp[MACHINE_MAX_DISKS];
 	struct vblk *blk[MACHINE_MAX_DISKS];
 	unsigned ndisks;
+	bool has_msi;
+	struct msi_router msi;
 };
+
+/*
+ * MSI-X into KVM for the devices added after it (machine_add_disks passes
+ * them msi_router_deliver): a VM with an in-kernel irqchip (vm_fd), and
+ * the seccomp rules the router's calls need. 0, or a negative errno.
+ */
+int machine_enable_msi(struct machine *m, int vm_fd, struct errbuf *err);
 
 /* Empty buses: ports 0..0xffff, MMIO over the whole address space. */
 void machine_init(struct machine *m);
@@ -38,14 +48,15 @@ void machine_init(struct machine *m);
 /*
  * Puts PCI bus 0 on the buses (0xcf8..0xcff, BARs from the hole) with a
  * virtio-blk device over the virtio-pci transport for each of the n disks,
- * the image opened and locked (vblk_open). msi and msi_ctx deliver MSI-X
- * (NULL: dropped; a polling driver needs none). 0, or a negative errno
+ * the image opened and locked (vblk_open). MSI-X goes to KVM after
+ * machine_enable_msi, else it is dropped (a polling driver needs none).
+ * 0, or a negative errno
  * with one line; *image_fault says that the image was to blame (missing,
  * in use, unreadable), not the host.
  */
 int machine_add_disks(struct machine *m, const struct disk_spec *disks,
-		      unsigned n, const struct guest_mem *mem, pci_msi_fn msi,
-		      void *msi_ctx, bool *image_fault, struct errbuf *err);
+		      unsigned n, const struct guest_mem *mem,
+		      bool *image_fault, struct errbuf *err);
 
 /* Closes the images and frees the buses. Safe on an initialized machine. */
 void machine_destroy(struct machine *m);

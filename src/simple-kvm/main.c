@@ -633,8 +633,8 @@ static int load_and_run(struct vm *vm, const struct options *opt,
 	 * a bare driver polls. */
 	machine_init(&m);
 	if (opt->lx.ndisks &&
-	    machine_add_disks(&m, opt->lx.disks, opt->lx.ndisks, &vm->mem, NULL,
-			      NULL, &image_fault, &err)) {
+	    machine_add_disks(&m, opt->lx.disks, opt->lx.ndisks, &vm->mem,
+			      &image_fault, &err)) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		free(guest.file);
 		machine_destroy(&m);

@@ -170,6 +170,35 @@ int seccomp_allow_disk_fd(int fd)
 	return 0;
 }
 
+/* MSI-X through KVM (seccomp_allow_msi_routing). */
+static int msi_routing_allowed;
+
+void seccomp_allow_msi_routing(void)
+{
+	msi_routing_allowed = 1;
+}
+
+/* A vector's first message makes its eventfd, route and irqfd while the
+ * guest runs; a failed step sends it with KVM_SIGNAL_MSI. */
+static int allow_msi_calls(scmp_filter_ctx ctx)
+{
+	static const unsigned long ioctls[] = {
+		KVM_SET_GSI_ROUTING,
+		KVM_IRQFD,
+		KVM_SIGNAL_MSI,
+	};
+	int ret = 0;
+
+	if (!msi_routing_allowed)
+		return 0;
+	for (size_t i = 0; !ret && i < sizeof(ioctls) / sizeof(ioctls[0]); i++)
+		ret = allow_ioctl(ctx, ioctls[i]);
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(eventfd2),
+				       0);
+	return ret;
+}
+
 /* A virtio-blk device's requests, on its image's descriptor only. */
 static int allow_disk_calls(scmp_filter_ctx ctx)
 {
@@ -209,6 +238,8 @@ static int add_rules(scmp_filter_ctx ctx)
 		ret = allow_sanitizer_calls(ctx);
 	if (!ret)
 		ret = allow_disk_calls(ctx);
+	if (!ret)
+		ret = allow_msi_calls(ctx);
 	return ret;
 }
 

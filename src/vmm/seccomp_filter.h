@@ -30,6 +30,13 @@ int seccomp_lockdown(struct errbuf *err);
 int seccomp_allow_disk_fd(int fd);
 
 /*
+ * Before the lockdown: lets MSI-X routing through (KVM_SET_GSI_ROUTING,
+ * KVM_IRQFD, KVM_SIGNAL_MSI, and eventfd2 for a vector's first message),
+ * for a machine whose devices deliver MSI-X through msi_router.
+ */
+void seccomp_allow_msi_routing(void);
+
+/*
  * seccomp_lockdown, and one more call: openat(dir, path, flags) with dir
  * the very descriptor given, which the caller opened before (matrix:
  * /proc/self, O_RDONLY | O_DIRECTORY), and flags read-only: no O_WRONLY,

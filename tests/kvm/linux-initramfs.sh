@@ -31,6 +31,24 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,dev,proc,sys}
 cp "$busybox" "$stage/bin/busybox"
 cp "$out/hcdemo" "$stage/bin/hcdemo"
+# Debian's kernel has virtio_pci and virtio_blk as modules: when kvm-run
+# has fetched the sandbox's kernel package (the kernel the test boots),
+# its virtio modules go in as /lib/virtio/*.ko, and OUT_DIR/initramfs.virtio
+# says so (linux.sh skips the disk read without them).
+virtio_mods="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk"
+rm -f "$out/initramfs.virtio"
+deb=$(ls "$repo"/build/sandbox/deb/linux-image-*.deb 2>/dev/null | head -n 1 || true)
+if [ -n "$deb" ] && command -v dpkg-deb >/dev/null; then
+	mkdir -p "$stage/x" "$stage/lib/virtio"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$stage/x" --wildcards \
+		'./lib/modules/*/kernel/drivers/virtio/*' \
+		'./lib/modules/*/kernel/drivers/block/virtio_blk.ko'
+	for m in $virtio_mods; do
+		cp "$stage"/x/lib/modules/*/kernel/drivers/*/"$m.ko" "$stage/lib/virtio/"
+	done
+	rm -rf "$stage/x"
+	echo "$virtio_mods" >"$out/initramfs.virtio"
+fi
 # The kernel opens /dev/console for init before anything is mounted; a
 # user who may not make device nodes gets them from devtmpfs in /init.
 mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
@@ -60,6 +78,21 @@ for d in /sys/bus/pci/devices/*; do
 	[ -e "$d/vendor" ] &&
 		echo "LINUX-TEST: pci ${d##*/} $(cat "$d/vendor"):$(cat "$d/device")"
 done
+# The disk, when the modules are here: its sector 1's first bytes
+if [ -d /lib/virtio ]; then
+	for m in VIRTIO_MODS; do insmod "/lib/virtio/$m.ko" || break; done
+	# the disk appears in sysfs once its partition scan is done; /dev
+	# may be the cpio's, not devtmpfs: make the node from its numbers
+	i=0
+	while [ ! -e /sys/block/vda/dev ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -b /dev/vda ] || [ ! -e /sys/block/vda/dev ] ||
+		mknod /dev/vda b $(tr : ' ' </sys/block/vda/dev)
+	[ -b /dev/vda ] &&
+		echo "LINUX-TEST: vda sector 1: $(dd if=/dev/vda bs=512 skip=1 count=1 2>/dev/null | head -c 4)"
+fi
 # hcdemo reads HC_numExitsByType's answer through /dev/mem
 [ -c /dev/mem ] || mknod -m 600 /dev/mem c 1 1
 /bin/hcdemo && echo "LINUX-TEST: hcdemo ok"
@@ -72,6 +105,7 @@ echo "LINUX-TEST: read '$line'"
 echo "LINUX-TEST: rebooting"
 reboot -f
 INIT
+sed -i "s/VIRTIO_MODS/$virtio_mods/" "$stage/init"
 chmod 755 "$stage/init" "$stage/bin/busybox" "$stage/bin/hcdemo"
 
 # pack NAME: the staging tree as OUT_DIR/NAME, atomically

@@ -91,6 +91,7 @@ lx_boot() {
 	last_cmd="(a line after the prompt) | pty-run simple-kvm --kernel vmlinuz --initrd initramfs.cpio ..."
 	: >"$TMP/out"
 	truncate -s 1M "$TMP/lx-disk.img"
+	printf 'WXYZ' | dd of="$TMP/lx-disk.img" bs=512 seek=1 conv=notrunc 2>/dev/null
 	lx_type_after_prompt | "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" \
 		--initrd "$TMP/initramfs.cpio" --append "console=ttyS0 quiet" --mem 96M \
 		--disk "$TMP/lx-disk.img" --timeout 240s --stats >"$TMP/out" 2>"$TMP/err"
@@ -124,6 +125,13 @@ lx_boot() {
 	lx_line "linux: PCI enumerates the virtio-blk function in slot 1" \
 		"LINUX-TEST: pci 0000:00:01.0 0x1af4:0x1042"
 	lx_no_line "linux: no 'PCI: Fatal' line" "PCI: Fatal"
+	if [ -f "$BUILD/linux-test/initramfs.virtio" ]; then
+		lx_line "linux: virtio_blk reads /dev/vda (MSI-X through KVM)" \
+			"LINUX-TEST: vda sector 1: WXYZ"
+	else
+		skip "linux: virtio_blk reads /dev/vda (MSI-X through KVM)" \
+			"no virtio modules in the initramfs (built before kvm-run fetched the kernel package)"
+	fi
 	rm -f "$TMP/lx-disk.img"
 	if grep -q '^  port 0x03f8 ' "$TMP/err"; then
 		pass "linux: --stats counts the serial port"

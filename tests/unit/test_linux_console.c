@@ -1,0 +1,113 @@
+/* test_linux_console.c - the Linux console's devices on a port bus: COM1,
+ * the CMOS clock, the reset line as BUS_RESET, and the empty ISA bus. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bus.h"
+#include "linux_console.h"
+
+struct fixture {
+	struct linux_console con;
+	struct bus ports;
+	struct errbuf err;
+	char out[64];
+};
+
+/* A console with no VM behind it: output to a memory stream, no IRQ. */
+static int setup(void **state)
+{
+	static struct fixture f;
+
+	memset(&f, 0, sizeof(f));
+	f.con.out = fmemopen(f.out, sizeof(f.out), "w");
+	f.con.irq_fd = -1;
+	f.con.read_fd = -1;
+	f.con.in_fd = -1;
+	uart_init(&f.con.uart, NULL, NULL);
+	bus_init(&f.ports, "port", 0xffff);
+	assert_int_equal(linux_console_attach(&f.con, &f.ports, &f.err), 0);
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	fclose(f->con.out);
+	bus_free(&f->ports);
+	return 0;
+}
+
+static int port_io(struct fixture *f, uint16_t port, int is_write,
+		   uint8_t *data, uint32_t len)
+{
+	struct bus_access a = {port, is_write, data, len};
+
+	return bus_dispatch(&f->ports, &a, &f->err);
+}
+
+static void test_reset_line_is_an_event(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t v = 0x01;
+
+	/* another command to 0x64 is dropped; its status reads 0xFD */
+	assert_int_equal(port_io(f, 0x64, 1, &v, 1), BUS_OK);
+	assert_int_equal(f->con.reset, 0);
+	assert_int_equal(port_io(f, 0x64, 0, &v, 1), BUS_OK);
+	assert_int_equal(v, 0xfd);
+	v = 0xfe;
+	assert_int_equal(port_io(f, 0x64, 1, &v, 1), BUS_RESET);
+	assert_int_equal(f->con.reset, 1);
+}
+
+static void test_empty_isa_bus(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t v[4] = {0};
+
+	/* Linux probes ports nobody has: all ones, writes dropped, BUS_OK */
+	assert_int_equal(port_io(f, 0x2f8, 0, v, 1), BUS_OK);
+	assert_int_equal(v[0], 0xff);
+	assert_int_equal(port_io(f, 0xcf8, 0, v, 4), BUS_OK);
+	assert_int_equal(v[3], 0xff);
+	assert_int_equal(port_io(f, 0x80, 1, v, 1), BUS_OK);
+}
+
+static void test_uart_and_cmos(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t v = 0x5a;
+
+	/* the scratch register (7) keeps what is written */
+	assert_int_equal(port_io(f, 0x3ff, 1, &v, 1), BUS_OK);
+	v = 0;
+	assert_int_equal(port_io(f, 0x3ff, 0, &v, 1), BUS_OK);
+	assert_int_equal(v, 0x5a);
+	/* CMOS status B: 24-hour BCD */
+	v = 0x0b;
+	assert_int_equal(port_io(f, 0x70, 1, &v, 1), BUS_OK);
+	assert_int_equal(port_io(f, 0x71, 0, &v, 1), BUS_OK);
+	assert_int_equal(v, 0x02);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reset_line_is_an_event,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_isa_bus, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_uart_and_cmos, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests_name("linux_console", tests, NULL, NULL);
+}
