@@ -168,9 +168,11 @@ LINUX_TEST_INITRAMFS := $(BUILD)/linux-test/initramfs.cpio
 linux: deps all $(LINUX_TEST_INITRAMFS)
 	@scripts/sandbox/prepare
 	@scripts/kvm-run scripts/linux-shell $(BUILD)
+# Order-only on sandbox-ready: the virtio modules come from the kernel
+# package it fetches, so a fresh clone's first build has them too.
 $(LINUX_TEST_INITRAMFS): tests/kvm/linux-initramfs.sh guest/linux/hcdemo.c \
                          tests/kvm/pty_run.c $(wildcard $(BUILD)/sandbox/deb/*.deb) \
-                         guest/hypercall.h guest/hypercall_abi.h
+                         guest/hypercall.h guest/hypercall_abi.h | sandbox-ready
 	$(say) GEN $@
 	$(Q)tests/kvm/linux-initramfs.sh $(@D) || \
 	    echo "linux-initramfs: not built; the Linux tests will skip" >&2
