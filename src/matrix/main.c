@@ -7,6 +7,43 @@
 #include "seccomp_filter.h"
 #include "status.h"
 
+/* How long the JSON summary may wait for stdout without progress. */
+#define SUMMARY_WAIT_NS 1000000000ull
+
+/*
+ * The JSON summary on stdout, through the run's stdout buffer (after the
+ * guests' output): whole, however many VMs it has, or a line saying how
+ * much a reader that did not read, or went away, left unwritten.
+ */
+static void report_json(struct matrix *m, const struct matrix_summary *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	uint64_t left;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f) {
+		fprintf(stderr, "matrix: out of memory for the JSON summary\n");
+		return;
+	}
+	matrix_report_json(s, f);
+	if (fclose(f) || !text) {
+		fprintf(stderr, "matrix: out of memory for the JSON summary\n");
+		free(text);
+		return;
+	}
+	left = outbuf_write_all(&m->out, text, len, preempt_run_mask(),
+				SUMMARY_WAIT_NS);
+	left += outbuf_finish(&m->out, preempt_run_mask(), SUMMARY_WAIT_NS);
+	if (left)
+		fprintf(stderr,
+			"matrix: %llu bytes of output not written (%s)\n",
+			(unsigned long long)left,
+			m->out.error ? "the write failed"
+				     : "stdout did not take them");
+	free(text);
+}
+
 /* Prints the table on stderr and, with --summary=json, JSON on stdout. */
 static int report(struct matrix *m, int json)
 {
@@ -19,12 +56,8 @@ static int report(struct matrix *m, int json)
 	}
 	matrix_summarize(m, rows, &s);
 	matrix_report_table(&s, stderr);
-	/* through the run's stdout buffer: a reader that does not read can
-	 * cost it a second, never the exit */
-	if (json && outbuf_stream(&m->out)) {
-		matrix_report_json(&s, m->out.stream);
-		outbuf_finish(&m->out, preempt_run_mask(), 1000000000ull);
-	}
+	if (json)
+		report_json(m, &s);
 	free(rows);
 	return m->out_error ? STATUS_IO_ERROR : STATUS_OK;
 }

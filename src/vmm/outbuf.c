@@ -174,6 +174,33 @@ int outbuf_wait(struct outbuf *ob, const sigset_t *mask, uint64_t timeout_ns)
 	return ret == -EAGAIN ? 0 : ret;
 }
 
+size_t outbuf_write_all(struct outbuf *ob, const void *p, size_t n,
+			const sigset_t *mask, uint64_t timeout_ns)
+{
+	const char *c = p;
+
+	while (n && !ob->error) {
+		size_t room = ob->len < ob->limit ? ob->limit - ob->len : 0;
+		size_t k = n < room ? n : room;
+		int ret;
+
+		if (k) {
+			k = outbuf_append(ob, c, k);
+			if (!k)
+				break; /* no memory for the storage */
+			c += k;
+			n -= k;
+		}
+		ret = outbuf_flush(ob);
+		if (ret && ret != -EAGAIN)
+			break;
+		if (n && ob->len >= ob->limit &&
+		    outbuf_wait(ob, mask, timeout_ns))
+			break; /* a signal, no reader in time, or detached */
+	}
+	return n;
+}
+
 uint64_t outbuf_finish(struct outbuf *ob, const sigset_t *mask,
 		       uint64_t timeout_ns)
 {

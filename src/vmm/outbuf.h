@@ -101,6 +101,17 @@ int outbuf_wait(struct outbuf *ob, const sigset_t *mask, uint64_t timeout_ns);
 uint64_t outbuf_finish(struct outbuf *ob, const sigset_t *mask,
 		       uint64_t timeout_ns);
 
+/*
+ * Appends all n bytes, flushing as it goes and, whenever the buffer is at
+ * its limit, waiting as outbuf_wait does (at most timeout_ns each time;
+ * a signal in mask ends it): for the VMM's own long output at the end of
+ * a run (matrix's JSON summary of 10,000 VMs), which the limit that bounds
+ * what one exit may add must not cut. Returns the bytes not taken (0 when
+ * all went into the buffer; outbuf_finish then writes them out).
+ */
+size_t outbuf_write_all(struct outbuf *ob, const void *p, size_t n,
+			const sigset_t *mask, uint64_t timeout_ns);
+
 /* Closes the stream and the reopened descriptor, puts back fd's flags and
  * frees the storage. Safe on a zeroed or already closed ob. */
 void outbuf_close(struct outbuf *ob);

@@ -232,6 +232,36 @@ static void test_regular_file_written_directly(void **state)
 	close(fd);
 }
 
+/* The VMM's own long output (matrix's JSON summary of thousands of VMs)
+ * goes out whole, past the limit that bounds one exit's output; the
+ * stream alone keeps only up to the limit. */
+static void test_write_all_passes_the_limit(void **state)
+{
+	char path[] = "/tmp/test_outbuf.XXXXXX";
+	int fd = mkstemp(path);
+	size_t n = 3 * (OUTBUF_HIGH_WATER + OUTBUF_MSG_MAX) + 7;
+	char *text = malloc(n);
+	struct outbuf ob;
+
+	(void)state;
+	assert_true(fd >= 0 && text);
+	unlink(path);
+	memset(text, 'j', n);
+	assert_int_equal(outbuf_open(&ob, fd, 0, NULL), 0);
+	assert_int_equal(outbuf_write_all(&ob, text, n, NULL, 1000000000ull),
+			 0);
+	assert_int_equal(outbuf_finish(&ob, NULL, 0), 0);
+	assert_int_equal(lseek(fd, 0, SEEK_CUR), (off_t)n);
+	outbuf_close(&ob);
+	/* One append of as much is cut at the limit, and says so. */
+	outbuf_init_on(&ob, -1, 0);
+	assert_true(outbuf_append(&ob, text, n) < n);
+	assert_true(ob.lost > 0);
+	outbuf_close(&ob);
+	free(text);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_reader_gone_is_epipe),
 		cmocka_unit_test(test_wait_ends_by_signal_or_timeout),
 		cmocka_unit_test(test_regular_file_written_directly),
+		cmocka_unit_test(test_write_all_passes_the_limit),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
