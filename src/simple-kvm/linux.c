@@ -200,18 +200,10 @@ static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
 int linux_main(const struct kvm_dev *kvm, const struct linux_options *o)
 {
 	struct outbuf out;
-	struct errbuf err;
-	int status, ret;
+	int status;
 
-	fflush(stdout);
-	ret = outbuf_open(&out, STDOUT_FILENO, 0, &err);
-	if (!ret && !outbuf_stream(&out))
-		ret = err_fail(&err, ENOMEM, "stdout: out of memory");
-	if (ret) {
-		fprintf(stderr, "simple-kvm: %s\n", err.msg);
-		outbuf_close(&out);
+	if (run_output_open(&out))
 		return STATUS_HOST;
-	}
 	status = boot(kvm, o, &out);
 	outbuf_close(&out);
 	return status;

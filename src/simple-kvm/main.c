@@ -682,18 +682,10 @@ static int load_and_run(struct vm *vm, const struct options *opt,
 static int run_with_output(struct vm *vm, const struct options *opt)
 {
 	struct outbuf out;
-	struct errbuf err;
-	int status, ret;
+	int status;
 
-	fflush(stdout);
-	ret = outbuf_open(&out, STDOUT_FILENO, 0, &err);
-	if (!ret && !outbuf_stream(&out))
-		ret = err_fail(&err, ENOMEM, "stdout: out of memory");
-	if (ret) {
-		fprintf(stderr, "simple-kvm: %s\n", err.msg);
-		outbuf_close(&out);
+	if (run_output_open(&out))
 		return STATUS_HOST;
-	}
 	status = load_and_run(vm, opt, &out);
 	outbuf_close(&out);
 	return status;

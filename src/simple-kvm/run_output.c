@@ -1,11 +1,29 @@
 /* run_output.c - the end of a simple-kvm run for its output. */
 #include "run_output.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "preempt.h"
 #include "status.h"
+
+int run_output_open(struct outbuf *out)
+{
+	struct errbuf err;
+	int ret;
+
+	fflush(stdout);
+	ret = outbuf_open(out, STDOUT_FILENO, 0, &err);
+	if (!ret && !outbuf_stream(out))
+		ret = err_fail(&err, ENOMEM, "stdout: out of memory");
+	if (!ret)
+		return 0;
+	fprintf(stderr, "simple-kvm: %s\n", err.msg);
+	outbuf_close(out);
+	return -1;
+}
 
 uint64_t run_output_flush(struct outbuf *out)
 {

@@ -11,6 +11,10 @@
 /* How long the end of a run waits for stdout to take what is left. */
 #define RUN_OUTPUT_FLUSH_NS 1000000000ull
 
+/* Puts out, with its stdio stream, in front of stdout for the run: 0, or
+ * -1 after one line on stderr saying why (then exit with STATUS_HOST). */
+int run_output_open(struct outbuf *out);
+
 /* Flushes out once the run is over: within RUN_OUTPUT_FLUSH_NS, or at
  * once when a signal asked us to stop. Returns the bytes not written. */
 uint64_t run_output_flush(struct outbuf *out);
