@@ -87,11 +87,6 @@ static void read_flavor(struct kvm_dev *kvm)
 	}
 }
 
-int kvm_runs_in_emulator(const struct kvm_dev *kvm)
-{
-	return strcmp(kvm->flavor, "kvm_pvm") == 0;
-}
-
 static int check_api(struct kvm_dev *kvm, const char *path, struct errbuf *err)
 {
 	int version = ioctl(kvm->fd, KVM_GET_API_VERSION, 0);

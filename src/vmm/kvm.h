@@ -58,10 +58,6 @@ void kvm_cpuid_paging(const struct kvm_cpuid2 *cpuid, struct kvm_paging *out);
 /* Closes the handle and frees what it holds; safe on a zeroed struct. */
 void kvm_dev_close(struct kvm_dev *kvm);
 
-/* 1 when flavor is kvm_pvm: guest code runs in KVM's instruction
- * emulator, which lacks most SSE and x87 instructions. */
-int kvm_runs_in_emulator(const struct kvm_dev *kvm);
-
 /* Returns the explanation kvm_dev_open gives for an open(2) errno. */
 const char *kvm_open_hint(int errnum);
 

@@ -88,7 +88,6 @@ static enum vcpu_event serve_io(struct vcpu_loop *l, struct vcpu_exit *ex,
 	if (!l->ports)
 		return serve_io_direct(l, ex, err);
 	l->cur = ex;
-	l->stop_event = VCPU_STOP;
 	for (uint32_t i = 0; i < run->io.count; i++) {
 		a.data = data + (size_t)i * run->io.size;
 		ret = bus_dispatch(l->ports, &a, err);
@@ -203,11 +202,17 @@ static enum vcpu_event gate_output(struct vcpu_loop *l, struct vcpu_exit *ex,
 	uint64_t since;
 	int ret;
 
-	*ex = (struct vcpu_exit){.reason = KVM_EXIT_INTR, .call = -1};
-	if (outbuf_flush(ob) != -EAGAIN && ob->error)
+	/* The common case, nothing printed since the last entry: no call. */
+	if (!ob->len && !ob->error)
+		return VCPU_CONTINUE;
+	if (outbuf_flush(ob) != -EAGAIN && ob->error) {
+		*ex = (struct vcpu_exit){.reason = KVM_EXIT_INTR, .call = -1};
 		return output_failed(ob, ex, err);
+	}
 	if (!outbuf_full(ob))
 		return VCPU_CONTINUE;
+	/* vcpu_step returns what follows without entering the guest. */
+	*ex = (struct vcpu_exit){.reason = KVM_EXIT_INTR, .call = -1};
 	if (l->output_nowait)
 		return ex->event = VCPU_OUTPUT_BLOCKED;
 	since = monotonic_ns();
@@ -255,6 +260,7 @@ enum vcpu_event vcpu_step(struct vcpu_loop *l, struct vcpu_exit *ex,
 		err_fail(err, -ret, "KVM_RUN: %s", strerror(-ret));
 		return ex->event = VCPU_HOST_ERROR;
 	}
+	l->stop_event = VCPU_STOP; /* what a device's BUS_STOP means */
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		ex->event = serve_io(l, ex, err);
