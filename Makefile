@@ -50,8 +50,7 @@ INCLUDES    := -Isrc/matrix $(INC_gdb)
 INC_matrix  := $(INCLUDES)
 INC_simple-kvm := -Isrc/simple-kvm $(INCLUDES)
 # The include path for a source: its layer's when it is in src/, else all.
-layer_inc = $(if $(filter src/%,$1),$(INC_$(word 2,$(subst /, ,$1))) \
-              $(INC_UP_$1),$(INCLUDES))
+layer_inc = $(if $(filter src/%,$1),$(INC_$(word 2,$(subst /, ,$1))),$(INCLUDES))
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIE $(WARN) -MMD -MP $(CFLAGS)
 # Static, so that the programs run unchanged inside the sandbox's initramfs;
 # position-independent, so that the VMM's code is not at a known address.

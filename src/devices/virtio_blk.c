@@ -101,17 +101,6 @@ static int vblk_config_read(void *dev, uint32_t off, void *data, uint32_t len)
 	return 0;
 }
 
-/* Every field is read-only (no CONFIG_WCE is offered). */
-static int vblk_config_write(void *dev, uint32_t off, const void *data,
-			     uint32_t len)
-{
-	(void)dev;
-	(void)off;
-	(void)data;
-	(void)len;
-	return -EINVAL;
-}
-
 static int vblk_activate(void *dev, const struct guest_mem *mem,
 			 uint64_t features,
 			 const struct virtio_queue_addr *addr,
@@ -123,7 +112,6 @@ static int vblk_activate(void *dev, const struct guest_mem *mem,
 	if (ret)
 		return err_wrap(err, ret, "virtio-blk %s", b->path);
 	b->features = features;
-	b->mem = mem;
 	b->t = t;
 	b->stopped = false;
 	return 0;
@@ -135,7 +123,6 @@ static void vblk_reset(void *dev)
 
 	vq_reset(&b->vq);
 	b->features = 0;
-	b->mem = NULL;
 	b->t = NULL;
 	b->stopped = false;
 }
@@ -429,7 +416,7 @@ const struct virtio_dev_ops vblk_ops = {
 	.queue_max = VBLK_QUEUE_SIZE,
 	.features = vblk_features,
 	.config_read = vblk_config_read,
-	.config_write = vblk_config_write,
+	.config_write = virtio_config_write_ro, /* no CONFIG_WCE offered */
 	.activate = vblk_activate,
 	.notify = vblk_notify,
 	.reset = vblk_reset,

@@ -57,7 +57,6 @@ struct vblk {
 	uint64_t features; /* negotiated, at activation */
 	char id[VBLK_ID_BYTES];
 	const char *path;
-	const struct guest_mem *mem;
 	struct virtio_transport *t;
 	bool stopped;
 	struct virtqueue vq;

@@ -3,6 +3,7 @@
 #ifndef VIRTIO_DEV_H
 #define VIRTIO_DEV_H
 
+#include <errno.h>
 #include <stdint.h>
 
 #include "errbuf.h"
@@ -78,5 +79,16 @@ struct virtio_dev_ops {
 };
 
 #define VIRTIO_DEV_MAX_QUEUES 8
+
+/* config_write for a device whose configuration is read-only: -EINVAL. */
+static inline int virtio_config_write_ro(void *dev, uint32_t off,
+					 const void *data, uint32_t len)
+{
+	(void)dev;
+	(void)off;
+	(void)data;
+	(void)len;
+	return -EINVAL;
+}
 
 #endif

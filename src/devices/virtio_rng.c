@@ -21,16 +21,6 @@ static int vrng_config_read(void *dev, uint32_t off, void *data, uint32_t len)
 	return -EINVAL;
 }
 
-static int vrng_config_write(void *dev, uint32_t off, const void *data,
-			     uint32_t len)
-{
-	(void)dev;
-	(void)off;
-	(void)data;
-	(void)len;
-	return -EINVAL;
-}
-
 static int vrng_activate(void *dev, const struct guest_mem *mem,
 			 uint64_t features,
 			 const struct virtio_queue_addr *addr,
@@ -128,7 +118,7 @@ const struct virtio_dev_ops vrng_ops = {
 	.queue_max = VRNG_QUEUE_SIZE,
 	.features = vrng_features,
 	.config_read = vrng_config_read,
-	.config_write = vrng_config_write,
+	.config_write = virtio_config_write_ro,
 	.activate = vrng_activate,
 	.notify = vrng_notify,
 	.reset = vrng_reset,

@@ -380,8 +380,5 @@ void gdbt_clear(struct gdbstub *gs)
 	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++)
 		if (gs->sw[i].used)
 			remove_sw_bp(gs, gs->sw[i].addr);
-	for (int i = 0; i < GDB_SW_BREAKPOINTS; i++)
-		while (gs->sites[i].users) /* none left; belt and braces */
-			unplant_site(gs, i);
 	memset(gs->hw, 0, sizeof(gs->hw));
 }
