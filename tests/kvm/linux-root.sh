@@ -152,21 +152,22 @@ cat >"$ird/init" <<'INIT'
 #!/bin/busybox sh
 # make linux's initramfs (tests/kvm/linux-root.sh): the modules, /dev/vda,
 # ext4 on it, switch_root. Each step prints the time since the kernel's
-# start. On the kernel's command line, `ro` mounts the disk read-only and
-# `init=PROGRAM` is what runs on it (default /sbin/init).
+# start. On the kernel's command line, `ro` mounts the disk read-only,
+# `init=PROGRAM` is what runs on it (default /sbin/init), and `norescue`
+# ends a failed boot at once instead of starting a shell.
 /bin/busybox --install -s /bin
 mount -t devtmpfs dev /dev
 exec </dev/console >/dev/console 2>&1
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 step() { echo "linux-root: $(cut -d' ' -f1 /proc/uptime) s: $*"; }
-# A failure leaves a shell in the initramfs; when it ends, so does init,
-# and the kernel panics (with panic=-1 it reboots).
-rescue() { step "$*; a shell in the initramfs"; sh; exit 1; }
-opts=rw init=/sbin/init
+# A failure leaves a shell in the initramfs (none with `norescue`); when
+# it ends, so does init, and the kernel panics (panic=-1: it reboots).
+opts=rw init=/sbin/init shell=sh
 for a in $(cat /proc/cmdline); do
-	case $a in ro) opts=ro ;; init=*) init=${a#init=} ;; esac
+	case $a in ro) opts=ro ;; init=*) init=${a#init=} ;; norescue) shell=: ;; esac
 done
+rescue() { step "$*; a shell in the initramfs"; $shell; exit 1; }
 step "loading modules"
 for m in $(cat /lib/modules/load-order); do
 	[ "$m" = crc32c-intel ] && ! grep -qw sse4_2 /proc/cpuinfo && continue
