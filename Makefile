@@ -178,6 +178,35 @@ $(LINUX_TEST_INITRAMFS): tests/kvm/linux-initramfs.sh guest/linux/hcdemo.c \
 test-build: $(LINUX_TEST_INITRAMFS)
 # --- end of the Linux boot block ----------------------------------------------
 
+# --- Linux root disk (make linux boots from /dev/vda, docs/linux.md) ---------
+# tests/kvm/linux-root.sh makes the modules, a fresh ext4 image, e2fsck for
+# the sandbox and the initramfs that switch_root's to the disk; the
+# initramfs is written last and stands for all of them. make linux's disk,
+# root.ext4, is a copy of the fresh image made only when it is missing: a
+# build never overwrites it, so what one boot writes is there in the next.
+# make linux-root-clean (or make clean) removes it for a new one.
+LINUX_ROOT := $(BUILD)/linux-root
+LINUX_ROOT_INITRAMFS := $(LINUX_ROOT)/initramfs.cpio
+LINUX_ROOT_DISK := $(LINUX_ROOT)/root.ext4
+BUILD_PACKAGES += e2fsprogs
+$(LINUX_ROOT_INITRAMFS): tests/kvm/linux-root.sh scripts/copy-runtime-libs \
+                         guest/linux/hcdemo.c guest/hypercall.h guest/hypercall_abi.h \
+                         $(wildcard $(BUILD)/sandbox/deb/*.deb) | sandbox-ready
+	$(say) GEN $@
+	$(Q)tests/kvm/linux-root.sh $(@D) || \
+	    echo "linux-root: not built; the root disk tests will skip" >&2
+$(LINUX_ROOT_DISK): | $(LINUX_ROOT_INITRAMFS)
+	$(say) COPY $@
+	$(Q)cp --sparse=always $(LINUX_ROOT)/fresh.ext4 $@
+linux: $(LINUX_ROOT_DISK)
+# the test initramfs mounts the disk too, with these modules
+$(LINUX_TEST_INITRAMFS): $(LINUX_ROOT_INITRAMFS)
+test-build: $(LINUX_ROOT_INITRAMFS)
+.PHONY: linux-root-clean
+linux-root-clean:
+	rm -f $(LINUX_ROOT_DISK)
+# --- end of the Linux root disk block -----------------------------------------
+
 $(BUILD)/matrix: $(BUILD)/obj/src/matrix/main.o $(VMM_LIB)
 	$(say) LD $@
 	$(Q)$(CC) $^ -o $@ $(HOST_LDFLAGS)

@@ -8,7 +8,8 @@
 #   OUT_DIR/initramfs.cpio  /init (below), /bin/busybox (static), /bin/hcdemo,
 #                           /dev/console
 #   OUT_DIR/shell.cpio      the same with /init a busybox shell on the
-#                           console (make linux), which reboots when it ends
+#                           console, which reboots when it ends (make linux
+#                           boots from its root disk instead, linux-root.sh)
 # The test's init prints LINUX-TEST lines the test checks, then reboots.
 set -euo pipefail
 
@@ -48,6 +49,17 @@ if [ -n "$deb" ] && command -v dpkg-deb >/dev/null; then
 	done
 	rm -rf "$stage/x"
 	echo "$virtio_mods" >"$out/initramfs.virtio"
+fi
+# The root disk (tests/kvm/linux-root.sh, built first): the modules that
+# mount its ext4, beyond the virtio ones, as /lib/root/*.ko and load-order.
+root_mods=$(dirname "$out")/linux-root/modules
+if [ -d "$stage/lib/virtio" ] && [ -f "$root_mods/load-order" ]; then
+	mkdir -p "$stage/lib/root"
+	for m in $(cat "$root_mods/load-order"); do
+		case " $virtio_mods " in *" $m "*) continue ;; esac
+		cp "$root_mods/$m.ko" "$stage/lib/root/"
+		echo "$m" >>"$stage/lib/root/load-order"
+	done
 fi
 # The kernel opens /dev/console for init before anything is mounted; a
 # user who may not make device nodes gets them from devtmpfs in /init.
@@ -92,6 +104,32 @@ if [ -d /lib/virtio ]; then
 		mknod /dev/vda b $(tr : ' ' </sys/block/vda/dev)
 	[ -b /dev/vda ] &&
 		echo "LINUX-TEST: vda sector 1: $(dd if=/dev/vda bs=512 skip=1 count=1 2>/dev/null | head -c 4)"
+fi
+# The root disk: linux.sh gives this boot a copy of make linux's fresh
+# ext4 image. It writes the run's token (lxtoken= on the command line) and
+# an init for the next boot, which switch_root's to the disk and runs it,
+# and unmounts, so that the host's e2fsck finds the file system clean.
+if [ -f /lib/root/load-order ] && [ -b /dev/vda ]; then
+	for m in $(cat /lib/root/load-order); do
+		[ "$m" = crc32c-intel ] && ! grep -qw sse4_2 /proc/cpuinfo && continue
+		insmod "/lib/root/$m.ko" || break
+	done
+	mkdir -p /mnt
+	if mount -t ext4 /dev/vda /mnt; then
+		echo "LINUX-TEST: root disk $(grep ' /mnt ' /proc/mounts | cut -d' ' -f1-3)"
+		sed -n 's/.*lxtoken=\([^ ]*\).*/\1/p' /proc/cmdline >/mnt/root/lxtest-token
+		cat >/mnt/lxtest-init <<'LXINIT'
+#!/bin/sh
+# linux.sh's second boot: init on the root disk, which the first boot wrote
+mount -t proc proc /proc
+echo "LINUX-TEST: on the root disk: $(grep ' / ' /proc/mounts | cut -d' ' -f1-4)"
+echo "LINUX-TEST: token $(cat /root/lxtest-token)"
+printf 'LINUX-TEST: raw \033]0;raw-output\007\n'
+# init exits: the kernel panics
+LXINIT
+		chmod 755 /mnt/lxtest-init
+		umount /mnt && echo "LINUX-TEST: root disk written and unmounted"
+	fi
 fi
 # hcdemo reads HC_numExitsByType's answer through /dev/mem
 [ -c /dev/mem ] || mknod -m 600 /dev/mem c 1 1

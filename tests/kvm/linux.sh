@@ -2,7 +2,9 @@
 # with a tiny initramfs (tests/kvm/linux-initramfs.sh), runs a hypercall
 # program from user space, reads a line from the console and reboots; bad
 # kernels, initrds, command lines and RAM sizes are refused; a kernel
-# panic with panic=-1 ends the run. Sourced by run.sh. Two boots, about a
+# panic with panic=-1 ends the run. The first boot writes a copy of make
+# linux's root disk, the second boots from it, as make linux does, and
+# finds what the first wrote. Sourced by run.sh. Two boots, about a
 # minute in the sandbox (docs/linux.md); KVM_TEST_LINUX=quick leaves out
 # the panic, the second boot.
 
@@ -12,6 +14,15 @@ LX_REPO=$(cd "$here/../.." && pwd -P)
 LX_KERNEL=${KVM_TEST_LINUX_KERNEL:-$LX_REPO/build/sandbox/kernel/vmlinuz}
 LX_INITRD=$BUILD/linux-test/initramfs.cpio
 LX_PTY_RUN=$BUILD/linux-test/pty-run
+# The root disk (tests/kvm/linux-root.sh): make linux's initramfs, a fresh
+# copy of its image, and e2fsck with its libraries (the sandbox has none).
+LX_ROOT=$BUILD/linux-root
+LX_ROOT_READY=
+[ -r "$LX_ROOT/initramfs.cpio" ] && [ -r "$LX_ROOT/fresh.ext4" ] &&
+	[ -x "$LX_ROOT/e2fsck/e2fsck" ] && [ -f "$BUILD/linux-test/initramfs.virtio" ] &&
+	LX_ROOT_READY=1
+# This run's token: the first boot writes it to the disk, the second reads it
+LX_TOKEN=lx-$$-$RANDOM$RANDOM
 
 # lx_line NAME TEXT: the last boot printed a line containing TEXT.
 lx_line() {
@@ -90,10 +101,15 @@ lx_boot() {
 	t0=$(uptime_s)
 	last_cmd="(a line after the prompt) | pty-run simple-kvm --kernel vmlinuz --initrd initramfs.cpio ..."
 	: >"$TMP/out"
-	truncate -s 1M "$TMP/lx-disk.img"
+	if [ -n "$LX_ROOT_READY" ]; then
+		cp "$LX_ROOT/fresh.ext4" "$TMP/lx-disk.img" # busybox's cp: no --sparse
+	else
+		truncate -s 1M "$TMP/lx-disk.img"
+	fi
+	# sector 1 is ext4's boot block, which the file system leaves alone
 	printf 'WXYZ' | dd of="$TMP/lx-disk.img" bs=512 seek=1 conv=notrunc 2>/dev/null
 	lx_type_after_prompt | "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" \
-		--initrd "$TMP/initramfs.cpio" --append "console=ttyS0 quiet" --mem 96M \
+		--initrd "$TMP/initramfs.cpio" --append "console=ttyS0 quiet lxtoken=$LX_TOKEN" --mem 96M \
 		--disk "$TMP/lx-disk.img" --timeout 240s --stats >"$TMP/out" 2>"$TMP/err"
 	status=$?
 	echo "# linux boot to reboot: $(awk "BEGIN { print $(uptime_s) - $t0 }") s"
@@ -132,7 +148,15 @@ lx_boot() {
 		skip "linux: virtio_blk reads /dev/vda (MSI-X through KVM)" \
 			"no virtio modules in the initramfs (built before kvm-run fetched the kernel package)"
 	fi
-	rm -f "$TMP/lx-disk.img"
+	# the root disk: this boot mounts it and writes to it (lx_panic reads it)
+	if [ -n "$LX_ROOT_READY" ]; then
+		lx_line "linux: ext4 on /dev/vda mounts (the kernel's ext4, jbd2, crc32c modules)" \
+			"LINUX-TEST: root disk /dev/vda /mnt ext4"
+		lx_line "linux: the guest writes the root disk and unmounts it" \
+			"LINUX-TEST: root disk written and unmounted"
+	else
+		skip "linux: ext4 on /dev/vda" "no root disk build (tests/kvm/linux-root.sh)"
+	fi
 	if grep -q '^  port 0x03f8 ' "$TMP/err"; then
 		pass "linux: --stats counts the serial port"
 	else
@@ -145,6 +169,10 @@ lx_boot() {
 # --raw-output on a terminal. It stays quiet: loud boots have hung the
 # sandbox (issue 20), and the panic line is KERN_EMERG, printed anyway.
 lx_panic() {
+	if [ -n "$LX_ROOT_READY" ]; then
+		lx_root_panic
+		return
+	fi
 	run "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" --timeout 240s --mem 96M \
 		--initrd "$TMP/initramfs.cpio" --raw-output \
 		--append "console=ttyS0 quiet panic=-1 lxtest=panic"
@@ -152,6 +180,38 @@ lx_panic() {
 	lx_line "linux: the panic text is printed" "Kernel panic - not syncing"
 	lx_line "linux: --raw-output passes an OSC to a terminal as it is" \
 		"$(printf 'LINUX-TEST: raw \033]0;raw-output\007')"
+}
+
+# The same second boot from the root disk the first boot wrote, as make
+# linux boots (its initramfs loads the modules, mounts /dev/vda and
+# switch_root's), read-only: init= runs the program that boot left there,
+# which prints the run's token and the OSC, and exits. Then the host's
+# e2fsck checks the image, its crc32c checksums included.
+lx_root_panic() {
+	cp "$LX_ROOT/initramfs.cpio" "$TMP/root.cpio" || return 1
+	run "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" --timeout 240s --mem 96M \
+		--initrd "$TMP/root.cpio" --raw-output --disk "$TMP/lx-disk.img,ro" \
+		--append "console=ttyS0 quiet panic=-1 lxtest=panic ro init=/lxtest-init norescue"
+	check "linux: a kernel panic with panic=-1 ends with status 0" 0
+	lx_line "linux: the panic text is printed" "Kernel panic - not syncing"
+	lx_line "linux: --raw-output passes an OSC to a terminal as it is" \
+		"$(printf 'LINUX-TEST: raw \033]0;raw-output\007')"
+	lx_line "linux: make linux's initramfs switch_root's to /dev/vda" \
+		"switch_root to /dev/vda, /lxtest-init"
+	lx_line "linux: the root is ext4 on /dev/vda, read-only (--disk ...,ro)" \
+		"LINUX-TEST: on the root disk: /dev/vda / ext4 ro"
+	lx_line "linux: the token the first boot wrote is on the disk in the second" \
+		"LINUX-TEST: token $LX_TOKEN"
+	last_cmd="e2fsck -fn lx-disk.img (after both boots)"
+	"$LX_ROOT/e2fsck/ld-linux-x86-64.so.2" --library-path "$LX_ROOT/e2fsck" \
+		"$LX_ROOT/e2fsck/e2fsck" -fn "$TMP/lx-disk.img" >"$TMP/out" 2>"$TMP/err"
+	status=$?
+	[ "$status" = 0 ] || sed 's/^/# e2fsck: /' "$TMP/out"
+	check "linux: e2fsck finds the guest's ext4 clean, checksums and all" 0
+	# e2fsck -n checks past a journal that needs replaying, with a warning
+	lx_no_line "linux: the guest unmounted the disk: no journal left to replay" \
+		"skipping journal recovery"
+	rm -f "$TMP/lx-disk.img"
 }
 
 # pty-run needs pseudo-terminals, which the sandbox's init leaves
