@@ -90,6 +90,10 @@ static void usage(FILE *out)
 		"  -v, --verbose           say where guest RAM lives, and more\n"
 		"      --disk FILE[,ro]    a virtio-blk disk on PCI backed by the raw\n"
 		"                          image FILE (repeatable; docs/pci.md)\n"
+		"      --rng               a virtio-rng device on PCI (getrandom)\n"
+		"      --console virtio    with --kernel: stdin and stdout on a\n"
+		"                          virtio console, hvc0 (docs/virtio.md);\n"
+		"                          the default, serial, keeps them on ttyS0\n"
 		"      --kernel BZIMAGE    boot Linux (docs/linux.md); --mem 256M\n"
 		"      --initrd FILE       its initramfs\n"
 		"      --append CMDLINE    its command line\n"
@@ -202,6 +206,12 @@ static int parse_value(int c, const char *arg, struct options *opt)
 		return 0;
 	case 'k':
 		return parse_disk(arg, &opt->lx);
+	case 'c':
+		if (strcmp(arg, "virtio") && strcmp(arg, "serial"))
+			return usage_error("--console %s: use virtio or serial",
+					   arg);
+		opt->lx.console_virtio = !strcmp(arg, "virtio");
+		return 0;
 	case 'e':
 		if (parse_uint(arg, 0, UINT32_MAX, &v, &err))
 			return usage_error("--expect %s: %s", arg, err.msg);
@@ -236,6 +246,8 @@ static int check_linux_options(struct options *opt)
 	char mode[3] = {'-', opt->mode_flag, 0};
 	char bad[128] = "";
 
+	if (!lx->kernel && lx->console_virtio)
+		return usage_error("--console virtio needs --kernel");
 	if (!lx->kernel)
 		return lx->initrd || lx->append
 			       ? usage_error("--initrd and --append need "
@@ -289,6 +301,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"initrd", required_argument, NULL, 'I'},
 		{"append", required_argument, NULL, 'A'},
 		{"disk", required_argument, NULL, 'k'},
+		{"rng", no_argument, NULL, 'n'},
+		{"console", required_argument, NULL, 'c'},
 		{NULL, 0, NULL, 0},
 	};
 	int c, ret = 0;
@@ -324,6 +338,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'N':
 			opt->no_seccomp = 1;
+			break;
+		case 'n':
+			opt->lx.rng = 1;
 			break;
 		case 'v':
 			opt->verbose = 1;
@@ -639,6 +656,12 @@ static int load_and_run(struct vm *vm, const struct options *opt,
 		free(guest.file);
 		machine_destroy(&m);
 		return image_fault ? STATUS_IMAGE : STATUS_HOST;
+	}
+	if (opt->lx.rng && machine_add_rng(&m, &vm->mem, &err)) {
+		fprintf(stderr, "simple-kvm: %s\n", err.msg);
+		free(guest.file);
+		machine_destroy(&m);
+		return STATUS_HOST;
 	}
 	if (vcpu_enter_mode(&vm->vcpu, opt->mode, LAYOUT_IMAGE_BASE, &err) ||
 	    (opt->gdb &&
