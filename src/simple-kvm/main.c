@@ -91,9 +91,10 @@ static void usage(FILE *out)
 		"      --disk FILE[,ro]    a virtio-blk disk on PCI backed by the raw\n"
 		"                          image FILE (repeatable; docs/pci.md)\n"
 		"      --rng               a virtio-rng device on PCI (getrandom)\n"
-		"      --console virtio    with --kernel: stdin and stdout on a\n"
-		"                          virtio console, hvc0 (docs/virtio.md);\n"
-		"                          the default, serial, keeps them on ttyS0\n"
+		"      --console virtio    a virtio console on PCI: with --kernel,\n"
+		"                          stdin and stdout on hvc0 (docs/virtio.md;\n"
+		"                          the default, serial, keeps them on\n"
+		"                          ttyS0); a bare guest prints through it\n"
 		"      --kernel BZIMAGE    boot Linux (docs/linux.md); --mem 256M\n"
 		"      --initrd FILE       its initramfs\n"
 		"      --append CMDLINE    its command line\n"
@@ -246,8 +247,6 @@ static int check_linux_options(struct options *opt)
 	char mode[3] = {'-', opt->mode_flag, 0};
 	char bad[128] = "";
 
-	if (!lx->kernel && lx->console_virtio)
-		return usage_error("--console virtio needs --kernel");
 	if (!lx->kernel)
 		return lx->initrd || lx->append
 			       ? usage_error("--initrd and --append need "
@@ -657,7 +656,10 @@ static int load_and_run(struct vm *vm, const struct options *opt,
 		machine_destroy(&m);
 		return image_fault ? STATUS_IMAGE : STATUS_HOST;
 	}
-	if (opt->lx.rng && machine_add_rng(&m, &vm->mem, &err)) {
+	if ((opt->lx.rng && machine_add_rng(&m, &vm->mem, &err)) ||
+	    (opt->lx.console_virtio &&
+	     machine_add_console(&m, &vm->mem, out, env.escape_controls,
+				 &err))) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		free(guest.file);
 		machine_destroy(&m);
@@ -694,6 +696,8 @@ static int load_and_run(struct vm *vm, const struct options *opt,
 		preempt_destroy(&timer);
 	if (status == STATUS_OK && opt->has_expect)
 		status = check_expected(&vm->vcpu, opt);
+	if (m.has_console) /* what its terminal filter still holds */
+		vcon_finish(&m.console);
 	status = run_output_end(out, "the guest's output", status);
 	kvm_stats_report(&vm->vcpu, &stats, opt->stats, stderr);
 	machine_destroy(&m);
