@@ -18,7 +18,8 @@
  *   31..   RAM from GPA 0 (the rest is zeros)
  *
  * Checked besides ASan/UBSan: the output buffer never loses a byte (a
- * full one stalls the queue instead), the device never holds more than
+ * full one stalls the queue instead) and never holds more than one
+ * chunk's output above its high-water mark, the device never holds more than
  * VCON_IN_MAX typed bytes and takes no more than it is offered; the
  * transport hears needs_reset at most once per activation, with one line
  * that names the device, and used notifications only for queues 0 and 1;
@@ -118,6 +119,10 @@ static void check(struct run *r, uint16_t rx_before, uint16_t tx_before,
 		  bool stopped_before)
 {
 	CHECK(r->ob.lost == 0);
+	/* the device writes only while the buffer is at or below its mark,
+	 * one chunk at a time */
+	CHECK(r->ob.len <=
+	      r->ob.high_water + TERM_FILTER_OUT_MAX(VCON_TX_CHUNK));
 	CHECK(r->c.in_len <= VCON_IN_MAX);
 	CHECK(r->t.resets <= r->resets_allowed);
 	if (r->active) {
