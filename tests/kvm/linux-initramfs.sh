@@ -128,7 +128,7 @@ if [ -d /lib/virtio-extra ]; then
 	if [ -c /dev/hvc0 ] && exec 3<>/dev/hvc0; then
 		stty -F /dev/hvc0 -echo 2>/dev/null
 		echo "LINUX-TEST: hvc0 exists"
-		echo "LINUX-TEST: written to hvc0" >&3
+		printf 'LINUX-TEST: written to hvc0 \033]0;pwned-by-hvc0\007\n' >&3
 	fi
 	echo "LINUX-TEST: rng_current $(cat /sys/class/misc/hw_random/rng_current 2>&1)"
 	echo "LINUX-TEST: hwrng $(head -c 32 /dev/hwrng | od -An -tx1 | tr -d ' \n')"

@@ -96,6 +96,8 @@ lx_virtio_extras() {
 	# init writes this line to hvc0 only, never to the serial console
 	lx_line "linux: a line written to hvc0 reaches stdout" \
 		"LINUX-TEST: written to hvc0"
+	lx_line "linux: an OSC written to hvc0 is shown as \\xHH on a terminal" \
+		'LINUX-TEST: written to hvc0 \x1b]0;pwned-by-hvc0\x07'
 	lx_line "linux: a line typed on stdin is read from hvc0 (--console virtio)" \
 		"LINUX-TEST: read from hvc0 'ping from the host'"
 	lx_line "linux: the hardware RNG is virtio_rng's" \
