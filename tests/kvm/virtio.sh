@@ -134,6 +134,12 @@ cp "$BUILD"/guest/virtio/*.elf "$VG/" || exit 1
 for m in $MODES; do
 	extras_cases $m
 done
+run "$SK" -l --console tty "$VG/vcon-long.elf"
+check "--console takes virtio or serial only" 64 "--console tty: use virtio or serial"
+run "$SK" -l --timeout 60s --console serial --ignore-unknown-ports "$VG/vcon-long.elf"
+check "long: --console serial (the default) has no virtio console" 1
+check_lines "long: --console serial: the console driver finds none" \
+	"vcon: FAIL: no virtio-console (1af4:1043) on PCI bus 0"
 # Without --rng there is no entropy device, though PCI is there.
 run "$SK" -l --timeout 60s --console virtio "$VG/vrng-long.elf"
 check "long: without --rng the rng driver gives up" 1
