@@ -5,6 +5,9 @@
 #   build/guest/virtio/hostile-CASE-MODE.elf   a bad ring each (hostile.c)
 #   build/guest/virtio/vdrv-bench-K-long.elf   bench/virtio.sh's loops, K =
 #                                              none, reads, exits
+#   build/guest/virtio/vrng-MODE.elf           the virtio-rng story (rng.c)
+#   build/guest/virtio/vcon-MODE.elf           a line through virtio-console
+#                                              (console.c)
 #
 # Uses from the main Makefile: BUILD, GUEST_MODES, GUEST_CC, GUEST_CFLAGS,
 # MFLAGS_*, LDEMU_*, LD, Q, say, and its guest object rules (which compile
@@ -24,6 +27,12 @@ VDRV_GUESTS := $(GUEST_MODES:%=$(BUILD)/guest/virtio/vdrv-%.elf) \
                  $(GUEST_MODES:%=$(BUILD)/guest/virtio/hostile-$c-%.elf)) \
                $(patsubst %,$(BUILD)/guest/virtio/vdrv-bench-%-long.elf,none reads exits)
 
+# The rng and console guests: the same transport and queue, their own
+# story (--rng, --console virtio).
+VDRV_BASE := start virtio/pci virtio/virtio_pci virtio/virtqueue
+VDRV_GUESTS += $(GUEST_MODES:%=$(BUILD)/guest/virtio/vrng-%.elf) \
+               $(GUEST_MODES:%=$(BUILD)/guest/virtio/vcon-%.elf)
+
 define vdrv_link
 	@mkdir -p $(@D)
 	$(say) GUEST-LD $@
@@ -34,6 +43,12 @@ endef
 define vdrv_rules
 $(BUILD)/guest/virtio/vdrv-$1.elf: $(VDRV_PARTS:%=$(BUILD)/guest/obj/$1/%.o) \
                                    $(BUILD)/guest/obj/$1/virtio/main.o guest/guest.ld
+	$$(call vdrv_link,$1)
+$(BUILD)/guest/virtio/vrng-$1.elf: $(VDRV_BASE:%=$(BUILD)/guest/obj/$1/%.o) \
+                                   $(BUILD)/guest/obj/$1/virtio/rng.o guest/guest.ld
+	$$(call vdrv_link,$1)
+$(BUILD)/guest/virtio/vcon-$1.elf: $(VDRV_BASE:%=$(BUILD)/guest/obj/$1/%.o) \
+                                   $(BUILD)/guest/obj/$1/virtio/console.o guest/guest.ld
 	$$(call vdrv_link,$1)
 $(BUILD)/guest/obj/$1/virtio/hostile-%.o: guest/virtio/hostile.c
 	@mkdir -p $$(@D)

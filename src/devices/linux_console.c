@@ -119,6 +119,9 @@ void linux_console_close(struct linux_console *c)
 
 	if (c->escape && c->out)
 		fwrite(held, 1, term_filter_finish(&c->filter, held), c->out);
+	if (c->vcon)
+		vcon_finish(c->vcon);
+	c->vcon = NULL;
 	if (c->raw)
 		tcsetattr(c->in_fd, TCSANOW, &c->saved);
 	c->raw = 0;
@@ -272,10 +275,29 @@ static void fill_pending(struct linux_console *c)
 			c->pending[c->pending_len++] = buf[i];
 }
 
+void linux_console_input_to(struct linux_console *c, struct vcon *v)
+{
+	c->vcon = v;
+}
+
+/* What is pending, to the virtio console as far as it takes it: the rest
+ * stays pending, and stdin is not read again until it is gone. */
+static void feed_vcon(struct linux_console *c)
+{
+	c->pending_pos +=
+		(unsigned)vcon_receive(c->vcon, c->pending + c->pending_pos,
+				       c->pending_len - c->pending_pos);
+	vcon_poll(c->vcon);
+}
+
 void linux_console_poll(struct linux_console *c)
 {
 	fflush(c->out);
 	fill_pending(c);
+	if (c->vcon) {
+		feed_vcon(c);
+		return;
+	}
 	/* A driver's startup clears the FIFO: bytes wait here until the
 	 * guest enables the receive interrupt. */
 	if (!uart_listening(&c->uart))

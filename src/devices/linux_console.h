@@ -13,6 +13,7 @@
 #include "errbuf.h"
 #include "term_filter.h"
 #include "uart.h"
+#include "virtio_console.h"
 
 struct vm;
 
@@ -34,6 +35,7 @@ struct linux_console {
 	int in_eof;	      /* stdin is at its end */
 	unsigned char pending[256]; /* read but not yet taken by the FIFO */
 	unsigned pending_len, pending_pos;
+	struct vcon *vcon; /* typed bytes go here, not to the UART; or NULL */
 };
 
 /*
@@ -60,8 +62,13 @@ void linux_console_close(struct linux_console *c);
 int linux_console_attach(struct linux_console *c, struct bus *ports,
 			 struct errbuf *err);
 
-/* Moves what stdin has into the UART's FIFO and raises its interrupt;
- * flushes the guest's output. Call at every tick. */
+/* --console virtio: from now on, what stdin has (after Ctrl-A X is taken
+ * out) goes to v's receive queue instead of the UART's FIFO, and each
+ * poll serves v (vcon_poll); close writes out v's filter. */
+void linux_console_input_to(struct linux_console *c, struct vcon *v);
+
+/* Moves what stdin has into the UART's FIFO (or the virtio console) and raises
+ * its interrupt; flushes the guest's output. Call at every tick. */
 void linux_console_poll(struct linux_console *c);
 
 #endif

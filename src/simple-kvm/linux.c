@@ -95,6 +95,7 @@ static int run(struct vm *vm, const struct linux_options *o,
 	 * the console passes only what stays on the screen (docs/linux.md). */
 	env.escape_controls = !o->raw_output && isatty(STDOUT_FILENO);
 	con->escape = env.escape_controls;
+	m->console.escape = env.escape_controls;
 	if (linux_tick_start(&tick, &vm->vcpu, err) ||
 	    (!o->no_seccomp && seccomp_lockdown(err))) {
 		fprintf(stderr, "simple-kvm: %s\n", err->msg);
@@ -136,20 +137,43 @@ static const struct vm_platform pc = {
 	.no_emulation_exit = 1,
 };
 
+/* --rng and --console virtio, on PCI beside the disks. The virtio
+ * console takes stdin from the UART; the UART still prints, so the
+ * kernel's log stays on ttyS0 until the command line says console=hvc0
+ * (simple-kvm adds nothing to it: docs/virtio.md). */
+static int build_virtio_extras(struct vm *vm, const struct linux_options *o,
+			       struct linux_console *con, struct machine *m,
+			       struct outbuf *out, struct errbuf *err)
+{
+	int ret = 0;
+
+	if (o->rng)
+		ret = machine_add_rng(m, &vm->mem, err);
+	if (!ret && o->console_virtio) {
+		ret = machine_add_console(m, &vm->mem, out, 0, err);
+		if (!ret)
+			linux_console_input_to(con, &m->console);
+	}
+	return ret;
+}
+
 /* The devices on the buses: the console's, then PCI with the disks. */
 static int build_devices(struct vm *vm, const struct linux_options *o,
 			 struct linux_console *con, struct machine *m,
-			 struct errbuf *err)
+			 struct outbuf *out, struct errbuf *err)
 {
 	bool image_fault = false;
+	bool pci = o->ndisks || o->rng || o->console_virtio;
 	int ret = linux_console_attach(con, &m->ports, err);
 
-	/* The PC has an irqchip: a disk's interrupts are MSI-X into KVM. */
-	if (!ret && o->ndisks)
+	/* The PC has an irqchip: a device's interrupts are MSI-X into KVM. */
+	if (!ret && pci)
 		ret = machine_enable_msi(m, vm->fd, err);
 	if (!ret && o->ndisks)
 		ret = machine_add_disks(m, o->disks, o->ndisks, &vm->mem,
 					&image_fault, err);
+	if (!ret)
+		ret = build_virtio_extras(vm, o, con, m, out, err);
 	if (!ret)
 		return STATUS_OK;
 	fprintf(stderr, "simple-kvm: %s\n", err->msg);
@@ -187,7 +211,7 @@ static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
 		return STATUS_HOST;
 	}
 	machine_init(&m);
-	status = build_devices(&vm, o, &con, &m, &err);
+	status = build_devices(&vm, o, &con, &m, out, &err);
 	if (status == STATUS_OK)
 		status = run(&vm, o, &con, &m, out, &err);
 	else

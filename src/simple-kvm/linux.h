@@ -24,6 +24,8 @@ struct linux_options {
 	int raw_output; /* no escaping on a terminal either */
 	struct disk_spec disks[MACHINE_MAX_DISKS]; /* --disk, in order */
 	unsigned ndisks;
+	int rng;	    /* --rng: a virtio-rng device */
+	int console_virtio; /* --console virtio: stdin and stdout on hvc0 */
 };
 
 /*

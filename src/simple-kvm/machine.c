@@ -1,4 +1,5 @@
-/* machine.c - simple-kvm's machine builder: buses, PCI, virtio-blk disks. */
+/* machine.c - simple-kvm's machine builder: buses, PCI, virtio-blk disks,
+ * virtio-rng and virtio-console. */
 #include "machine.h"
 
 #include <errno.h>
@@ -61,6 +62,22 @@ int machine_enable_msi(struct machine *m, int vm_fd, struct errbuf *err)
 	return 0;
 }
 
+/* PCI bus 0 on the buses, once, for whichever device comes first. */
+static int ensure_pci(struct machine *m, struct errbuf *err)
+{
+	int ret;
+
+	if (m->has_pci)
+		return 0;
+	ret = pci_bus_init(&m->pci, &m->ports, &m->mmio, LAYOUT_PCI_HOLE_BASE,
+			   LAYOUT_PCI_HOLE_SIZE,
+			   m->has_msi ? msi_router_deliver : NULL,
+			   m->has_msi ? &m->msi : NULL, err);
+	if (!ret)
+		m->has_pci = true;
+	return ret;
+}
+
 int machine_add_disks(struct machine *m, const struct disk_spec *disks,
 		      unsigned n, const struct guest_mem *mem,
 		      bool *image_fault, struct errbuf *err)
@@ -71,22 +88,51 @@ int machine_add_disks(struct machine *m, const struct disk_spec *disks,
 	if (n > MACHINE_MAX_DISKS)
 		return err_fail(err, EINVAL, "at most %d disks",
 				MACHINE_MAX_DISKS);
-	if (!m->has_pci) {
-		ret = pci_bus_init(&m->pci, &m->ports, &m->mmio,
-				   LAYOUT_PCI_HOLE_BASE, LAYOUT_PCI_HOLE_SIZE,
-				   m->has_msi ? msi_router_deliver : NULL,
-				   m->has_msi ? &m->msi : NULL, err);
-		if (ret)
-			return ret;
-		m->has_pci = true;
-	}
+	ret = ensure_pci(m, err);
 	for (unsigned i = 0; !ret && i < n; i++)
 		ret = add_disk(m, &disks[i], mem, image_fault, err);
 	return ret;
 }
 
+int machine_add_rng(struct machine *m, const struct guest_mem *mem,
+		    struct errbuf *err)
+{
+	int ret = ensure_pci(m, err);
+
+	if (!ret)
+		ret = virtio_pci_init(&m->vp_rng, &m->pci, MACHINE_RNG_SLOT,
+				      &vrng_ops, &m->rng, mem, err);
+	if (ret)
+		return ret;
+	m->vp_rng.report = report_line;
+	m->has_rng = true;
+	seccomp_allow_getrandom();
+	return 0;
+}
+
+int machine_add_console(struct machine *m, const struct guest_mem *mem,
+			struct outbuf *out, int escape, struct errbuf *err)
+{
+	int ret = ensure_pci(m, err);
+
+	vcon_init(&m->console, out, escape);
+	if (!ret)
+		ret = virtio_pci_init(&m->vp_console, &m->pci,
+				      MACHINE_CONSOLE_SLOT, &vcon_ops,
+				      &m->console, mem, err);
+	if (ret)
+		return ret;
+	m->vp_console.report = report_line;
+	m->has_console = true;
+	return 0;
+}
+
 void machine_destroy(struct machine *m)
 {
+	if (m->has_rng)
+		virtio_pci_destroy(&m->vp_rng);
+	if (m->has_console)
+		virtio_pci_destroy(&m->vp_console);
 	for (unsigned i = 0; i < m->ndisks; i++) {
 		virtio_pci_destroy(&m->vp[i]);
 		vblk_close(m->blk[i]);

@@ -10,13 +10,21 @@
 #include "guest_mem.h"
 #include "layout.h"
 #include "msi_router.h"
+#include "outbuf.h"
 #include "pci.h"
 #include "virtio_blk.h"
+#include "virtio_console.h"
 #include "virtio_pci.h"
+#include "virtio_rng.h"
 
 #define MACHINE_MAX_DISKS 8
 /* The first disk's PCI slot; disk i is in slot MACHINE_DISK_SLOT + i. */
 #define MACHINE_DISK_SLOT 1u
+
+/* --rng's and --console virtio's fixed slots, past the disks' (1-8), so
+ * that adding a disk moves neither. */
+#define MACHINE_RNG_SLOT     16u
+#define MACHINE_CONSOLE_SLOT 17u
 
 /* One --disk FILE[,ro]. */
 struct disk_spec {
@@ -33,6 +41,11 @@ struct machine {
 	unsigned ndisks;
 	bool has_msi;
 	struct msi_router msi;
+	/* --rng and --console virtio */
+	bool has_rng, has_console;
+	struct virtio_pci vp_rng, vp_console;
+	struct vrng rng;
+	struct vcon console;
 };
 
 /*
@@ -57,6 +70,24 @@ void machine_init(struct machine *m);
 int machine_add_disks(struct machine *m, const struct disk_spec *disks,
 		      unsigned n, const struct guest_mem *mem,
 		      bool *image_fault, struct errbuf *err);
+
+/*
+ * --rng: a virtio-rng device (virtio_rng.h) in MACHINE_RNG_SLOT, on PCI
+ * bus 0 (put on the buses here if no disk did it), with the seccomp rule
+ * for its getrandom. 0, or a negative errno with one line.
+ */
+int machine_add_rng(struct machine *m, const struct guest_mem *mem,
+		    struct errbuf *err);
+
+/*
+ * --console virtio: a virtio console (virtio_console.h) in
+ * MACHINE_CONSOLE_SLOT whose output goes to out, filtered for a terminal
+ * when escape is set (m->console.escape may be set later, before the
+ * guest runs). The caller feeds it typed bytes (linux_console_input_to)
+ * and polls it at every tick. 0, or a negative errno with one line.
+ */
+int machine_add_console(struct machine *m, const struct guest_mem *mem,
+			struct outbuf *out, int escape, struct errbuf *err);
 
 /* Closes the images and frees the buses. Safe on an initialized machine. */
 void machine_destroy(struct machine *m);

@@ -90,6 +90,11 @@ static void usage(FILE *out)
 		"  -v, --verbose           say where guest RAM lives, and more\n"
 		"      --disk FILE[,ro]    a virtio-blk disk on PCI backed by the raw\n"
 		"                          image FILE (repeatable; docs/pci.md)\n"
+		"      --rng               a virtio-rng device on PCI (getrandom)\n"
+		"      --console virtio    a virtio console on PCI: with --kernel,\n"
+		"                          stdin and stdout on hvc0 (docs/virtio.md;\n"
+		"                          the default, serial, keeps them on\n"
+		"                          ttyS0); a bare guest prints through it\n"
 		"      --kernel BZIMAGE    boot Linux (docs/linux.md); --mem 256M\n"
 		"      --initrd FILE       its initramfs\n"
 		"      --append CMDLINE    its command line\n"
@@ -202,6 +207,12 @@ static int parse_value(int c, const char *arg, struct options *opt)
 		return 0;
 	case 'k':
 		return parse_disk(arg, &opt->lx);
+	case 'c':
+		if (strcmp(arg, "virtio") && strcmp(arg, "serial"))
+			return usage_error("--console %s: use virtio or serial",
+					   arg);
+		opt->lx.console_virtio = !strcmp(arg, "virtio");
+		return 0;
 	case 'e':
 		if (parse_uint(arg, 0, UINT32_MAX, &v, &err))
 			return usage_error("--expect %s: %s", arg, err.msg);
@@ -289,6 +300,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"initrd", required_argument, NULL, 'I'},
 		{"append", required_argument, NULL, 'A'},
 		{"disk", required_argument, NULL, 'k'},
+		{"rng", no_argument, NULL, 'n'},
+		{"console", required_argument, NULL, 'c'},
 		{NULL, 0, NULL, 0},
 	};
 	int c, ret = 0;
@@ -324,6 +337,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'N':
 			opt->no_seccomp = 1;
+			break;
+		case 'n':
+			opt->lx.rng = 1;
 			break;
 		case 'v':
 			opt->verbose = 1;
@@ -640,6 +656,15 @@ static int load_and_run(struct vm *vm, const struct options *opt,
 		machine_destroy(&m);
 		return image_fault ? STATUS_IMAGE : STATUS_HOST;
 	}
+	if ((opt->lx.rng && machine_add_rng(&m, &vm->mem, &err)) ||
+	    (opt->lx.console_virtio &&
+	     machine_add_console(&m, &vm->mem, out, env.escape_controls,
+				 &err))) {
+		fprintf(stderr, "simple-kvm: %s\n", err.msg);
+		free(guest.file);
+		machine_destroy(&m);
+		return STATUS_HOST;
+	}
 	if (vcpu_enter_mode(&vm->vcpu, opt->mode, LAYOUT_IMAGE_BASE, &err) ||
 	    (opt->gdb &&
 	     gdbstub_open(&gdb, opt->gdb, &vm->vcpu, opt->mode == CPU_MODE_LONG,
@@ -671,6 +696,8 @@ static int load_and_run(struct vm *vm, const struct options *opt,
 		preempt_destroy(&timer);
 	if (status == STATUS_OK && opt->has_expect)
 		status = check_expected(&vm->vcpu, opt);
+	if (m.has_console) /* what its terminal filter still holds */
+		vcon_finish(&m.console);
 	status = run_output_end(out, "the guest's output", status);
 	kvm_stats_report(&vm->vcpu, &stats, opt->stats, stderr);
 	machine_destroy(&m);

@@ -199,6 +199,23 @@ static int allow_msi_calls(scmp_filter_ctx ctx)
 	return ret;
 }
 
+/* A virtio-rng device's entropy (seccomp_allow_getrandom). */
+static int getrandom_allowed;
+
+void seccomp_allow_getrandom(void)
+{
+	getrandom_allowed = 1;
+}
+
+/* getrandom with flags 0 only: no GRND_RANDOM, no GRND_NONBLOCK games. */
+static int allow_getrandom_call(scmp_filter_ctx ctx)
+{
+	const struct scmp_arg_cmp flags = arg_cmp(2, SCMP_CMP_EQ, 0, 0);
+
+	return getrandom_allowed ? allow_if(ctx, SCMP_SYS(getrandom), 1, &flags)
+				 : 0;
+}
+
 /* A virtio-blk device's requests, on its image's descriptor only. */
 static int allow_disk_calls(scmp_filter_ctx ctx)
 {
@@ -240,6 +257,8 @@ static int add_rules(scmp_filter_ctx ctx)
 		ret = allow_disk_calls(ctx);
 	if (!ret)
 		ret = allow_msi_calls(ctx);
+	if (!ret)
+		ret = allow_getrandom_call(ctx);
 	return ret;
 }
 

@@ -36,6 +36,10 @@ int seccomp_allow_disk_fd(int fd);
  */
 void seccomp_allow_msi_routing(void);
 
+/* Before the lockdown: lets getrandom(buf, len, 0) through, for a
+ * virtio-rng device (--rng); other flags still kill. */
+void seccomp_allow_getrandom(void);
+
 /*
  * seccomp_lockdown, and one more call: openat(dir, path, flags) with dir
  * the very descriptor given, which the caller opened before (matrix:

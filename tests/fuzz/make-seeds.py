@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """make-seeds.py - writes the seed corpora tests/fuzz/corpus/{hypercall,loader,cli,
-pci,virtqueue,virtio_blk}/.
+pci,virtqueue,virtio_blk,virtio_console}/.
 
 The seeds are committed; run this again after changing a harness's input
 format (described at the top of each tests/fuzz/fuzz_*.c), then commit the
@@ -493,6 +493,80 @@ def blk_seeds():
     return seeds
 
 
+# fuzz_virtio_console: both queues of 8 in 2 KiB; steps (v & 7): 0 kick
+# transmitq, 1 kick receiveq, 2 + n<<3 type n + 1 bytes, 3/4 + n<<3 avail
+# += n and kick (transmitq/receiveq), 5 poll, 6 drain, 7 reset.
+C_RXD, C_RXA, C_RXU, C_TXD, C_TXA, C_TXU, C_DATA = \
+    0x000, 0x100, 0x140, 0x200, 0x300, 0x340, 0x400
+C_TX, C_RX, C_POLL, C_DRAIN, C_RESET = 0, 1, 5, 6, 7
+C_ESCAPE, C_SMALL = 4, 8
+
+
+def c_type(n):
+    return 2 | ((n - 1) << 3)
+
+
+def con_input(ram, steps, flags=EVENT_IDX | INDIRECT):
+    steps = bytes(steps) + bytes(16 - len(steps))
+    return bytes([3, flags, 1]) + b"".join(map(u16, (
+        C_RXD, C_RXA, C_RXU, C_TXD, C_TXA, C_TXU))) + steps + bytes(ram.b)
+
+
+def con_offer(ram, avail, *heads):
+    for n, h in enumerate(heads):
+        ram.put(avail + 4 + 2 * n, u16(h))
+    ram.put(avail + 2, u16(len(heads)))
+
+
+def con_seeds():
+    def ram():
+        return Ram(2048)
+    seeds = {}
+    r = ram()
+    r.put(C_DATA, b"hello from hvc0\n")
+    r.desc(0, C_DATA, 16, table=C_TXD)
+    con_offer(r, C_TXA, 0)
+    seeds["transmit"] = con_input(r, (C_TX,))
+    r.put(C_DATA, b"\x1b]0;title\x07\x1b[1mbold\n")
+    seeds["transmit-escaped"] = con_input(r, (C_TX, C_DRAIN),
+                                          EVENT_IDX | C_ESCAPE)
+    r = ram()
+    r.put(C_DATA, b"x" * 200)
+    r.desc(0, C_DATA, 200, table=C_TXD)
+    r.desc(1, C_DATA, 200, table=C_TXD)
+    con_offer(r, C_TXA, 0, 1)
+    seeds["transmit-stall"] = con_input(r, (C_TX, C_POLL, C_DRAIN, C_POLL,
+                                            C_DRAIN, C_POLL),
+                                        EVENT_IDX | C_SMALL)
+    r = ram()
+    r.desc(0, C_DATA, 8, F_WRITE, table=C_RXD)
+    r.desc(1, C_DATA + 8, 64, F_WRITE, table=C_RXD)
+    con_offer(r, C_RXA, 0, 1)
+    seeds["receive"] = con_input(r, (c_type(12), C_RX, c_type(3), C_POLL))
+    seeds["receive-before-buffers"] = con_input(
+        ram(), (c_type(30), c_type(30), C_RX, C_POLL))
+    r = ram()
+    r.desc(0, C_DATA, 8, F_WRITE, table=C_TXD)
+    con_offer(r, C_TXA, 0)
+    seeds["writable-on-transmit"] = con_input(r, (C_TX, C_TX))
+    r = ram()
+    r.desc(0, C_DATA, 8, 0, table=C_RXD)
+    con_offer(r, C_RXA, 0)
+    seeds["readable-on-receive"] = con_input(r, (c_type(4), C_RX, C_RESET,
+                                                 C_RX))
+    r = ram()
+    r.desc(0, C_DATA, 8, F_WRITE | F_NEXT, 0, table=C_RXD)
+    con_offer(r, C_RXA, 0)
+    seeds["receive-loop"] = con_input(r, (c_type(4),))
+    r = ram()
+    r.desc(0, 0x10000, 8, table=C_TXD)
+    con_offer(r, C_TXA, 0)
+    seeds["transmit-outside-ram"] = con_input(r, (C_TX,))
+    r = ram()
+    seeds["avail-jump"] = con_input(r, (3 | (9 << 3), 4 | (20 << 3)))
+    return seeds
+
+
 def write(name, seeds):
     d = os.path.join(CORPUS, name)
     shutil.rmtree(d, ignore_errors=True)
@@ -511,6 +585,7 @@ def main():
     write("pci", PCI)
     write("virtqueue", vq_seeds())
     write("virtio_blk", blk_seeds())
+    write("virtio_console", con_seeds())
     return 0
 
 

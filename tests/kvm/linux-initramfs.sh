@@ -61,6 +61,21 @@ if [ -d "$stage/lib/virtio" ] && [ -f "$root_mods/load-order" ]; then
 		echo "$m" >>"$stage/lib/root/load-order"
 	done
 fi
+# --console virtio and --rng (issue 18): virtio_console and virtio-rng as
+# /lib/virtio-extra/*.ko, loaded after virtio_pci; initramfs.virtio-extra
+# says they are there.
+rm -f "$out/initramfs.virtio-extra"
+if [ -n "$deb" ] && command -v dpkg-deb >/dev/null; then
+	mkdir -p "$stage/x" "$stage/lib/virtio-extra"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$stage/x" --wildcards \
+		'./lib/modules/*/kernel/drivers/char/virtio_console.ko' \
+		'./lib/modules/*/kernel/drivers/char/hw_random/virtio-rng.ko'
+	cp "$stage"/x/lib/modules/*/kernel/drivers/char/virtio_console.ko \
+		"$stage"/x/lib/modules/*/kernel/drivers/char/hw_random/virtio-rng.ko \
+		"$stage/lib/virtio-extra/"
+	rm -rf "$stage/x"
+	echo "virtio_console virtio-rng" >"$out/initramfs.virtio-extra"
+fi
 # The kernel opens /dev/console for init before anything is mounted; a
 # user who may not make device nodes gets them from devtmpfs in /init.
 mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
@@ -124,12 +139,41 @@ if [ -f /lib/root/load-order ] && [ -b /dev/vda ]; then
 mount -t proc proc /proc
 echo "LINUX-TEST: on the root disk: $(grep ' / ' /proc/mounts | cut -d' ' -f1-4)"
 echo "LINUX-TEST: token $(cat /root/lxtest-token)"
+echo "LINUX-TEST: type a line"
+read -r line
+echo "LINUX-TEST: read '$line'"
 printf 'LINUX-TEST: raw \033]0;raw-output\007\n'
 # init exits: the kernel panics
 LXINIT
 		chmod 755 /mnt/lxtest-init
 		umount /mnt && echo "LINUX-TEST: root disk written and unmounted"
 	fi
+fi
+# --console virtio and --rng (linux.sh's boot gives both): hvc0 carries
+# a line out and the typed line in; the hardware RNG is virtio_rng's.
+# hvc0 is opened now, so that no typed byte comes before a reader.
+if [ -d /lib/virtio-extra ]; then
+	for m in virtio_console virtio-rng; do
+		insmod "/lib/virtio-extra/$m.ko" || echo "LINUX-TEST: insmod $m failed"
+	done
+	i=0
+	while { [ ! -e /sys/class/tty/hvc0/dev ] ||
+		[ ! -e /sys/class/misc/hw_random/dev ]; } && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -c /dev/hvc0 ] || [ ! -e /sys/class/tty/hvc0/dev ] ||
+		mknod /dev/hvc0 c $(tr : ' ' </sys/class/tty/hvc0/dev)
+	[ -c /dev/hwrng ] || [ ! -e /sys/class/misc/hw_random/dev ] ||
+		mknod /dev/hwrng c $(tr : ' ' </sys/class/misc/hw_random/dev)
+	if [ -c /dev/hvc0 ] && exec 3<>/dev/hvc0; then
+		stty -F /dev/hvc0 -echo 2>/dev/null
+		echo "LINUX-TEST: hvc0 exists"
+		printf 'LINUX-TEST: written to hvc0 \033]0;pwned-by-hvc0\007\n' >&3
+	fi
+	echo "LINUX-TEST: rng_current $(cat /sys/class/misc/hw_random/rng_current 2>&1)"
+	echo "LINUX-TEST: hwrng $(head -c 32 /dev/hwrng | od -An -tx1 | tr -d ' \n')"
+	echo "LINUX-TEST: hwrng $(head -c 32 /dev/hwrng | od -An -tx1 | tr -d ' \n')"
 fi
 # hcdemo reads HC_numExitsByType's answer through /dev/mem
 [ -c /dev/mem ] || mknod -m 600 /dev/mem c 1 1
@@ -138,8 +182,13 @@ fi
 # title) is shown as \xHH (tests/kvm/linux.sh runs this boot on a pty).
 printf 'LINUX-TEST: \033[1mcsi\033[0m \033]0;pwned-by-uart\007\n'
 echo "LINUX-TEST: type a line"
-read -r line
-echo "LINUX-TEST: read '$line'"
+if [ -e /proc/self/fd/3 ]; then
+	read -r line <&3
+	echo "LINUX-TEST: read from hvc0 '$line'"
+else
+	read -r line
+	echo "LINUX-TEST: read '$line'"
+fi
 echo "LINUX-TEST: rebooting"
 reboot -f
 INIT

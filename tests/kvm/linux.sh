@@ -93,6 +93,44 @@ lx_type_after_prompt() {
 	printf 'ping from the host\n'
 }
 
+# --console virtio and --rng in the same boot (the serial console still
+# carries the test's lines): a line out through hvc0, the typed line in
+# through it, entropy from virtio_rng. Without the modules in the
+# initramfs, stdin goes nowhere the guest reads: the typed line is skipped.
+lx_virtio_extras() {
+	if [ ! -f "$BUILD/linux-test/initramfs.virtio-extra" ]; then
+		skip "linux: --console virtio and --rng" \
+			"no virtio_console or virtio-rng module in the initramfs"
+		return
+	fi
+	lx_line "linux: virtio_console makes /dev/hvc0" "LINUX-TEST: hvc0 exists"
+	# init writes this line to hvc0 only, never to the serial console
+	lx_line "linux: a line written to hvc0 reaches stdout" \
+		"LINUX-TEST: written to hvc0"
+	lx_line "linux: an OSC written to hvc0 is shown as \\xHH on a terminal" \
+		'LINUX-TEST: written to hvc0 \x1b]0;pwned-by-hvc0\x07'
+	lx_line "linux: a line typed on stdin is read from hvc0 (--console virtio)" \
+		"LINUX-TEST: read from hvc0 'ping from the host'"
+	lx_line "linux: the hardware RNG is virtio_rng's" \
+		"LINUX-TEST: rng_current virtio_rng"
+	lx_rng=$(sed -n 's/^LINUX-TEST: hwrng \([0-9a-f]*\).*/\1/p' "$TMP/out")
+	# shellcheck disable=SC2086 # two words, one per read
+	set -- $lx_rng
+	lx_nonzero=no
+	case "${1:-}" in *[1-9a-f]*) lx_nonzero=yes ;; esac
+	if [ $# -eq 2 ] && [ ${#1} -eq 64 ] && [ ${#2} -eq 64 ] &&
+		[ "$1" != "$2" ] && [ $lx_nonzero = yes ]; then
+		pass "linux: /dev/hwrng gives 32 bytes twice, not zeros, not equal"
+	else
+		fail "linux: /dev/hwrng gives 32 bytes twice, not zeros, not equal" \
+			"got '$lx_rng'"
+	fi
+	lx_line "linux: PCI enumerates virtio-rng in slot 16" \
+		"LINUX-TEST: pci 0000:00:10.0 0x1af4:0x1044"
+	lx_line "linux: PCI enumerates virtio-console in slot 17" \
+		"LINUX-TEST: pci 0000:00:11.0 0x1af4:0x1043"
+}
+
 # The whole story in one boot, its stdout on a terminal (pty-run): init's
 # marker, the hypervisor CPUID flag, hypercalls from user space, what the
 # terminal gets of the escapes the guest sends, a line typed on the
@@ -110,7 +148,8 @@ lx_boot() {
 	printf 'WXYZ' | dd of="$TMP/lx-disk.img" bs=512 seek=1 conv=notrunc 2>/dev/null
 	lx_type_after_prompt | "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" \
 		--initrd "$TMP/initramfs.cpio" --append "console=ttyS0 quiet lxtoken=$LX_TOKEN" --mem 96M \
-		--disk "$TMP/lx-disk.img" --timeout 240s --stats >"$TMP/out" 2>"$TMP/err"
+		--disk "$TMP/lx-disk.img" --rng --console virtio \
+		--timeout 240s --stats >"$TMP/out" 2>"$TMP/err"
 	status=$?
 	echo "# linux boot to reboot: $(awk "BEGIN { print $(uptime_s) - $t0 }") s"
 	check "linux: boots and ends with reboot -f, status 0" 0
@@ -133,8 +172,7 @@ lx_boot() {
 	lx_line "linux: HC_printStr from Linux is escaped on a terminal" \
 		'hcdemo: \x1b]0;pwned-by-hc\x07'
 	lx_no_line "linux: no OSC reaches the terminal" "$(printf '\033]')"
-	lx_line "linux: a line from stdin reaches the guest" \
-		"LINUX-TEST: read 'ping from the host'"
+	lx_virtio_extras
 	lx_line "linux: the kernel restarts" "reboot: Restarting system"
 	lx_line "linux: PCI enumerates the host bridge (0xcf8, --disk)" \
 		"LINUX-TEST: pci 0000:00:00.0 0x8086:0x29c0"
@@ -189,10 +227,18 @@ lx_panic() {
 # e2fsck checks the image, its crc32c checksums included.
 lx_root_panic() {
 	cp "$LX_ROOT/initramfs.cpio" "$TMP/root.cpio" || return 1
-	run "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" --timeout 240s --mem 96M \
+	last_cmd="(a line after the prompt) | pty-run simple-kvm --kernel vmlinuz --initrd root.cpio --disk lx-disk.img,ro ..."
+	: >"$TMP/out"
+	# The first boot's stdin went to hvc0: this one types on the serial
+	# console (COM1's receive path and its irqfd on real KVM).
+	lx_type_after_prompt | "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" --timeout 240s --mem 96M \
 		--initrd "$TMP/root.cpio" --raw-output --disk "$TMP/lx-disk.img,ro" \
-		--append "console=ttyS0 quiet panic=-1 lxtest=panic ro init=/lxtest-init norescue"
+		--append "console=ttyS0 quiet panic=-1 lxtest=panic ro init=/lxtest-init norescue" \
+		>"$TMP/out" 2>"$TMP/err"
+	status=$?
 	check "linux: a kernel panic with panic=-1 ends with status 0" 0
+	lx_line "linux: a line typed on stdin reaches the guest through the serial console" \
+		"LINUX-TEST: read 'ping from the host'"
 	lx_line "linux: the panic text is printed" "Kernel panic - not syncing"
 	lx_line "linux: --raw-output passes an OSC to a terminal as it is" \
 		"$(printf 'LINUX-TEST: raw \033]0;raw-output\007')"

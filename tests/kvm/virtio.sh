@@ -1,6 +1,7 @@
 # virtio.sh - the bare virtio-blk driver (guest/virtio/) on simple-kvm
 # --disk in every mode, checked from inside (the guest's report) and from
-# outside (the image's bytes), and the hostile rings of hostile.c. Sourced
+# outside (the image's bytes), the hostile rings of hostile.c, and the
+# bare rng and console drivers on --rng and --console virtio. Sourced
 # by run.sh after lib.sh.
 
 VG=$TMP/virtio
@@ -103,7 +104,47 @@ hostile_case() {
 	fi
 }
 
+# --rng and --console virtio (issue 18): the bare rng driver reads the
+# requestq twice; the bare console driver prints a line through the
+# transmitq between two HC_printStr lines, which must keep their order
+# (one output buffer behind both).
+extras_cases() {
+	m=$1
+	run "$SK" $(flag_of $m) --timeout 60s --rng "$VG/vrng-$m.elf"
+	check "$m: --rng: the bare driver reads entropy through virtio-rng" 0
+	check_lines "$m: virtio-rng in slot 16 fills 64 bytes twice, not zeros, not equal" \
+		"vrng: virtio-rng in slot 16" "vrng: first read, bytes: 64" \
+		"vrng: second read, bytes: 64" \
+		"vrng: done: not zeros, and the reads differ"
+	run "$SK" $(flag_of $m) --timeout 60s --console virtio "$VG/vcon-$m.elf"
+	check "$m: --console virtio: the bare driver prints through the transmitq" 0
+	if [ -n "$skip_reason" ] ||
+		[ "$(grep '^vcon: ' "$TMP/out" | head -n 3)" = "$(printf '%s\n' \
+			'vcon: before, through HC_printStr' \
+			'vcon: a line through the transmitq' \
+			'vcon: after, through HC_printStr')" ]; then
+		pass "$m: the transmitq's line is on stdout, between the hypercalls' lines"
+	else
+		fail "$m: the transmitq's line is on stdout, between the hypercalls' lines" \
+			"$(head -n 5 "$TMP/out")"
+	fi
+}
+
 cp "$BUILD"/guest/virtio/*.elf "$VG/" || exit 1
+for m in $MODES; do
+	extras_cases $m
+done
+run "$SK" -l --console tty "$VG/vcon-long.elf"
+check "--console takes virtio or serial only" 64 "--console tty: use virtio or serial"
+run "$SK" -l --timeout 60s --console serial --ignore-unknown-ports "$VG/vcon-long.elf"
+check "long: --console serial (the default) has no virtio console" 1
+check_lines "long: --console serial: the console driver finds none" \
+	"vcon: FAIL: no virtio-console (1af4:1043) on PCI bus 0"
+# Without --rng there is no entropy device, though PCI is there.
+run "$SK" -l --timeout 60s --console virtio "$VG/vrng-long.elf"
+check "long: without --rng the rng driver gives up" 1
+check_lines "long: without --rng the rng driver finds no virtio-rng" \
+	"vrng: FAIL: no virtio-rng (1af4:1044) on PCI bus 0"
 for m in $MODES; do
 	driver_cases $m
 done

@@ -9,8 +9,12 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "bus.h"
 #include "linux_console.h"
+#include "virtq_driver.h"
 
 struct fixture {
 	struct linux_console con;
@@ -98,6 +102,55 @@ static void test_uart_and_cmos(void **state)
 	assert_int_equal(v, 0x02);
 }
 
+/* --console virtio: typed bytes go to the virtio console's receive queue,
+ * not the UART, after the same Ctrl-A handling (Ctrl-A Ctrl-A sends one
+ * Ctrl-A; Ctrl-A X quits). */
+static void test_input_to_virtio_console(void **state)
+{
+	struct fixture *f = *state;
+	static struct vcon v;
+	struct fake_transport t;
+	struct virtio_queue_addr addr[2];
+	struct outbuf ob;
+	struct drv d;
+	int fds[2];
+	uint8_t lcr = 0, ier = 1;
+
+	drv_init(&d, 8);
+	fake_transport_init(&t);
+	outbuf_init_on(&ob, -1, 0);
+	vcon_init(&v, &ob, 0);
+	addr[VCON_RXQ] = d.addr;
+	addr[VCON_TXQ] = (struct virtio_queue_addr){8, 0x5000, 0x6000, 0x6800};
+	assert_int_equal(vcon_ops.activate(&v, &d.mem, 0, addr, &t.t, &f->err),
+			 0);
+	drv_desc(&d, 0, DRV_DATA, 64, VIRTQ_DESC_F_WRITE, 0);
+	drv_offer(&d, 0);
+	/* the UART listens too: it must get nothing */
+	assert_int_equal(port_io(f, 0x3fb, 1, &lcr, 1), BUS_OK);
+	assert_int_equal(port_io(f, 0x3f9, 1, &ier, 1), BUS_OK);
+	assert_int_equal(pipe2(fds, O_NONBLOCK), 0);
+	f->con.read_fd = fds[0];
+	f->con.raw = 1; /* as on a terminal: Ctrl-A is the escape */
+	linux_console_input_to(&f->con, &v);
+	assert_int_equal(write(fds[1], "hi\001\001z\n", 6), 6);
+	linux_console_poll(&f->con);
+	assert_int_equal(drv_used_idx(&d), 1);
+	assert_memory_equal(d.ram + DRV_DATA, "hi\001z\n", 5);
+	assert_int_equal(uart_rx_space(&f->con.uart), UART_FIFO_SIZE);
+	assert_int_equal(f->con.quit, 0);
+	assert_int_equal(write(fds[1], "\001x", 2), 2);
+	linux_console_poll(&f->con);
+	assert_int_equal(f->con.quit, 1);
+	f->con.raw = 0;
+	f->con.read_fd = -1;
+	f->con.vcon = NULL;
+	close(fds[0]);
+	close(fds[1]);
+	outbuf_close(&ob);
+	drv_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +158,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_isa_bus, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_input_to_virtio_console,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_uart_and_cmos, setup,
 						teardown),
 	};

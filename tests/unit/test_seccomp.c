@@ -30,11 +30,14 @@ static pid_t parent;
 static int proc_self = -1;
 
 /* How the child locks itself down. */
-enum lockdown { NO_OPENS, READS_UNDER_PROC_SELF };
+enum lockdown { NO_OPENS, READS_UNDER_PROC_SELF, WITH_GETRANDOM };
 
 static int lock_down(enum lockdown how)
 {
 	switch (how) {
+	case WITH_GETRANDOM: /* --rng */
+		seccomp_allow_getrandom();
+		return seccomp_lockdown(NULL);
 	case READS_UNDER_PROC_SELF:
 		return seccomp_lockdown_reading(proc_self, NULL);
 	default:
@@ -155,6 +158,32 @@ static void test_forbidden_calls_die_with_sigsys(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++)
 		assert_killed(NO_OPENS, forbidden[i].what, forbidden[i].name);
+}
+
+/* --- --rng: getrandom with flags 0, and only then ------------------------- */
+
+static void getrandom_plain(void)
+{
+	char buf[16];
+
+	if (syscall(SYS_getrandom, buf, sizeof(buf), 0) != (long)sizeof(buf))
+		_exit(3);
+}
+
+static void getrandom_nonblock(void)
+{
+	char buf[16];
+
+	syscall(SYS_getrandom, buf, sizeof(buf), 1 /* GRND_NONBLOCK */);
+}
+
+static void test_getrandom_only_for_rng(void **state)
+{
+	(void)state;
+	assert_killed(NO_OPENS, getrandom_plain, "getrandom without --rng");
+	assert_lives(WITH_GETRANDOM, getrandom_plain, "getrandom under --rng");
+	assert_killed(WITH_GETRANDOM, getrandom_nonblock,
+		      "getrandom(GRND_NONBLOCK) under --rng");
 }
 
 /* --- what it does -------------------------------------------------------- */
@@ -324,6 +353,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forbidden_calls_die_with_sigsys),
+		cmocka_unit_test(test_getrandom_only_for_rng),
 		cmocka_unit_test(test_the_run_loop_calls_live),
 		cmocka_unit_test(test_reads_only_under_the_directory),
 		cmocka_unit_test(test_bad_directory_refused),
