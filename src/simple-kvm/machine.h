@@ -12,7 +12,9 @@
 #include "msi_router.h"
 #include "pci.h"
 #include "virtio_blk.h"
+#include "virtio_kick.h"
 #include "virtio_pci.h"
+#include "virtio_worker.h"
 
 #define MACHINE_MAX_DISKS 8
 /* The first disk's PCI slot; disk i is in slot MACHINE_DISK_SLOT + i. */
@@ -33,6 +35,12 @@ struct machine {
 	unsigned ndisks;
 	bool has_msi;
 	struct msi_router msi;
+	/* machine_start_worker: the disks' kicks on ioeventfds, served by
+	 * one device thread under its own seccomp filter (confine) */
+	bool has_worker, confine_worker;
+	struct virtio_kicks kick[MACHINE_MAX_DISKS];
+	struct vworker worker;
+	struct errbuf worker_why; /* why the thread's setup failed */
 };
 
 /*
@@ -58,7 +66,26 @@ int machine_add_disks(struct machine *m, const struct disk_spec *disks,
 		      unsigned n, const struct guest_mem *mem,
 		      bool *image_fault, struct errbuf *err);
 
-/* Closes the images and frees the buses. Safe on an initialized machine. */
+/*
+ * For a machine with MSI-X into KVM (machine_enable_msi) and its disks:
+ * puts each disk queue's kicks on an ioeventfd (moved with the BAR, on
+ * the vCPU thread) and starts one device thread that serves them and
+ * sends the completions through the disks' irqfds, so that a request
+ * costs no exit to userspace. With confine the thread first installs
+ * seccomp_lockdown_worker's allowlist on itself; and the process's
+ * lockdown lets KVM_IOEVENTFD through. Call it before seccomp_lockdown
+ * (which forbids making a thread). 0, or a negative errno with one line.
+ */
+int machine_start_worker(struct machine *m, int vm_fd, bool confine,
+			 struct errbuf *err);
+
+/* The disks' accesses to their BARs that reached the VMM, and of them
+ * the queue kicks (--stats). */
+void machine_disk_exits(const struct machine *m, uint64_t *bar_exits,
+			uint64_t *notify_exits);
+
+/* Stops and joins the device thread, then closes the images and frees the
+ * buses. Safe on an initialized machine. */
 void machine_destroy(struct machine *m);
 
 #endif

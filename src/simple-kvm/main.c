@@ -50,6 +50,7 @@ struct options {
 	int raw_output;	 /* guest bytes unescaped even on a terminal */
 	uint32_t denied; /* --deny: hypercalls refused for this run */
 	int no_seccomp;
+	int no_ioeventfd;
 	int verbose;
 	const char *device;
 	const char *guest_path; /* NULL: the built-in demo for the mode */
@@ -58,6 +59,9 @@ struct options {
 	struct linux_options lx;
 	int mem_given;
 };
+
+/* Long options without a letter. */
+#define OPT_NO_IOEVENTFD 0x100
 
 static void usage(FILE *out)
 {
@@ -93,6 +97,9 @@ static void usage(FILE *out)
 		"      --kernel BZIMAGE    boot Linux (docs/linux.md); --mem 256M\n"
 		"      --initrd FILE       its initramfs\n"
 		"      --append CMDLINE    its command line\n"
+		"      --no-ioeventfd      with --kernel: disk kicks trap to the\n"
+		"                          VMM and the vCPU serves them, without\n"
+		"                          the device thread (for comparison)\n"
 		"  -h, --help              this text\n"
 		"      --version           the version and the hypercall ABI's\n"
 		"\n"
@@ -258,6 +265,7 @@ static int check_linux_options(struct options *opt)
 	lx->stats = opt->stats;
 	lx->denied = opt->denied;
 	lx->no_seccomp = opt->no_seccomp;
+	lx->disk_traps = opt->no_ioeventfd;
 	lx->verbose = opt->verbose;
 	lx->raw_output = opt->raw_output;
 	return 0;
@@ -289,6 +297,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"initrd", required_argument, NULL, 'I'},
 		{"append", required_argument, NULL, 'A'},
 		{"disk", required_argument, NULL, 'k'},
+		{"no-ioeventfd", no_argument, NULL, OPT_NO_IOEVENTFD},
 		{NULL, 0, NULL, 0},
 	};
 	int c, ret = 0;
@@ -324,6 +333,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'N':
 			opt->no_seccomp = 1;
+			break;
+		case OPT_NO_IOEVENTFD:
+			opt->no_ioeventfd = 1;
 			break;
 		case 'v':
 			opt->verbose = 1;
