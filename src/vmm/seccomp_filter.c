@@ -287,14 +287,26 @@ static int lockdown(int dir, struct errbuf *err)
 /* --- a device thread's allowlist --------------------------------------- */
 
 /* What every device thread calls whatever its descriptors: the wait, the
- * locks, glibc's thread exit (signals blocked, the stack released) and
- * malloc's memory. */
+ * locks, glibc's thread exit (signals blocked, the stack released),
+ * malloc's memory, sigaltstack (the sanitizers' runtime resets the
+ * signal stack as a thread ends), and exit_group, which only ends the
+ * process (as a failed assertion in it would). */
 static const int worker_syscalls[] = {
-	SCMP_SYS(ppoll),	   SCMP_SYS(futex),	   SCMP_SYS(exit),
-	SCMP_SYS(rt_sigprocmask),  SCMP_SYS(rt_sigreturn), SCMP_SYS(madvise),
-	SCMP_SYS(munmap),	   SCMP_SYS(brk),	   SCMP_SYS(mremap),
-	SCMP_SYS(clock_gettime),   SCMP_SYS(gettid),	   SCMP_SYS(getpid),
+	SCMP_SYS(ppoll),
+	SCMP_SYS(futex),
+	SCMP_SYS(exit),
+	SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(madvise),
+	SCMP_SYS(munmap),
+	SCMP_SYS(brk),
+	SCMP_SYS(mremap),
+	SCMP_SYS(clock_gettime),
+	SCMP_SYS(gettid),
+	SCMP_SYS(getpid),
 	SCMP_SYS(restart_syscall),
+	SCMP_SYS(exit_group),
+	SCMP_SYS(sigaltstack),
 };
 
 /* syscall with argument 0 one of the n descriptors. */
