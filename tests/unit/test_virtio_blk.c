@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "virtio_blk.h"
+#include "virtio_worker.h"
 #include "virtq_driver.h"
 
 #define QSIZE	    16u
@@ -698,6 +700,63 @@ static void test_reset_waits_for_the_request(void **state)
 	close(go_efd);
 }
 
+/* The device thread's notify: vblk_notify, then "served". */
+static int served_efd = -1;
+
+static void notify_then_say(void *dev, unsigned q)
+{
+	uint64_t v = 1;
+
+	vblk_notify(dev, q);
+	assert_int_equal(write(served_efd, &v, 8), 8);
+}
+
+static void wait_served(void)
+{
+	struct pollfd p = {.fd = served_efd, .events = POLLIN};
+	uint64_t v;
+
+	/* a guard against a hang, not a measurement */
+	assert_int_equal(poll(&p, 1, 10000), 1);
+	assert_int_equal(read(served_efd, &v, 8), 8);
+}
+
+/* A bad ring kicked through an eventfd, served on the device thread:
+ * one needs-reset, the queue stopped, later kicks ignored. */
+static void test_bad_ring_on_the_device_thread(void **state)
+{
+	struct fix *f = *state;
+	struct vworker w;
+	int kick_efd = eventfd(0, EFD_NONBLOCK);
+	uint64_t one = 1;
+
+	served_efd = eventfd(0, 0);
+	vworker_init(&w);
+	assert_int_equal(
+		vworker_add(&w, kick_efd, notify_then_say, f->b, 0, &f->err),
+		0);
+	assert_int_equal(vworker_start(&w, NULL, NULL, &f->err), 0);
+	drv_desc(&f->d, 0, HDR_GPA, 16, VIRTQ_DESC_F_NEXT, 1);
+	drv_desc(&f->d, 1, BUF_GPA, 512, VIRTQ_DESC_F_NEXT, 0);
+	drv_offer(&f->d, 0);
+	assert_int_equal(write(kick_efd, &one, 8), 8);
+	wait_served();
+	assert_int_equal(f->t.resets, 1);
+	assert_non_null(strstr(f->t.why, "a loop"));
+	/* a good request now: the queue stays stopped until a reset */
+	f->d.ram[STATUS_GPA] = STATUS_NONE;
+	drv_desc(&f->d, 2, HDR_GPA, 16, VIRTQ_DESC_F_NEXT, 3);
+	drv_desc(&f->d, 3, STATUS_GPA, 1, VIRTQ_DESC_F_WRITE, 0);
+	drv_offer(&f->d, 2);
+	assert_int_equal(write(kick_efd, &one, 8), 8);
+	wait_served();
+	vworker_stop(&w);
+	assert_int_equal(f->t.resets, 1);
+	assert_int_equal(f->d.ram[STATUS_GPA], STATUS_NONE);
+	close(kick_efd);
+	close(served_efd);
+}
+
 /* A kick before DRIVER_OK (no activate yet) is ignored. */
 static void test_kick_before_activate(void **state)
 {
@@ -717,6 +776,7 @@ int main(void)
 		T(test_config),
 		T(test_reset_waits_for_the_request),
 		T(test_kick_before_activate),
+		T(test_bad_ring_on_the_device_thread),
 		T(test_features),
 		T_RO(test_features_ro),
 		T(test_read_multi_segment),
