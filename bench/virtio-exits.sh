@@ -8,7 +8,9 @@
 # with the device thread (kicks on ioeventfds, completions on irqfds) and
 # once with --no-ioeventfd (every kick traps; the vCPU serves the disk),
 # the path before issue 18's item 3. The count includes the driver's
-# handshake at boot (some 60 exits), so it is an upper bound.
+# handshake at boot (some 50 exits), so it is an upper bound; a third,
+# 1-second boot with the thread gives the exits beyond the handshake:
+# (exits - exits_1s) / (requests - requests_1s).
 # Usage: bench/virtio-exits.sh [BUILD_DIR]. Needs a KVM that boots Linux
 # (the sandbox: scripts/kvm-run). POSIX sh, for the sandbox's busybox.
 # Environment: BENCH_BLK_SECONDS (5), BENCH_BLK_QD (8).
@@ -25,38 +27,47 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/blk-bench.XXXXXX") || exit 1
 # local copies: in the sandbox, build/ is a 9p share
 cp "$BUILD/simple-kvm" "$B/initramfs.cpio" "$B/disk.img" "$KERNEL" "$TMP/" || exit 1
 
-# one NAME [FLAGS]: a boot; its console in TMP/NAME.out, --stats in .err
+# one NAME SECONDS [FLAGS]: a boot; its console in TMP/NAME.out, --stats
+# in .err
 one() {
-	name=$1
-	shift
+	name=$1 secs=$2
+	shift 2
 	"$TMP/simple-kvm" --kernel "$TMP/vmlinuz" --initrd "$TMP/initramfs.cpio" \
-		--append "console=ttyS0 quiet blk.mode=rand blk.qd=$QD blk.secs=$SECS" \
+		--append "console=ttyS0 quiet blk.mode=rand blk.qd=$QD blk.secs=$secs" \
 		--mem 256M --disk "$TMP/disk.img,ro" --timeout 300s --stats=json "$@" \
 		</dev/null >"$TMP/$name.out" 2>"$TMP/$name.err" ||
 		{ echo "bench/virtio-exits.sh: $name: status $?: $(tail -n 3 "$TMP/$name.err")" >&2; return 1; }
 	grep -q '^blkload: ' "$TMP/$name.out" ||
 		{ echo "bench/virtio-exits.sh: $name: no blkload line: $(tail -n 3 "$TMP/$name.out")" >&2; return 1; }
 }
-# num NAME KEY: a number from the boot's blkload line or its JSON
+# blk NAME KEY, js NAME PREFIX: a number from the boot's blkload line,
+# or after PREFIX in its --stats JSON
 blk() { sed -n "s/^blkload: .* $2=\([0-9.]*\).*/\1/p" "$TMP/$1.out" | head -n 1; }
 js() { sed -n "s/.*$2\([0-9]*\).*/\1/p" "$TMP/$1.err" | head -n 1; }
+reqs() { sed -n 's/^BLK-BENCH: requests \([0-9]*\).*/\1/p' "$TMP/$1.out" | tr -d '\r'; }
+dexits() { js "$1" '"virtio-blk":{"exits":'; }
 report() {
-	ios=$(blk "$1" ios)
-	reqs=$(sed -n 's/^BLK-BENCH: requests \([0-9]*\).*/\1/p' "$TMP/$1.out" | tr -d '\r')
-	exits=$(js "$1" '"virtio-blk":{"exits":')
+	reqs=$(reqs "$1")
+	exits=$(dexits "$1")
 	kicks=$(js "$1" '"virtio-blk":{"exits":[0-9]*,"kicks":')
 	all=$(sed -n 's/^{"exits":\([0-9]*\).*/\1/p' "$TMP/$1.err" | head -n 1)
-	awk -v n="$2" -v ios="$ios" -v reqs="$reqs" -v e="$exits" -v k="$kicks" \
+	awk -v n="$2" -v reqs="$reqs" -v e="$exits" -v k="$kicks" \
 		-v all="$all" -v iops="$(blk "$1" iops)" 'BEGIN {
 		printf "  %-34s %8.4f  (%d exits, %d kicks trapped; %d requests, %.0f IOPS; %.2f exits of all kinds per request)\n",
 			n, e / reqs, e, k, reqs, iops, all / reqs
 	}'
 }
 
-one thread || { rm -rf "$TMP"; exit 1; }
-one traps --no-ioeventfd || { rm -rf "$TMP"; exit 1; }
+one thread "$SECS" || { rm -rf "$TMP"; exit 1; }
+one short 1 || { rm -rf "$TMP"; exit 1; }
+one traps "$SECS" --no-ioeventfd || { rm -rf "$TMP"; exit 1; }
 echo "virtio-blk, Linux guest, 4 KiB random reads at queue depth $QD for $SECS s (blkload), on $(for k in kvm_pvm kvm_amd kvm_intel; do [ -d /sys/module/$k ] && echo $k && break; done)"
 echo "  disk exits per request (target <= 0.05; the boot's handshake included):"
 report thread "device thread, ioeventfd + irqfd"
 report traps "--no-ioeventfd (kicks trap)"
+awk -v e="$(dexits thread)" -v r="$(reqs thread)" -v e1="$(dexits short)" \
+	-v r1="$(reqs short)" 'BEGIN {
+	printf "  beyond the handshake, device thread %8.4f  ((%d - %d exits) / (%d - %d requests), against a 1 s boot)\n",
+		(r > r1 ? (e - e1) / (r - r1) : -1), e, e1, r, r1
+}'
 rm -rf "$TMP"
