@@ -248,7 +248,14 @@ SOAK_SWITCHES ?= 1000000
 soak: deps all guests $(JQ)
 	@scripts/kvm-run tests/kvm/soak.sh $(BUILD) $(SOAK_SWITCHES)
 
-bench: all $(BUILD)/kvm-bench $(BENCH_GUESTS) guests $(JQ)
+# bench/virtio-exits.sh's Linux guest: blkload, the virtio modules, a disk.
+BLK_BENCH_INITRAMFS := $(BUILD)/bench-blk/initramfs.cpio
+$(BLK_BENCH_INITRAMFS): bench/virtio-exits-initramfs.sh guest/linux/blkload.c \
+                        | sandbox-ready
+	$(say) GEN $@
+	$(Q)bench/virtio-exits-initramfs.sh $(@D)
+
+bench: all $(BUILD)/kvm-bench $(BENCH_GUESTS) guests $(JQ) $(BLK_BENCH_INITRAMFS)
 	@bench/bench.sh $(BUILD)
 
 # Guests: one C source, compiled once per mode.

@@ -32,7 +32,7 @@ void msi_router_free(struct msi_router *r)
 {
 	for (unsigned s = 0; s < PCI_SLOTS; s++)
 		for (unsigned v = 0; v < PCI_MSIX_MAX; v++)
-			if (r->vec[s][v].used)
+			if (r->vec[s][v].efd_open)
 				close(r->vec[s][v].efd);
 	gsi_routes_free(&r->routes);
 	pthread_mutex_destroy(&r->lock);
@@ -44,7 +44,7 @@ static int route_new(struct msi_router *r, struct msi_route *e,
 		     const struct pci_msi_msg *msg)
 {
 	uint32_t gsi;
-	int efd, ret;
+	int efd = e->efd_open ? e->efd : -1, ret;
 
 	ret = gsi_routes_add_msi(&r->routes, msg->addr, msg->data, &gsi,
 				 &r->why);
@@ -56,7 +56,8 @@ static int route_new(struct msi_router *r, struct msi_route *e,
 			 strerror(-ret));
 		goto out_route;
 	}
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (efd < 0)
+		efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (efd < 0) {
 		ret = err_fail(&r->why, errno, "eventfd: %s", strerror(errno));
 		goto out_route;
@@ -65,10 +66,11 @@ static int route_new(struct msi_router *r, struct msi_route *e,
 	if (ret < 0) {
 		err_fail(&r->why, -ret, "KVM_IRQFD (GSI %u): %s", gsi,
 			 strerror(-ret));
-		close(efd);
+		if (!e->efd_open)
+			close(efd);
 		goto out_route;
 	}
-	*e = (struct msi_route){1, gsi, efd, *msg};
+	*e = (struct msi_route){1, gsi, efd, *msg, 1};
 	return 0;
 out_route:
 	/* KVM keeps its old table, or one with an unused route: harmless */
@@ -118,4 +120,36 @@ void msi_router_deliver(void *ctx, struct pci_func *f, unsigned vector,
 		r->ops->signal_msi(r->vm_fd, msg->addr, msg->data);
 	}
 	pthread_mutex_unlock(&r->lock);
+}
+
+int msi_router_reserve(struct msi_router *r, unsigned slot, unsigned nvec,
+		       struct errbuf *err)
+{
+	if (slot >= PCI_SLOTS || nvec > PCI_MSIX_MAX)
+		return err_fail(err, EINVAL,
+				"MSI-X: slot %u with %u vectors: out of range",
+				slot, nvec);
+	for (unsigned v = 0; v < nvec; v++) {
+		struct msi_route *e = &r->vec[slot][v];
+
+		if (e->efd_open)
+			continue;
+		e->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (e->efd < 0)
+			return err_fail(err, errno, "MSI-X: eventfd: %s",
+					strerror(errno));
+		e->efd_open = 1;
+	}
+	return 0;
+}
+
+unsigned msi_router_efds(const struct msi_router *r, int *fds, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned s = 0; s < PCI_SLOTS; s++)
+		for (unsigned v = 0; v < PCI_MSIX_MAX; v++)
+			if (r->vec[s][v].efd_open && n < max)
+				fds[n++] = r->vec[s][v].efd;
+	return n;
 }

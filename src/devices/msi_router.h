@@ -25,6 +25,7 @@ struct msi_route {
 	uint32_t gsi;
 	int efd;
 	struct pci_msi_msg msg;
+	int efd_open; /* efd made (by msi_router_reserve or first use) */
 };
 
 /*
@@ -62,5 +63,17 @@ void msi_router_free(struct msi_router *r);
  */
 void msi_router_deliver(void *ctx, struct pci_func *f, unsigned vector,
 			const struct pci_msi_msg *msg);
+
+/*
+ * Makes the eventfds of vectors 0..nvec-1 of slot now, before any message,
+ * so that a device thread under a seccomp filter writes only descriptors
+ * known when the filter was built (msi_router_efds) and never makes one.
+ * 0, or a negative errno with one line (what was made stays, for free).
+ */
+int msi_router_reserve(struct msi_router *r, unsigned slot, unsigned nvec,
+		       struct errbuf *err);
+
+/* The eventfds made so far, up to max of them into fds; their count. */
+unsigned msi_router_efds(const struct msi_router *r, int *fds, unsigned max);
 
 #endif

@@ -107,24 +107,29 @@ static int vblk_activate(void *dev, const struct guest_mem *mem,
 			 struct virtio_transport *t, struct errbuf *err)
 {
 	struct vblk *b = dev;
-	int ret = vq_activate(&b->vq, mem, &addr[0], features, err);
+	int ret;
 
-	if (ret)
-		return err_wrap(err, ret, "virtio-blk %s", b->path);
-	b->features = features;
-	b->t = t;
-	b->stopped = false;
-	return 0;
+	pthread_mutex_lock(&b->lock);
+	ret = vq_activate(&b->vq, mem, &addr[0], features, err);
+	if (ret == 0) {
+		b->features = features;
+		b->t = t;
+		b->stopped = false;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return ret ? err_wrap(err, ret, "virtio-blk %s", b->path) : 0;
 }
 
 static void vblk_reset(void *dev)
 {
 	struct vblk *b = dev;
 
+	pthread_mutex_lock(&b->lock); /* waits out a notify in progress */
 	vq_reset(&b->vq);
 	b->features = 0;
 	b->t = NULL;
 	b->stopped = false;
+	pthread_mutex_unlock(&b->lock);
 }
 
 /* --- the buffers of a chain as one byte stream -----------------------------
@@ -385,16 +390,14 @@ static void stop(struct vblk *b, struct errbuf *err)
 	b->t->needs_reset(b->t, err->msg);
 }
 
-void vblk_notify(void *dev, unsigned q)
+/* vblk_notify's work, with b->lock held. */
+static void serve_queue(struct vblk *b)
 {
-	struct vblk *b = dev;
 	struct errbuf err = {{0}};
 	bool pushed = false;
 	uint32_t written = 0;
 	int r;
 
-	if (q != 0 || !b->t || b->stopped)
-		return;
 	while ((r = vq_pop(&b->vq, &b->chain, &err)) > 0) {
 		if (serve(b, &b->chain, &written, &err)) {
 			r = -EINVAL;
@@ -407,6 +410,20 @@ void vblk_notify(void *dev, unsigned q)
 		stop(b, &err);
 	else if (pushed && vq_should_notify(&b->vq))
 		b->t->notify_used(b->t, 0);
+}
+
+/* A kick outside activate..reset (an ioeventfd does not check the
+ * status), or after the device stopped the queue, is ignored. */
+void vblk_notify(void *dev, unsigned q)
+{
+	struct vblk *b = dev;
+
+	if (q != 0)
+		return;
+	pthread_mutex_lock(&b->lock);
+	if (b->t && !b->stopped)
+		serve_queue(b);
+	pthread_mutex_unlock(&b->lock);
 }
 
 const struct virtio_dev_ops vblk_ops = {
@@ -495,6 +512,7 @@ int vblk_open(const char *path, bool read_only, struct vblk **out,
 	b->read_only = read_only;
 	b->capacity = (uint64_t)size / VBLK_SECTOR;
 	b->path = path;
+	pthread_mutex_init(&b->lock, NULL);
 	make_id(b, &st);
 	fill_config(b);
 	*out = b;
@@ -509,5 +527,6 @@ void vblk_close(struct vblk *b)
 	if (!b)
 		return;
 	close(b->fd);
+	pthread_mutex_destroy(&b->lock);
 	free(b);
 }

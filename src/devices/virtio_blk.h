@@ -3,6 +3,7 @@
 #ifndef VIRTIO_BLK_H
 #define VIRTIO_BLK_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -62,6 +63,10 @@ struct vblk {
 	struct virtqueue vq;
 	struct vq_chain chain; /* the request being served */
 	uint8_t config[VBLK_CONFIG_SIZE];
+	/* Held by notify, activate and reset: a kick served on the device
+	 * thread finishes before a vCPU's reset forgets the queue, and a
+	 * kick after the reset (or before DRIVER_OK) finds t NULL. */
+	pthread_mutex_t lock;
 };
 
 /* The operations a transport calls; dev is a struct vblk *. */
@@ -82,8 +87,8 @@ void vblk_close(struct vblk *b);
 
 /*
  * Serves every request available on the queue, then notifies the driver
- * if it asked (EVENT_IDX). The ops' notify; callable from a vCPU or the
- * device's own thread, one at a time.
+ * if it asked (EVENT_IDX). The ops' notify; callable from a vCPU and the
+ * device's own thread at once (b->lock orders them and reset).
  */
 void vblk_notify(void *dev, unsigned q);
 

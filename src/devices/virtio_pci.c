@@ -489,6 +489,28 @@ static int bar_write(void *opaque, uint64_t off, const void *data, uint32_t len,
 	return BUS_OK;
 }
 
+/* BAR 0 on the MMIO bus: each call is an exit to the VMM, counted. */
+static int bar_read_exit(void *opaque, uint64_t off, void *data, uint32_t len,
+			 struct errbuf *err)
+{
+	struct virtio_pci *vp = opaque;
+
+	vp->bar_exits++;
+	return bar_read(vp, off, data, len, err);
+}
+
+static int bar_write_exit(void *opaque, uint64_t off, const void *data,
+			  uint32_t len, struct errbuf *err)
+{
+	struct virtio_pci *vp = opaque;
+
+	vp->bar_exits++;
+	if ((off & ~(uint64_t)(VIRTIO_PCI_REGION_LEN - 1)) ==
+	    VIRTIO_PCI_NOTIFY_OFF)
+		vp->notify_exits++;
+	return bar_write(vp, off, data, len, err);
+}
+
 /* --- PCI configuration: the capabilities and the pci_cfg window -------- */
 
 /* The pci_cfg window (4.1.4.9): bar at +4, offset at +8, length at +12,
@@ -649,7 +671,8 @@ int virtio_pci_init(struct virtio_pci *vp, struct pci_bus *pb, unsigned slot,
 	pthread_mutex_init(&vp->lock, NULL);
 	pci_func_init(&vp->func, &id, &virtio_pci_func_ops);
 	ret = pci_func_add_bar(&vp->func, VIRTIO_PCI_BAR, VIRTIO_PCI_BAR_SIZE,
-			       0, ops->name, bar_read, bar_write, vp, err);
+			       0, ops->name, bar_read_exit, bar_write_exit, vp,
+			       err);
 	if (ret == 0)
 		ret = add_caps(vp, err);
 	if (ret == 0)

@@ -97,7 +97,12 @@ struct virtio_pci {
 	uint8_t status, generation, isr;
 	int live; /* activate succeeded; until reset */
 	struct virtio_pci_queue q[VIRTIO_DEV_MAX_QUEUES];
-	uint8_t cfg_cap;   /* the VIRTIO_PCI_CAP_PCI_CFG window's offset */
+	uint8_t cfg_cap; /* the VIRTIO_PCI_CAP_PCI_CFG window's offset */
+	/* Guest accesses to BAR 0 that reached the VMM (MMIO exits; not the
+	 * pci_cfg window's port accesses), and how many were queue kicks:
+	 * with ioeventfds on the notify addresses, kicks stay in KVM. Counted
+	 * on the vCPU thread; read when it has stopped (--stats). */
+	uint64_t bar_exits, notify_exits;
 	struct errbuf why; /* the last line reported */
 };
 

@@ -73,6 +73,18 @@ static int end_status(struct vcpu *vcpu, struct outbuf *out, enum linux_end end,
 	return STATUS_HOST;
 }
 
+/* The disks' own exits, for --stats (counted with or without the device
+ * thread, so that the two can be compared). */
+static void add_disk_stats(const struct machine *m, struct exit_stats *stats)
+{
+	uint64_t exits, kicks;
+
+	if (!m->ndisks)
+		return;
+	machine_disk_exits(m, &exits, &kicks);
+	stats_add_device(stats, "virtio-blk", exits, kicks);
+}
+
 /*
  * The run, once the guest is loaded. The seccomp allowlist goes on here,
  * on a terminal too: putting the terminal back in its mode at the end is
@@ -109,6 +121,7 @@ static int run(struct vm *vm, const struct linux_options *o,
 	linux_console_close(con);
 	status = end_status(&vm->vcpu, out, end, exit_code, o, err);
 	status = run_output_end(out, "the console's output", status);
+	add_disk_stats(m, &stats);
 	kvm_stats_report(&vm->vcpu, &stats, o->stats, stderr);
 	return status;
 }
@@ -172,6 +185,10 @@ static int build_devices(struct vm *vm, const struct linux_options *o,
 	if (!ret && o->ndisks)
 		ret = machine_add_disks(m, o->disks, o->ndisks, &vm->mem,
 					&image_fault, err);
+	/* Kicks on ioeventfds and a device thread, confined as the vCPU is
+	 * (before the lockdown, which forbids making a thread). */
+	if (!ret && o->ndisks && !o->disk_traps)
+		ret = machine_start_worker(m, vm->fd, !o->no_seccomp, err);
 	if (!ret)
 		ret = build_virtio_extras(vm, o, con, m, out, err);
 	if (!ret)

@@ -22,6 +22,7 @@ struct linux_options {
 	int no_seccomp;
 	int verbose;
 	int raw_output; /* no escaping on a terminal either */
+	int disk_traps; /* --no-ioeventfd: kicks trap, the vCPU serves */
 	struct disk_spec disks[MACHINE_MAX_DISKS]; /* --disk, in order */
 	unsigned ndisks;
 	int rng;	    /* --rng: a virtio-rng device */

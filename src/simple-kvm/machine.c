@@ -3,6 +3,7 @@
 #include "machine.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -127,8 +128,88 @@ int machine_add_console(struct machine *m, const struct guest_mem *mem,
 	return 0;
 }
 
+/* --- the device thread ------------------------------------------------- */
+
+/* On the device thread, before it serves anything: no signal for it (the
+ * timer's and the stop signals are the vCPU's to take), then its filter. */
+static int worker_on_start(void *arg)
+{
+	struct machine *m = arg;
+	int rd[MACHINE_MAX_DISKS * VIRTIO_DEV_MAX_QUEUES + 1];
+	int wr[PCI_SLOTS * PCI_MSIX_MAX + 1];
+	struct seccomp_worker_fds fds = {
+		.vm_fd = m->msi.vm_fd, .read_fds = rd, .write_fds = wr};
+	sigset_t all;
+
+	sigfillset(&all);
+	if (pthread_sigmask(SIG_BLOCK, &all, NULL))
+		return -EINVAL;
+	if (!m->confine_worker)
+		return 0;
+	for (unsigned i = 0; i < m->ndisks; i++)
+		for (unsigned q = 0; q < m->kick[i].n; q++)
+			rd[fds.n_read++] = m->kick[i].efd[q];
+	rd[fds.n_read++] = m->worker.stop_efd;
+	fds.n_write = msi_router_efds(&m->msi, wr, PCI_SLOTS * PCI_MSIX_MAX);
+	wr[fds.n_write++] = m->worker.start_efd;
+	return seccomp_lockdown_worker(&fds, &m->worker_why);
+}
+
+/* Disk i: its vectors' irqfds made now, its queues on ioeventfds read by
+ * the worker. */
+static int add_worker_disk(struct machine *m, unsigned i, int vm_fd,
+			   struct errbuf *err)
+{
+	struct virtio_pci *vp = &m->vp[i];
+	int ret = msi_router_reserve(&m->msi, vp->func.slot,
+				     vp->ops->num_queues + 1, err);
+
+	if (!ret)
+		ret = virtio_kicks_init(&m->kick[i], vp, vm_fd, NULL, err);
+	for (unsigned q = 0; !ret && q < vp->ops->num_queues; q++)
+		ret = vworker_add(&m->worker, m->kick[i].efd[q],
+				  vp->ops->notify, vp->dev, q, err);
+	return ret;
+}
+
+int machine_start_worker(struct machine *m, int vm_fd, bool confine,
+			 struct errbuf *err)
+{
+	int ret = 0;
+
+	if (!m->has_msi || !m->ndisks)
+		return 0;
+	vworker_init(&m->worker);
+	m->has_worker = true; /* machine_destroy undoes what was done */
+	m->confine_worker = confine;
+	seccomp_allow_ioeventfd();
+	for (unsigned i = 0; !ret && i < m->ndisks; i++)
+		ret = add_worker_disk(m, i, vm_fd, err);
+	if (!ret)
+		ret = vworker_start(&m->worker, worker_on_start, m, err);
+	if (ret && m->worker_why.msg[0])
+		err_wrap(err, ret, "%s", m->worker_why.msg);
+	return ret;
+}
+
+void machine_disk_exits(const struct machine *m, uint64_t *bar_exits,
+			uint64_t *notify_exits)
+{
+	*bar_exits = *notify_exits = 0;
+	for (unsigned i = 0; i < m->ndisks; i++) {
+		*bar_exits += m->vp[i].bar_exits;
+		*notify_exits += m->vp[i].notify_exits;
+	}
+}
+
 void machine_destroy(struct machine *m)
 {
+	/* the thread first: it uses the images, the irqfds, guest memory */
+	if (m->has_worker) {
+		vworker_stop(&m->worker);
+		for (unsigned i = 0; i < m->ndisks; i++)
+			virtio_kicks_free(&m->kick[i]);
+	}
 	if (m->has_rng)
 		virtio_pci_destroy(&m->vp_rng);
 	if (m->has_console)

@@ -1,5 +1,6 @@
-/* machine.h - simple-kvm's machine builder: the port and MMIO buses, and
- * PCI bus 0 with a virtio-blk device per --disk. */
+/* machine.h - simple-kvm's machine builder: the port and MMIO buses, PCI
+ * bus 0 with a virtio-blk device per --disk, virtio-rng and virtio-console
+ * behind their flags, and the disks' device thread. */
 #ifndef SIMPLE_KVM_MACHINE_H
 #define SIMPLE_KVM_MACHINE_H
 
@@ -15,7 +16,9 @@
 #include "virtio_blk.h"
 #include "virtio_console.h"
 #include "virtio_pci.h"
+#include "virtio_kick.h"
 #include "virtio_rng.h"
+#include "virtio_worker.h"
 
 #define MACHINE_MAX_DISKS 8
 /* The first disk's PCI slot; disk i is in slot MACHINE_DISK_SLOT + i. */
@@ -46,6 +49,12 @@ struct machine {
 	struct virtio_pci vp_rng, vp_console;
 	struct vrng rng;
 	struct vcon console;
+	/* machine_start_worker: the disks' kicks on ioeventfds, served by
+	 * one device thread under its own seccomp filter (confine) */
+	bool has_worker, confine_worker;
+	struct virtio_kicks kick[MACHINE_MAX_DISKS];
+	struct vworker worker;
+	struct errbuf worker_why; /* why the thread's setup failed */
 };
 
 /*
@@ -89,7 +98,26 @@ int machine_add_rng(struct machine *m, const struct guest_mem *mem,
 int machine_add_console(struct machine *m, const struct guest_mem *mem,
 			struct outbuf *out, int escape, struct errbuf *err);
 
-/* Closes the images and frees the buses. Safe on an initialized machine. */
+/*
+ * For a machine with MSI-X into KVM (machine_enable_msi) and its disks:
+ * puts each disk queue's kicks on an ioeventfd (moved with the BAR, on
+ * the vCPU thread) and starts one device thread that serves them and
+ * sends the completions through the disks' irqfds, so that a request
+ * costs no exit to userspace. With confine the thread first installs
+ * seccomp_lockdown_worker's allowlist on itself; and the process's
+ * lockdown lets KVM_IOEVENTFD through. Call it before seccomp_lockdown
+ * (which forbids making a thread). 0, or a negative errno with one line.
+ */
+int machine_start_worker(struct machine *m, int vm_fd, bool confine,
+			 struct errbuf *err);
+
+/* The disks' accesses to their BARs that reached the VMM, and of them
+ * the queue kicks (--stats). */
+void machine_disk_exits(const struct machine *m, uint64_t *bar_exits,
+			uint64_t *notify_exits);
+
+/* Stops and joins the device thread, then closes the images and frees the
+ * buses. Safe on an initialized machine. */
 void machine_destroy(struct machine *m);
 
 #endif

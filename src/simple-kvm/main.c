@@ -50,6 +50,7 @@ struct options {
 	int raw_output;	 /* guest bytes unescaped even on a terminal */
 	uint32_t denied; /* --deny: hypercalls refused for this run */
 	int no_seccomp;
+	int no_ioeventfd;
 	int verbose;
 	const char *device;
 	const char *guest_path; /* NULL: the built-in demo for the mode */
@@ -58,6 +59,9 @@ struct options {
 	struct linux_options lx;
 	int mem_given;
 };
+
+/* Long options without a letter. */
+#define OPT_NO_IOEVENTFD 0x100
 
 static void usage(FILE *out)
 {
@@ -98,6 +102,9 @@ static void usage(FILE *out)
 		"      --kernel BZIMAGE    boot Linux (docs/linux.md); --mem 256M\n"
 		"      --initrd FILE       its initramfs\n"
 		"      --append CMDLINE    its command line\n"
+		"      --no-ioeventfd      with --kernel: disk kicks trap to the\n"
+		"                          VMM and the vCPU serves them, without\n"
+		"                          the device thread (for comparison)\n"
 		"  -h, --help              this text\n"
 		"      --version           the version and the hypercall ABI's\n"
 		"\n"
@@ -269,6 +276,7 @@ static int check_linux_options(struct options *opt)
 	lx->stats = opt->stats;
 	lx->denied = opt->denied;
 	lx->no_seccomp = opt->no_seccomp;
+	lx->disk_traps = opt->no_ioeventfd;
 	lx->verbose = opt->verbose;
 	lx->raw_output = opt->raw_output;
 	return 0;
@@ -302,6 +310,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"disk", required_argument, NULL, 'k'},
 		{"rng", no_argument, NULL, 'n'},
 		{"console", required_argument, NULL, 'c'},
+		{"no-ioeventfd", no_argument, NULL, OPT_NO_IOEVENTFD},
 		{NULL, 0, NULL, 0},
 	};
 	int c, ret = 0;
@@ -340,6 +349,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'n':
 			opt->lx.rng = 1;
+			break;
+		case OPT_NO_IOEVENTFD:
+			opt->no_ioeventfd = 1;
 			break;
 		case 'v':
 			opt->verbose = 1;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <string.h>
 
 /* Finds (or claims) the slot of a port; NULL when the table is full. */
 static struct port_count *port_slot(struct exit_stats *s, uint16_t port)
@@ -88,12 +89,47 @@ void stats_print_table(const struct exit_stats *s,
 		if (s->by_call[i] && call_name(i))
 			fprintf(out, "  %-26s %12" PRIu64 "\n", call_name(i),
 				s->by_call[i]);
+	for (unsigned i = 0; i < s->ndevices; i++)
+		fprintf(out,
+			"  %-26s %12" PRIu64 " (%" PRIu64 " queue kicks)\n",
+			s->devices[i].name, s->devices[i].exits,
+			s->devices[i].kicks);
 	if (!ks || !ks->valid)
 		return;
 	fprintf(out, "kernel's vCPU counters (KVM_GET_STATS_FD):\n");
 	for (unsigned i = 0; i < ks->count; i++)
 		fprintf(out, "  %-26s %12" PRIu64 "\n", ks->entry[i].name,
 			ks->entry[i].value);
+}
+
+/* ,"devices":{"virtio-blk":{"exits":N,"kicks":K}}, when there are any. */
+static void print_devices_json(const struct exit_stats *s, FILE *out)
+{
+	if (!s->ndevices)
+		return;
+	fprintf(out, ",\"devices\":{");
+	for (unsigned i = 0; i < s->ndevices; i++)
+		fprintf(out,
+			"%s\"%s\":{\"exits\":%" PRIu64 ",\"kicks\":%" PRIu64
+			"}",
+			i ? "," : "", s->devices[i].name, s->devices[i].exits,
+			s->devices[i].kicks);
+	fprintf(out, "}");
+}
+
+void stats_add_device(struct exit_stats *s, const char *name, uint64_t exits,
+		      uint64_t kicks)
+{
+	unsigned i = 0;
+
+	while (i < s->ndevices && strcmp(s->devices[i].name, name))
+		i++;
+	if (i == STATS_MAX_DEVICES)
+		return;
+	if (i == s->ndevices)
+		s->devices[s->ndevices++] = (struct device_count){name, 0, 0};
+	s->devices[i].exits += exits;
+	s->devices[i].kicks += kicks;
 }
 
 void stats_print_json(const struct exit_stats *s, const struct kernel_stats *ks,
@@ -131,7 +167,9 @@ void stats_print_json(const struct exit_stats *s, const struct kernel_stats *ks,
 			s->by_call[i]);
 		sep = ",";
 	}
-	fprintf(out, "},\"kernel\":");
+	fprintf(out, "}");
+	print_devices_json(s, out);
+	fprintf(out, ",\"kernel\":");
 	if (!ks || !ks->valid) {
 		fprintf(out, "null}\n");
 		return;

@@ -12,6 +12,15 @@
 #define STATS_PORT_SLOTS 32 /* distinct ports counted one by one */
 #define STATS_MAX_CALLS	 16 /* room for every hypercall number */
 
+#define STATS_MAX_DEVICES 4 /* device kinds with their own count */
+
+/* A device kind's accesses that reached the VMM (its BARs' MMIO exits),
+ * and of them the queue kicks; filled by the program before printing. */
+struct device_count {
+	const char *name; /* kept, not copied */
+	uint64_t exits, kicks;
+};
+
 struct port_count {
 	uint16_t port;
 	uint8_t used;
@@ -32,11 +41,18 @@ struct exit_stats {
 	uint64_t other_ports;	  /* I/O exits once the port table is full */
 	uint64_t output_stalls;	  /* entries held back: stdout was full */
 	uint64_t output_stall_ns; /* and the time they waited */
+	struct device_count devices[STATS_MAX_DEVICES];
+	unsigned ndevices;
 };
 
 /* Counts one return from KVM_RUN (run_ret is vcpu_run's result). */
 void stats_count_exit(struct exit_stats *s, const struct kvm_run *run,
 		      int run_ret);
+
+/* Adds exits and kicks to device kind name's count (a new kind past
+ * STATS_MAX_DEVICES is dropped). Printed only when some kind was added. */
+void stats_add_device(struct exit_stats *s, const char *name, uint64_t exits,
+		      uint64_t kicks);
 
 /* The total, saturated at UINT32_MAX: HC_numExits returns 32 bits,
  * and a count that stops is better than one that silently restarts. */

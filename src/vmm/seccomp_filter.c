@@ -216,6 +216,20 @@ static int allow_getrandom_call(scmp_filter_ctx ctx)
 				 : 0;
 }
 
+/* Queue kicks through ioeventfds (seccomp_allow_ioeventfd). */
+static int ioeventfd_allowed;
+
+void seccomp_allow_ioeventfd(void)
+{
+	ioeventfd_allowed = 1;
+}
+
+/* The vCPU deassigns and assigns them as the guest moves a BAR. */
+static int allow_ioeventfd_calls(scmp_filter_ctx ctx)
+{
+	return ioeventfd_allowed ? allow_ioctl(ctx, KVM_IOEVENTFD) : 0;
+}
+
 /* A virtio-blk device's requests, on its image's descriptor only. */
 static int allow_disk_calls(scmp_filter_ctx ctx)
 {
@@ -259,6 +273,8 @@ static int add_rules(scmp_filter_ctx ctx)
 		ret = allow_msi_calls(ctx);
 	if (!ret)
 		ret = allow_getrandom_call(ctx);
+	if (!ret)
+		ret = allow_ioeventfd_calls(ctx);
 	return ret;
 }
 
@@ -284,6 +300,124 @@ static int lockdown(int dir, struct errbuf *err)
 	seccomp_release(ctx);
 	if (ret)
 		return err_fail(err, -ret, "seccomp: %s", strerror(-ret));
+	return 0;
+}
+
+/* --- a device thread's allowlist --------------------------------------- */
+
+/* What every device thread calls whatever its descriptors: the wait, the
+ * locks, glibc's thread exit (signals blocked, the stack released),
+ * malloc's memory, sigaltstack (the sanitizers' runtime resets the
+ * signal stack as a thread ends), and exit_group, which only ends the
+ * process (as a failed assertion in it would). */
+static const int worker_syscalls[] = {
+	SCMP_SYS(ppoll),
+	SCMP_SYS(futex),
+	SCMP_SYS(exit),
+	SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(madvise),
+	SCMP_SYS(munmap),
+	SCMP_SYS(brk),
+	SCMP_SYS(mremap),
+	SCMP_SYS(clock_gettime),
+	SCMP_SYS(gettid),
+	SCMP_SYS(getpid),
+	SCMP_SYS(restart_syscall),
+	SCMP_SYS(exit_group),
+	SCMP_SYS(sigaltstack),
+};
+
+/* syscall with argument 0 one of the n descriptors. */
+static int allow_on_fds(scmp_filter_ctx ctx, int syscall, const int *fds,
+			unsigned n)
+{
+	int ret = 0;
+
+	for (unsigned i = 0; !ret && i < n; i++) {
+		const struct scmp_arg_cmp fd =
+			arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)fds[i], 0);
+
+		ret = allow_if(ctx, syscall, 1, &fd);
+	}
+	return ret;
+}
+
+/* MSI-X routing's ioctls, on the VM's descriptor only. */
+static int allow_worker_msi(scmp_filter_ctx ctx, int vm_fd)
+{
+	static const unsigned long ioctls[] = {
+		KVM_SET_GSI_ROUTING,
+		KVM_IRQFD,
+		KVM_SIGNAL_MSI,
+	};
+	int ret = 0;
+
+	if (!msi_routing_allowed || vm_fd < 0)
+		return 0;
+	for (size_t i = 0; !ret && i < sizeof(ioctls) / sizeof(ioctls[0]);
+	     i++) {
+		const struct scmp_arg_cmp cmp[] = {
+			arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)vm_fd, 0),
+			arg_cmp(1, SCMP_CMP_EQ, ioctls[i], 0),
+		};
+
+		ret = allow_if(ctx, SCMP_SYS(ioctl), 2, cmp);
+	}
+	return ret;
+}
+
+static int add_worker_rules(scmp_filter_ctx ctx,
+			    const struct seccomp_worker_fds *w)
+{
+	const size_t nsys =
+		sizeof(worker_syscalls) / sizeof(worker_syscalls[0]);
+	const struct scmp_arg_cmp no_exec =
+		arg_cmp(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
+	const int err_fd = STDERR_FILENO;
+	int ret = 0;
+
+	for (size_t i = 0; !ret && i < nsys; i++)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, worker_syscalls[i],
+				       0);
+	if (!ret)
+		ret = allow_if(ctx, SCMP_SYS(mmap), 1, &no_exec);
+	if (!ret)
+		ret = allow_on_fds(ctx, SCMP_SYS(read), w->read_fds, w->n_read);
+	if (!ret)
+		ret = allow_on_fds(ctx, SCMP_SYS(write), w->write_fds,
+				   w->n_write);
+	if (!ret) /* the line a bad ring gets */
+		ret = allow_on_fds(ctx, SCMP_SYS(write), &err_fd, 1);
+	if (!ret)
+		ret = allow_disk_calls(ctx);
+	if (!ret)
+		ret = allow_worker_msi(ctx, w->vm_fd);
+	if (!ret)
+		ret = allow_sanitizer_calls(ctx);
+	return ret;
+}
+
+int seccomp_lockdown_worker(const struct seccomp_worker_fds *w,
+			    struct errbuf *err)
+{
+	scmp_filter_ctx ctx;
+	int ret;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return err_fail(err, errno, "PR_SET_NO_NEW_PRIVS: %s",
+				strerror(errno));
+	/* libseccomp's default: this thread only (no TSYNC) */
+	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	if (!ctx)
+		return err_fail(err, ENOMEM, "seccomp_init failed");
+	ret = add_worker_rules(ctx, w);
+	if (!ret)
+		ret = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (ret)
+		return err_fail(err, -ret, "seccomp (device thread): %s",
+				strerror(-ret));
 	return 0;
 }
 

@@ -41,6 +41,35 @@ void seccomp_allow_msi_routing(void);
 void seccomp_allow_getrandom(void);
 
 /*
+ * Before the lockdown: lets KVM_IOEVENTFD through, for a machine whose vCPU
+ * moves the ioeventfds on its queues' notify addresses when the guest
+ * moves a BAR.
+ */
+void seccomp_allow_ioeventfd(void);
+
+/* What a device thread may touch (seccomp_lockdown_worker). */
+struct seccomp_worker_fds {
+	int vm_fd;	     /* MSI-X routing ioctls, or -1 for none */
+	const int *read_fds; /* its eventfds: the ioeventfds, its stop fd */
+	unsigned n_read;
+	const int *write_fds; /* the irqfds, its start fd (and stderr) */
+	unsigned n_write;
+};
+
+/*
+ * Installs a narrower allowlist on the calling thread only (a device
+ * thread, started before seccomp_lockdown, installs it itself): ppoll;
+ * read on read_fds and write on write_fds and stderr only; the disks'
+ * calls on their images (seccomp_allow_disk_fd); KVM_SET_GSI_ROUTING,
+ * KVM_IRQFD and KVM_SIGNAL_MSI on vm_fd when MSI-X routing is allowed;
+ * futex, memory without PROT_EXEC, signal masks and exit. No open, no
+ * clone, no other ioctl. Anything else kills the process. 0, or a
+ * negative errno with one line.
+ */
+int seccomp_lockdown_worker(const struct seccomp_worker_fds *w,
+			    struct errbuf *err);
+
+/*
  * seccomp_lockdown, and one more call: openat(dir, path, flags) with dir
  * the very descriptor given, which the caller opened before (matrix:
  * /proc/self, O_RDONLY | O_DIRECTORY), and flags read-only: no O_WRONLY,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -30,14 +31,29 @@ static pid_t parent;
 static int proc_self = -1;
 
 /* How the child locks itself down. */
-enum lockdown { NO_OPENS, READS_UNDER_PROC_SELF, WITH_GETRANDOM };
+enum lockdown {
+	NO_OPENS,
+	READS_UNDER_PROC_SELF,
+	WITH_GETRANDOM,
+	DEVICE_THREAD
+};
+
+/* The device thread's descriptors: it may read and write `mine`, never
+ * `other`; vm_fd stands for the VM's descriptor. */
+static int mine = -1, other = -1;
+static const int fake_vm_fd = 1000;
 
 static int lock_down(enum lockdown how)
 {
+	const struct seccomp_worker_fds fds = {fake_vm_fd, &mine, 1, &mine, 1};
+
 	switch (how) {
 	case WITH_GETRANDOM: /* --rng */
 		seccomp_allow_getrandom();
 		return seccomp_lockdown(NULL);
+	case DEVICE_THREAD:
+		seccomp_allow_msi_routing();
+		return seccomp_lockdown_worker(&fds, NULL);
 	case READS_UNDER_PROC_SELF:
 		return seccomp_lockdown_reading(proc_self, NULL);
 	default:
@@ -349,6 +365,74 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* --- the device thread's narrower list ----------------------------------- */
+
+static void post_and_drain_mine(void)
+{
+	uint64_t v = 1;
+	struct pollfd p = {.fd = mine, .events = POLLIN};
+
+	if (write(mine, &v, 8) != 8 || ppoll(&p, 1, NULL, NULL) != 1 ||
+	    read(mine, &v, 8) != 8)
+		_exit(3);
+}
+
+static void read_other(void)
+{
+	uint64_t v;
+
+	read(other, &v, 8);
+}
+
+static void write_other(void)
+{
+	uint64_t v = 1;
+
+	write(other, &v, 8);
+}
+
+/* the vCPU's own request, refused to the device thread */
+static void run_a_vcpu(void)
+{
+	ioctl(fake_vm_fd, KVM_RUN, 0);
+}
+
+/* routing is allowed on the VM's descriptor only */
+static void irqfd_elsewhere(void)
+{
+	ioctl(other, KVM_IRQFD, 0);
+}
+
+static void irqfd_on_the_vm(void)
+{
+	ioctl(fake_vm_fd, KVM_IRQFD, 0); /* EBADF: no such descriptor */
+}
+
+static void make_an_eventfd(void)
+{
+	eventfd(0, 0);
+}
+
+static void test_device_thread_list(void **state)
+{
+	(void)state;
+	mine = eventfd(0, EFD_NONBLOCK);
+	other = eventfd(0, EFD_NONBLOCK);
+	assert_true(mine >= 0 && other >= 0);
+	assert_lives(DEVICE_THREAD, post_and_drain_mine, "its own eventfd");
+	assert_lives(DEVICE_THREAD, irqfd_on_the_vm, "KVM_IRQFD on the VM");
+	assert_killed(DEVICE_THREAD, read_other, "read elsewhere");
+	assert_killed(DEVICE_THREAD, write_other, "write elsewhere");
+	assert_killed(DEVICE_THREAD, run_a_vcpu, "KVM_RUN");
+	assert_killed(DEVICE_THREAD, irqfd_elsewhere, "KVM_IRQFD elsewhere");
+	assert_killed(DEVICE_THREAD, make_an_eventfd, "eventfd");
+	assert_killed(DEVICE_THREAD, open_for_reading, "open");
+	assert_killed(DEVICE_THREAD, open_a_socket, "socket");
+	assert_killed(DEVICE_THREAD, map_executable, "PROT_EXEC");
+	close(mine);
+	close(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_the_run_loop_calls_live),
 		cmocka_unit_test(test_reads_only_under_the_directory),
 		cmocka_unit_test(test_bad_directory_refused),
+		cmocka_unit_test(test_device_thread_list),
 	};
 
 	return cmocka_run_group_tests_name("seccomp", tests, setup, teardown);

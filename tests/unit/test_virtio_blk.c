@@ -9,11 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "virtio_blk.h"
+#include "virtio_worker.h"
 #include "virtq_driver.h"
 
 #define QSIZE	    16u
@@ -632,10 +636,147 @@ static void test_open_errors(void **state)
 #define T(fn)	 cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define T_RO(fn) cmocka_unit_test_setup_teardown(fn, setup_ro, teardown)
 
+/* --- a vCPU's reset beside the device thread ------------------------------ */
+
+/* A transport whose completion blocks until told: the request is still
+ * being served (the device's lock held) while the test resets. */
+static int inside_efd = -1, go_efd = -1;
+static volatile int reset_done;
+
+static void blocking_notify_used(struct virtio_transport *t, unsigned q)
+{
+	uint64_t v = 1;
+
+	(void)t, (void)q;
+	assert_int_equal(write(inside_efd, &v, 8), 8);
+	assert_int_equal(read(go_efd, &v, 8), 8);
+}
+
+static void *serve_one(void *arg)
+{
+	request(arg, VIRTIO_BLK_T_IN, 1, 512, 1, true, false);
+	return NULL;
+}
+
+static void *reset_now(void *arg)
+{
+	vblk_ops.reset(((struct fix *)arg)->b);
+	reset_done = 1;
+	return NULL;
+}
+
+static void test_reset_waits_for_the_request(void **state)
+{
+	struct fix *f = *state;
+	pthread_t server, resetter;
+	uint64_t v = 1;
+	uint16_t used;
+
+	inside_efd = eventfd(0, 0);
+	go_efd = eventfd(0, 0);
+	reset_done = 0;
+	f->t.t.notify_used = blocking_notify_used;
+	assert_int_equal(pthread_create(&server, NULL, serve_one, f), 0);
+	assert_int_equal(read(inside_efd, &v, 8), 8);
+	assert_int_equal(pthread_create(&resetter, NULL, reset_now, f), 0);
+	/* not a measurement: a reset that does not wait returns at once,
+	 * one that waits never returns before "go" */
+	usleep(50000);
+	assert_int_equal(reset_done, 0);
+	assert_int_equal(write(go_efd, &v, 8), 8);
+	pthread_join(server, NULL);
+	pthread_join(resetter, NULL);
+	assert_int_equal(reset_done, 1);
+	assert_int_equal(status(f), VIRTIO_BLK_S_OK);
+	/* a kick after the reset (an ioeventfd does not check the status)
+	 * finds no queue: nothing is served */
+	used = drv_used_idx(&f->d);
+	f->d.ram[STATUS_GPA] = STATUS_NONE;
+	drv_offer(&f->d, 0);
+	vblk_notify(f->b, 0);
+	assert_int_equal(drv_used_idx(&f->d), used);
+	assert_int_equal(status(f), STATUS_NONE);
+	close(inside_efd);
+	close(go_efd);
+}
+
+/* The device thread's notify: vblk_notify, then "served". */
+static int served_efd = -1;
+
+static void notify_then_say(void *dev, unsigned q)
+{
+	uint64_t v = 1;
+
+	vblk_notify(dev, q);
+	assert_int_equal(write(served_efd, &v, 8), 8);
+}
+
+static void wait_served(void)
+{
+	struct pollfd p = {.fd = served_efd, .events = POLLIN};
+	uint64_t v;
+
+	/* a guard against a hang, not a measurement */
+	assert_int_equal(poll(&p, 1, 10000), 1);
+	assert_int_equal(read(served_efd, &v, 8), 8);
+}
+
+/* A bad ring kicked through an eventfd, served on the device thread:
+ * one needs-reset, the queue stopped, later kicks ignored. */
+static void test_bad_ring_on_the_device_thread(void **state)
+{
+	struct fix *f = *state;
+	struct vworker w;
+	int kick_efd = eventfd(0, EFD_NONBLOCK);
+	uint64_t one = 1;
+
+	served_efd = eventfd(0, 0);
+	vworker_init(&w);
+	assert_int_equal(
+		vworker_add(&w, kick_efd, notify_then_say, f->b, 0, &f->err),
+		0);
+	assert_int_equal(vworker_start(&w, NULL, NULL, &f->err), 0);
+	drv_desc(&f->d, 0, HDR_GPA, 16, VIRTQ_DESC_F_NEXT, 1);
+	drv_desc(&f->d, 1, BUF_GPA, 512, VIRTQ_DESC_F_NEXT, 0);
+	drv_offer(&f->d, 0);
+	assert_int_equal(write(kick_efd, &one, 8), 8);
+	wait_served();
+	assert_int_equal(f->t.resets, 1);
+	assert_non_null(strstr(f->t.why, "a loop"));
+	/* a good request now: the queue stays stopped until a reset */
+	f->d.ram[STATUS_GPA] = STATUS_NONE;
+	drv_desc(&f->d, 2, HDR_GPA, 16, VIRTQ_DESC_F_NEXT, 3);
+	drv_desc(&f->d, 3, STATUS_GPA, 1, VIRTQ_DESC_F_WRITE, 0);
+	drv_offer(&f->d, 2);
+	assert_int_equal(write(kick_efd, &one, 8), 8);
+	wait_served();
+	vworker_stop(&w);
+	assert_int_equal(f->t.resets, 1);
+	assert_int_equal(f->d.ram[STATUS_GPA], STATUS_NONE);
+	close(kick_efd);
+	close(served_efd);
+}
+
+/* A kick before DRIVER_OK (no activate yet) is ignored. */
+static void test_kick_before_activate(void **state)
+{
+	struct fix *f = *state;
+
+	vblk_ops.reset(f->b);
+	f->d.ram[STATUS_GPA] = STATUS_NONE;
+	request(f, VIRTIO_BLK_T_IN, 1, 512, 1, true, false);
+	assert_int_equal(status(f), STATUS_NONE);
+	assert_int_equal(drv_used_idx(&f->d), 0);
+	assert_int_equal(f->t.notified, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_config),
+		T(test_reset_waits_for_the_request),
+		T(test_kick_before_activate),
+		T(test_bad_ring_on_the_device_thread),
 		T(test_features),
 		T_RO(test_features_ro),
 		T(test_read_multi_segment),
