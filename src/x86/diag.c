@@ -143,7 +143,7 @@ static size_t failed_bytes(struct vcpu *vcpu, const struct kvm_sregs *s,
 			   uint64_t rip, uint8_t *bytes)
 {
 	const struct kvm_run *run = vcpu->run;
-	uint64_t at = s->cs.base + rip, gpa = 0;
+	uint64_t at = s->cs.base + rip;
 	size_t n;
 
 	if (run->emulation_failure.ndata >= 3 &&
@@ -156,16 +156,7 @@ static size_t failed_bytes(struct vcpu *vcpu, const struct kvm_sregs *s,
 	}
 	if (code_bits(s) < 64)
 		at &= 0xffffffff;
-	/* An instruction may straddle a page: translate again where one
-	 * begins. */
-	for (n = 0; n < INSN_MAX_LEN; n++, gpa++) {
-		if ((n == 0 || ((at + n) & 0xfff) == 0) &&
-		    gva_translate(vcpu, at + n, 0, &gpa))
-			break;
-		if (gmem_read(&vcpu->vm->mem, gpa, &bytes[n], 1))
-			break;
-	}
-	return n;
+	return gva_read_prefix(vcpu, at, bytes, INSN_MAX_LEN);
 }
 
 /* The emulation failure's line: the instruction, where, and why. */

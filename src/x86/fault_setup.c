@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "guest_va.h"
 #include "hypercall_abi.h"
 #include "layout.h"
 #include "vm.h"
@@ -141,24 +142,14 @@ static enum fault_frame frame_now(const struct kvm_sregs *s)
 	return s->cs.l ? FAULT_FRAME_64 : FAULT_FRAME_32;
 }
 
-/* Reads one stack word at guest virtual address gva. A word may straddle
- * a page, so the address is translated again where a page begins. */
+/* Reads one stack word at guest virtual address gva, all of it or none. */
 static int read_word(struct vcpu *vcpu, uint64_t gva, unsigned size,
 		     uint64_t *word)
 {
 	uint8_t bytes[8] = {0};
-	uint64_t gpa = 0;
 
-	for (unsigned i = 0; i < size; i++) {
-		if (i == 0 || ((gva + i) & (LAYOUT_PAGE_SIZE - 1)) == 0) {
-			if (vcpu_translate(vcpu, gva + i, &gpa))
-				return -EFAULT;
-		} else {
-			gpa++;
-		}
-		if (gmem_read(&vcpu->vm->mem, gpa, &bytes[i], 1))
-			return -EFAULT;
-	}
+	if (gva_read_prefix(vcpu, gva, bytes, size) != size)
+		return -EFAULT;
 	*word = 0;
 	memcpy(word, bytes, size); /* x86 is little-endian, as the host */
 	return 0;
@@ -175,20 +166,12 @@ static void read_insn(struct vcpu *vcpu, const struct kvm_sregs *s,
 {
 	uint64_t at =
 		f->frame == FAULT_FRAME_16 ? (uint64_t)f->cs * 16 : s->cs.base;
-	uint64_t gpa = 0;
-	unsigned n;
 
 	at += f->frame == FAULT_FRAME_16 ? f->regs.rip & 0xffff : f->regs.rip;
 	if (f->frame != FAULT_FRAME_64)
 		at &= 0xffffffff;
-	for (n = 0; n < sizeof(f->insn); n++, gpa++) {
-		if ((n == 0 || ((at + n) & (LAYOUT_PAGE_SIZE - 1)) == 0) &&
-		    vcpu_translate(vcpu, at + n, &gpa))
-			break;
-		if (gmem_read(&vcpu->vm->mem, gpa, &f->insn[n], 1))
-			break;
-	}
-	f->insn_len = n;
+	f->insn_len =
+		(unsigned)gva_read_prefix(vcpu, at, f->insn, sizeof(f->insn));
 }
 
 int faults_read_report(struct vcpu *vcpu, struct guest_fault *f,

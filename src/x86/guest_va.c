@@ -6,6 +6,7 @@
 
 #include "cpu_regs.h"
 #include "kvm.h"
+#include "layout.h"
 #include "vm.h"
 
 /* hc_translate_fn's access bits are the walker's (hypercall_host.h). */
@@ -61,6 +62,22 @@ int gva_translate_kvm(void *ctx, uint64_t gva, uint64_t *gpa)
 	if (!(regs.efer & EFER_LMA) && gva > 0xffffffffull)
 		return -EFAULT;
 	return vcpu_translate(vcpu, gva, gpa);
+}
+
+size_t gva_read_prefix(struct vcpu *vcpu, uint64_t gva, void *buf, size_t len)
+{
+	uint8_t *bytes = buf;
+	uint64_t gpa = 0;
+	size_t n;
+
+	for (n = 0; n < len; n++, gpa++) {
+		if ((n == 0 || ((gva + n) & (LAYOUT_PAGE_SIZE - 1)) == 0) &&
+		    gva_translate(vcpu, gva + n, 0, &gpa))
+			break;
+		if (gmem_read(&vcpu->vm->mem, gpa, &bytes[n], 1))
+			break;
+	}
+	return n;
 }
 
 struct hc_env hc_env_for_vcpu(struct vcpu *vcpu, struct exit_stats *stats,

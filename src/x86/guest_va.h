@@ -3,6 +3,7 @@
 #ifndef GUEST_VA_H
 #define GUEST_VA_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "hypercall_host.h"
@@ -36,5 +37,13 @@ int gva_translate(void *ctx, uint64_t gva, unsigned access, uint64_t *gpa);
  * KVM would. Its signature fits hc_kvm_translate_fn; ctx is the vCPU.
  */
 int gva_translate_kvm(void *ctx, uint64_t gva, uint64_t *gpa);
+
+/*
+ * Reads up to len bytes at guest virtual address gva into buf, through
+ * gva_translate (a read), translating again where a page begins: stops at
+ * the first byte that is unmapped or outside RAM. Returns how many bytes
+ * were read, so a caller that needs them all compares with len.
+ */
+size_t gva_read_prefix(struct vcpu *vcpu, uint64_t gva, void *buf, size_t len);
 
 #endif
