@@ -10,8 +10,7 @@
 #
 # prepare writes BUILD/virtio-qemu/:
 #   disk.img        256 MiB of /dev/urandom, made once (kept across runs)
-#   initramfs.cpio  busybox, blkload (guest/linux/blkload.c, static) when it
-#                   is there, the virtio modules from the sandbox's kernel
+#   initramfs.cpio  busybox, blkload (guest/linux/blkload.c, static), the virtio modules from the sandbox's kernel
 #                   package (as tests/kvm/linux-initramfs.sh takes them), and
 #                   an /init that runs the loads, prints "VQ: ..." lines and
 #                   reboots
@@ -45,7 +44,7 @@
 # - simple-kvm runs with --stats=json: its exits over the load's requests
 #   say where its time goes (the boot's own exits are subtracted by one
 #   extra simple-kvm boot whose loads are 0 s long).
-# Environment: BENCH_VQ_ROUNDS (3), BENCH_VQ_SECONDS (5), BENCH_VQ_KEEP (a
+# Environment: BENCH_VQ_ROUNDS (5), BENCH_VQ_SECONDS (3), BENCH_VQ_KEEP (a
 # directory for every boot's console and --stats).
 
 BUILD=${2:-${1:-build}}
@@ -63,11 +62,9 @@ prepare() {
 	fi
 	stage=$(mktemp -d "$V/stage.XXXXXX")
 	trap 'rm -rf "$stage"' EXIT
-	mkdir -p "$stage/bin" "$stage/dev" "$stage/proc" "$stage/sys" "$stage/lib/virtio" "$stage/x"
+	mkdir -p "$stage/bin" "$stage/dev" "$stage/proc" "$stage/sys" "$stage/tmp" "$stage/lib/virtio" "$stage/x"
 	cp /bin/busybox "$stage/bin/busybox"
-	if [ -f guest/linux/blkload.c ]; then
-		${CC:-gcc} -static -O2 -Wall -Wextra -Werror guest/linux/blkload.c -o "$stage/bin/blkload"
-	fi
+	${CC:-gcc} -static -O2 -Wall -Wextra -Werror guest/linux/blkload.c -o "$stage/bin/blkload"
 	deb=$(ls "$BUILD"/sandbox/deb/linux-image-*.deb | head -n 1)
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$stage/x" --wildcards \
 		'./lib/modules/*/kernel/drivers/virtio/*' \
@@ -118,21 +115,17 @@ echo "VQ: clocksource $(cat /sys/devices/system/clocksource/clocksource0/current
 echo "VQ: vda $(cat /sys/block/vda/size) sectors, max_sectors_kb $(cat /sys/block/vda/queue/max_sectors_kb), max_segments $(cat /sys/block/vda/queue/max_segments)"
 if [ "$secs" = 0 ]; then
 	: # the baseline boot: no load
-elif [ -x /bin/blkload ]; then
-	for l in "seq 1048576 1" "rand 4096 1" "rand 4096 8"; do
-		set -- $l
-		echo "VQ: $1 $2 $3 $(blkload /dev/vda $1 $2 $3 $secs 2>&1 | grep -m1 blkload:)"
-	done
 else
-	# before blkload: busybox dd, sequential only, 20 MiB per second
-	# asked, timed by /proc/uptime (this dd prints no rate)
-	n=$((secs * 20))
-	t0=$(cut -d' ' -f1 /proc/uptime)
-	dd if=/dev/vda of=/dev/null bs=1M count=$n iflag=direct 2>/dev/null
-	t1=$(cut -d' ' -f1 /proc/uptime)
-	awk -v n=$n -v a=$t0 -v b=$t1 'BEGIN { s = b - a; if (s <= 0) s = 0.01
-		printf "VQ: result seq-1M-qd1 ios %d iops %.1f mbps %.2f (dd)\n", n, n / s, n * 1.048576 / s }'
+	for l in "seq-1M-qd1 seq 1048576 1" "rand-4k-qd1 rand 4096 1" "rand-4k-qd8 rand 4096 8"; do
+		set -- $l
+		# blkload: dev=.. mode=.. bs=.. qd=.. secs=S ios=N iops=I MBps=M
+		blkload /dev/vda $2 $3 $4 $secs >/tmp/out 2>&1
+		sed -n "s/^blkload: .* secs=\([0-9.]*\) ios=\([0-9]*\) iops=\([0-9.]*\) MBps=\([0-9.]*\).*/VQ: result $1 ios \2 iops \3 mbps \4 secs \1/p" /tmp/out
+		grep -q '^blkload: dev=' /tmp/out || echo "VQ: $1 failed: $(cat /tmp/out)"
+	done
 fi
+# how the disk's interrupts arrive (MSI-X or a pin), for the exit counts
+grep -i 'virtio\|timer\|LOC' /proc/interrupts | tr -s ' ' | sed 's/^/VQ: irq /'
 echo "VQ: done"
 reboot -f
 INIT
@@ -144,8 +137,8 @@ if [ "${1:-}" = prepare ]; then
 fi
 
 # --- the rounds (where Linux boots on KVM) ----------------------------------
-ROUNDS=${BENCH_VQ_ROUNDS:-3}
-SECS=${BENCH_VQ_SECONDS:-5}
+ROUNDS=${BENCH_VQ_ROUNDS:-5}
+SECS=${BENCH_VQ_SECONDS:-3}
 LOADS="seq-1M-qd1 rand-4k-qd1 rand-4k-qd8"
 if [ ! -s "$V/initramfs.cpio" ] || [ ! -x "$V/qemu/qemu-system-x86_64" ]; then
 	echo "bench/virtio-qemu.sh: $V is not prepared (make bench, or bench/virtio-qemu.sh prepare)" >&2
@@ -158,11 +151,36 @@ if [ -d /sys/module/kvm_pvm ] && [ -z "${KVM_RUN_SANDBOX:-}" ]; then
 fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vq.XXXXXX") || exit 1
 # BENCH_VQ_KEEP=DIR: the consoles and --stats of every boot are copied there
-trap '[ -z "${BENCH_VQ_KEEP:-}" ] || { mkdir -p "$BENCH_VQ_KEEP" && cp "$TMP"/sk.* "$TMP"/qm.* "$BENCH_VQ_KEEP/"; }; rm -rf "$TMP"' EXIT
+trap 'rm -rf "$TMP"' EXIT
 # Local copies: in the sandbox, build/ is a 9p share.
 cp "$V/disk.img" "$V/initramfs.cpio" "$BUILD/sandbox/kernel/vmlinuz" "$BUILD/simple-kvm" "$TMP/" &&
 	cp -r "$V/qemu" "$TMP/qemu" || exit 1
 APPEND="console=ttyS0 quiet panic=-1"
+
+# KVM's own counters (debugfs, summed over the live VMs, of which one runs at
+# a time here) say what a request costs each VMM in exits, QEMU's too. A
+# VM's counts go when it does, so a sampler copies them every 0.5 s while
+# it runs; the sampling costs CPU, so it runs only in boots of their own,
+# outside the timed rounds.
+DBG=/sys/kernel/debug/kvm
+[ -r $DBG/exits ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+KSTATS="exits mmio_exits io_exits halt_exits irq_injections insn_emulation"
+# counted OUT SECS VMM: one boot, the last non-zero sample of the counters
+# in OUT.k
+counted() {
+	: >"$1.k"
+	(
+		while :; do
+			v=$(cd $DBG 2>/dev/null && cat $KSTATS 2>/dev/null | tr '\n' ' ')
+			case $v in "0 "* | "") ;; *) echo "$v" >"$1.k" ;; esac
+			sleep 0.5
+		done
+	) &
+	spid=$!
+	$3 "$1" "$2"
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+}
 
 # sk OUT SECS: one simple-kvm boot; its console in OUT, --stats in OUT.err
 sk() {
@@ -192,6 +210,7 @@ median() {
 }
 # check FILE WHO: the boot reached "VQ: done", else say what it printed
 check() {
+	[ -z "${BENCH_VQ_KEEP:-}" ] || { mkdir -p "$BENCH_VQ_KEEP" && cp "$1"* "$BENCH_VQ_KEEP/"; }
 	grep -q '^VQ: done' "$1" && return 0
 	echo "bench/virtio-qemu.sh: $2 round did not finish; its last lines:" >&2
 	tail -n 5 "$1" "$1.err" | sed 's/^/  | /' >&2
@@ -209,8 +228,11 @@ while [ "$r" -le "$ROUNDS" ]; do
 	qm "$TMP/qm.$r" "$SECS"; check "$TMP/qm.$r" QEMU || failed=1
 	r=$((r + 1))
 done
-# the baseline: a simple-kvm boot with no load, for the exits per request
-sk "$TMP/sk.0" 0; check "$TMP/sk.0" "simple-kvm (no load)" || failed=1
+# the counted boots: each VMM with the loads and with none
+for w in sk qm; do
+	counted "$TMP/$w.c" "$SECS" $w; check "$TMP/$w.c" "$w (counted)" || failed=1
+	counted "$TMP/$w.0" 0 $w; check "$TMP/$w.0" "$w (no load)" || failed=1
+done
 grep -h '^VQ: clocksource' "$TMP/sk.1" "$TMP/qm.1" | tr -d '\r' | sed 's/^VQ: /  guest /' | paste -d' ' - - |
 	awk '{ print "  guest clocksource: simple-kvm " $3 ", QEMU " $6 }'
 printf "%-12s %6s %14s %14s %8s   %s\n" load unit simple-kvm QEMU ratio "per round (sk/QEMU)"
@@ -231,3 +253,21 @@ for l in $LOADS; do
 		ratio = (a == "n/a" || b == "n/a" || b == 0) ? "n/a" : sprintf("%.3f", a / b)
 		printf "%-12s %6s %14s %14s %8s  %s\n", l, u, a, b, ratio, per }'
 done
+
+# Exits per request: the counted loaded boot's counters less the unloaded
+# boot's, over the loaded boot's requests (its three loads').
+echo "exits per request, all three loads (KVM's debugfs counters in a boot of their own, less"
+echo "those of a boot with no load, over its requests; MMIO exits: to userspace; PIO exits: all, in-kernel too):"
+printf "  %-10s %10s %10s %10s %10s %12s %12s\n" "" "all exits" "MMIO exits" "PIO exits" halts "irqs in" "insn emul"
+for w in sk qm; do
+	ios=0
+	for l in $LOADS; do n=$(result "$TMP/$w.c" $l ios); ios=$((ios + ${n:-0})); done
+	echo "$ios $(cat "$TMP/$w.c.k") $(cat "$TMP/$w.0.k")" |
+		awk -v w=$w 'NF == 13 && $1 > 0 { n = w == "sk" ? "simple-kvm" : "QEMU"
+			for (c = 1; c <= 6; c++) d[c] = ($(1 + c) - $(7 + c)) / $1
+			printf "  %-10s %10.2f %10.2f %10.2f %10.2f %12.2f %12.2f  (%d requests)\n", n, d[1], d[2], d[3], d[4], d[5], d[6], $1
+			next }
+		{ print "  " w ": no counts (debugfs not readable, or a boot failed)" }'
+done
+echo "  (simple-kvm's own --stats, counted boot: $(tr -d '\r' <"$TMP/sk.c.err" | grep -o '"by_reason":{[^}]*}'))"
+[ "$failed" = 0 ]
