@@ -3,7 +3,8 @@
 # sandbox's Linux guest on simple-kvm's virtio-blk against QEMU's, on the
 # same kernel, initramfs, image and /dev/kvm, in alternating rounds.
 #
-# Usage: bench/virtio-qemu.sh prepare [BUILD_DIR]  (on the host; make bench)
+# Usage: bench/virtio-qemu.sh prepare [BUILD_DIR]  (on the host, from the
+#                                                   repository's top; make bench)
 #        bench/virtio-qemu.sh [BUILD_DIR]          (where Linux boots on KVM:
 #                                                   the sandbox, in bench/run.sh)
 # POSIX sh: the second form runs under the sandbox's busybox.
@@ -45,7 +46,8 @@
 #   say where its time goes (the boot's own exits are subtracted by one
 #   extra simple-kvm boot whose loads are 0 s long).
 # Environment: BENCH_VQ_ROUNDS (5), BENCH_VQ_SECONDS (3), BENCH_VQ_KEEP (a
-# directory for every boot's console and --stats).
+# directory for every boot's console and --stats), BENCH_VQ_REPORT (such a
+# directory: the tables again from it, with no boots, anywhere).
 
 BUILD=${2:-${1:-build}}
 [ "${1:-}" = prepare ] || BUILD=${1:-build}
@@ -140,14 +142,14 @@ fi
 ROUNDS=${BENCH_VQ_ROUNDS:-5}
 SECS=${BENCH_VQ_SECONDS:-3}
 LOADS="seq-1M-qd1 rand-4k-qd1 rand-4k-qd8"
+# kvm_pvm cannot boot Linux: only the sandbox's kvm_amd (or hardware KVM).
+if [ -d /sys/module/kvm_pvm ] && [ -z "${KVM_RUN_SANDBOX:-}" ] && [ -z "${BENCH_VQ_REPORT:-}" ]; then
+	echo "not run on kvm_pvm, which cannot boot Linux (the sandbox's run has it)"
+	exit 0
+fi
 if [ ! -s "$V/initramfs.cpio" ] || [ ! -x "$V/qemu/qemu-system-x86_64" ]; then
 	echo "bench/virtio-qemu.sh: $V is not prepared (make bench, or bench/virtio-qemu.sh prepare)" >&2
 	exit 1
-fi
-# kvm_pvm cannot boot Linux: only the sandbox's kvm_amd (or hardware KVM).
-if [ -d /sys/module/kvm_pvm ] && [ -z "${KVM_RUN_SANDBOX:-}" ]; then
-	echo "not run on kvm_pvm, which cannot boot Linux (the sandbox's run has it)"
-	exit 0
 fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vq.XXXXXX") || exit 1
 # BENCH_VQ_KEEP=DIR: the consoles and --stats of every boot are copied there
@@ -219,17 +221,23 @@ check() {
 
 echo "Linux $(cat "$BUILD/sandbox/kernel/release" 2>/dev/null) reading /dev/vda (256 MiB, O_DIRECT, ${SECS} s a load),"
 echo "simple-kvm against $(cat "$TMP/qemu/version"), $ROUNDS alternating rounds each, on $(
-	if [ -n "${KVM_RUN_SANDBOX:-}" ]; then echo "the sandbox's kvm_amd (nested in QEMU TCG)"
+	if [ -n "${BENCH_VQ_REPORT:-}" ]; then echo "the boots kept in $BENCH_VQ_REPORT"
+	elif [ -n "${KVM_RUN_SANDBOX:-}" ]; then echo "the sandbox's kvm_amd (nested in QEMU TCG, $(grep -c '^processor' /proc/cpuinfo) CPU(s))"
 	else for k in kvm_amd kvm_intel; do [ -d /sys/module/$k ] && echo "$k, direct" && break; done; fi)"
 r=1
 failed=0
+# BENCH_VQ_REPORT=DIR: no boots, the tables from what BENCH_VQ_KEEP kept
+if [ -n "${BENCH_VQ_REPORT:-}" ]; then
+	cp "$BENCH_VQ_REPORT"/* "$TMP/" || exit 1
+	r=$((ROUNDS + 1))
+fi
 while [ "$r" -le "$ROUNDS" ]; do
 	sk "$TMP/sk.$r" "$SECS"; check "$TMP/sk.$r" simple-kvm || failed=1
 	qm "$TMP/qm.$r" "$SECS"; check "$TMP/qm.$r" QEMU || failed=1
 	r=$((r + 1))
 done
 # the counted boots: each VMM with the loads and with none
-for w in sk qm; do
+[ -n "${BENCH_VQ_REPORT:-}" ] || for w in sk qm; do
 	counted "$TMP/$w.c" "$SECS" $w; check "$TMP/$w.c" "$w (counted)" || failed=1
 	counted "$TMP/$w.0" 0 $w; check "$TMP/$w.0" "$w (no load)" || failed=1
 done
