@@ -189,6 +189,7 @@ sk() {
 	"$TMP/simple-kvm" --kernel "$TMP/vmlinuz" --initrd "$TMP/initramfs.cpio" \
 		--append "$APPEND vq.secs=$2" --mem 256M --disk "$TMP/disk.img,ro" \
 		--timeout 600s --stats=json </dev/null >"$1" 2>"$1.err"
+	echo "exit status $?" >>"$1.err"
 }
 # qm OUT SECS: the same boot on QEMU
 qm() {
@@ -198,6 +199,7 @@ qm() {
 		-kernel "$TMP/vmlinuz" -initrd "$TMP/initramfs.cpio" -append "$APPEND vq.secs=$2" \
 		-drive "file=$TMP/disk.img,$QDRIVE" -device "virtio-blk-pci,drive=d0,$QDEV" \
 		</dev/null >"$1" 2>"$1.err"
+	echo "exit status $?" >>"$1.err"
 }
 QFLAGS="-M pc -accel kvm -cpu host -m 256 -smp 1 -nodefaults -no-user-config -display none -no-reboot -serial stdio"
 QDRIVE="if=none,id=d0,format=raw,readonly=on,cache=writeback,aio=threads"
