@@ -42,9 +42,13 @@
 #   each, default 3), so that drift in the host's speed touches both alike;
 #   each figure is the median of its rounds, the ratio simple-kvm / QEMU is
 #   taken of the medians, and each round's own ratio is shown beside it.
-# - simple-kvm runs with --stats=json: its exits over the load's requests
-#   say where its time goes (the boot's own exits are subtracted by one
-#   extra simple-kvm boot whose loads are 0 s long).
+# - Where the time goes: after the rounds, two more boots of each VMM, one
+#   with the loads and one with none (vq.secs=0), while a sampler copies
+#   KVM's debugfs counters (exits, MMIO exits to userspace, PIO exits,
+#   halts, injected interrupts, emulated instructions); the loaded boot's
+#   counts less the idle one's, over its requests, are the exits per
+#   request of each VMM. The sampling costs CPU, so those boots are not
+#   timed. simple-kvm's own --stats=json is printed beside them.
 # Environment: BENCH_VQ_ROUNDS (5), BENCH_VQ_SECONDS (3), BENCH_VQ_KEEP (a
 # directory for every boot's console and --stats), BENCH_VQ_REPORT (such a
 # directory: the tables again from it, with no boots, anywhere).
