@@ -255,7 +255,17 @@ $(BLK_BENCH_INITRAMFS): bench/virtio-exits-initramfs.sh guest/linux/blkload.c \
 	$(say) GEN $@
 	$(Q)bench/virtio-exits-initramfs.sh $(@D)
 
-bench: all $(BUILD)/kvm-bench $(BENCH_GUESTS) guests $(JQ) $(BLK_BENCH_INITRAMFS)
+# issue 18's comparison with QEMU's virtio-blk (bench/virtio-qemu.sh, in the
+# sandbox's run): its disk image, initramfs and a copy of this machine's
+# QEMU with its libraries and firmware, under $(BUILD)/virtio-qemu.
+VQ_BENCH := $(BUILD)/virtio-qemu/.ready
+$(VQ_BENCH): bench/virtio-qemu.sh guest/linux/blkload.c | sandbox-ready
+	$(say) PREPARE $(@D)
+	$(Q)scripts/ensure-packages qemu-system-x86 && \
+	  bench/virtio-qemu.sh prepare $(BUILD) && touch $@
+
+bench: all $(BUILD)/kvm-bench $(BENCH_GUESTS) guests $(JQ) $(BLK_BENCH_INITRAMFS) \
+       $(VQ_BENCH)
 	@bench/bench.sh $(BUILD)
 
 # Guests: one C source, compiled once per mode.

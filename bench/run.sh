@@ -297,6 +297,11 @@ fi
 	fi
 	echo
 
+	# issue 18: Linux reading /dev/vda on simple-kvm against QEMU
+	echo "== virtio-blk from Linux, simple-kvm against QEMU (bench/virtio-qemu.sh)"
+	sh "$(dirname "$0")/virtio-qemu.sh" "$BUILD" || touch "$TMP/failed"
+	echo
+
 	if [ -z "${KVM_RUN_SANDBOX:-}" ]; then
 		echo "load:    $(load) at the end"
 	fi
