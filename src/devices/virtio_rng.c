@@ -6,6 +6,17 @@
 #include <string.h>
 #include <sys/random.h>
 
+void vrng_init(struct vrng *r)
+{
+	memset(r, 0, sizeof(*r));
+	pthread_mutex_init(&r->lock, NULL);
+}
+
+void vrng_destroy(struct vrng *r)
+{
+	pthread_mutex_destroy(&r->lock);
+}
+
 static uint64_t vrng_features(void *dev)
 {
 	(void)dev;
@@ -27,22 +38,27 @@ static int vrng_activate(void *dev, const struct guest_mem *mem,
 			 struct virtio_transport *t, struct errbuf *err)
 {
 	struct vrng *r = dev;
-	int ret = vq_activate(&r->vq, mem, &addr[0], features, err);
+	int ret;
 
-	if (ret)
-		return err_wrap(err, ret, "virtio-rng");
-	r->t = t;
-	r->stopped = false;
-	return 0;
+	pthread_mutex_lock(&r->lock);
+	ret = vq_activate(&r->vq, mem, &addr[0], features, err);
+	if (!ret) {
+		r->t = t;
+		r->stopped = false;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return ret ? err_wrap(err, ret, "virtio-rng") : 0;
 }
 
 static void vrng_reset(void *dev)
 {
 	struct vrng *r = dev;
 
+	pthread_mutex_lock(&r->lock); /* waits out a notify in progress */
 	vq_reset(&r->vq);
 	r->t = NULL;
 	r->stopped = false;
+	pthread_mutex_unlock(&r->lock);
 }
 
 /* len bytes of entropy at p; how many were given (short on a failure). */
@@ -81,14 +97,14 @@ static uint32_t serve(const struct vq_chain *c)
 	return total;
 }
 
-void vrng_notify(void *dev, unsigned q)
+/* vrng_notify's work, with r->lock held. */
+static void serve_queue(struct vrng *r)
 {
-	struct vrng *r = dev;
 	struct errbuf err = {{0}};
 	bool pushed = false;
 	int ret;
 
-	if (q != 0 || !r->t || r->stopped)
+	if (!r->t || r->stopped)
 		return;
 	while ((ret = vq_pop(&r->vq, &r->chain, &err)) > 0) {
 		if (r->chain.n_out) {
@@ -109,6 +125,17 @@ void vrng_notify(void *dev, unsigned q)
 	} else if (pushed && vq_should_notify(&r->vq)) {
 		r->t->notify_used(r->t, 0);
 	}
+}
+
+void vrng_notify(void *dev, unsigned q)
+{
+	struct vrng *r = dev;
+
+	if (q != 0)
+		return;
+	pthread_mutex_lock(&r->lock);
+	serve_queue(r);
+	pthread_mutex_unlock(&r->lock);
 }
 
 const struct virtio_dev_ops vrng_ops = {

@@ -150,19 +150,17 @@ static const struct vm_platform pc = {
 	.no_emulation_exit = 1,
 };
 
-/* --rng and --console virtio, on PCI beside the disks. The virtio
- * console takes stdin from the UART; the UART still prints, so the
- * kernel's log stays on ttyS0 until the command line says console=hvc0
- * (simple-kvm adds nothing to it: docs/virtio.md). */
-static int build_virtio_extras(struct vm *vm, const struct linux_options *o,
-			       struct linux_console *con, struct machine *m,
-			       struct outbuf *out, struct errbuf *err)
+/* --console virtio, on PCI beside the disks. The virtio console takes
+ * stdin from the UART; the UART still prints, so the kernel's log stays
+ * on ttyS0 until the command line says console=hvc0 (simple-kvm adds
+ * nothing to it: docs/virtio.md). */
+static int build_virtio_console(struct vm *vm, const struct linux_options *o,
+				struct linux_console *con, struct machine *m,
+				struct outbuf *out, struct errbuf *err)
 {
 	int ret = 0;
 
-	if (o->rng)
-		ret = machine_add_rng(m, &vm->mem, err);
-	if (!ret && o->console_virtio) {
+	if (o->console_virtio) {
 		ret = machine_add_console(m, &vm->mem, out, 0, err);
 		if (!ret)
 			linux_console_input_to(con, &m->console);
@@ -185,12 +183,14 @@ static int build_devices(struct vm *vm, const struct linux_options *o,
 	if (!ret && o->ndisks)
 		ret = machine_add_disks(m, o->disks, o->ndisks, &vm->mem,
 					&image_fault, err);
+	if (!ret && o->rng)
+		ret = machine_add_rng(m, &vm->mem, err);
 	/* Kicks on ioeventfds and a device thread, confined as the vCPU is
 	 * (before the lockdown, which forbids making a thread). */
-	if (!ret && o->ndisks && !o->disk_traps)
+	if (!ret && (o->ndisks || o->rng) && !o->disk_traps)
 		ret = machine_start_worker(m, vm->fd, !o->no_seccomp, err);
 	if (!ret)
-		ret = build_virtio_extras(vm, o, con, m, out, err);
+		ret = build_virtio_console(vm, o, con, m, out, err);
 	if (!ret)
 		return STATUS_OK;
 	fprintf(stderr, "simple-kvm: %s\n", err->msg);

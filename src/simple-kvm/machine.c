@@ -100,11 +100,14 @@ int machine_add_rng(struct machine *m, const struct guest_mem *mem,
 {
 	int ret = ensure_pci(m, err);
 
+	vrng_init(&m->rng);
 	if (!ret)
 		ret = virtio_pci_init(&m->vp_rng, &m->pci, MACHINE_RNG_SLOT,
 				      &vrng_ops, &m->rng, mem, err);
-	if (ret)
+	if (ret) {
+		vrng_destroy(&m->rng);
 		return ret;
+	}
 	m->vp_rng.report = report_line;
 	m->has_rng = true;
 	seccomp_allow_getrandom();
@@ -135,7 +138,7 @@ int machine_add_console(struct machine *m, const struct guest_mem *mem,
 static int worker_on_start(void *arg)
 {
 	struct machine *m = arg;
-	int rd[MACHINE_MAX_DISKS * VIRTIO_DEV_MAX_QUEUES + 1];
+	int rd[MACHINE_WORKER_DEVICES * VIRTIO_DEV_MAX_QUEUES + 1];
 	int wr[PCI_SLOTS * PCI_MSIX_MAX + 1];
 	struct seccomp_worker_fds fds = {
 		.vm_fd = m->msi.vm_fd, .read_fds = rd, .write_fds = wr};
@@ -146,7 +149,7 @@ static int worker_on_start(void *arg)
 		return -EINVAL;
 	if (!m->confine_worker)
 		return 0;
-	for (unsigned i = 0; i < m->ndisks; i++)
+	for (unsigned i = 0; i < m->nserved; i++)
 		for (unsigned q = 0; q < m->kick[i].n; q++)
 			rd[fds.n_read++] = m->kick[i].efd[q];
 	rd[fds.n_read++] = m->worker.stop_efd;
@@ -155,20 +158,23 @@ static int worker_on_start(void *arg)
 	return seccomp_lockdown_worker(&fds, &m->worker_why);
 }
 
-/* Disk i: its vectors' irqfds made now, its queues on ioeventfds read by
- * the worker. */
-static int add_worker_disk(struct machine *m, unsigned i, int vm_fd,
-			   struct errbuf *err)
+/* A device the thread serves: its vectors' irqfds made now, its queues
+ * on ioeventfds read by the worker. */
+static int add_worker_device(struct machine *m, struct virtio_pci *vp,
+			     int vm_fd, struct errbuf *err)
 {
-	struct virtio_pci *vp = &m->vp[i];
+	struct virtio_kicks *k = &m->kick[m->nserved];
 	int ret = msi_router_reserve(&m->msi, vp->func.slot,
 				     vp->ops->num_queues + 1, err);
 
 	if (!ret)
-		ret = virtio_kicks_init(&m->kick[i], vp, vm_fd, NULL, err);
+		ret = virtio_kicks_init(k, vp, vm_fd, NULL, err);
+	if (ret)
+		return ret;
+	m->nserved++; /* machine_destroy frees its kicks */
 	for (unsigned q = 0; !ret && q < vp->ops->num_queues; q++)
-		ret = vworker_add(&m->worker, m->kick[i].efd[q],
-				  vp->ops->notify, vp->dev, q, err);
+		ret = vworker_add(&m->worker, k->efd[q], vp->ops->notify,
+				  vp->dev, q, err);
 	return ret;
 }
 
@@ -177,14 +183,16 @@ int machine_start_worker(struct machine *m, int vm_fd, bool confine,
 {
 	int ret = 0;
 
-	if (!m->has_msi || !m->ndisks)
+	if (!m->has_msi || (!m->ndisks && !m->has_rng))
 		return 0;
 	vworker_init(&m->worker);
 	m->has_worker = true; /* machine_destroy undoes what was done */
 	m->confine_worker = confine;
 	seccomp_allow_ioeventfd();
 	for (unsigned i = 0; !ret && i < m->ndisks; i++)
-		ret = add_worker_disk(m, i, vm_fd, err);
+		ret = add_worker_device(m, &m->vp[i], vm_fd, err);
+	if (!ret && m->has_rng)
+		ret = add_worker_device(m, &m->vp_rng, vm_fd, err);
 	if (!ret)
 		ret = vworker_start(&m->worker, worker_on_start, m, err);
 	if (ret && m->worker_why.msg[0])
@@ -207,11 +215,13 @@ void machine_destroy(struct machine *m)
 	/* the thread first: it uses the images, the irqfds, guest memory */
 	if (m->has_worker) {
 		vworker_stop(&m->worker);
-		for (unsigned i = 0; i < m->ndisks; i++)
+		for (unsigned i = 0; i < m->nserved; i++)
 			virtio_kicks_free(&m->kick[i]);
 	}
-	if (m->has_rng)
+	if (m->has_rng) {
 		virtio_pci_destroy(&m->vp_rng);
+		vrng_destroy(&m->rng);
+	}
 	if (m->has_console)
 		virtio_pci_destroy(&m->vp_console);
 	for (unsigned i = 0; i < m->ndisks; i++) {

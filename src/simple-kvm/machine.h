@@ -21,6 +21,8 @@
 #include "virtio_worker.h"
 
 #define MACHINE_MAX_DISKS 8
+/* What the device thread may serve: the disks and the rng. */
+#define MACHINE_WORKER_DEVICES (MACHINE_MAX_DISKS + 1)
 /* The first disk's PCI slot; disk i is in slot MACHINE_DISK_SLOT + i. */
 #define MACHINE_DISK_SLOT 1u
 
@@ -49,10 +51,12 @@ struct machine {
 	struct virtio_pci vp_rng, vp_console;
 	struct vrng rng;
 	struct vcon console;
-	/* machine_start_worker: the disks' kicks on ioeventfds, served by
-	 * one device thread under its own seccomp filter (confine) */
+	/* machine_start_worker: the disks' and the rng's kicks on
+	 * ioeventfds (kick[i] for the i-th device served), served by one
+	 * device thread under its own seccomp filter (confine) */
 	bool has_worker, confine_worker;
-	struct virtio_kicks kick[MACHINE_MAX_DISKS];
+	struct virtio_kicks kick[MACHINE_WORKER_DEVICES];
+	unsigned nserved;
 	struct vworker worker;
 	struct errbuf worker_why; /* why the thread's setup failed */
 };
@@ -99,10 +103,11 @@ int machine_add_console(struct machine *m, const struct guest_mem *mem,
 			struct outbuf *out, int escape, struct errbuf *err);
 
 /*
- * For a machine with MSI-X into KVM (machine_enable_msi) and its disks:
- * puts each disk queue's kicks on an ioeventfd (moved with the BAR, on
- * the vCPU thread) and starts one device thread that serves them and
- * sends the completions through the disks' irqfds, so that a request
+ * For a machine with MSI-X into KVM (machine_enable_msi), its disks and
+ * its rng (add them first; the console stays on the vCPU, whose output
+ * buffer it shares): puts each of their queues' kicks on an ioeventfd (moved
+ * with the BAR, on the vCPU thread) and starts one device thread that serves
+ * them and sends the completions through the disks' irqfds, so that a request
  * costs no exit to userspace. With confine the thread first installs
  * seccomp_lockdown_worker's allowlist on itself; and the process's
  * lockdown lets KVM_IOEVENTFD through. Call it before seccomp_lockdown

@@ -393,6 +393,8 @@ static int add_worker_rules(scmp_filter_ctx ctx,
 		ret = allow_disk_calls(ctx);
 	if (!ret)
 		ret = allow_worker_msi(ctx, w->vm_fd);
+	if (!ret) /* --rng's device runs on the thread too */
+		ret = allow_getrandom_call(ctx);
 	if (!ret)
 		ret = allow_sanitizer_calls(ctx);
 	return ret;

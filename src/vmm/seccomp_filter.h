@@ -62,6 +62,7 @@ struct seccomp_worker_fds {
  * read on read_fds and write on write_fds and stderr only; the disks'
  * calls on their images (seccomp_allow_disk_fd); KVM_SET_GSI_ROUTING,
  * KVM_IRQFD and KVM_SIGNAL_MSI on vm_fd when MSI-X routing is allowed;
+ * getrandom with flags 0 when seccomp_allow_getrandom was called (--rng);
  * futex, memory without PROT_EXEC, signal masks and exit. No open, no
  * clone, no other ioctl. Anything else kills the process. 0, or a
  * negative errno with one line.

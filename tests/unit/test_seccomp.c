@@ -35,7 +35,8 @@ enum lockdown {
 	NO_OPENS,
 	READS_UNDER_PROC_SELF,
 	WITH_GETRANDOM,
-	DEVICE_THREAD
+	DEVICE_THREAD,
+	DEVICE_THREAD_RNG
 };
 
 /* The device thread's descriptors: it may read and write `mine`, never
@@ -51,6 +52,9 @@ static int lock_down(enum lockdown how)
 	case WITH_GETRANDOM: /* --rng */
 		seccomp_allow_getrandom();
 		return seccomp_lockdown(NULL);
+	case DEVICE_THREAD_RNG: /* --rng: its device is on the thread */
+		seccomp_allow_getrandom();
+		/* fall through */
 	case DEVICE_THREAD:
 		seccomp_allow_msi_routing();
 		return seccomp_lockdown_worker(&fds, NULL);
@@ -429,6 +433,12 @@ static void test_device_thread_list(void **state)
 	assert_killed(DEVICE_THREAD, open_for_reading, "open");
 	assert_killed(DEVICE_THREAD, open_a_socket, "socket");
 	assert_killed(DEVICE_THREAD, map_executable, "PROT_EXEC");
+	assert_killed(DEVICE_THREAD, getrandom_plain,
+		      "getrandom without --rng");
+	assert_lives(DEVICE_THREAD_RNG, getrandom_plain,
+		     "getrandom on the thread under --rng");
+	assert_killed(DEVICE_THREAD_RNG, getrandom_nonblock,
+		      "getrandom(GRND_NONBLOCK) on the thread");
 	close(mine);
 	close(other);
 }

@@ -25,6 +25,7 @@ static int setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof(*f));
 
+	vrng_init(&f->r);
 	drv_init(&f->d, QSIZE);
 	fake_transport_init(&f->t);
 	assert_int_equal(vrng_ops.features(&f->r), 0);
@@ -42,6 +43,7 @@ static int teardown(void **state)
 	struct fix *f = *state;
 
 	drv_free(&f->d);
+	vrng_destroy(&f->r);
 	free(f);
 	return 0;
 }

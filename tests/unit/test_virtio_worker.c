@@ -151,6 +151,7 @@ static void test_device_on_worker(void **state)
 	uint16_t *avail_idx, *used_idx;
 
 	(void)state;
+	vrng_init(r);
 	fake_transport_init(&it.f);
 	it.f.t.notify_used = irq_notify_used;
 	it.irqfd = eventfd(0, 0);
@@ -192,6 +193,7 @@ static void test_device_on_worker(void **state)
 	close(kick_fd);
 	close(it.irqfd);
 	drv_free(&d);
+	vrng_destroy(r);
 	free(r);
 }
 
