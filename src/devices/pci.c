@@ -6,38 +6,25 @@
 #include <inttypes.h>
 #include <string.h>
 
-static uint32_t get_le(const uint8_t *p, uint32_t len)
-{
-	uint32_t v = 0;
-
-	for (uint32_t i = 0; i < len; i++)
-		v |= (uint32_t)p[i] << (8 * i);
-	return v;
-}
-
-static void put_le(uint8_t *p, uint32_t v, uint32_t len)
-{
-	for (uint32_t i = 0; i < len; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
+#include "le_bytes.h"
 
 static uint16_t cfg16(const struct pci_func *f, uint32_t off)
 {
-	return (uint16_t)get_le(&f->cfg[off], 2);
+	return (uint16_t)le_get(&f->cfg[off], 2);
 }
 
 void pci_func_init(struct pci_func *f, const struct pci_id *id,
 		   const struct pci_func_ops *ops)
 {
 	memset(f, 0, sizeof(*f));
-	put_le(&f->cfg[PCI_VENDOR_ID], id->vendor, 2);
-	put_le(&f->cfg[PCI_DEVICE_ID], id->device, 2);
+	le_put(&f->cfg[PCI_VENDOR_ID], id->vendor, 2);
+	le_put(&f->cfg[PCI_DEVICE_ID], id->device, 2);
 	f->cfg[PCI_REVISION_ID] = id->revision;
-	put_le(&f->cfg[PCI_REVISION_ID + 1], id->class_code, 3);
-	put_le(&f->cfg[PCI_SUBSYSTEM_VENDOR_ID], id->subsys_vendor, 2);
-	put_le(&f->cfg[PCI_SUBSYSTEM_ID], id->subsys_id, 2);
+	le_put(&f->cfg[PCI_REVISION_ID + 1], id->class_code, 3);
+	le_put(&f->cfg[PCI_SUBSYSTEM_VENDOR_ID], id->subsys_vendor, 2);
+	le_put(&f->cfg[PCI_SUBSYSTEM_ID], id->subsys_id, 2);
 	/* No I/O BARs, so no I/O decoding: memory, bus master, INTx off. */
-	put_le(&f->wmask[PCI_COMMAND],
+	le_put(&f->wmask[PCI_COMMAND],
 	       PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
 		       PCI_COMMAND_INTX_DISABLE,
 	       2);
@@ -54,7 +41,8 @@ void pci_func_init(struct pci_func *f, const struct pci_id *id,
  * (writable, as no BAR is 4 GiB). */
 static int bar_taken(const struct pci_func *f, unsigned bar)
 {
-	return f->bar[bar].size || get_le(&f->wmask[PCI_BAR0 + 4 * bar], 4);
+	return f->bar[bar].size ||
+	       (uint32_t)le_get(&f->wmask[PCI_BAR0 + 4 * bar], 4);
 }
 
 int pci_func_add_bar(struct pci_func *f, unsigned bar, uint64_t size, int is64,
@@ -81,10 +69,10 @@ int pci_func_add_bar(struct pci_func *f, unsigned bar, uint64_t size, int is64,
 	/* The address bits above the size are writable; the rest read as
 	 * zero, which is how a driver learns the size (writing all ones). */
 	f->cfg[PCI_BAR0 + 4 * bar] = is64 ? PCI_BAR_MEM_64 : 0;
-	put_le(&f->wmask[PCI_BAR0 + 4 * bar], (uint32_t)mask & ~0xfu, 4);
+	le_put(&f->wmask[PCI_BAR0 + 4 * bar], (uint32_t)mask & ~0xfu, 4);
 	if (is64) {
 		f->bar[bar + 1].size = 0;
-		put_le(&f->wmask[PCI_BAR0 + 4 * (bar + 1)],
+		le_put(&f->wmask[PCI_BAR0 + 4 * (bar + 1)],
 		       (uint32_t)(mask >> 32), 4);
 	}
 	return 0;
@@ -130,10 +118,10 @@ int pci_func_add_msix(struct pci_func *f, unsigned nvec, unsigned bar,
 	m->bar = bar;
 	m->table_off = table_off;
 	m->pba_off = pba_off;
-	put_le(&f->cfg[cap + PCI_MSIX_FLAGS], nvec - 1, 2);
+	le_put(&f->cfg[cap + PCI_MSIX_FLAGS], nvec - 1, 2);
 	f->wmask[cap + PCI_MSIX_FLAGS + 1] = 0xc0; /* enable, function mask */
-	put_le(&f->cfg[cap + 4], table_off | bar, 4);
-	put_le(&f->cfg[cap + 8], pba_off | bar, 4);
+	le_put(&f->cfg[cap + 4], table_off | bar, 4);
+	le_put(&f->cfg[cap + 8], pba_off | bar, 4);
 	for (unsigned v = 0; v < nvec; v++)
 		m->table[v * PCI_MSIX_ENTRY_SIZE + 12] =
 			PCI_MSIX_ENTRY_CTRL_MASKBIT;
@@ -153,8 +141,9 @@ static void msix_send(struct pci_func *f, unsigned v)
 {
 	const uint8_t *e = &f->msix.table[v * PCI_MSIX_ENTRY_SIZE];
 	struct pci_msi_msg msg = {
-		.addr = get_le(e, 4) | (uint64_t)get_le(e + 4, 4) << 32,
-		.data = get_le(e + 8, 4),
+		.addr = (uint32_t)le_get(e, 4) |
+			(uint64_t)(uint32_t)le_get(e + 4, 4) << 32,
+		.data = (uint32_t)le_get(e + 8, 4),
 	};
 
 	if (f->bus && f->bus->msi)
@@ -357,10 +346,12 @@ static int bar_write(void *opaque, uint64_t off, const void *data, uint32_t len,
 /* The address the guest programmed into BAR bar. */
 static uint64_t bar_programmed(const struct pci_func *f, unsigned bar)
 {
-	uint64_t addr = get_le(&f->cfg[PCI_BAR0 + 4 * bar], 4) & ~0xfull;
+	uint64_t addr =
+		(uint32_t)le_get(&f->cfg[PCI_BAR0 + 4 * bar], 4) & ~0xfull;
 
 	if (f->bar[bar].is64)
-		addr |= (uint64_t)get_le(&f->cfg[PCI_BAR0 + 4 * (bar + 1)], 4)
+		addr |= (uint64_t)(uint32_t)le_get(
+				&f->cfg[PCI_BAR0 + 4 * (bar + 1)], 4)
 			<< 32;
 	return addr;
 }
@@ -430,10 +421,10 @@ uint32_t pci_cfg_read(struct pci_func *f, uint32_t off, uint32_t len)
 	if (f->ops && f->ops->cfg_read)
 		f->ops->cfg_read(f, off, len);
 	if (!f->intx.wired || !touches(off, len, PCI_STATUS, 1))
-		return get_le(&f->cfg[off], len);
+		return (uint32_t)le_get(&f->cfg[off], len);
 	/* the interrupt status bit changes on a device's thread */
 	pthread_mutex_lock(&f->msix.lock);
-	v = get_le(&f->cfg[off], len);
+	v = (uint32_t)le_get(&f->cfg[off], len);
 	pthread_mutex_unlock(&f->msix.lock);
 	return v;
 }
@@ -493,7 +484,7 @@ static int config_port_read(void *opaque, uint64_t off, void *data,
 		v = pci_cfg_read(f, (pb->config_address & 0xfc) + (off - 4),
 				 len);
 	}
-	put_le(data, v, len);
+	le_put(data, v, len);
 	return BUS_OK;
 }
 
@@ -501,7 +492,7 @@ static int config_port_write(void *opaque, uint64_t off, const void *data,
 			     uint32_t len, struct errbuf *err)
 {
 	struct pci_bus *pb = opaque;
-	uint32_t v = get_le(data, len);
+	uint32_t v = (uint32_t)le_get(data, len);
 	struct pci_func *f;
 
 	(void)err;
@@ -540,7 +531,7 @@ static int ecam_read(void *opaque, uint64_t off, void *data, uint32_t len,
 	}
 	if (f)
 		v = reg < PCI_CFG_SIZE ? pci_cfg_read(f, reg, len) : 0;
-	put_le(data, v, len);
+	le_put(data, v, len);
 	return BUS_OK;
 }
 
@@ -552,7 +543,7 @@ static int ecam_write(void *opaque, uint64_t off, const void *data,
 
 	(void)err;
 	if (f && len <= 4 && reg < PCI_CFG_SIZE)
-		pci_cfg_write(f, reg, get_le(data, len), len);
+		pci_cfg_write(f, reg, (uint32_t)le_get(data, len), len);
 	return BUS_OK;
 }
 
@@ -639,10 +630,10 @@ int pci_register(struct pci_bus *pb, struct pci_func *f, unsigned slot,
 	for (unsigned i = 0; i < PCI_NUM_BARS; i++) {
 		if (!f->bar[i].size)
 			continue;
-		put_le(&f->cfg[PCI_BAR0 + 4 * i],
+		le_put(&f->cfg[PCI_BAR0 + 4 * i],
 		       (uint32_t)at[i] | f->cfg[PCI_BAR0 + 4 * i], 4);
 		if (f->bar[i].is64)
-			put_le(&f->cfg[PCI_BAR0 + 4 * (i + 1)],
+			le_put(&f->cfg[PCI_BAR0 + 4 * (i + 1)],
 			       (uint32_t)(at[i] >> 32), 4);
 	}
 	pb->hole_next = next;

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "le_bytes.h"
+
 #define FEATURE(bit) (1ull << (bit))
 /* Bits 0-23 are the device type's (6); the transport adds its own. */
 #define DEVICE_FEATURE_MASK 0xffffffull
@@ -24,24 +26,6 @@ static struct virtio_pci *from_transport(struct virtio_transport *t)
 {
 	return (struct virtio_pci *)((char *)t -
 				     offsetof(struct virtio_pci, transport));
-}
-
-static uint64_t get_le(const void *data, uint32_t len)
-{
-	const uint8_t *p = data;
-	uint64_t v = 0;
-
-	for (uint32_t i = 0; i < len; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static void put_le(void *data, uint64_t v, uint32_t len)
-{
-	uint8_t *p = data;
-
-	for (uint32_t i = 0; i < len; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static void report(struct virtio_pci *vp, const char *line)
@@ -254,24 +238,24 @@ static void common_image(struct virtio_pci *vp, uint8_t *img)
 					  : 0;
 
 	memset(img, 0, VIRTIO_PCI_COMMON_LEN);
-	put_le(img + VIRTIO_PCI_COMMON_DFSELECT, vp->dfselect, 4);
-	put_le(img + VIRTIO_PCI_COMMON_DF, (uint32_t)df, 4);
-	put_le(img + VIRTIO_PCI_COMMON_GFSELECT, vp->gfselect, 4);
-	put_le(img + VIRTIO_PCI_COMMON_GF, (uint32_t)gf, 4);
-	put_le(img + VIRTIO_PCI_COMMON_MSIX, vp->config_vector, 2);
-	put_le(img + VIRTIO_PCI_COMMON_NUMQ, vp->ops->num_queues, 2);
+	le_put(img + VIRTIO_PCI_COMMON_DFSELECT, vp->dfselect, 4);
+	le_put(img + VIRTIO_PCI_COMMON_DF, (uint32_t)df, 4);
+	le_put(img + VIRTIO_PCI_COMMON_GFSELECT, vp->gfselect, 4);
+	le_put(img + VIRTIO_PCI_COMMON_GF, (uint32_t)gf, 4);
+	le_put(img + VIRTIO_PCI_COMMON_MSIX, vp->config_vector, 2);
+	le_put(img + VIRTIO_PCI_COMMON_NUMQ, vp->ops->num_queues, 2);
 	img[VIRTIO_PCI_COMMON_STATUS] = vp->status;
 	img[VIRTIO_PCI_COMMON_CFGGENERATION] = vp->generation;
-	put_le(img + VIRTIO_PCI_COMMON_Q_SELECT, vp->queue_select, 2);
+	le_put(img + VIRTIO_PCI_COMMON_Q_SELECT, vp->queue_select, 2);
 	if (!q)
 		return; /* a queue that is not there has size 0 */
-	put_le(img + VIRTIO_PCI_COMMON_Q_SIZE, q->size, 2);
-	put_le(img + VIRTIO_PCI_COMMON_Q_MSIX, q->vector, 2);
-	put_le(img + VIRTIO_PCI_COMMON_Q_ENABLE, q->enabled, 2);
-	put_le(img + VIRTIO_PCI_COMMON_Q_NOFF, vp->queue_select, 2);
-	put_le(img + VIRTIO_PCI_COMMON_Q_DESC, q->desc, 8);
-	put_le(img + VIRTIO_PCI_COMMON_Q_DRIVER, q->driver, 8);
-	put_le(img + VIRTIO_PCI_COMMON_Q_DEVICE, q->device, 8);
+	le_put(img + VIRTIO_PCI_COMMON_Q_SIZE, q->size, 2);
+	le_put(img + VIRTIO_PCI_COMMON_Q_MSIX, q->vector, 2);
+	le_put(img + VIRTIO_PCI_COMMON_Q_ENABLE, q->enabled, 2);
+	le_put(img + VIRTIO_PCI_COMMON_Q_NOFF, vp->queue_select, 2);
+	le_put(img + VIRTIO_PCI_COMMON_Q_DESC, q->desc, 8);
+	le_put(img + VIRTIO_PCI_COMMON_Q_DRIVER, q->driver, 8);
+	le_put(img + VIRTIO_PCI_COMMON_Q_DEVICE, q->device, 8);
 }
 
 static void common_read(struct virtio_pci *vp, uint64_t off, void *data,
@@ -403,7 +387,7 @@ static void common_write(struct virtio_pci *vp, uint64_t off, const void *data,
 			 uint32_t len)
 {
 	uint32_t start = 0, size = field_at(off, &start);
-	uint64_t v = get_le(data, len);
+	uint64_t v = le_get(data, len);
 
 	if (!size || off - start + len > size ||
 	    !(len == size || (size == 8 && len == 4 && off % 4 == 0)))
@@ -519,8 +503,8 @@ static int window(struct virtio_pci *vp, uint64_t *off, uint32_t *len)
 {
 	const uint8_t *c = &vp->func.cfg[vp->cfg_cap];
 
-	*off = get_le(c + 8, 4);
-	*len = (uint32_t)get_le(c + 12, 4);
+	*off = le_get(c + 8, 4);
+	*len = (uint32_t)le_get(c + 12, 4);
 	return c[4] == VIRTIO_PCI_BAR &&
 	       (*len == 1 || *len == 2 || *len == 4) && *off % *len == 0 &&
 	       *off < VIRTIO_PCI_BAR_SIZE;
@@ -587,8 +571,8 @@ static int add_vendor_cap(struct virtio_pci *vp, uint8_t type, uint8_t len,
 	c[2] = len;
 	c[3] = type;
 	c[4] = VIRTIO_PCI_BAR;
-	put_le(c + 8, off, 4);
-	put_le(c + 12, length, 4);
+	le_put(c + 8, off, 4);
+	le_put(c + 12, length, 4);
 	return at;
 }
 
@@ -604,7 +588,7 @@ static int add_caps(struct virtio_pci *vp, struct errbuf *err)
 		     vp->ops->num_queues * VIRTIO_PCI_NOTIFY_MULTIPLIER, err)) <
 		    0)
 		return at;
-	put_le(&vp->func.cfg[at + 16], VIRTIO_PCI_NOTIFY_MULTIPLIER, 4);
+	le_put(&vp->func.cfg[at + 16], VIRTIO_PCI_NOTIFY_MULTIPLIER, 4);
 	if ((at = add_vendor_cap(vp, VIRTIO_PCI_CAP_ISR_CFG, 16,
 				 VIRTIO_PCI_ISR_OFF, 1, err)) < 0 ||
 	    (at = add_vendor_cap(vp, VIRTIO_PCI_CAP_DEVICE_CFG, 16,
