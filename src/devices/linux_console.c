@@ -230,8 +230,6 @@ int linux_console_attach(struct linux_console *c, struct bus *ports,
 	if (!ret)
 		ret = bus_register(ports, KBC_STATUS, 1, "keyboard controller",
 				   kbc_bus_read, kbc_bus_write, c, err);
-	/* Every other port Linux probes: an empty ISA bus. */
-	ports->unclaimed_ok = 1;
 	return ret;
 }
 

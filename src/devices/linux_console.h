@@ -55,9 +55,9 @@ void linux_console_close(struct linux_console *c);
 /*
  * Registers the console's devices on the port bus: COM1 (0x3f8-0x3ff), the
  * CMOS clock (0x70-0x71) and the keyboard controller's status port 0x64,
- * whose write of 0xFE sets c->reset and returns BUS_RESET. Sets the bus's
- * empty-bus behaviour (unclaimed_ok): every other port reads 0xFF and
- * drops writes, as an empty ISA bus does. 0, or a negative errno.
+ * whose write of 0xFE sets c->reset and returns BUS_RESET. The rest of the
+ * bus is the builder's to decide (a PC's is an empty ISA bus:
+ * unclaimed_ok). 0, or a negative errno.
  */
 int linux_console_attach(struct linux_console *c, struct bus *ports,
 			 struct errbuf *err);

@@ -177,6 +177,10 @@ static int build_devices(struct vm *vm, const struct linux_options *o,
 	bool pci = o->ndisks || o->rng || o->console_virtio;
 	int ret = linux_console_attach(con, &m->ports, err);
 
+	/* Every other port Linux probes: a PC's empty ISA bus (reads 0xFF,
+	 * writes dropped). */
+	m->ports.unclaimed_ok = 1;
+
 	/* The PC has an irqchip: a device's interrupts are MSI-X into KVM. */
 	if (!ret && pci)
 		ret = machine_enable_msi(m, vm->fd, err);

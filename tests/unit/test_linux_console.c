@@ -72,17 +72,16 @@ static void test_reset_line_is_an_event(void **state)
 	assert_int_equal(f->con.reset, 1);
 }
 
-static void test_empty_isa_bus(void **state)
+/* The console claims its own ports only: the rest of the bus is the
+ * builder's choice (simple-kvm's PC makes it an empty ISA bus). */
+static void test_claims_only_its_ports(void **state)
 {
 	struct fixture *f = *state;
 	uint8_t v[4] = {0};
 
-	/* Linux probes ports nobody has: all ones, writes dropped, BUS_OK */
-	assert_int_equal(port_io(f, 0x2f8, 0, v, 1), BUS_OK);
-	assert_int_equal(v[0], 0xff);
-	assert_int_equal(port_io(f, 0xcf8, 0, v, 4), BUS_OK);
-	assert_int_equal(v[3], 0xff);
-	assert_int_equal(port_io(f, 0x80, 1, v, 1), BUS_OK);
+	assert_int_equal(port_io(f, 0x2f8, 0, v, 1), BUS_UNCLAIMED);
+	assert_int_equal(port_io(f, 0xcf8, 0, v, 4), BUS_UNCLAIMED);
+	assert_int_equal(port_io(f, 0x80, 1, v, 1), BUS_UNCLAIMED);
 }
 
 static void test_uart_and_cmos(void **state)
@@ -156,7 +155,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reset_line_is_an_event,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_isa_bus, setup,
+		cmocka_unit_test_setup_teardown(test_claims_only_its_ports, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_input_to_virtio_console,
 						setup, teardown),
