@@ -155,8 +155,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reset_line_is_an_event,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_claims_only_its_ports, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_claims_only_its_ports,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_input_to_virtio_console,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_uart_and_cmos, setup,
