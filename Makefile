@@ -250,7 +250,7 @@ soak: deps all guests $(JQ)
 
 # bench/virtio-exits.sh's Linux guest: blkload, the virtio modules, a disk.
 BLK_BENCH_INITRAMFS := $(BUILD)/bench-blk/initramfs.cpio
-$(BLK_BENCH_INITRAMFS): bench/virtio-exits-initramfs.sh guest/linux/blkload.c \
+$(BLK_BENCH_INITRAMFS): bench/virtio-exits-initramfs.sh bench/blk-initramfs.sh guest/linux/blkload.c \
                         | sandbox-ready
 	$(say) GEN $@
 	$(Q)bench/virtio-exits-initramfs.sh $(@D)
@@ -259,7 +259,7 @@ $(BLK_BENCH_INITRAMFS): bench/virtio-exits-initramfs.sh guest/linux/blkload.c \
 # sandbox's run): its disk image, initramfs and a copy of this machine's
 # QEMU with its libraries and firmware, under $(BUILD)/virtio-qemu.
 VQ_BENCH := $(BUILD)/virtio-qemu/.ready
-$(VQ_BENCH): bench/virtio-qemu.sh guest/linux/blkload.c | sandbox-ready
+$(VQ_BENCH): bench/virtio-qemu.sh bench/blk-initramfs.sh guest/linux/blkload.c | sandbox-ready
 	$(say) PREPARE $(@D)
 	$(Q)scripts/ensure-packages qemu-system-x86 && \
 	  bench/virtio-qemu.sh prepare $(BUILD) && touch $@

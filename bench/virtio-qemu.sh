@@ -11,10 +11,9 @@
 #
 # prepare writes BUILD/virtio-qemu/:
 #   disk.img        256 MiB of /dev/urandom, made once (kept across runs)
-#   initramfs.cpio  busybox, blkload (guest/linux/blkload.c, static), the virtio modules from the sandbox's kernel
-#                   package (as tests/kvm/linux-initramfs.sh takes them), and
-#                   an /init that runs the loads, prints "VQ: ..." lines and
-#                   reboots
+#   initramfs.cpio  bench/blk-initramfs.sh's (busybox, blkload, the sandbox
+#                   kernel's virtio modules) with an /init that runs the
+#                   loads, prints "VQ: ..." lines and reboots
 #   qemu/           this machine's qemu-system-x86_64, its shared libraries
 #                   and loader (scripts/copy-runtime-libs), and the firmware
 #                   files a -kernel boot of -M pc loads (SeaBIOS, linuxboot,
@@ -56,7 +55,6 @@
 BUILD=${2:-${1:-build}}
 [ "${1:-}" = prepare ] || BUILD=${1:-build}
 V=$BUILD/virtio-qemu
-MODS="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk"
 
 # --- prepare (host) ---------------------------------------------------------
 prepare() {
@@ -66,25 +64,9 @@ prepare() {
 		head -c 268435456 /dev/urandom >"$V/disk.img.tmp"
 		mv "$V/disk.img.tmp" "$V/disk.img"
 	fi
-	stage=$(mktemp -d "$V/stage.XXXXXX")
-	trap 'rm -rf "$stage"' EXIT
-	mkdir -p "$stage/bin" "$stage/dev" "$stage/proc" "$stage/sys" "$stage/tmp" "$stage/lib/virtio" "$stage/x"
-	cp /bin/busybox "$stage/bin/busybox"
-	${CC:-gcc} -static -O2 -Wall -Wextra -Werror guest/linux/blkload.c -o "$stage/bin/blkload"
-	deb=$(ls "$BUILD"/sandbox/deb/linux-image-*.deb | head -n 1)
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$stage/x" --wildcards \
-		'./lib/modules/*/kernel/drivers/virtio/*' \
-		'./lib/modules/*/kernel/drivers/block/virtio_blk.ko'
-	for m in $MODS; do
-		cp "$stage"/x/lib/modules/*/kernel/drivers/*/"$m.ko" "$stage/lib/virtio/"
-	done
-	rm -rf "$stage/x"
-	mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
-	guest_init >"$stage/init"
-	chmod 755 "$stage/init" "$stage/bin/"*
-	(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
-		cpio -o -H newc --owner=0:0 --quiet) >"$V/initramfs.cpio.tmp"
-	mv "$V/initramfs.cpio.tmp" "$V/initramfs.cpio"
+	guest_init >"$V/init"
+	bench/blk-initramfs.sh "$V/initramfs.cpio" "$V/init" "$BUILD"
+	rm -f "$V/init"
 
 	q=$(command -v qemu-system-x86_64)
 	rm -rf "$V/qemu" && mkdir -p "$V/qemu/share"
@@ -100,16 +82,14 @@ prepare() {
 # The guest's /init: the loads named by vq.secs= on the command line, each
 # result line prefixed "VQ: ", then reboot (both VMMs end on it).
 guest_init() {
-	cat <<INIT
+	cat <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 [ -c /dev/console ] || mount -t devtmpfs dev /dev
 exec </dev/console >/dev/console 2>&1
 mount -t proc proc /proc
 mount -t sysfs sys /sys
-for m in $MODS; do insmod /lib/virtio/\$m.ko || echo "VQ: insmod \$m failed"; done
-INIT
-	cat <<'INIT'
+for m in $(cat /lib/virtio/load-order); do insmod /lib/virtio/$m.ko || echo "VQ: insmod $m failed"; done
 i=0
 while [ ! -e /sys/block/vda/dev ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -b /dev/vda ] || mknod /dev/vda b $(tr : ' ' </sys/block/vda/dev)
