@@ -29,11 +29,11 @@
 #include "net_tap.h"
 #include "vhost_net.h"
 
-#define SKIP 77
-#define TAP_NAME "nprobe0"
+#define SKIP	    77
+#define TAP_NAME    "nprobe0"
 #define ETH_P_PROBE 0x88b5 /* IEEE 802 local experimental */
-#define FRAME_LEN 142
-#define WAIT_MS 3000
+#define FRAME_LEN   142
+#define WAIT_MS	    3000
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void die(const char *fmt, ...)
@@ -244,9 +244,9 @@ static void offloads(struct net_tap *tap)
 
 	if (net_tap_set_offload(tap, NET_TAP_OFF_TSO4, &err) != -EINVAL)
 		die("TSO4 without checksum offload was not refused");
-	if (net_tap_set_offload(tap, NET_TAP_OFF_CSUM | NET_TAP_OFF_TSO4 |
-					     NET_TAP_OFF_TSO6,
-				&err) < 0)
+	if (net_tap_set_offload(
+		    tap, NET_TAP_OFF_CSUM | NET_TAP_OFF_TSO4 | NET_TAP_OFF_TSO6,
+		    &err) < 0)
 		die("%s", err.msg);
 	if (net_tap_set_offload(tap, 0x100, &err) != -EINVAL)
 		die("an unknown offload bit was not refused");
@@ -285,9 +285,9 @@ static int tap_part(void)
 /* --- the vhost part ----------------------------------------------------- */
 
 #define RAM_SIZE (1u << 20)
-#define QSIZE 256u
-#define NRX 4u
-#define BUF_LEN 2048u
+#define QSIZE	 256u
+#define NRX	 4u
+#define BUF_LEN	 2048u
 
 struct ring {
 	gpa_t base; /* desc; avail + 0x1000; used + 0x2000; buffers + 0x4000 */
@@ -447,8 +447,8 @@ static int vhost_part(void)
 	struct guest_mem m;
 	struct ring rx, tx;
 	struct errbuf err;
-	uint64_t want = 1ull << VIRTIO_F_VERSION_1 |
-			1ull << VIRTIO_NET_F_MRG_RXBUF;
+	uint64_t want =
+		1ull << VIRTIO_F_VERSION_1 | 1ull << VIRTIO_NET_F_MRG_RXBUF;
 	uint16_t base;
 	int sock, ret;
 
