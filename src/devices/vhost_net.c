@@ -162,6 +162,7 @@ int vhost_net_set_vring(struct vhost_net *vn, unsigned q,
 	struct vhost_vring_file kick = {.index = q, .fd = r->kick_fd};
 	struct vhost_vring_file call = {.index = q, .fd = r->call_fd};
 	struct vhost_vring_addr addr = {.index = q};
+	struct errbuf why;
 	int ret;
 
 	if (q >= VHOST_NET_QUEUES)
@@ -171,9 +172,10 @@ int vhost_net_set_vring(struct vhost_net *vn, unsigned q,
 				"vhost-net: queue %u set before the memory "
 				"table",
 				q);
-	ret = vhost_net_check_vring(&vn->mem, r, err);
+	ret = vhost_net_check_vring(&vn->mem, r, &why);
 	if (ret < 0)
-		return err_wrap(err, ret, "queue %u", q);
+		return err_fail(err, -ret, "vhost-net: queue %u: %s", q,
+				why.msg + strlen("vhost-net: "));
 	addr.desc_user_addr = host_addr(vn, r->desc);
 	addr.avail_user_addr = host_addr(vn, r->avail);
 	addr.used_user_addr = host_addr(vn, r->used);
