@@ -552,6 +552,15 @@ BUILD_PACKAGES += gdb
 test-build: $(GDB_RT)
 # --- end of the gdb stub block -----------------------------------------------
 
+# --- the network probe (tests/kvm/net.sh, docs/virtio.md) -------------------
+# net_tap and vhost_net against the running kernel, in a namespace of its
+# own; static, as the sandbox has no shared libraries.
+$(BUILD)/tests/net-probe: tests/kvm/net_probe.c $(VMM_LIB)
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(CC) $(HOST_CFLAGS) $(INCLUDES) $^ -o $@ $(HOST_LDFLAGS)
+test-build: $(BUILD)/tests/net-probe
+
 # libFuzzer harnesses: make fuzz, make fuzz-smoke (see docs/fuzzing.md)
 include tests/fuzz/fuzz.mk
 # The page walker's differential test against KVM_TRANSLATE

@@ -50,6 +50,7 @@ if wanted faults; then section faults; . "$here/faults.sh"; fi # fault reports, 
 if wanted linux; then section linux; . "$here/linux.sh"; fi # simple-kvm --kernel (docs/linux.md)
 if wanted gdb; then section gdb; . "$here/gdb.sh"; fi # simple-kvm --gdb (docs/debugging.md)
 if wanted virtio; then section virtio; . "$here/virtio.sh"; fi # the bare virtio-blk driver (docs/virtio.md)
+if wanted net; then section net; . "$here/net.sh"; fi # tap and vhost-net backends (docs/virtio.md)
 
 # The cases in which the VMM touches guest memory at addresses the guest
 # chose, again against ASan/UBSan builds: any access outside guest RAM
