@@ -173,6 +173,11 @@ static int nu_poll_fd(const struct net_backend *b)
 	return u->fd >= 0 ? u->fd : u->listen ? u->lfd : -1;
 }
 
+int net_unix_listen_fd(const struct net_backend *b)
+{
+	return ((const struct net_unix *)b)->lfd;
+}
+
 static bool nu_link_up(const struct net_backend *b)
 {
 	return ((const struct net_unix *)b)->fd >= 0;
@@ -183,10 +188,10 @@ static void nu_close(struct net_backend *b)
 	struct net_unix *u = (struct net_unix *)b;
 
 	drop_peer(u);
-	if (u->lfd >= 0) {
+	/* The socket file stays: the run's seccomp filter forbids unlink,
+	 * and the next listener replaces a stale one (remove_stale). */
+	if (u->lfd >= 0)
 		close(u->lfd);
-		unlink(u->path);
-	}
 	free(u);
 }
 

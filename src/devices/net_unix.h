@@ -35,4 +35,9 @@ struct net_unix {
 int net_unix_open(const char *path, bool listen, struct net_backend **out,
 		  struct errbuf *err);
 
+/* The listening socket of a wire opened with listen, else -1 (for the
+ * seccomp rule that lets only it accept). Closing the wire leaves the
+ * socket file in place. */
+int net_unix_listen_fd(const struct net_backend *b);
+
 #endif

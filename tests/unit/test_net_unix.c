@@ -165,6 +165,7 @@ static void test_listener_refuses(void **state)
 			 -EADDRINUSE);
 	f->l->ops->close(f->l);
 	f->l = NULL;
+	assert_int_equal(unlink(f->path), 0); /* closing left the file */
 	fd = open(f->path, O_CREAT | O_WRONLY, 0600);
 	assert_true(fd >= 0);
 	close(fd);
