@@ -454,6 +454,22 @@ void vnet_poll(struct vnet *n)
 	pthread_mutex_unlock(&n->lock);
 }
 
+int vnet_source_fd(void *arg)
+{
+	struct vnet *n = arg;
+	int fd;
+
+	pthread_mutex_lock(&n->lock);
+	fd = n->be->ops->poll_fd(n->be);
+	pthread_mutex_unlock(&n->lock);
+	return fd;
+}
+
+void vnet_source_ready(void *arg)
+{
+	vnet_poll(arg);
+}
+
 /* A kick on either queue also looks at the wire: in the bare modes the
  * vCPU moves received frames only then (see docs/virtio.md). */
 static void vnet_notify(void *dev, unsigned q)

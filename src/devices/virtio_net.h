@@ -106,6 +106,12 @@ void vnet_destroy(struct vnet *n);
  */
 void vnet_poll(struct vnet *n);
 
+/* A device thread's source for the NIC (virtio_worker.h; arg is the
+ * struct vnet *): the backend's descriptor now, and vnet_poll when it is
+ * readable or the thread's tick comes. */
+int vnet_source_fd(void *arg);
+void vnet_source_ready(void *arg);
+
 /* The default MAC of NIC index in process pid: 02:53:PP:PP:PP:II, the
  * pid's low 24 bits and the index (locally administered, unicast), so
  * unique among this host's processes. */

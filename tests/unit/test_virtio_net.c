@@ -489,6 +489,20 @@ static void test_pcap_both_ways(void **state)
 	unlink(path);
 }
 
+/* On a device thread the NIC is a source: the backend's descriptor, and
+ * a poll that delivers what waits. */
+static void test_device_thread_source(void **state)
+{
+	struct fix *f = *state;
+
+	assert_int_equal(vnet_source_fd(&f->n), -1); /* the fake has none */
+	fake_be_queue(&f->be, 60, 0);
+	rx_post(f, 0, DRV_DATA, 2048);
+	vnet_source_ready(&f->n);
+	assert_int_equal(drv_used_idx(&f->d), 1);
+	assert_int_equal(f->n.st.rx_packets, 1);
+}
+
 static void test_mac_helpers(void **state)
 {
 	uint8_t a[6], b[6];
@@ -533,6 +547,7 @@ int main(void)
 		T(test_link_follows_the_peer),
 		T(test_other_nic_runs_on),
 		T(test_pcap_both_ways),
+		T(test_device_thread_source),
 		T(test_mac_helpers),
 	};
 
