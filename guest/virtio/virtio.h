@@ -183,6 +183,12 @@ struct vq_buf {
  */
 int vq_setup(struct virtq *vq, const struct vio_dev *d, uint16_t index);
 
+/* The same with the rings of area (below VQ_AREAS): a device with two
+ * queues in use (virtio-net's receiveq and transmitq) gives each its own. */
+#define VQ_AREAS 2u
+int vq_setup_in(struct virtq *vq, const struct vio_dev *d, uint16_t index,
+		unsigned area);
+
 /* Makes the chain of bufs available and kicks the device (2.7.13). */
 void vq_submit(struct virtq *vq, const struct vq_buf *bufs, unsigned n);
 

@@ -8,6 +8,8 @@
 #   build/guest/virtio/vrng-MODE.elf           the virtio-rng story (rng.c)
 #   build/guest/virtio/vcon-MODE.elf           a line through virtio-console
 #                                              (console.c)
+#   build/guest/virtio/vnet-MODE.elf           a frame each way over
+#                                              virtio-net (net.c)
 #
 # Uses from the main Makefile: BUILD, GUEST_MODES, GUEST_CC, GUEST_CFLAGS,
 # MFLAGS_*, LDEMU_*, LD, Q, say, and its guest object rules (which compile
@@ -31,7 +33,8 @@ VDRV_GUESTS := $(GUEST_MODES:%=$(BUILD)/guest/virtio/vdrv-%.elf) \
 # story (--rng, --console virtio).
 VDRV_BASE := start virtio/pci virtio/virtio_pci virtio/virtqueue
 VDRV_GUESTS += $(GUEST_MODES:%=$(BUILD)/guest/virtio/vrng-%.elf) \
-               $(GUEST_MODES:%=$(BUILD)/guest/virtio/vcon-%.elf)
+               $(GUEST_MODES:%=$(BUILD)/guest/virtio/vcon-%.elf) \
+               $(GUEST_MODES:%=$(BUILD)/guest/virtio/vnet-%.elf)
 
 define vdrv_link
 	@mkdir -p $(@D)
@@ -49,6 +52,9 @@ $(BUILD)/guest/virtio/vrng-$1.elf: $(VDRV_BASE:%=$(BUILD)/guest/obj/$1/%.o) \
 	$$(call vdrv_link,$1)
 $(BUILD)/guest/virtio/vcon-$1.elf: $(VDRV_BASE:%=$(BUILD)/guest/obj/$1/%.o) \
                                    $(BUILD)/guest/obj/$1/virtio/console.o guest/guest.ld
+	$$(call vdrv_link,$1)
+$(BUILD)/guest/virtio/vnet-$1.elf: $(VDRV_BASE:%=$(BUILD)/guest/obj/$1/%.o) \
+                                   $(BUILD)/guest/obj/$1/virtio/net.o guest/guest.ld
 	$$(call vdrv_link,$1)
 $(BUILD)/guest/obj/$1/virtio/hostile-%.o: guest/virtio/hostile.c
 	@mkdir -p $$(@D)

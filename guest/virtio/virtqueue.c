@@ -19,9 +19,11 @@
 
 /* The areas' alignments (2.7, table "Virtqueue Part Alignment"). In
  * .bss, so in the guest's first 64 KiB, which real mode reaches too. */
-static struct virtq_desc desc[VQ_SIZE] __attribute__((aligned(16)));
-static struct virtq_avail avail __attribute__((aligned(2)));
-static struct virtq_used used __attribute__((aligned(4)));
+static struct vq_area {
+	struct virtq_desc desc[VQ_SIZE] __attribute__((aligned(16)));
+	struct virtq_avail avail __attribute__((aligned(2)));
+	struct virtq_used used __attribute__((aligned(4)));
+} areas[VQ_AREAS];
 
 /* A 64-bit address field, written as two 32-bit halves (4.1.3.1). */
 static void write64(const struct vio_dev *d, uint32_t off, uint64_t v)
@@ -32,6 +34,16 @@ static void write64(const struct vio_dev *d, uint32_t off, uint64_t v)
 
 int vq_setup(struct virtq *vq, const struct vio_dev *d, uint16_t index)
 {
+	return vq_setup_in(vq, d, index, 0);
+}
+
+int vq_setup_in(struct virtq *vq, const struct vio_dev *d, uint16_t index,
+		unsigned area)
+{
+	struct virtq_desc *desc = areas[area].desc;
+	struct virtq_avail *avail = &areas[area].avail;
+	struct virtq_used *used = &areas[area].used;
+
 	/* 4.1.5.1.3: select the queue, read its maximum size (0: none). */
 	vio_write(d, &d->common, COMMON_Q_SELECT, 2, index);
 	uint16_t max = (uint16_t)vio_read(d, &d->common, COMMON_Q_SIZE, 2);
@@ -41,20 +53,20 @@ int vq_setup(struct virtq *vq, const struct vio_dev *d, uint16_t index)
 	vq->index = index;
 	vq->size = max < VQ_SIZE ? max : VQ_SIZE;
 	vq->desc = desc;
-	vq->avail = &avail;
-	vq->used = &used;
+	vq->avail = avail;
+	vq->used = used;
 	vq->last_used = 0;
 	/* A fresh queue: the device starts both indexes at 0 after a reset,
 	 * and so must we (a second setup after a reset starts over). */
-	avail.flags = 1; /* VIRTQ_AVAIL_F_NO_INTERRUPT: we poll */
-	avail.idx = 0;
-	used.idx = 0;
+	avail->flags = 1; /* VIRTQ_AVAIL_F_NO_INTERRUPT: we poll */
+	avail->idx = 0;
+	used->idx = 0;
 	vq->notify_off =
 		vio_read(d, &d->common, COMMON_Q_NOFF, 2) * d->notify_mult;
 	vio_write(d, &d->common, COMMON_Q_SIZE, 2, vq->size);
 	write64(d, COMMON_Q_DESC, phys(desc));
-	write64(d, COMMON_Q_DRIVER, phys(&avail));
-	write64(d, COMMON_Q_DEVICE, phys(&used));
+	write64(d, COMMON_Q_DRIVER, phys(avail));
+	write64(d, COMMON_Q_DEVICE, phys(used));
 	vio_write(d, &d->common, COMMON_Q_ENABLE, 2, 1);
 	return 0;
 }

@@ -1,11 +1,12 @@
 /* virtio_worker.c - the device thread's loop: ppoll the queues' eventfds,
- * drain a signalled one, call its notify. */
+ * drain a signalled one, call its notify; serve the other sources. */
 #include "virtio_worker.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -31,6 +32,21 @@ int vworker_add(struct vworker *w, int efd, void (*notify)(void *, unsigned),
 	return 0;
 }
 
+int vworker_add_source(struct vworker *w, int (*fd)(void *arg),
+		       void (*ready)(void *arg), void *arg, struct errbuf *err)
+{
+	if (w->running)
+		return err_fail(err, EBUSY,
+				"device thread: sources are added before it "
+				"starts");
+	if (w->nsources == VWORKER_MAX_SOURCES)
+		return err_fail(err, ENOSPC,
+				"device thread: more than %d sources",
+				VWORKER_MAX_SOURCES);
+	w->source[w->nsources++] = (struct vworker_source){fd, ready, arg};
+	return 0;
+}
+
 /* Reads an eventfd's count (resetting it); false when there was none. */
 static bool drain(int fd)
 {
@@ -51,10 +67,33 @@ static void post(int fd)
 		;
 }
 
+/* The sources' descriptors, asked again before each wait (a -1 is
+ * skipped by ppoll). */
+static void refresh_sources(const struct vworker *w, struct pollfd *fds)
+{
+	for (unsigned i = 0; i < w->nsources; i++)
+		fds[i] =
+			(struct pollfd){.fd = w->source[i].fd(w->source[i].arg),
+					.events = POLLIN};
+}
+
+/* A source is served when its descriptor is readable (or in error: the
+ * callback finds out) and at every tick without one. */
+static void serve_sources(const struct vworker *w, const struct pollfd *fds,
+			  bool timed_out)
+{
+	for (unsigned i = 0; i < w->nsources; i++)
+		if (timed_out || fds[i].revents)
+			w->source[i].ready(w->source[i].arg);
+}
+
 static void *run(void *arg)
 {
 	struct vworker *w = arg;
-	struct pollfd fds[VWORKER_MAX_QUEUES + 1];
+	struct pollfd fds[VWORKER_MAX_QUEUES + 1 + VWORKER_MAX_SOURCES];
+	struct pollfd *src = fds + w->n + 1;
+	const struct timespec tick = {0, VWORKER_SOURCE_TICK_MS * 1000000L};
+	int r;
 
 	w->start_ret = w->on_start ? w->on_start(w->arg) : 0;
 	post(w->start_efd);
@@ -65,7 +104,10 @@ static void *run(void *arg)
 					 .events = POLLIN};
 	fds[w->n] = (struct pollfd){.fd = w->stop_efd, .events = POLLIN};
 	for (;;) {
-		if (ppoll(fds, w->n + 1, NULL, NULL) < 0)
+		refresh_sources(w, src);
+		r = ppoll(fds, w->n + 1 + w->nsources,
+			  w->nsources ? &tick : NULL, NULL);
+		if (r < 0)
 			continue; /* EINTR; nothing else can fail here */
 		if (fds[w->n].revents)
 			return NULL;
@@ -77,6 +119,7 @@ static void *run(void *arg)
 			else if (fds[i].revents & (POLLERR | POLLNVAL))
 				fds[i].fd = -1; /* closed under us: ignored */
 		}
+		serve_sources(w, src, r == 0);
 	}
 }
 

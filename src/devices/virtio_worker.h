@@ -1,6 +1,7 @@
 /* virtio_worker.h - a device thread: waits on one eventfd per queue (the
  * ioeventfds KVM signals on a queue notification) and calls the device's
- * notify there, so that a request costs the vCPU no exit to userspace. */
+ * notify there, so that a request costs the vCPU no exit to userspace;
+ * and on a few other descriptors (a NIC's socket) with a callback. */
 #ifndef VIRTIO_WORKER_H
 #define VIRTIO_WORKER_H
 
@@ -9,7 +10,21 @@
 
 #include "errbuf.h"
 
-#define VWORKER_MAX_QUEUES 16
+#define VWORKER_MAX_QUEUES  16
+#define VWORKER_MAX_SOURCES 4
+/* While it has sources, the thread wakes at least this often (a NIC's
+ * connecting side retries its peer between frames). */
+#define VWORKER_SOURCE_TICK_MS 100
+
+/* A descriptor that is not a queue's eventfd: a NIC's socket. Its fd
+ * may change between waits (a peer comes and goes) and may be -1 (none
+ * now); ready is called when it is readable or in error, and whenever a
+ * wait of VWORKER_SOURCE_TICK_MS ends with nothing to do. */
+struct vworker_source {
+	int (*fd)(void *arg);
+	void (*ready)(void *arg);
+	void *arg;
+};
 
 struct vworker_queue {
 	int efd;			       /* read by the worker */
@@ -27,6 +42,8 @@ struct vworker_queue {
 struct vworker {
 	struct vworker_queue queue[VWORKER_MAX_QUEUES];
 	unsigned n;
+	struct vworker_source source[VWORKER_MAX_SOURCES];
+	unsigned nsources;
 	int stop_efd;
 	bool running;
 	pthread_t thread;
@@ -44,6 +61,11 @@ void vworker_init(struct vworker *w);
  * eventfd stays the caller's (the worker only reads it). */
 int vworker_add(struct vworker *w, int efd, void (*notify)(void *, unsigned),
 		void *dev, unsigned q, struct errbuf *err);
+
+/* Adds a source before vworker_start: 0, or -ENOSPC past the maximum.
+ * fd(arg) is asked again before every wait. */
+int vworker_add_source(struct vworker *w, int (*fd)(void *arg),
+		       void (*ready)(void *arg), void *arg, struct errbuf *err);
 
 /*
  * Starts the thread. It first calls on_start(arg) if given, on the new

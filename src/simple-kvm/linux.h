@@ -27,6 +27,8 @@ struct linux_options {
 	unsigned ndisks;
 	int rng;	    /* --rng: a virtio-rng device */
 	int console_virtio; /* --console virtio: stdin and stdout on hvc0 */
+	struct net_spec nets[MACHINE_MAX_NICS]; /* --net, in order */
+	unsigned nnets;
 };
 
 /*

@@ -1,13 +1,17 @@
 /* machine.c - simple-kvm's machine builder: buses, PCI, virtio-blk disks,
- * virtio-rng and virtio-console. */
+ * virtio-rng, virtio-console and virtio-net NICs. */
 #include "machine.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "layout.h"
+#include "net_unix.h"
 #include "seccomp_filter.h"
 
 void machine_init(struct machine *m)
@@ -131,6 +135,97 @@ int machine_add_console(struct machine *m, const struct guest_mem *mem,
 	return 0;
 }
 
+/* --- the NICs ---------------------------------------------------------- */
+
+static int open_nic(struct machine *m, const struct net_spec *s, unsigned i,
+		    struct errbuf *err)
+{
+	struct net_backend *be;
+	uint8_t mac[6];
+	int ret;
+
+	m->pcap[i].fd = -1;
+	if (s->pcap && pcap_open(&m->pcap[i], s->pcap, err))
+		return -EIO;
+	ret = net_unix_open(s->unix_path, s->listen, &be, err);
+	if (ret)
+		return ret;
+	if (seccomp_allow_net(s->listen ? net_unix_listen_fd(be) : -1)) {
+		be->ops->close(be);
+		return err_fail(err, ENOSPC,
+				"--net: too many NICs for seccomp");
+	}
+	if (s->has_mac)
+		memcpy(mac, s->mac, 6);
+	else
+		vnet_default_mac(mac, (unsigned)getpid(), i);
+	m->nic[i] = calloc(1, sizeof(*m->nic[i]));
+	if (!m->nic[i]) {
+		be->ops->close(be);
+		return err_fail(err, ENOMEM, "--net: out of memory");
+	}
+	return vnet_init(m->nic[i], be, mac, VNET_MTU_DEFAULT,
+			 s->pcap ? &m->pcap[i] : NULL, err);
+}
+
+int machine_add_net(struct machine *m, const struct net_spec *s,
+		    const struct guest_mem *mem, struct errbuf *err)
+{
+	unsigned i = m->nnics;
+	int ret;
+
+	if (i == MACHINE_MAX_NICS)
+		return err_fail(err, EINVAL, "at most %d NICs",
+				MACHINE_MAX_NICS);
+	ret = ensure_pci(m, err);
+	if (!ret)
+		ret = open_nic(m, s, i, err);
+	if (!ret)
+		ret = virtio_pci_init(&m->vp_net[i], &m->pci,
+				      MACHINE_NET_SLOT + i, &vnet_ops,
+				      m->nic[i], mem, err);
+	if (ret) {
+		if (m->nic[i] && m->nic[i]->be)
+			vnet_destroy(m->nic[i]);
+		free(m->nic[i]);
+		m->nic[i] = NULL;
+		pcap_close(&m->pcap[i]);
+		return err_wrap(err, ret, "--net unix=%s", s->unix_path);
+	}
+	m->vp_net[i].report = report_line;
+	m->nnics++;
+	return 0;
+}
+
+void machine_net_report(const struct machine *m, bool json, FILE *out)
+{
+	for (unsigned i = 0; i < m->nnics; i++) {
+		const struct vnet_stats *st = &m->nic[i]->st;
+		const char *sep = "";
+
+		fprintf(out,
+			json ? "{\"virtio-net\":%u,\"tx_packets\":%" PRIu64
+			       ",\"tx_bytes\":%" PRIu64
+			       ",\"rx_packets\":%" PRIu64
+			       ",\"rx_bytes\":%" PRIu64 ",\"drops\":{"
+			     : "net%u: tx %" PRIu64 " packets %" PRIu64
+			       " bytes, rx %" PRIu64 " packets %" PRIu64
+			       " bytes, drops:",
+			i, st->tx_packets, st->tx_bytes, st->rx_packets,
+			st->rx_bytes);
+		for (unsigned d = 0; d < VNET_DROPS; d++) {
+			if (json)
+				fprintf(out, "%s\"%s\":%" PRIu64, sep,
+					vnet_drop_name(d), st->drops[d]);
+			else if (st->drops[d])
+				fprintf(out, " %s %" PRIu64, vnet_drop_name(d),
+					st->drops[d]);
+			sep = ",";
+		}
+		fputs(json ? "}}\n" : "\n", out);
+	}
+}
+
 /* --- the device thread ------------------------------------------------- */
 
 /* On the device thread, before it serves anything: no signal for it (the
@@ -224,6 +319,12 @@ void machine_destroy(struct machine *m)
 	}
 	if (m->has_console)
 		virtio_pci_destroy(&m->vp_console);
+	for (unsigned i = 0; i < m->nnics; i++) {
+		virtio_pci_destroy(&m->vp_net[i]);
+		vnet_destroy(m->nic[i]);
+		free(m->nic[i]);
+		pcap_close(&m->pcap[i]);
+	}
 	for (unsigned i = 0; i < m->ndisks; i++) {
 		virtio_pci_destroy(&m->vp[i]);
 		vblk_close(m->blk[i]);

@@ -5,6 +5,7 @@
 #define SIMPLE_KVM_MACHINE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "bus.h"
 #include "errbuf.h"
@@ -17,6 +18,7 @@
 #include "virtio_console.h"
 #include "virtio_pci.h"
 #include "virtio_kick.h"
+#include "virtio_net.h"
 #include "virtio_rng.h"
 #include "virtio_worker.h"
 
@@ -30,6 +32,20 @@
  * that adding a disk moves neither. */
 #define MACHINE_RNG_SLOT     16u
 #define MACHINE_CONSOLE_SLOT 17u
+
+/* --net NICs: at most MACHINE_MAX_NICS, NIC i in slot MACHINE_NET_SLOT + i
+ * (00:14.0 up), past the rng's and the console's. */
+#define MACHINE_MAX_NICS 4
+#define MACHINE_NET_SLOT 20u
+
+/* One --net unix=PATH[,listen][,mac=MAC][,pcap=FILE]. */
+struct net_spec {
+	const char *unix_path;
+	bool listen;
+	bool has_mac; /* else vnet_default_mac(pid, index) */
+	uint8_t mac[6];
+	const char *pcap; /* NULL: none */
+};
 
 /* One --disk FILE[,ro]. */
 struct disk_spec {
@@ -51,6 +67,11 @@ struct machine {
 	struct virtio_pci vp_rng, vp_console;
 	struct vrng rng;
 	struct vcon console;
+	/* --net, served on the vCPU (bare modes) */
+	unsigned nnics;
+	struct vnet *nic[MACHINE_MAX_NICS];
+	struct virtio_pci vp_net[MACHINE_MAX_NICS];
+	struct pcap pcap[MACHINE_MAX_NICS];
 	/* machine_start_worker: the disks' and the rng's kicks on
 	 * ioeventfds (kick[i] for the i-th device served), served by one
 	 * device thread under its own seccomp filter (confine) */
@@ -101,6 +122,21 @@ int machine_add_rng(struct machine *m, const struct guest_mem *mem,
  */
 int machine_add_console(struct machine *m, const struct guest_mem *mem,
 			struct outbuf *out, int escape, struct errbuf *err);
+
+/*
+ * --net: a virtio-net NIC (virtio_net.h) on the unix wire of s, in slot
+ * MACHINE_NET_SLOT + its index, its MAC s->mac or the default one for
+ * this process, every frame into s->pcap when given, with the seccomp
+ * rules of its wire (seccomp_allow_net). Its frames move when the guest
+ * kicks either queue, on the thread that takes the kick. 0, or a negative
+ * errno with one line.
+ */
+int machine_add_net(struct machine *m, const struct net_spec *s,
+		    const struct guest_mem *mem, struct errbuf *err);
+
+/* --stats: one line per NIC on out, its packets, bytes and drops by
+ * reason (a JSON object per line with json). */
+void machine_net_report(const struct machine *m, bool json, FILE *out);
 
 /*
  * For a machine with MSI-X into KVM (machine_enable_msi), its disks and

@@ -62,6 +62,7 @@ struct options {
 
 /* Long options without a letter. */
 #define OPT_NO_IOEVENTFD 0x100
+#define OPT_NET		 0x101
 
 static void usage(FILE *out)
 {
@@ -99,6 +100,11 @@ static void usage(FILE *out)
 		"                          stdin and stdout on hvc0 (docs/virtio.md;\n"
 		"                          the default, serial, keeps them on\n"
 		"                          ttyS0); a bare guest prints through it\n"
+		"      --net unix=PATH[,listen][,mac=MAC][,pcap=FILE]\n"
+		"                          a virtio-net NIC on a unix SOCK_SEQPACKET\n"
+		"                          wire to another simple-kvm (one side\n"
+		"                          listens); pcap= records every frame\n"
+		"                          (repeatable; bare modes; docs/virtio.md)\n"
 		"      --kernel BZIMAGE    boot Linux (docs/linux.md); --mem 256M\n"
 		"      --initrd FILE       its initramfs\n"
 		"      --append CMDLINE    its command line\n"
@@ -166,6 +172,51 @@ static int parse_disk(const char *arg, struct linux_options *lx)
 	return 0;
 }
 
+/* One item of --net's list after unix=PATH: listen, mac=, pcap=. */
+static int parse_net_item(const char *arg, char *item, struct net_spec *n)
+{
+	if (!strcmp(item, "listen"))
+		n->listen = true;
+	else if (!strncmp(item, "mac=", 4)) {
+		if (vnet_parse_mac(item + 4, n->mac))
+			return usage_error("--net %s: mac=%s: use six hex "
+					   "bytes, xx:xx:xx:xx:xx:xx, unicast",
+					   arg, item + 4);
+		n->has_mac = true;
+	} else if (!strncmp(item, "pcap=", 5) && item[5]) {
+		n->pcap = item + 5;
+	} else {
+		return usage_error("--net %s: unknown item '%s'", arg, item);
+	}
+	return 0;
+}
+
+/* --net unix=PATH[,listen][,mac=MAC][,pcap=FILE]. The copy it cuts into
+ * items lives as long as the run (the spec points into it). */
+static int parse_net(const char *arg, struct linux_options *lx)
+{
+	struct net_spec *n = &lx->nets[lx->nnets];
+	char *copy, *item, *save = NULL;
+	int ret = 0;
+
+	if (lx->nnets == MACHINE_MAX_NICS)
+		return usage_error("--net %s: at most %d NICs", arg,
+				   MACHINE_MAX_NICS);
+	if (strncmp(arg, "unix=", 5))
+		return usage_error("--net %s: use unix=PATH[,listen]", arg);
+	copy = strdup(arg + 5);
+	if (!copy)
+		return usage_error("--net %s: out of memory", arg);
+	*n = (struct net_spec){.unix_path = strtok_r(copy, ",", &save)};
+	if (!n->unix_path || arg[5] == ',')
+		return usage_error("--net %s: no socket path", arg);
+	while (!ret && (item = strtok_r(NULL, ",", &save)))
+		ret = parse_net_item(arg, item, n);
+	if (!ret)
+		lx->nnets++;
+	return ret;
+}
+
 /* Parses one option's value; returns 0 or a usage error already printed. */
 static int parse_value(int c, const char *arg, struct options *opt)
 {
@@ -214,6 +265,8 @@ static int parse_value(int c, const char *arg, struct options *opt)
 		return 0;
 	case 'k':
 		return parse_disk(arg, &opt->lx);
+	case OPT_NET:
+		return parse_net(arg, &opt->lx);
 	case 'c':
 		if (strcmp(arg, "virtio") && strcmp(arg, "serial"))
 			return usage_error("--console %s: use virtio or serial",
@@ -266,6 +319,8 @@ static int check_linux_options(struct options *opt)
 	name_flag(bad, sizeof(bad), opt->ignore_unknown_ports,
 		  "--ignore-unknown-ports");
 	name_flag(bad, sizeof(bad), opt->gdb != NULL, "--gdb");
+	/* not yet: Linux's virtio_net needs the device thread to poll */
+	name_flag(bad, sizeof(bad), lx->nnets > 0, "--net (not yet)");
 	if (bad[0])
 		return usage_error("--kernel boots Linux, which has no use for "
 				   "%s",
@@ -311,6 +366,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"rng", no_argument, NULL, 'n'},
 		{"console", required_argument, NULL, 'c'},
 		{"no-ioeventfd", no_argument, NULL, OPT_NO_IOEVENTFD},
+		{"net", required_argument, NULL, OPT_NET},
 		{NULL, 0, NULL, 0},
 	};
 	int c, ret = 0;
@@ -632,6 +688,21 @@ static int prepare_run(struct vm *vm, const struct options *opt,
 	return ret;
 }
 
+/* --net's NICs, before the lockdown (which forbids making a socket that
+ * listens). 0, or -1 with the line printed. */
+static int add_nets(struct machine *m, const struct options *opt,
+		    const struct guest_mem *mem)
+{
+	struct errbuf err;
+
+	for (unsigned i = 0; i < opt->lx.nnets; i++)
+		if (machine_add_net(m, &opt->lx.nets[i], mem, &err)) {
+			fprintf(stderr, "simple-kvm: %s\n", err.msg);
+			return -1;
+		}
+	return 0;
+}
+
 /* Everything between a VM that exists and a guest that has stopped. */
 static int load_and_run(struct vm *vm, const struct options *opt,
 			struct outbuf *out)
@@ -677,6 +748,11 @@ static int load_and_run(struct vm *vm, const struct options *opt,
 		machine_destroy(&m);
 		return STATUS_HOST;
 	}
+	if (add_nets(&m, opt, &vm->mem)) {
+		free(guest.file);
+		machine_destroy(&m);
+		return STATUS_HOST;
+	}
 	if (vcpu_enter_mode(&vm->vcpu, opt->mode, LAYOUT_IMAGE_BASE, &err) ||
 	    (opt->gdb &&
 	     gdbstub_open(&gdb, opt->gdb, &vm->vcpu, opt->mode == CPU_MODE_LONG,
@@ -712,6 +788,8 @@ static int load_and_run(struct vm *vm, const struct options *opt,
 		vcon_finish(&m.console);
 	status = run_output_end(out, "the guest's output", status);
 	kvm_stats_report(&vm->vcpu, &stats, opt->stats, stderr);
+	if (opt->stats)
+		machine_net_report(&m, opt->stats == STATS_JSON, stderr);
 	machine_destroy(&m);
 	return status;
 }

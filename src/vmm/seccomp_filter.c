@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -230,6 +231,63 @@ static int allow_ioeventfd_calls(scmp_filter_ctx ctx)
 	return ioeventfd_allowed ? allow_ioctl(ctx, KVM_IOEVENTFD) : 0;
 }
 
+/* --net unix=: the NICs' wires (seccomp_allow_net). */
+static int net_allowed, net_connect_allowed;
+static int net_listen_fds[SECCOMP_MAX_NET_FDS];
+static unsigned n_net_listen_fds;
+
+int seccomp_allow_net(int listen_fd)
+{
+	net_allowed = 1;
+	if (listen_fd < 0) {
+		net_connect_allowed = 1;
+		return 0;
+	}
+	if (n_net_listen_fds == SECCOMP_MAX_NET_FDS)
+		return -ENOSPC;
+	net_listen_fds[n_net_listen_fds++] = listen_fd;
+	return 0;
+}
+
+/* Non-blocking frames on any socket (a peer's descriptor changes as it
+ * comes and goes); accept4 on the listening sockets only; a connecting
+ * side makes a new unix SOCK_SEQPACKET socket and connects it. */
+static int allow_net_calls(scmp_filter_ctx ctx)
+{
+	const int sock_flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
+	const struct scmp_arg_cmp recv_flags =
+		arg_cmp(2, SCMP_CMP_EQ, MSG_DONTWAIT, 0);
+	const struct scmp_arg_cmp send_flags =
+		arg_cmp(2, SCMP_CMP_EQ, MSG_DONTWAIT | MSG_NOSIGNAL, 0);
+	const struct scmp_arg_cmp unix_seqpacket[] = {
+		arg_cmp(0, SCMP_CMP_EQ, AF_UNIX, 0),
+		arg_cmp(1, SCMP_CMP_EQ, SOCK_SEQPACKET | sock_flags, 0),
+		arg_cmp(2, SCMP_CMP_EQ, 0, 0),
+	};
+	int ret = 0;
+
+	if (!net_allowed)
+		return 0;
+	ret = allow_if(ctx, SCMP_SYS(recvmsg), 1, &recv_flags);
+	if (!ret)
+		ret = allow_if(ctx, SCMP_SYS(sendmsg), 1, &send_flags);
+	for (unsigned i = 0; !ret && i < n_net_listen_fds; i++) {
+		const struct scmp_arg_cmp acc[] = {
+			arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)net_listen_fds[i],
+				0),
+			arg_cmp(3, SCMP_CMP_EQ, (scmp_datum_t)sock_flags, 0),
+		};
+
+		ret = allow_if(ctx, SCMP_SYS(accept4), 2, acc);
+	}
+	if (!ret && net_connect_allowed)
+		ret = allow_if(ctx, SCMP_SYS(socket), 3, unix_seqpacket);
+	if (!ret && net_connect_allowed)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect),
+				       0);
+	return ret;
+}
+
 /* A virtio-blk device's requests, on its image's descriptor only. */
 static int allow_disk_calls(scmp_filter_ctx ctx)
 {
@@ -275,6 +333,8 @@ static int add_rules(scmp_filter_ctx ctx)
 		ret = allow_getrandom_call(ctx);
 	if (!ret)
 		ret = allow_ioeventfd_calls(ctx);
+	if (!ret)
+		ret = allow_net_calls(ctx);
 	return ret;
 }
 

@@ -47,6 +47,18 @@ void seccomp_allow_getrandom(void);
  */
 void seccomp_allow_ioeventfd(void);
 
+/*
+ * Before the lockdown, once per --net unix= NIC: lets the vCPU move its
+ * frames (recvmsg with MSG_DONTWAIT, sendmsg with MSG_DONTWAIT |
+ * MSG_NOSIGNAL, on any socket: a peer's descriptor changes as it comes
+ * and goes) and find a peer: accept4(listen_fd, .., .., SOCK_NONBLOCK |
+ * SOCK_CLOEXEC) on that listening socket only, or, with listen_fd -1 (a
+ * connecting side), socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK |
+ * SOCK_CLOEXEC, 0) and connect. 0, or -ENOSPC past SECCOMP_MAX_NET_FDS.
+ */
+#define SECCOMP_MAX_NET_FDS 8
+int seccomp_allow_net(int listen_fd);
+
 /* What a device thread may touch (seccomp_lockdown_worker). */
 struct seccomp_worker_fds {
 	int vm_fd;	     /* MSI-X routing ioctls, or -1 for none */

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """make-seeds.py - writes the seed corpora tests/fuzz/corpus/{hypercall,loader,cli,
-pci,virtqueue,virtio_blk,virtio_console}/.
+pci,virtqueue,virtio_blk,virtio_console,virtio_net}/.
 
 The seeds are committed; run this again after changing a harness's input
 format (described at the top of each tests/fuzz/fuzz_*.c), then commit the
@@ -567,6 +567,82 @@ def con_seeds():
     return seeds
 
 
+# fuzz_virtio_net: both queues of 8 in 4 KiB; steps (v & 7): 0 kick
+# transmitq, 1 kick receiveq, 2 + k<<3 a frame of 65 k + 1 bytes, 3/4
+# + n<<3 avail += n and kick, 5 poll, 6 (+8: gone) link, 7 reset; 16 seed
+# bytes for the arriving frames (a vnet header's first on a tap-like one).
+N_RXD, N_RXA, N_RXU, N_TXD, N_TXA, N_TXU, N_DATA = \
+    0x000, 0x100, 0x140, 0x200, 0x300, 0x340, 0x400
+N_TX, N_RX, N_POLL, N_GONE, N_BACK, N_RESET = 0, 1, 5, 6 | 8, 6, 7
+N_MRG, N_VNET_HDR, N_SMALL_MTU = 4, 8, 16
+
+
+def n_arrive(k):
+    return 2 | (k << 3)
+
+
+def net_input(ram, steps, flags=EVENT_IDX | INDIRECT, seed=bytes(16)):
+    steps = bytes(steps) + bytes(16 - len(steps))
+    return bytes([3, flags, 2]) + b"".join(map(u16, (
+        N_RXD, N_RXA, N_RXU, N_TXD, N_TXA, N_TXU))) + steps + seed + \
+        bytes(ram.b).rstrip(b"\0")  # the harness reads zeros past the end
+
+
+def net_seeds():
+    def ram():
+        return Ram(4096)
+    seeds = {}
+    r = ram()
+    r.put(N_DATA + 12, bytes(range(60)))
+    r.desc(0, N_DATA, 12, F_NEXT, 1, table=N_TXD)
+    r.desc(1, N_DATA + 12, 60, table=N_TXD)
+    con_offer(r, N_TXA, 0)
+    seeds["transmit"] = net_input(r, (N_TX,))
+    seeds["transmit-link-down"] = net_input(r, (N_GONE, N_TX, N_BACK))
+    r = ram()
+    r.desc(0, N_DATA, 72, table=N_TXD)
+    con_offer(r, N_TXA, 0)
+    seeds["transmit-one-buffer"] = net_input(r, (N_TX,))
+    r.put(N_DATA + 1, b"\x04")
+    seeds["transmit-bad-gso"] = net_input(r, (N_TX,))
+    r = ram()
+    r.desc(0, N_DATA, 2000, table=N_TXD)
+    con_offer(r, N_TXA, 0)
+    seeds["transmit-too-long"] = net_input(r, (N_TX,))
+    seeds["transmit-small-mtu"] = net_input(r, (N_TX,), N_SMALL_MTU)
+    r = ram()
+    r.desc(0, N_DATA, 1600, F_WRITE, table=N_RXD)
+    con_offer(r, N_RXA, 0)
+    seeds["receive"] = net_input(r, (n_arrive(1), N_RX))
+    seeds["receive-too-long"] = net_input(r, (n_arrive(31), n_arrive(2),
+                                              N_POLL))
+    seeds["receive-vnet-header"] = net_input(
+        r, (n_arrive(1), N_RX), EVENT_IDX | N_VNET_HDR,
+        bytes([0, 4]) + bytes(14))
+    r = ram()
+    for i in range(3):
+        r.desc(i, N_DATA + 0x100 * i, 40, F_WRITE, table=N_RXD)
+    con_offer(r, N_RXA, 0, 1, 2)
+    seeds["receive-merged"] = net_input(r, (n_arrive(1), N_RX, n_arrive(2),
+                                            N_RX, N_RESET, N_RX),
+                                        EVENT_IDX | N_MRG)
+    seeds["receive-unmerged-small"] = net_input(r, (n_arrive(1), N_RX))
+    r = ram()
+    r.desc(0, N_DATA, 8, F_WRITE, table=N_TXD)
+    con_offer(r, N_TXA, 0)
+    seeds["writable-on-transmit"] = net_input(r, (N_TX, N_TX))
+    r = ram()
+    r.desc(0, N_DATA, 64, 0, table=N_RXD)
+    con_offer(r, N_RXA, 0)
+    seeds["readable-on-receive"] = net_input(r, (n_arrive(1), N_RX,
+                                                 N_RESET, N_RX))
+    r = ram()
+    r.desc(0, 0x10000, 64, F_WRITE, table=N_RXD)
+    con_offer(r, N_RXA, 0)
+    seeds["receive-outside-ram"] = net_input(r, (n_arrive(1), N_POLL))
+    return seeds
+
+
 def write(name, seeds):
     d = os.path.join(CORPUS, name)
     shutil.rmtree(d, ignore_errors=True)
@@ -586,6 +662,7 @@ def main():
     write("virtqueue", vq_seeds())
     write("virtio_blk", blk_seeds())
     write("virtio_console", con_seeds())
+    write("virtio_net", net_seeds())
     return 0
 
 

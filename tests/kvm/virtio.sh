@@ -1,8 +1,8 @@
 # virtio.sh - the bare virtio-blk driver (guest/virtio/) on simple-kvm
 # --disk in every mode, checked from inside (the guest's report) and from
 # outside (the image's bytes), the hostile rings of hostile.c, and the
-# bare rng and console drivers on --rng and --console virtio. Sourced
-# by run.sh after lib.sh.
+# bare rng and console drivers on --rng and --console virtio, and two
+# bare NICs on one --net unix= wire. Sourced by run.sh after lib.sh.
 
 VG=$TMP/virtio
 mkdir -p "$VG"
@@ -130,7 +130,73 @@ extras_cases() {
 	fi
 }
 
+# --net unix= (issue 19): two simple-kvm processes on one wire, the
+# connecting one started first (it retries until the listener is there).
+# Each driver sends a frame longer than the MTU (the device drops and
+# counts it, the VMM runs on), then a good one, and receives the peer's;
+# the listener writes a pcap of both directions.
+net_pair() {
+	m=$1
+	sock=$TMP/wire-$m.sock
+	pcap=$TMP/wire-$m.pcap
+	rm -f "$sock" "$pcap"
+	last_cmd="$SK $(flag_of $m) --net unix=$sock[,listen,pcap=$pcap] $VG/vnet-$m.elf (twice)"
+	"$SK" $(flag_of $m) --timeout 60s --stats \
+		--net "unix=$sock,mac=02:00:00:00:00:02" "$VG/vnet-$m.elf" \
+		>"$TMP/net-b.out" 2>"$TMP/net-b.err" &
+	bpid=$!
+	run "$SK" $(flag_of $m) --timeout 60s --stats \
+		--net "unix=$sock,listen,pcap=$pcap" "$VG/vnet-$m.elf"
+	wait $bpid
+	bstatus=$?
+	check "$m: --net unix=,listen: the bare driver sends and receives a frame" 0
+	check_lines "$m: the listener's guest got the peer's frame" \
+		"vnet: virtio-net in slot 20" "vnet: link up" \
+		"vnet: from another MAC, payload: hello over the unix wire" \
+		"vnet: done: one frame each way"
+	stats="net0: tx 1 packets 39 bytes, rx 1 packets 39 bytes, drops: tx too long 1"
+	if grep -qxF "$stats" "$TMP/err"; then
+		pass "$m: --stats: the frame longer than the MTU dropped and counted"
+	else
+		fail "$m: --stats: the frame longer than the MTU dropped and counted" \
+			"stderr lacks '$stats'"
+	fi
+	if [ "$bstatus" = 0 ] && grep -qxF "vnet: done: one frame each way" "$TMP/net-b.out" &&
+		grep -qxF "$stats" "$TMP/net-b.err"; then
+		pass "$m: --net unix= (connecting): the same, and the same counters"
+	else
+		fail "$m: --net unix= (connecting): the same, and the same counters" \
+			"status $bstatus; $(tr '\n' ' ' <"$TMP/net-b.out") $(tail -n 3 "$TMP/net-b.err" | tr '\n' ' ')"
+	fi
+	# 24 bytes of file header, then 16 + 39 per frame, in either order:
+	# the sent one (our default MAC, 02:53:..) and the received one (the
+	# peer's mac=), and not the long one
+	hex=$(od -An -tx1 -v "$pcap" 2>/dev/null | tr -d ' \n')
+	ok=
+	case $hex in d4c3b2a1020004*) ok=1 ;; esac
+	case $hex in *ffffffffffff02000000000288b5*) ;; *) ok= ;; esac
+	case $hex in *ffffffffffff0253????????88b5*) ;; *) ok= ;; esac
+	[ "$(wc -c <"$pcap" 2>/dev/null)" = 134 ] || ok=
+	if [ -n "$ok" ]; then
+		pass "$m: pcap=: both frames in classic pcap, ours and the peer's"
+	else
+		fail "$m: pcap=: both frames in classic pcap, ours and the peer's" \
+			"$(wc -c <"$pcap" 2>/dev/null) bytes: $(echo "$hex" | cut -c1-120)"
+	fi
+}
+
 cp "$BUILD"/guest/virtio/*.elf "$VG/" || exit 1
+for m in long real; do
+	net_pair $m
+done
+run "$SK" -l --net tap=tap0 "$VG/vnet-long.elf"
+check "--net takes unix=PATH" 64 "--net tap=tap0: use unix=PATH[,listen]"
+run "$SK" -l --net "unix=$TMP/x.sock,mac=01:00:00:00:00:01" "$VG/vnet-long.elf"
+check "--net mac= refuses a group address" 64 "mac=01:00:00:00:00:01: use six hex bytes"
+run "$SK" -l --net "unix=$TMP/x.sock,bogus" "$VG/vnet-long.elf"
+check "--net refuses an unknown item" 64 "unknown item 'bogus'"
+run "$SK" --kernel "$VG/vnet-long.elf" --net "unix=$TMP/x.sock"
+check "--net is refused under --kernel (not yet)" 64 "--net (not yet)"
 for m in $MODES; do
 	extras_cases $m
 done

@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,8 +37,13 @@ enum lockdown {
 	READS_UNDER_PROC_SELF,
 	WITH_GETRANDOM,
 	DEVICE_THREAD,
-	DEVICE_THREAD_RNG
+	DEVICE_THREAD_RNG,
+	WITH_NET_LISTEN,
+	WITH_NET_CONNECT
 };
+
+/* --net: a connected pair standing for a wire, and a listening socket. */
+static int net_pair[2] = {-1, -1}, net_lfd = -1;
 
 /* The device thread's descriptors: it may read and write `mine`, never
  * `other`; vm_fd stands for the VM's descriptor. */
@@ -58,6 +64,14 @@ static int lock_down(enum lockdown how)
 	case DEVICE_THREAD:
 		seccomp_allow_msi_routing();
 		return seccomp_lockdown_worker(&fds, NULL);
+	case WITH_NET_LISTEN: /* --net unix=PATH,listen */
+		if (seccomp_allow_net(net_lfd))
+			return -1;
+		return seccomp_lockdown(NULL);
+	case WITH_NET_CONNECT: /* --net unix=PATH */
+		if (seccomp_allow_net(-1))
+			return -1;
+		return seccomp_lockdown(NULL);
 	case READS_UNDER_PROC_SELF:
 		return seccomp_lockdown_reading(proc_self, NULL);
 	default:
@@ -443,6 +457,84 @@ static void test_device_thread_list(void **state)
 	close(other);
 }
 
+/* --- --net: frames without blocking, accept on the listener only -------- */
+
+static void frame_both_ways(void)
+{
+	char byte = 'x';
+	struct iovec iov = {&byte, 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+
+	if (sendmsg(net_pair[0], &msg, MSG_DONTWAIT | MSG_NOSIGNAL) != 1 ||
+	    recvmsg(net_pair[1], &msg, MSG_DONTWAIT) != 1)
+		_exit(3);
+}
+
+static void recv_blocking(void)
+{
+	char byte;
+	struct iovec iov = {&byte, 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+
+	recvmsg(net_pair[1], &msg, 0);
+}
+
+static void accept_on_listener(void)
+{
+	if (accept4(net_lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC) >= 0 ||
+	    errno != EAGAIN)
+		_exit(3);
+}
+
+static void accept_elsewhere(void)
+{
+	accept4(net_pair[0], NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+static void unix_seqpacket_socket(void)
+{
+	if (socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) <
+	    0)
+		_exit(3);
+}
+
+static void unix_stream_socket(void)
+{
+	socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+}
+
+static void test_net_calls_only_with_net(void **state)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, net_pair), 0);
+	net_lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0);
+	assert_true(net_lfd >= 0);
+	/* an abstract address: nothing left behind in the file system */
+	snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "test_seccomp.%d",
+		 getpid());
+	assert_int_equal(bind(net_lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(net_lfd, 1), 0);
+	assert_killed(NO_OPENS, frame_both_ways, "sendmsg without --net");
+	assert_lives(WITH_NET_CONNECT, frame_both_ways, "frames under --net");
+	assert_killed(WITH_NET_CONNECT, recv_blocking, "a blocking recvmsg");
+	assert_lives(WITH_NET_CONNECT, unix_seqpacket_socket,
+		     "a connecting side's socket");
+	assert_killed(WITH_NET_CONNECT, unix_stream_socket,
+		      "a unix stream socket");
+	assert_killed(WITH_NET_CONNECT, open_a_socket, "an inet socket");
+	assert_killed(WITH_NET_LISTEN, unix_seqpacket_socket,
+		      "a socket on a listening side");
+	assert_lives(WITH_NET_LISTEN, accept_on_listener,
+		     "accept4 on the listener");
+	assert_killed(WITH_NET_LISTEN, accept_elsewhere,
+		      "accept4 on another descriptor");
+	close(net_pair[0]);
+	close(net_pair[1]);
+	close(net_lfd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_reads_only_under_the_directory),
 		cmocka_unit_test(test_bad_directory_refused),
 		cmocka_unit_test(test_device_thread_list),
+		cmocka_unit_test(test_net_calls_only_with_net),
 	};
 
 	return cmocka_run_group_tests_name("seccomp", tests, setup, teardown);

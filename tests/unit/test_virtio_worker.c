@@ -1,6 +1,7 @@
 /* test_virtio_worker.c - the device thread calls each queue's notify when
  * its eventfd is signalled, and stops on request. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -197,6 +198,65 @@ static void test_device_on_worker(void **state)
 	free(r);
 }
 
+/* A source over a pipe: ready drains it and counts the call. */
+struct source {
+	int pipe[2];
+	bool hidden; /* fd() says -1: nothing to wait on now */
+	struct counter c;
+};
+
+static int source_fd(void *arg)
+{
+	struct source *s = arg;
+
+	return s->hidden ? -1 : s->pipe[0];
+}
+
+static void source_ready(void *arg)
+{
+	struct source *s = arg;
+	char buf[16];
+
+	if (!s->hidden)
+		while (read(s->pipe[0], buf, sizeof(buf)) > 0)
+			;
+	count_notify(&s->c, 0);
+}
+
+static void test_source_readable_and_ticks(void **state)
+{
+	struct source s = {.c = {.done = eventfd(0, 0)}};
+	struct vworker w;
+	struct errbuf err;
+	int calls;
+
+	(void)state;
+	assert_int_equal(pipe2(s.pipe, O_NONBLOCK), 0);
+	vworker_init(&w);
+	assert_int_equal(
+		vworker_add_source(&w, source_fd, source_ready, &s, &err), 0);
+	assert_int_equal(vworker_start(&w, NULL, NULL, &err), 0);
+	assert_int_equal(write(s.pipe[1], "x", 1), 1);
+	wait_call(&s.c); /* readable (or the tick: either serves it) */
+	/* with no descriptor the tick alone calls it, again and again */
+	s.hidden = true;
+	wait_call(&s.c);
+	wait_call(&s.c);
+	vworker_stop(&w);
+	calls = s.c.calls[0];
+	assert_true(calls >= 3);
+	assert_int_equal(
+		vworker_add_source(&w, source_fd, source_ready, &s, &err), 0);
+	for (unsigned i = 1; i < VWORKER_MAX_SOURCES; i++)
+		vworker_add_source(&w, source_fd, source_ready, &s, &err);
+	assert_int_equal(
+		vworker_add_source(&w, source_fd, source_ready, &s, &err),
+		-ENOSPC);
+	close(s.pipe[0]);
+	close(s.pipe[1]);
+	close(s.c.done);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_setup_failure),
 		cmocka_unit_test(test_too_many_queues),
 		cmocka_unit_test(test_device_on_worker),
+		cmocka_unit_test(test_source_readable_and_ticks),
 	};
 
 	return cmocka_run_group_tests_name("virtio_worker", tests, NULL, NULL);

@@ -1,0 +1,499 @@
+/* virtio_net.c - the NIC's two queues: transmit chains checked and sent one
+ * frame each, frames off the wire placed into receive buffers (merged
+ * across several with MRG_RXBUF), and the link's STATUS. */
+#include "virtio_net.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "le_bytes.h"
+
+/* The configuration space (5.1.4): mac, status, max_virtqueue_pairs,
+ * mtu. */
+#define VNET_CONFIG_LEN 12u
+#define VNET_GSO_NONE	0u
+
+static const char *const drop_names[VNET_DROPS] = {
+	[VNET_DROP_TX_TOO_LONG] = "tx too long",
+	[VNET_DROP_TX_SHORT] = "tx short",
+	[VNET_DROP_TX_BAD_HDR] = "tx bad header",
+	[VNET_DROP_TX_LINK_DOWN] = "tx link down",
+	[VNET_DROP_TX_BACKEND] = "tx backend busy",
+	[VNET_DROP_RX_TOO_LONG] = "rx too long",
+	[VNET_DROP_RX_SHORT] = "rx short",
+	[VNET_DROP_RX_BAD_HDR] = "rx bad header",
+	[VNET_DROP_RX_NO_ROOM] = "rx no room",
+};
+
+const char *vnet_drop_name(enum vnet_drop d)
+{
+	return d < VNET_DROPS ? drop_names[d] : "?";
+}
+
+void vnet_default_mac(uint8_t mac[6], unsigned pid, unsigned index)
+{
+	mac[0] = 0x02; /* locally administered, unicast */
+	mac[1] = 0x53;
+	mac[2] = (uint8_t)(pid >> 16);
+	mac[3] = (uint8_t)(pid >> 8);
+	mac[4] = (uint8_t)pid;
+	mac[5] = (uint8_t)index;
+}
+
+int vnet_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+	int end = 0;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &v[0], &v[1], &v[2], &v[3],
+		   &v[4], &v[5], &end) != 6 ||
+	    s[end] || end != 17)
+		return -EINVAL;
+	for (unsigned i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return mac[0] & 1 ? -EINVAL : 0; /* a group address is no NIC's */
+}
+
+int vnet_init(struct vnet *n, struct net_backend *be, const uint8_t mac[6],
+	      unsigned mtu, struct pcap *pcap, struct errbuf *err)
+{
+	memset(n, 0, sizeof(*n));
+	if (mtu < 68 || mtu > VNET_MTU_MAX) {
+		be->ops->close(be);
+		return err_fail(err, EINVAL,
+				"virtio-net: mtu %u is not in 68..%u", mtu,
+				VNET_MTU_MAX);
+	}
+	pthread_mutex_init(&n->lock, NULL);
+	n->be = be;
+	memcpy(n->mac, mac, 6);
+	n->mtu = (uint16_t)mtu;
+	n->pcap = pcap;
+	n->link_up = be->ops->link_up(be);
+	return 0;
+}
+
+void vnet_destroy(struct vnet *n)
+{
+	if (n->be)
+		n->be->ops->close(n->be);
+	n->be = NULL;
+	pthread_mutex_destroy(&n->lock);
+}
+
+static uint64_t vnet_features(void *dev)
+{
+	(void)dev;
+	return 1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS |
+	       1ull << VIRTIO_NET_F_MTU | 1ull << VIRTIO_NET_F_MRG_RXBUF;
+}
+
+static int vnet_config_read(void *dev, uint32_t off, void *data, uint32_t len)
+{
+	struct vnet *n = dev;
+	uint8_t cfg[VNET_CONFIG_LEN];
+
+	memset(data, 0, len);
+	if (off >= VNET_CONFIG_LEN || len > VNET_CONFIG_LEN - off)
+		return -EINVAL;
+	pthread_mutex_lock(&n->lock);
+	memcpy(cfg, n->mac, 6);
+	le_put(cfg + 6, n->link_up ? VIRTIO_NET_S_LINK_UP : 0, 2);
+	le_put(cfg + 8, 1, 2); /* max_virtqueue_pairs */
+	le_put(cfg + 10, n->mtu, 2);
+	pthread_mutex_unlock(&n->lock);
+	memcpy(data, cfg + off, len);
+	return 0;
+}
+
+/* A queue the driver left off (size 0) stays inactive. */
+static int activate_queue(struct virtqueue *vq, const struct guest_mem *mem,
+			  const struct virtio_queue_addr *addr,
+			  uint64_t features, struct errbuf *err)
+{
+	if (addr->size == 0) {
+		vq_reset(vq);
+		return 0;
+	}
+	return vq_activate(vq, mem, addr, features, err);
+}
+
+static void forget_partial(struct vnet *n)
+{
+	n->rx_off = 0;
+	n->rx_nheld = 0;
+}
+
+static int vnet_activate(void *dev, const struct guest_mem *mem,
+			 uint64_t features,
+			 const struct virtio_queue_addr *addr,
+			 struct virtio_transport *t, struct errbuf *err)
+{
+	struct vnet *n = dev;
+	int ret;
+
+	pthread_mutex_lock(&n->lock);
+	ret = activate_queue(&n->rxq, mem, &addr[VNET_RXQ], features, err);
+	if (!ret)
+		ret = activate_queue(&n->txq, mem, &addr[VNET_TXQ], features,
+				     err);
+	if (ret) {
+		vq_reset(&n->rxq);
+		vq_reset(&n->txq);
+	} else {
+		n->t = t;
+		n->stopped = false;
+		n->mrg_rxbuf = features & 1ull << VIRTIO_NET_F_MRG_RXBUF;
+		forget_partial(n);
+	}
+	pthread_mutex_unlock(&n->lock);
+	return ret ? err_wrap(err, ret, "virtio-net") : 0;
+}
+
+/* A frame waiting for buffers survives a reset (the buffers it was going
+ * into do not): the next driver gets it. */
+static void vnet_reset(void *dev)
+{
+	struct vnet *n = dev;
+
+	pthread_mutex_lock(&n->lock);
+	vq_reset(&n->rxq);
+	vq_reset(&n->txq);
+	n->t = NULL;
+	n->stopped = false;
+	forget_partial(n);
+	pthread_mutex_unlock(&n->lock);
+}
+
+static void stop(struct vnet *n, struct errbuf *err, int ret)
+{
+	n->stopped = true;
+	n->rxq.broken = n->txq.broken = true;
+	forget_partial(n);
+	err_wrap(err, ret, "virtio-net");
+	n->t->needs_reset(n->t, err->msg);
+}
+
+static void drop(struct vnet *n, enum vnet_drop why)
+{
+	n->st.drops[why]++;
+}
+
+/* STATUS follows the backend; a change is a configuration interrupt
+ * (5.1.4: the driver rereads status). */
+static void update_link(struct vnet *n)
+{
+	bool up = n->be->ops->link_up(n->be);
+
+	if (up == n->link_up)
+		return;
+	n->link_up = up;
+	n->st.link_changes++;
+	if (n->t && !n->stopped)
+		n->t->notify_config(n->t);
+}
+
+/* Copies the chain's readable bytes (at most cap) into buf. */
+static uint32_t gather(const struct vq_chain *c, uint8_t *buf, uint32_t cap)
+{
+	uint32_t done = 0;
+
+	for (unsigned i = 0; i < c->n_out && done < cap; i++) {
+		uint32_t k = c->seg[i].len;
+
+		if (k > cap - done)
+			k = cap - done;
+		memcpy(buf + done, c->seg[i].base, k);
+		done += k;
+	}
+	return done;
+}
+
+/* Copies len bytes from p into the chain's writable buffers from byte
+ * off of them; returns how many fitted. */
+static uint32_t scatter(const struct vq_chain *c, uint32_t off,
+			const uint8_t *p, uint32_t len)
+{
+	uint32_t done = 0;
+
+	for (unsigned i = c->n_out; i < c->n_out + c->n_in && done < len; i++) {
+		uint32_t k = c->seg[i].len;
+
+		if (off >= k) {
+			off -= k;
+			continue;
+		}
+		k -= off;
+		if (k > len - done)
+			k = len - done;
+		memcpy(c->seg[i].base + off, p + done, k);
+		done += k;
+		off = 0;
+	}
+	return done;
+}
+
+/* The header a driver without offloads may send (5.1.6.2): no flag, no
+ * GSO; the other fields mean nothing then and are ignored. */
+static bool header_plain(const uint8_t *h)
+{
+	return h[0] == 0 && h[1] == VNET_GSO_NONE;
+}
+
+/* One transmit chain, already popped: checked, then sent or dropped. */
+static void send_chain(struct vnet *n, const struct vq_chain *c)
+{
+	uint32_t max = VNET_HDR_LEN + VNET_FRAME_MAX(n->mtu), len;
+	struct iovec iov;
+	int ret;
+
+	if (c->out_len > max) {
+		drop(n, VNET_DROP_TX_TOO_LONG);
+		return;
+	}
+	len = gather(c, n->tx_buf, max);
+	if (len < VNET_HDR_LEN + VNET_ETH_HLEN) {
+		drop(n, VNET_DROP_TX_SHORT);
+		return;
+	}
+	if (!header_plain(n->tx_buf)) {
+		drop(n, VNET_DROP_TX_BAD_HDR);
+		return;
+	}
+	if (n->pcap)
+		pcap_write(n->pcap, n->tx_buf + VNET_HDR_LEN,
+			   len - VNET_HDR_LEN);
+	/* a backend with a vnet header gets the plain one, num_buffers 0 */
+	memset(n->tx_buf, 0, VNET_HDR_LEN);
+	iov.iov_base = n->tx_buf + VNET_HDR_LEN - n->be->hdr_len;
+	iov.iov_len = len - VNET_HDR_LEN + n->be->hdr_len;
+	ret = n->be->ops->send(n->be, &iov, 1);
+	if (!ret) {
+		n->st.tx_packets++;
+		n->st.tx_bytes += len - VNET_HDR_LEN;
+	} else {
+		drop(n, ret == -ENOTCONN ? VNET_DROP_TX_LINK_DOWN
+					 : VNET_DROP_TX_BACKEND);
+		update_link(n);
+	}
+}
+
+static void transmit(struct vnet *n)
+{
+	struct errbuf err = {{0}};
+	bool pushed = false;
+	int ret = 0;
+
+	while (!n->stopped && (ret = vq_pop(&n->txq, &n->chain, &err)) > 0) {
+		if (n->chain.n_in) {
+			ret = err_fail(&err, EINVAL,
+				       "buffer %u: a device-writable buffer on "
+				       "the transmit queue",
+				       n->chain.head);
+			break;
+		}
+		send_chain(n, &n->chain);
+		vq_push(&n->txq, n->chain.head, 0);
+		pushed = true;
+	}
+	if (!n->stopped && ret < 0)
+		stop(n, &err, ret);
+	else if (pushed && vq_should_notify(&n->txq))
+		n->t->notify_used(n->t, VNET_TXQ);
+}
+
+/*
+ * Takes the next frame off the wire into rx_buf behind a header. true
+ * when one is pending now; false when none is waiting (or the link went
+ * down). Frames that cannot be delivered are dropped here.
+ */
+static bool fetch(struct vnet *n)
+{
+	unsigned hl = n->be->hdr_len;
+	uint32_t max = VNET_FRAME_MAX(n->mtu);
+	ssize_t r;
+
+	for (;;) {
+		r = n->be->ops->recv(n->be, n->rx_buf + VNET_HDR_LEN - hl,
+				     max + hl);
+		if (r == -EMSGSIZE) {
+			drop(n, VNET_DROP_RX_TOO_LONG);
+			continue;
+		}
+		if (r <= 0) {
+			if (r == -ENOTCONN)
+				update_link(n);
+			return false;
+		}
+		if ((size_t)r < hl + VNET_ETH_HLEN) {
+			drop(n, VNET_DROP_RX_SHORT);
+			continue;
+		}
+		if (hl && !header_plain(n->rx_buf)) {
+			drop(n, VNET_DROP_RX_BAD_HDR);
+			continue;
+		}
+		memset(n->rx_buf, 0, VNET_HDR_LEN);
+		n->rx_len = (uint32_t)r - hl + VNET_HDR_LEN;
+		if (n->pcap)
+			pcap_write(n->pcap, n->rx_buf + VNET_HDR_LEN,
+				   n->rx_len - VNET_HDR_LEN);
+		return true;
+	}
+}
+
+/* The pending frame is done with: delivered or dropped. */
+static void frame_done(struct vnet *n, bool delivered)
+{
+	if (delivered) {
+		n->st.rx_packets++;
+		n->st.rx_bytes += n->rx_len - VNET_HDR_LEN;
+	} else {
+		drop(n, VNET_DROP_RX_NO_ROOM);
+	}
+	n->rx_pending = false;
+	forget_partial(n);
+}
+
+/* Hands back the chains a merged frame took, with their lengths (0 for
+ * all when the frame was dropped). */
+static void push_held(struct vnet *n, bool delivered)
+{
+	for (unsigned i = 0; i < n->rx_nheld; i++)
+		vq_push(&n->rxq, n->held_head[i],
+			delivered ? n->held_len[i] : 0);
+}
+
+/*
+ * Places the pending frame. 1: placed or dropped (a chain was used); 0:
+ * no receive buffer now (the frame waits for the driver's next kick); a
+ * negative errno with err on a broken ring.
+ */
+static int place(struct vnet *n, struct errbuf *err)
+{
+	struct vq_chain *c;
+	uint8_t nb[2];
+	int ret;
+
+	while (n->rx_off < n->rx_len) {
+		c = n->rx_nheld ? &n->chain : &n->rx_first;
+		ret = vq_pop(&n->rxq, c, err);
+		if (ret <= 0)
+			return ret;
+		if (c->n_out)
+			return err_fail(err, EINVAL,
+					"buffer %u: a device-readable buffer "
+					"on the receive queue",
+					c->head);
+		if ((!n->mrg_rxbuf && c->in_len < n->rx_len) ||
+		    (!n->rx_nheld && c->in_len < VNET_HDR_LEN)) {
+			/* too small to hold it (or its header): dropped */
+			n->held_head[n->rx_nheld] = c->head;
+			n->held_len[n->rx_nheld++] = 0;
+			push_held(n, false);
+			frame_done(n, false);
+			return 1;
+		}
+		n->held_head[n->rx_nheld] = c->head;
+		n->held_len[n->rx_nheld] = scatter(c, 0, n->rx_buf + n->rx_off,
+						   n->rx_len - n->rx_off);
+		n->rx_off += n->held_len[n->rx_nheld++];
+		if (n->rx_off < n->rx_len && n->rx_nheld >= n->rxq.size) {
+			/* the whole queue cannot hold it: it never will */
+			push_held(n, false);
+			frame_done(n, false);
+			return 1;
+		}
+	}
+	le_put(nb, n->rx_nheld, 2);
+	scatter(&n->rx_first, VNET_HDR_NUM_BUFFERS, nb, 2);
+	push_held(n, true);
+	frame_done(n, true);
+	return 1;
+}
+
+static void receive(struct vnet *n)
+{
+	struct errbuf err = {{0}};
+	bool pushed = false;
+	int ret = 0;
+
+	while (!n->stopped && n->rxq.size) {
+		if (!n->rx_pending) {
+			n->rx_pending = fetch(n);
+			if (!n->rx_pending)
+				break;
+		}
+		ret = place(n, &err);
+		if (ret <= 0)
+			break;
+		pushed = true;
+	}
+	if (!n->stopped && ret < 0)
+		stop(n, &err, ret);
+	else if (pushed && vq_should_notify(&n->rxq))
+		n->t->notify_used(n->t, VNET_RXQ);
+}
+
+/* Without a driver's receive queue frames stay on the wire; the link is
+ * followed all the same. */
+static void poll_locked(struct vnet *n)
+{
+	if (n->be->ops->tick(n->be))
+		update_link(n);
+	if (n->t && !n->stopped)
+		receive(n);
+	update_link(n);
+}
+
+void vnet_poll(struct vnet *n)
+{
+	pthread_mutex_lock(&n->lock);
+	poll_locked(n);
+	pthread_mutex_unlock(&n->lock);
+}
+
+int vnet_source_fd(void *arg)
+{
+	struct vnet *n = arg;
+	int fd;
+
+	pthread_mutex_lock(&n->lock);
+	fd = n->be->ops->poll_fd(n->be);
+	pthread_mutex_unlock(&n->lock);
+	return fd;
+}
+
+void vnet_source_ready(void *arg)
+{
+	vnet_poll(arg);
+}
+
+/* A kick on either queue also looks at the wire: in the bare modes the
+ * vCPU moves received frames only then (see docs/virtio.md). */
+static void vnet_notify(void *dev, unsigned q)
+{
+	struct vnet *n = dev;
+
+	pthread_mutex_lock(&n->lock);
+	if (n->t && !n->stopped) {
+		if (q == VNET_TXQ)
+			transmit(n);
+		poll_locked(n);
+	}
+	pthread_mutex_unlock(&n->lock);
+}
+
+const struct virtio_dev_ops vnet_ops = {
+	.name = "virtio-net",
+	.device_id = 1,
+	.num_queues = 2,
+	.queue_max = VNET_QUEUE_SIZE,
+	.features = vnet_features,
+	.config_read = vnet_config_read,
+	.config_write = virtio_config_write_ro,
+	.activate = vnet_activate,
+	.notify = vnet_notify,
+	.reset = vnet_reset,
+};

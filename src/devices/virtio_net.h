@@ -1,0 +1,127 @@
+/* virtio_net.h - a virtio network card (virtio 1.2, 5.1) on a net_backend:
+ * one receiveq and one transmitq, MAC, STATUS, MTU and MRG_RXBUF, no
+ * offloads; every frame copied by the VMM. */
+#ifndef VIRTIO_NET_H
+#define VIRTIO_NET_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net_backend.h"
+#include "pcap.h"
+#include "virtio_dev.h"
+#include "virtqueue.h"
+
+/* Feature bits (5.1.3). */
+#define VIRTIO_NET_F_MTU       3
+#define VIRTIO_NET_F_MAC       5
+#define VIRTIO_NET_F_MRG_RXBUF 15
+#define VIRTIO_NET_F_STATUS    16
+#define VIRTIO_NET_S_LINK_UP   1u
+
+#define VNET_RXQ	0u
+#define VNET_TXQ	1u
+#define VNET_QUEUE_SIZE 256u
+/* struct virtio_net_hdr_v1 (5.1.6): flags, gso_type, hdr_len, gso_size,
+ * csum_start, csum_offset, num_buffers; always 12 bytes with VERSION_1. */
+#define VNET_HDR_LEN	     12u
+#define VNET_HDR_NUM_BUFFERS 10u
+#define VNET_MTU_DEFAULT     1500u
+#define VNET_MTU_MAX	     9000u
+/* An Ethernet frame is the MTU's payload, 14 bytes of header and room for
+ * one 802.1Q tag; no frame check sequence. */
+#define VNET_ETH_HLEN	    14u
+#define VNET_FRAME_MAX(mtu) ((mtu) + VNET_ETH_HLEN + 4u)
+#define VNET_BUF_MAX	    (VNET_HDR_LEN + VNET_FRAME_MAX(VNET_MTU_MAX))
+
+/* Why a frame was dropped; each is counted (vnet_drop_name). */
+enum vnet_drop {
+	VNET_DROP_TX_TOO_LONG,	/* longer than the MTU allows */
+	VNET_DROP_TX_SHORT,	/* no header, or less than an Ethernet header */
+	VNET_DROP_TX_BAD_HDR,	/* offload or GSO fields nobody negotiated */
+	VNET_DROP_TX_LINK_DOWN, /* no peer on the wire */
+	VNET_DROP_TX_BACKEND,	/* the backend could not take it */
+	VNET_DROP_RX_TOO_LONG,	/* off the wire, longer than the MTU */
+	VNET_DROP_RX_SHORT,	/* off the wire, less than an Ethernet header */
+	VNET_DROP_RX_BAD_HDR,	/* the backend's vnet header asked for GSO */
+	VNET_DROP_RX_NO_ROOM,	/* the driver's buffers could not hold it */
+	VNET_DROPS
+};
+
+struct vnet_stats {
+	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
+	uint64_t link_changes;
+	uint64_t drops[VNET_DROPS];
+};
+
+/*
+ * One NIC. notify (a kick), vnet_poll, activate and reset take the lock,
+ * so the vCPU and a device thread may both call them. A rule broken on a
+ * ring (a loop, a buffer outside RAM, a writable buffer on the transmitq,
+ * a readable one on the receiveq) stops this NIC through needs_reset;
+ * a bad frame is only dropped and counted.
+ */
+struct vnet {
+	pthread_mutex_t lock;
+	struct virtqueue rxq, txq;
+	struct virtio_transport *t;
+	bool stopped, mrg_rxbuf, link_up;
+	uint8_t mac[6];
+	uint16_t mtu;
+	struct net_backend *be; /* owned: closed by vnet_destroy */
+	struct pcap *pcap;	/* NULL, or every frame both ways */
+	struct vnet_stats st;
+	/* The frame off the wire that waits for receive buffers, with its
+	 * header in front: rx_len bytes, rx_off of them placed so far into
+	 * rx_nheld chains (MRG_RXBUF only: the first one kept in rx_first,
+	 * for num_buffers). */
+	bool rx_pending;
+	uint32_t rx_len, rx_off;
+	unsigned rx_nheld;
+	uint16_t held_head[VNET_QUEUE_SIZE];
+	uint32_t held_len[VNET_QUEUE_SIZE];
+	struct vq_chain rx_first, chain;
+	uint8_t rx_buf[VNET_BUF_MAX], tx_buf[VNET_BUF_MAX];
+};
+
+extern const struct virtio_dev_ops vnet_ops;
+
+/*
+ * A NIC with this MAC and MTU (68 to VNET_MTU_MAX) on be, which it owns
+ * from now on; pcap (NULL for none) outlives it. 0, or -EINVAL with one
+ * line (be is then closed).
+ */
+int vnet_init(struct vnet *n, struct net_backend *be, const uint8_t mac[6],
+	      unsigned mtu, struct pcap *pcap, struct errbuf *err);
+
+/* Closes the backend (the NIC is not used after it). */
+void vnet_destroy(struct vnet *n);
+
+/*
+ * The backend's housekeeping (a peer accepted or gone: STATUS changes and
+ * a configuration interrupt), then moves waiting frames into the posted
+ * receive buffers. Called when the backend's descriptor is readable, at
+ * a kick, or on a tick.
+ */
+void vnet_poll(struct vnet *n);
+
+/* A device thread's source for the NIC (virtio_worker.h; arg is the
+ * struct vnet *): the backend's descriptor now, and vnet_poll when it is
+ * readable or the thread's tick comes. */
+int vnet_source_fd(void *arg);
+void vnet_source_ready(void *arg);
+
+/* The default MAC of NIC index in process pid: 02:53:PP:PP:PP:II, the
+ * pid's low 24 bits and the index (locally administered, unicast), so
+ * unique among this host's processes. */
+void vnet_default_mac(uint8_t mac[6], unsigned pid, unsigned index);
+
+/* Parses "xx:xx:xx:xx:xx:xx" (hex); a multicast address is refused. 0,
+ * or -EINVAL. */
+int vnet_parse_mac(const char *s, uint8_t mac[6]);
+
+/* "tx too long", ...: the reason's name, for --stats. */
+const char *vnet_drop_name(enum vnet_drop d);
+
+#endif
