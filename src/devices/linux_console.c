@@ -255,22 +255,47 @@ static int console_key(struct linux_console *c, unsigned char byte)
 	return 1;
 }
 
-/* Reads what stdin has once the last read is used up, keeping what is
- * for the guest: Ctrl-A X is seen at once, even while no driver listens. */
+/* Moves what the guest has not taken yet to the front of pending. */
+static void compact_pending(struct linux_console *c)
+{
+	unsigned left = c->pending_len - c->pending_pos;
+
+	memmove(c->pending, c->pending + c->pending_pos, left);
+	c->pending_pos = 0;
+	c->pending_len = left;
+}
+
+/*
+ * Reads what stdin has into pending's free room, keeping what is for the
+ * guest. With pending full, a pipe or file waits (it is not read: the
+ * bytes stay in it, nothing lost), but a terminal is read anyway: Ctrl-A
+ * X must be seen even while the guest takes no key (no driver, a receive
+ * interrupt never enabled, a virtio console that posts no buffer), so the
+ * keys it has no room for are dropped and counted in keys_dropped.
+ */
 static void fill_pending(struct linux_console *c)
 {
-	unsigned char buf[sizeof(c->pending)];
+	unsigned char buf[4096]; /* a paste is skimmed for Ctrl-A X fast */
+	size_t room;
 	ssize_t n;
 
-	if (c->pending_pos < c->pending_len || c->read_fd < 0 || c->in_eof)
+	if (c->read_fd < 0 || c->in_eof)
 		return;
-	n = read(c->read_fd, buf, sizeof(buf));
+	compact_pending(c);
+	room = sizeof(c->pending) - c->pending_len;
+	if (!room && !c->raw)
+		return;
+	n = read(c->read_fd, buf, room ? room : sizeof(buf));
 	if (n == 0)
 		c->in_eof = 1;
-	c->pending_pos = c->pending_len = 0;
-	for (ssize_t i = 0; i < n; i++)
-		if (console_key(c, buf[i]))
+	for (ssize_t i = 0; i < n; i++) {
+		if (!console_key(c, buf[i]))
+			continue;
+		if (c->pending_len < sizeof(c->pending))
 			c->pending[c->pending_len++] = buf[i];
+		else
+			c->keys_dropped++;
+	}
 }
 
 void linux_console_input_to(struct linux_console *c, struct vcon *v)

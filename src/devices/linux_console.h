@@ -35,6 +35,9 @@ struct linux_console {
 	int in_eof;	      /* stdin is at its end */
 	unsigned char pending[256]; /* read but not yet taken by the FIFO */
 	unsigned pending_len, pending_pos;
+	/* keys typed on a terminal while pending was full (the guest took
+	 * none): read anyway, so that Ctrl-A X is always seen, and dropped */
+	unsigned long long keys_dropped;
 	struct vcon *vcon; /* typed bytes go here, not to the UART; or NULL */
 };
 
