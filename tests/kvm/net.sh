@@ -27,7 +27,9 @@ probe_case vhost "net: vhost-net over the tap: TX and RX rings, kick and call, s
 # it); the probe then sends a frame too long for the NIC (dropped,
 # counted) and the answer, which the guest must receive.
 cp "$BUILD/guest/virtio/vnet-long.elf" "$TMP/vnet-long.elf" || exit 1
-run "$NP" guest "$SK" -l --timeout 60s --stats --net tap=nprobe0 "$TMP/vnet-long.elf"
+tpcap=$TMP/tap.pcap
+rm -f "$tpcap"
+run "$NP" guest "$SK" -l --timeout 60s --stats --net "tap=nprobe0,pcap=$tpcap" "$TMP/vnet-long.elf"
 if [ "$status" = 77 ]; then
 	skip "net: --net tap=: the bare driver's frames both ways" \
 		"$(sed -n 's/^net_probe: skip: //p' "$TMP/out")"
@@ -52,5 +54,20 @@ else
 	else
 		fail "net: --stats: the frames too long each way dropped and counted" \
 			"stderr lacks '$stats'"
+	fi
+	# 24 bytes of file header, then 16 + 39 per frame: the guest's (its
+	# default MAC, 02:53:..) and the probe's (02:00:00:6e:70:01), and
+	# neither of the long ones
+	hex=$(od -An -tx1 -v "$tpcap" 2>/dev/null | tr -d ' \n')
+	ok=
+	case $hex in d4c3b2a1020004*) ok=1 ;; esac
+	case $hex in *ffffffffffff0253????????88b5*) ;; *) ok= ;; esac
+	case $hex in *ffffffffffff0200006e700188b5*) ;; *) ok= ;; esac
+	[ "$(wc -c <"$tpcap" 2>/dev/null)" = 134 ] || ok=
+	if [ -n "$ok" ]; then
+		pass "net: --net tap=,pcap=: both good frames, not the long ones"
+	else
+		fail "net: --net tap=,pcap=: both good frames, not the long ones" \
+			"$(wc -c <"$tpcap" 2>/dev/null) bytes: $(echo "$hex" | cut -c1-120)"
 	fi
 fi
