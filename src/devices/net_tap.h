@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 
 #include "errbuf.h"
+#include "net_backend.h"
 
 /*
  * The header in front of every frame on the tap: the virtio 1.x
@@ -77,5 +78,22 @@ ssize_t net_tap_send(struct net_tap *tap, const void *hdr,
  */
 ssize_t net_tap_recv(struct net_tap *tap, void *hdr, const struct iovec *iov,
 		     int iovcnt);
+
+/*
+ * The tap as a virtio-net backend (net_backend.h), hdr_len
+ * NET_TAP_HDR_LEN: net_tap_open(name) with no offloads, so that every
+ * frame read is plain, checksummed and no longer than the tap's MTU, and
+ * every frame sent must carry a plain header (the device checks it: a
+ * kernel may take nonsense GSO fields). The link is up while the VMM
+ * holds the tap. A frame read that is longer than the caller's cap is
+ * consumed and refused whole (-EMSGSIZE), never cut. 0 and *out, or a
+ * negative errno with one line (as net_tap_open).
+ */
+int net_tap_backend_open(const char *name, struct net_backend **out,
+			 struct errbuf *err);
+
+/* The tap's descriptor behind a backend from net_tap_backend_open (for
+ * the seccomp rule that lets only it be read). */
+int net_tap_backend_fd(const struct net_backend *b);
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "layout.h"
+#include "net_tap.h"
 #include "net_unix.h"
 #include "seccomp_filter.h"
 
@@ -137,24 +138,12 @@ int machine_add_console(struct machine *m, const struct guest_mem *mem,
 
 /* --- the NICs ---------------------------------------------------------- */
 
-static int open_nic(struct machine *m, const struct net_spec *s, unsigned i,
-		    struct errbuf *err)
+/* The NIC's device on its backend, with its MAC. */
+static int init_nic(struct machine *m, const struct net_spec *s, unsigned i,
+		    struct net_backend *be, struct errbuf *err)
 {
-	struct net_backend *be;
 	uint8_t mac[6];
-	int ret;
 
-	m->pcap[i].fd = -1;
-	if (s->pcap && pcap_open(&m->pcap[i], s->pcap, err))
-		return -EIO;
-	ret = net_unix_open(s->unix_path, s->listen, &be, err);
-	if (ret)
-		return ret;
-	if (seccomp_allow_net(s->listen ? net_unix_listen_fd(be) : -1)) {
-		be->ops->close(be);
-		return err_fail(err, ENOSPC,
-				"--net: too many NICs for seccomp");
-	}
 	if (s->has_mac)
 		memcpy(mac, s->mac, 6);
 	else
@@ -166,6 +155,46 @@ static int open_nic(struct machine *m, const struct net_spec *s, unsigned i,
 	}
 	return vnet_init(m->nic[i], be, mac, VNET_MTU_DEFAULT,
 			 s->pcap ? &m->pcap[i] : NULL, err);
+}
+
+/* --net tap=NAME: opened and set up now, before the lockdown; afterwards
+ * the vCPU only reads (readv, that fd) and writes (writev) frames. */
+static int open_tap_nic(struct machine *m, const struct net_spec *s, unsigned i,
+			struct errbuf *err)
+{
+	struct net_backend *be;
+	int ret = net_tap_backend_open(s->tap_name, &be, err);
+
+	if (ret)
+		return ret;
+	if (seccomp_allow_tap(net_tap_backend_fd(be))) {
+		be->ops->close(be);
+		return err_fail(err, ENOSPC,
+				"--net: too many NICs for seccomp");
+	}
+	return init_nic(m, s, i, be, err);
+}
+
+static int open_nic(struct machine *m, const struct net_spec *s, unsigned i,
+		    struct errbuf *err)
+{
+	struct net_backend *be;
+	int ret;
+
+	m->pcap[i].fd = -1;
+	if (s->pcap && pcap_open(&m->pcap[i], s->pcap, err))
+		return -EIO;
+	if (s->tap_name)
+		return open_tap_nic(m, s, i, err);
+	ret = net_unix_open(s->unix_path, s->listen, &be, err);
+	if (ret)
+		return ret;
+	if (seccomp_allow_net(s->listen ? net_unix_listen_fd(be) : -1)) {
+		be->ops->close(be);
+		return err_fail(err, ENOSPC,
+				"--net: too many NICs for seccomp");
+	}
+	return init_nic(m, s, i, be, err);
 }
 
 int machine_add_net(struct machine *m, const struct net_spec *s,
@@ -190,7 +219,9 @@ int machine_add_net(struct machine *m, const struct net_spec *s,
 		free(m->nic[i]);
 		m->nic[i] = NULL;
 		pcap_close(&m->pcap[i]);
-		return err_wrap(err, ret, "--net unix=%s", s->unix_path);
+		return err_wrap(err, ret, "--net %s=%s",
+				s->tap_name ? "tap" : "unix",
+				s->tap_name ? s->tap_name : s->unix_path);
 	}
 	m->vp_net[i].report = report_line;
 	m->nnics++;

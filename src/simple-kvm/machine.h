@@ -38,9 +38,11 @@
 #define MACHINE_MAX_NICS 4
 #define MACHINE_NET_SLOT 20u
 
-/* One --net unix=PATH[,listen][,mac=MAC][,pcap=FILE]. */
+/* One --net unix=PATH[,listen][,mac=MAC][,pcap=FILE] or
+ * --net tap=NAME[,mac=MAC][,pcap=FILE]. */
 struct net_spec {
-	const char *unix_path;
+	const char *unix_path; /* NULL for a tap */
+	const char *tap_name;  /* --net tap=NAME, else NULL */
 	bool listen;
 	bool has_mac; /* else vnet_default_mac(pid, index) */
 	uint8_t mac[6];

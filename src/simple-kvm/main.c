@@ -105,6 +105,9 @@ static void usage(FILE *out)
 		"                          wire to another simple-kvm (one side\n"
 		"                          listens); pcap= records every frame\n"
 		"                          (repeatable; bare modes; docs/virtio.md)\n"
+		"      --net tap=NAME[,mac=MAC][,pcap=FILE]\n"
+		"                          the same NIC on the tap NAME (opened, or\n"
+		"                          created as root, with the vnet header)\n"
 		"      --kernel BZIMAGE    boot Linux (docs/linux.md); --mem 256M\n"
 		"      --initrd FILE       its initramfs\n"
 		"      --append CMDLINE    its command line\n"
@@ -172,9 +175,31 @@ static int parse_disk(const char *arg, struct linux_options *lx)
 	return 0;
 }
 
-/* One item of --net's list after unix=PATH: listen, mac=, pcap=. */
+/* A tap's own items: vhost=off (the userspace path, the only one yet),
+ * vhost=on refused until the device runs on its own thread. */
+static int parse_tap_item(const char *arg, const char *item)
+{
+	if (!strcmp(item, "vhost=off"))
+		return 0;
+	if (!strcmp(item, "vhost=on"))
+		return usage_error("--net %s: vhost=on is not there yet: it "
+				   "needs --kernel with ioeventfd and irqfd "
+				   "on the NIC's queues (--net runs in the "
+				   "bare modes only)",
+				   arg);
+	return usage_error("--net %s: unknown item '%s'", arg, item);
+}
+
+/* One item of --net's list after unix=PATH or tap=NAME: listen (unix),
+ * vhost= (tap), mac=, pcap=. */
 static int parse_net_item(const char *arg, char *item, struct net_spec *n)
 {
+	if (n->tap_name &&
+	    (!strcmp(item, "listen") || !strncmp(item, "vhost=", 6)))
+		return !strcmp(item, "listen")
+			       ? usage_error("--net %s: listen is for unix=",
+					     arg)
+			       : parse_tap_item(arg, item);
 	if (!strcmp(item, "listen"))
 		n->listen = true;
 	else if (!strncmp(item, "mac=", 4)) {
@@ -191,25 +216,36 @@ static int parse_net_item(const char *arg, char *item, struct net_spec *n)
 	return 0;
 }
 
-/* --net unix=PATH[,listen][,mac=MAC][,pcap=FILE]. The copy it cuts into
+/* --net unix=PATH[,listen][,mac=MAC][,pcap=FILE] or
+ * tap=NAME[,vhost=off][,mac=MAC][,pcap=FILE]. The copy it cuts into
  * items lives as long as the run (the spec points into it). */
 static int parse_net(const char *arg, struct linux_options *lx)
 {
 	struct net_spec *n = &lx->nets[lx->nnets];
+	bool tap = !strncmp(arg, "tap=", 4);
 	char *copy, *item, *save = NULL;
+	size_t skip = tap ? 4 : 5;
 	int ret = 0;
 
 	if (lx->nnets == MACHINE_MAX_NICS)
 		return usage_error("--net %s: at most %d NICs", arg,
 				   MACHINE_MAX_NICS);
-	if (strncmp(arg, "unix=", 5))
-		return usage_error("--net %s: use unix=PATH[,listen]", arg);
-	copy = strdup(arg + 5);
+	if (!tap && strncmp(arg, "unix=", 5))
+		return usage_error("--net %s: use unix=PATH[,listen] or "
+				   "tap=NAME",
+				   arg);
+	copy = strdup(arg + skip);
 	if (!copy)
 		return usage_error("--net %s: out of memory", arg);
-	*n = (struct net_spec){.unix_path = strtok_r(copy, ",", &save)};
-	if (!n->unix_path || arg[5] == ',')
-		return usage_error("--net %s: no socket path", arg);
+	*n = (struct net_spec){0};
+	item = strtok_r(copy, ",", &save);
+	if (!item || arg[skip] == ',')
+		return usage_error("--net %s: no %s", arg,
+				   tap ? "tap name" : "socket path");
+	if (tap)
+		n->tap_name = item;
+	else
+		n->unix_path = item;
 	while (!ret && (item = strtok_r(NULL, ",", &save)))
 		ret = parse_net_item(arg, item, n);
 	if (!ret)

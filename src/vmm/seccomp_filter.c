@@ -288,6 +288,32 @@ static int allow_net_calls(scmp_filter_ctx ctx)
 	return ret;
 }
 
+/* --net tap=: readv on the taps' descriptors only (seccomp_allow_tap);
+ * writev is in the base list already. */
+static int tap_fds[SECCOMP_MAX_NET_FDS];
+static unsigned n_tap_fds;
+
+int seccomp_allow_tap(int tap_fd)
+{
+	if (n_tap_fds == SECCOMP_MAX_NET_FDS)
+		return -ENOSPC;
+	tap_fds[n_tap_fds++] = tap_fd;
+	return 0;
+}
+
+static int allow_tap_calls(scmp_filter_ctx ctx)
+{
+	int ret = 0;
+
+	for (unsigned i = 0; !ret && i < n_tap_fds; i++) {
+		const struct scmp_arg_cmp fd =
+			arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)tap_fds[i], 0);
+
+		ret = allow_if(ctx, SCMP_SYS(readv), 1, &fd);
+	}
+	return ret;
+}
+
 /* A virtio-blk device's requests, on its image's descriptor only. */
 static int allow_disk_calls(scmp_filter_ctx ctx)
 {
@@ -335,6 +361,8 @@ static int add_rules(scmp_filter_ctx ctx)
 		ret = allow_ioeventfd_calls(ctx);
 	if (!ret)
 		ret = allow_net_calls(ctx);
+	if (!ret)
+		ret = allow_tap_calls(ctx);
 	return ret;
 }
 

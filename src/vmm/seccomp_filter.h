@@ -59,6 +59,15 @@ void seccomp_allow_ioeventfd(void);
 #define SECCOMP_MAX_NET_FDS 8
 int seccomp_allow_net(int listen_fd);
 
+/*
+ * Before the lockdown, once per --net tap= NIC: lets the vCPU read frames
+ * (readv) from that tap's descriptor only; writev is allowed already.
+ * The tap is opened and set up (TUNSETIFF, TUNSETVNETHDRSZ, TUNSETVNETLE,
+ * TUNSETOFFLOAD 0) before, and its offloads never change after. 0, or
+ * -ENOSPC past SECCOMP_MAX_NET_FDS.
+ */
+int seccomp_allow_tap(int tap_fd);
+
 /* What a device thread may touch (seccomp_lockdown_worker). */
 struct seccomp_worker_fds {
 	int vm_fd;	     /* MSI-X routing ioctls, or -1 for none */

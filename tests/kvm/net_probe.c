@@ -2,13 +2,17 @@
  * namespace of its own: frames through a tap with the vnet header, then
  * through vhost-net's rings in this process's memory standing in for RAM.
  *
- * Usage: net-probe tap|vhost. Prints one line per check; exits 0 when all
- * held, 1 at the first that did not, 77 when the kernel lacks what the
- * part needs (not root, no /dev/net/tun, no /dev/vhost-net), saying why.
+ * Then the bare net driver on a tap (net-probe guest CMD...).
+ *
+ * Usage: net-probe tap|vhost|guest CMD... Prints one line per check;
+ * exits 0 when all held (guest: CMD's status), 1 at the first that did
+ * not, 77 when the kernel lacks what the part needs (not root, no
+ * /dev/net/tun, no /dev/vhost-net), saying why.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_packet.h>
+#include <linux/if_tun.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
 #include <linux/virtio_ring.h>
@@ -23,6 +27,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "guest_mem.h"
@@ -539,13 +544,125 @@ static int vhost_part(void)
 	return 0;
 }
 
+/* --- the guest part ----------------------------------------------------- */
+
+#define GUEST_WAIT_MS 30000 /* a VMM's start and a bare guest, on any KVM */
+#define GUEST_TEXT    "hello over the unix wire" /* guest/virtio/net.c's */
+#define LONG_PAYLOAD  2000u /* past the NIC's MTU of 1500, within the tap's */
+
+static void set_mtu(const char *name, int mtu)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_mtu = mtu;
+	if (s < 0 || ioctl(s, SIOCSIFMTU, &ifr) < 0)
+		die("SIOCSIFMTU %s %d: %s", name, mtu, strerror(errno));
+	close(s);
+}
+
+/* The tap made persistent and let go, so that the VMM can attach to it;
+ * up, with an MTU above the NIC's so that a frame too long for the NIC
+ * can be sent into it. */
+static int make_tap(struct sockaddr_ll *ll)
+{
+	struct net_tap tap;
+	struct errbuf err;
+
+	enter_namespace();
+	if (net_tap_open(&tap, TAP_NAME, &err) < 0)
+		die("%s", err.msg);
+	if (ioctl(tap.fd, TUNSETPERSIST, 1) < 0)
+		die("TUNSETPERSIST: %s", strerror(errno));
+	net_tap_close(&tap);
+	quiet_ipv6(TAP_NAME);
+	set_mtu(TAP_NAME, 9000);
+	if_up(TAP_NAME);
+	return packet_socket(TAP_NAME, ll);
+}
+
+/* The guest's good frame: broadcast, our type, its payload the text. */
+static void guest_frame(int sock, uint8_t *src)
+{
+	uint8_t got[2048];
+	ssize_t n;
+	struct pollfd p = {.fd = sock, .events = POLLIN};
+
+	for (;;) {
+		if (poll(&p, 1, GUEST_WAIT_MS) != 1)
+			die("no frame from the guest in %d ms", GUEST_WAIT_MS);
+		n = recv(sock, got, sizeof(got), MSG_DONTWAIT);
+		if (n < 0)
+			die("recv on the packet socket: %s", strerror(errno));
+		if (is_probe(got, (size_t)n))
+			break;
+	}
+	if (n != 14 + (ssize_t)sizeof(GUEST_TEXT) ||
+	    memcmp(got + 14, GUEST_TEXT, sizeof(GUEST_TEXT)) != 0 ||
+	    memcmp(got, "\xff\xff\xff\xff\xff\xff", 6) != 0)
+		die("the guest's frame differs (%zd bytes)", n);
+	memcpy(src, got + 6, 6);
+	printf("net_probe: ok: the guest's frame arrived on the tap's host "
+	       "side, from %02x:%02x:%02x:%02x:%02x:%02x\n",
+	       src[0], src[1], src[2], src[3], src[4], src[5]);
+}
+
+/* A frame of our type with the given payload, from the probe's MAC. */
+static void send_guest(int sock, const struct sockaddr_ll *ll,
+		       const void *payload, size_t len)
+{
+	static uint8_t f[14 + LONG_PAYLOAD];
+
+	make_frame(f, 0);
+	memcpy(f + 14, payload, len);
+	if (sendto(sock, f, 14 + len, 0, (const struct sockaddr *)ll,
+		   sizeof(*ll)) != (ssize_t)(14 + len))
+		die("sendto on the packet socket: %s", strerror(errno));
+}
+
+/*
+ * net-probe guest CMD...: CMD (simple-kvm --net tap=nprobe0 with the bare
+ * net driver) runs in the namespace; the guest's frame must come out of
+ * the tap; then a frame too long for the NIC and the answer go in. The
+ * probe exits with CMD's status.
+ */
+static int guest_part(char **cmd)
+{
+	static uint8_t filler[LONG_PAYLOAD];
+	struct sockaddr_ll ll;
+	uint8_t src[6];
+	int sock = make_tap(&ll), status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(sock);
+		execvp(cmd[0], cmd);
+		_exit(127);
+	}
+	guest_frame(sock, src);
+	memset(filler, 0x5a, sizeof(filler));
+	send_guest(sock, &ll, filler, sizeof(filler));
+	send_guest(sock, &ll, GUEST_TEXT, sizeof(GUEST_TEXT));
+	ok("sent the guest a frame too long for it, then the answer");
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid: %s", strerror(errno));
+	close(sock);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 3 && strcmp(argv[1], "guest") == 0)
+		return guest_part(argv + 2);
 	if (argc == 2 && strcmp(argv[1], "tap") == 0)
 		return tap_part();
 	if (argc == 2 && strcmp(argv[1], "vhost") == 0)
 		return vhost_part();
-	fprintf(stderr, "usage: net-probe tap|vhost\n");
+	fprintf(stderr, "usage: net-probe tap|vhost|guest CMD...\n");
 	return 2;
 }

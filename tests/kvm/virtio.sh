@@ -189,8 +189,16 @@ cp "$BUILD"/guest/virtio/*.elf "$VG/" || exit 1
 for m in long real; do
 	net_pair $m
 done
-run "$SK" -l --net tap=tap0 "$VG/vnet-long.elf"
-check "--net takes unix=PATH" 64 "--net tap=tap0: use unix=PATH[,listen]"
+run "$SK" -l --net ether=x "$VG/vnet-long.elf"
+check "--net takes unix=PATH or tap=NAME" 64 "--net ether=x: use unix=PATH[,listen] or tap=NAME"
+run "$SK" -l --net tap=tap0,vhost=on "$VG/vnet-long.elf"
+check "--net tap=,vhost=on is refused (not yet), naming what it needs" 64 \
+	"vhost=on is not there yet: it needs --kernel with ioeventfd and irqfd"
+run "$SK" -l --net tap=tap0,listen "$VG/vnet-long.elf"
+check "--net tap= refuses listen" 64 "--net tap=tap0,listen: listen is for unix="
+run "$SK" -l --net tap=a-name-far-too-long "$VG/vnet-long.elf"
+check "--net tap= refuses a name over 15 bytes, one line" 70 \
+	"--net tap=a-name-far-too-long: tap name 'a-name-far-too-long' is longer than 15 bytes"
 run "$SK" -l --net "unix=$TMP/x.sock,mac=01:00:00:00:00:01" "$VG/vnet-long.elf"
 check "--net mac= refuses a group address" 64 "mac=01:00:00:00:00:01: use six hex bytes"
 run "$SK" -l --net "unix=$TMP/x.sock,bogus" "$VG/vnet-long.elf"

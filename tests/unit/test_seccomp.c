@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,8 +40,13 @@ enum lockdown {
 	DEVICE_THREAD,
 	DEVICE_THREAD_RNG,
 	WITH_NET_LISTEN,
-	WITH_NET_CONNECT
+	WITH_NET_CONNECT,
+	WITH_TAP
 };
+
+/* --net tap=: a pipe stands for the tap (readv is allowed on it only),
+ * another for any other descriptor. */
+static int tap_pipe[2] = {-1, -1}, other_pipe[2] = {-1, -1};
 
 /* --net: a connected pair standing for a wire, and a listening socket. */
 static int net_pair[2] = {-1, -1}, net_lfd = -1;
@@ -70,6 +76,10 @@ static int lock_down(enum lockdown how)
 		return seccomp_lockdown(NULL);
 	case WITH_NET_CONNECT: /* --net unix=PATH */
 		if (seccomp_allow_net(-1))
+			return -1;
+		return seccomp_lockdown(NULL);
+	case WITH_TAP: /* --net tap=NAME */
+		if (seccomp_allow_tap(tap_pipe[0]))
 			return -1;
 		return seccomp_lockdown(NULL);
 	case READS_UNDER_PROC_SELF:
@@ -535,6 +545,43 @@ static void test_net_calls_only_with_net(void **state)
 	close(net_lfd);
 }
 
+/* --- --net tap=: readv on the tap's descriptor only -------------------- */
+
+static void readv_fd(int fd)
+{
+	char byte;
+	struct iovec iov = {&byte, 1};
+
+	if (readv(fd, &iov, 1) != 1)
+		_exit(3);
+}
+
+static void readv_tap(void)
+{
+	readv_fd(tap_pipe[0]);
+}
+
+static void readv_other(void)
+{
+	readv_fd(other_pipe[0]);
+}
+
+static void test_tap_reads_only_on_the_tap(void **state)
+{
+	(void)state;
+	assert_int_equal(pipe(tap_pipe), 0);
+	assert_int_equal(pipe(other_pipe), 0);
+	assert_int_equal(write(tap_pipe[1], "tt", 2), 2);
+	assert_int_equal(write(other_pipe[1], "oo", 2), 2);
+	assert_killed(NO_OPENS, readv_tap, "readv without --net tap=");
+	assert_lives(WITH_TAP, readv_tap, "readv on the tap");
+	assert_killed(WITH_TAP, readv_other, "readv on another descriptor");
+	for (int i = 0; i < 2; i++) {
+		close(tap_pipe[i]);
+		close(other_pipe[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_bad_directory_refused),
 		cmocka_unit_test(test_device_thread_list),
 		cmocka_unit_test(test_net_calls_only_with_net),
+		cmocka_unit_test(test_tap_reads_only_on_the_tap),
 	};
 
 	return cmocka_run_group_tests_name("seccomp", tests, setup, teardown);
