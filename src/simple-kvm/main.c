@@ -319,8 +319,10 @@ static int check_linux_options(struct options *opt)
 	name_flag(bad, sizeof(bad), opt->ignore_unknown_ports,
 		  "--ignore-unknown-ports");
 	name_flag(bad, sizeof(bad), opt->gdb != NULL, "--gdb");
-	/* not yet: Linux's virtio_net needs the device thread to poll */
-	name_flag(bad, sizeof(bad), lx->nnets > 0, "--net (not yet)");
+	/* Linux's virtio_net waits for frames: the device thread polls the
+	 * wire, and --no-ioeventfd has none */
+	name_flag(bad, sizeof(bad), lx->nnets > 0 && opt->no_ioeventfd,
+		  "--net with --no-ioeventfd");
 	if (bad[0])
 		return usage_error("--kernel boots Linux, which has no use for "
 				   "%s",

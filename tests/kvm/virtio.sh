@@ -195,8 +195,9 @@ run "$SK" -l --net "unix=$TMP/x.sock,mac=01:00:00:00:00:01" "$VG/vnet-long.elf"
 check "--net mac= refuses a group address" 64 "mac=01:00:00:00:00:01: use six hex bytes"
 run "$SK" -l --net "unix=$TMP/x.sock,bogus" "$VG/vnet-long.elf"
 check "--net refuses an unknown item" 64 "unknown item 'bogus'"
-run "$SK" --kernel "$VG/vnet-long.elf" --net "unix=$TMP/x.sock"
-check "--net is refused under --kernel (not yet)" 64 "--net (not yet)"
+run "$SK" --kernel "$VG/vnet-long.elf" --net "unix=$TMP/x.sock" --no-ioeventfd
+check "--kernel --net needs the device thread (no --no-ioeventfd)" 64 \
+	"--net with --no-ioeventfd"
 for m in $MODES; do
 	extras_cases $m
 done
