@@ -166,7 +166,8 @@ LINUX_TEST_INITRAMFS := $(BUILD)/linux-test/initramfs.cpio
 .PHONY: linux
 linux: deps all $(LINUX_TEST_INITRAMFS)
 	@scripts/sandbox/prepare
-	@scripts/kvm-run scripts/linux-shell $(BUILD)
+	@KVM_RUN_ENV="LINUX_NET LINUX_IP LINUX_DISK LINUX_COMMANDS $$KVM_RUN_ENV" \
+		scripts/kvm-run scripts/linux-shell $(BUILD)
 # Order-only on sandbox-ready: the virtio modules come from the kernel
 # package it fetches, so a fresh clone's first build has them too.
 $(LINUX_TEST_INITRAMFS): tests/kvm/linux-initramfs.sh guest/linux/hcdemo.c \

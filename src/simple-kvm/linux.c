@@ -85,6 +85,19 @@ static void add_disk_stats(const struct machine *m, struct exit_stats *stats)
 	stats_add_device(stats, "virtio-blk", exits, kicks);
 }
 
+/* The NICs' own exits, for --stats: beside their packets (the lines of
+ * machine_net_report) the exits per packet, near 0 with the kicks on
+ * ioeventfds. */
+static void add_net_stats(const struct machine *m, struct exit_stats *stats)
+{
+	uint64_t exits, kicks;
+
+	if (!m->nnics)
+		return;
+	machine_net_exits(m, &exits, &kicks);
+	stats_add_device(stats, "virtio-net", exits, kicks);
+}
+
 /*
  * The run, once the guest is loaded. The seccomp allowlist goes on here,
  * on a terminal too: putting the terminal back in its mode at the end is
@@ -122,7 +135,10 @@ static int run(struct vm *vm, const struct linux_options *o,
 	status = end_status(&vm->vcpu, out, end, exit_code, o, err);
 	status = run_output_end(out, "the console's output", status);
 	add_disk_stats(m, &stats);
+	add_net_stats(m, &stats);
 	kvm_stats_report(&vm->vcpu, &stats, o->stats, stderr);
+	if (o->stats) /* the thread may still run: a frame behind, at most */
+		machine_net_report(m, o->stats == STATS_JSON, stderr);
 	return status;
 }
 
@@ -174,7 +190,7 @@ static int build_devices(struct vm *vm, const struct linux_options *o,
 			 struct outbuf *out, struct errbuf *err)
 {
 	bool image_fault = false;
-	bool pci = o->ndisks || o->rng || o->console_virtio;
+	bool pci = o->ndisks || o->rng || o->console_virtio || o->nnets;
 	int ret = linux_console_attach(con, &m->ports, err);
 
 	/* Every other port Linux probes: a PC's empty ISA bus (reads 0xFF,
@@ -189,9 +205,12 @@ static int build_devices(struct vm *vm, const struct linux_options *o,
 					&image_fault, err);
 	if (!ret && o->rng)
 		ret = machine_add_rng(m, &vm->mem, err);
+	/* --net: the NICs, their wires polled by the device thread */
+	for (unsigned i = 0; !ret && i < o->nnets; i++)
+		ret = machine_add_net(m, &o->nets[i], &vm->mem, err);
 	/* Kicks on ioeventfds and a device thread, confined as the vCPU is
 	 * (before the lockdown, which forbids making a thread). */
-	if (!ret && (o->ndisks || o->rng) && !o->disk_traps)
+	if (!ret && (o->ndisks || o->rng || o->nnets) && !o->disk_traps)
 		ret = machine_start_worker(m, vm->fd, !o->no_seccomp, err);
 	if (!ret)
 		ret = build_virtio_console(vm, o, con, m, out, err);

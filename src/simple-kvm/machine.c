@@ -266,8 +266,11 @@ static int worker_on_start(void *arg)
 	struct machine *m = arg;
 	int rd[MACHINE_WORKER_DEVICES * VIRTIO_DEV_MAX_QUEUES + 1];
 	int wr[PCI_SLOTS * PCI_MSIX_MAX + 1];
-	struct seccomp_worker_fds fds = {
-		.vm_fd = m->msi.vm_fd, .read_fds = rd, .write_fds = wr};
+	int wv[MACHINE_MAX_NICS];
+	struct seccomp_worker_fds fds = {.vm_fd = m->msi.vm_fd,
+					 .read_fds = rd,
+					 .write_fds = wr,
+					 .writev_fds = wv};
 	sigset_t all;
 
 	sigfillset(&all);
@@ -281,6 +284,9 @@ static int worker_on_start(void *arg)
 	rd[fds.n_read++] = m->worker.stop_efd;
 	fds.n_write = msi_router_efds(&m->msi, wr, PCI_SLOTS * PCI_MSIX_MAX);
 	wr[fds.n_write++] = m->worker.start_efd;
+	for (unsigned i = 0; i < m->nnics; i++) /* pcap= records */
+		if (m->pcap[i].fd >= 0)
+			wv[fds.n_writev++] = m->pcap[i].fd;
 	return seccomp_lockdown_worker(&fds, &m->worker_why);
 }
 
@@ -304,12 +310,27 @@ static int add_worker_device(struct machine *m, struct virtio_pci *vp,
 	return ret;
 }
 
+/* A NIC: its queues as any device's, and its wire as a source, so that a
+ * frame off the wire (and a connecting side's retry, on the source's
+ * tick) is taken on the thread, not on the vCPU. Its pcap file is
+ * written there too. */
+static int add_worker_nic(struct machine *m, unsigned i, int vm_fd,
+			  struct errbuf *err)
+{
+	int ret = add_worker_device(m, &m->vp_net[i], vm_fd, err);
+
+	if (!ret)
+		ret = vworker_add_source(&m->worker, vnet_source_fd,
+					 vnet_source_ready, m->nic[i], err);
+	return ret;
+}
+
 int machine_start_worker(struct machine *m, int vm_fd, bool confine,
 			 struct errbuf *err)
 {
 	int ret = 0;
 
-	if (!m->has_msi || (!m->ndisks && !m->has_rng))
+	if (!m->has_msi || (!m->ndisks && !m->has_rng && !m->nnics))
 		return 0;
 	vworker_init(&m->worker);
 	m->has_worker = true; /* machine_destroy undoes what was done */
@@ -319,11 +340,23 @@ int machine_start_worker(struct machine *m, int vm_fd, bool confine,
 		ret = add_worker_device(m, &m->vp[i], vm_fd, err);
 	if (!ret && m->has_rng)
 		ret = add_worker_device(m, &m->vp_rng, vm_fd, err);
+	for (unsigned i = 0; !ret && i < m->nnics; i++)
+		ret = add_worker_nic(m, i, vm_fd, err);
 	if (!ret)
 		ret = vworker_start(&m->worker, worker_on_start, m, err);
 	if (ret && m->worker_why.msg[0])
 		err_wrap(err, ret, "%s", m->worker_why.msg);
 	return ret;
+}
+
+void machine_net_exits(const struct machine *m, uint64_t *exits,
+		       uint64_t *kicks)
+{
+	*exits = *kicks = 0;
+	for (unsigned i = 0; i < m->nnics; i++) {
+		*exits += m->vp_net[i].bar_exits;
+		*kicks += m->vp_net[i].notify_exits;
+	}
 }
 
 void machine_disk_exits(const struct machine *m, uint64_t *bar_exits,

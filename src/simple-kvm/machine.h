@@ -23,8 +23,6 @@
 #include "virtio_worker.h"
 
 #define MACHINE_MAX_DISKS 8
-/* What the device thread may serve: the disks and the rng. */
-#define MACHINE_WORKER_DEVICES (MACHINE_MAX_DISKS + 1)
 /* The first disk's PCI slot; disk i is in slot MACHINE_DISK_SLOT + i. */
 #define MACHINE_DISK_SLOT 1u
 
@@ -37,6 +35,9 @@
  * (00:14.0 up), past the rng's and the console's. */
 #define MACHINE_MAX_NICS 4
 #define MACHINE_NET_SLOT 20u
+
+/* What the device thread may serve: the disks, the rng and the NICs. */
+#define MACHINE_WORKER_DEVICES (MACHINE_MAX_DISKS + 1 + MACHINE_MAX_NICS)
 
 /* One --net unix=PATH[,listen][,mac=MAC][,pcap=FILE] or
  * --net tap=NAME[,mac=MAC][,pcap=FILE]. */
@@ -74,7 +75,7 @@ struct machine {
 	struct vnet *nic[MACHINE_MAX_NICS];
 	struct virtio_pci vp_net[MACHINE_MAX_NICS];
 	struct pcap pcap[MACHINE_MAX_NICS];
-	/* machine_start_worker: the disks' and the rng's kicks on
+	/* machine_start_worker: the disks', the rng's and the NICs' kicks on
 	 * ioeventfds (kick[i] for the i-th device served), served by one
 	 * device thread under its own seccomp filter (confine) */
 	bool has_worker, confine_worker;
@@ -141,8 +142,9 @@ int machine_add_net(struct machine *m, const struct net_spec *s,
 void machine_net_report(const struct machine *m, bool json, FILE *out);
 
 /*
- * For a machine with MSI-X into KVM (machine_enable_msi), its disks and
- * its rng (add them first; the console stays on the vCPU, whose output
+ * For a machine with MSI-X into KVM (machine_enable_msi), its disks, its
+ * rng and its NICs, each NIC's wire a source of the thread (add them
+ * first; the console stays on the vCPU, whose output
  * buffer it shares): puts each of their queues' kicks on an ioeventfd (moved
  * with the BAR, on the vCPU thread) and starts one device thread that serves
  * them and sends the completions through the disks' irqfds, so that a request
@@ -153,6 +155,11 @@ void machine_net_report(const struct machine *m, bool json, FILE *out);
  */
 int machine_start_worker(struct machine *m, int vm_fd, bool confine,
 			 struct errbuf *err);
+
+/* The NICs' accesses to their BARs that reached the VMM, and of them the
+ * queue kicks (--stats). */
+void machine_net_exits(const struct machine *m, uint64_t *exits,
+		       uint64_t *kicks);
 
 /* The disks' accesses to their BARs that reached the VMM, and of them
  * the queue kicks (--stats). */

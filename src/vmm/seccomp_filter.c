@@ -455,6 +455,24 @@ static int allow_worker_msi(scmp_filter_ctx ctx, int vm_fd)
 	return ret;
 }
 
+/* The NICs on the device thread: the vCPU's wire calls, and close, which
+ * the wire needs when a peer goes (its descriptor is not known before);
+ * close is harmless to allow: it cannot reach anything new. */
+static int allow_worker_net(scmp_filter_ctx ctx,
+			    const struct seccomp_worker_fds *w)
+{
+	int ret = 0;
+
+	if (w->writev_fds)
+		ret = allow_on_fds(ctx, SCMP_SYS(writev), w->writev_fds,
+				   w->n_writev);
+	if (!ret && net_allowed)
+		ret = allow_net_calls(ctx);
+	if (!ret && net_allowed)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(close), 0);
+	return ret;
+}
+
 static int add_worker_rules(scmp_filter_ctx ctx,
 			    const struct seccomp_worker_fds *w)
 {
@@ -483,6 +501,8 @@ static int add_worker_rules(scmp_filter_ctx ctx,
 		ret = allow_worker_msi(ctx, w->vm_fd);
 	if (!ret) /* --rng's device runs on the thread too */
 		ret = allow_getrandom_call(ctx);
+	if (!ret) /* and --net's NICs: their wires, their pcap files */
+		ret = allow_worker_net(ctx, w);
 	if (!ret)
 		ret = allow_sanitizer_calls(ctx);
 	return ret;

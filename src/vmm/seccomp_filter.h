@@ -75,6 +75,8 @@ struct seccomp_worker_fds {
 	unsigned n_read;
 	const int *write_fds; /* the irqfds, its start fd (and stderr) */
 	unsigned n_write;
+	const int *writev_fds; /* the NICs' pcap files; may be NULL */
+	unsigned n_writev;
 };
 
 /*
@@ -84,6 +86,9 @@ struct seccomp_worker_fds {
  * calls on their images (seccomp_allow_disk_fd); KVM_SET_GSI_ROUTING,
  * KVM_IRQFD and KVM_SIGNAL_MSI on vm_fd when MSI-X routing is allowed;
  * getrandom with flags 0 when seccomp_allow_getrandom was called (--rng);
+ * writev on writev_fds; the NICs' wires as seccomp_allow_net lets the
+ * vCPU move them, and close (a peer's descriptor when it goes, a failed
+ * connection's), when it was called (--net under --kernel);
  * futex, memory without PROT_EXEC, signal masks and exit. No open, no
  * clone, no other ioctl. Anything else kills the process. 0, or a
  * negative errno with one line.

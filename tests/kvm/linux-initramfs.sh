@@ -76,6 +76,33 @@ if [ -n "$deb" ] && command -v dpkg-deb >/dev/null; then
 	rm -rf "$stage/x"
 	echo "virtio_console virtio-rng" >"$out/initramfs.virtio-extra"
 fi
+# --net unix= (issue 19): virtio_net and what it needs beyond the virtio
+# modules, net_failover and failover, as /lib/virtio-net/*.ko, in the
+# order their .modinfo depends= lines give (checked here: each module's
+# dependencies are virtio ones or loaded before it); load-order lists
+# them, and initramfs.virtio-net says they are there.
+net_mods="failover net_failover virtio_net"
+rm -f "$out/initramfs.virtio-net"
+if [ -n "$deb" ] && command -v dpkg-deb >/dev/null; then
+	mkdir -p "$stage/x" "$stage/lib/virtio-net"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$stage/x" --wildcards \
+		'./lib/modules/*/kernel/net/core/failover.ko' \
+		'./lib/modules/*/kernel/drivers/net/net_failover.ko' \
+		'./lib/modules/*/kernel/drivers/net/virtio_net.ko'
+	loaded=" $virtio_mods "
+	for m in $net_mods; do
+		ko=$(ls "$stage"/x/lib/modules/*/kernel/*/*/"$m.ko")
+		deps=$(tr '\0' '\n' <"$ko" | sed -n 's/^depends=//p' | tr , ' ')
+		for d in $deps; do
+			case "$loaded" in *" $d "*) ;; *) die "$m needs $d first" ;; esac
+		done
+		cp "$ko" "$stage/lib/virtio-net/"
+		echo "$m" >>"$stage/lib/virtio-net/load-order"
+		loaded="$loaded$m "
+	done
+	rm -rf "$stage/x"
+	echo "$net_mods" >"$out/initramfs.virtio-net"
+fi
 # The kernel opens /dev/console for init before anything is mounted; a
 # user who may not make device nodes gets them from devtmpfs in /init.
 mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
@@ -93,6 +120,51 @@ mount -t proc proc /proc
 if grep -qw lxtest=panic /proc/cmdline; then
 	printf 'LINUX-TEST: raw \033]0;raw-output\007\n'
 	exit 0
+fi
+# --net unix= (linux.sh's boot and its peer): net_up loads the virtio and
+# net modules, gives eth0 the address lxnet= names (/24) and brings it up;
+# net_ping pings lxpeer= (3 replies), then a burst of 100 (the host's
+# --stats checks the exits per packet). lxtest=netpeer is the peer: it
+# pings, then waits for the wire to go (the boot's VMM ends: the link
+# goes down) and reboots.
+net_up() {
+	[ -f /lib/virtio-net/load-order ] || return 1
+	mount -t sysfs sys /sys 2>/dev/null
+	for m in VIRTIO_MODS $(cat /lib/virtio-net/load-order); do
+		[ -d "/sys/module/$m" ] && continue
+		[ -f "/lib/virtio/$m.ko" ] && insmod "/lib/virtio/$m.ko" && continue
+		insmod "/lib/virtio-net/$m.ko" || return 1
+	done
+	i=0
+	while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	addr=$(sed -n 's/.*lxnet=\([0-9.]*\).*/\1/p' /proc/cmdline)
+	ip addr add "$addr/24" dev eth0 && ip link set eth0 up &&
+		echo "LINUX-TEST: eth0 $addr up, mac $(cat /sys/class/net/eth0/address)"
+}
+net_ping() {
+	peer=$(sed -n 's/.*lxpeer=\([0-9.]*\).*/\1/p' /proc/cmdline)
+	i=0 # the peer boots beside this VM: wait for its first answer
+	while ! ping -c 1 -W 1 "$peer" >/dev/null 2>&1 && [ $i -lt 60 ]; do
+		i=$((i + 1))
+	done
+	ping -c 3 -w 60 "$peer" >/tmp/ping 2>&1
+	echo "LINUX-TEST: ping $peer: $(grep -o '[0-9]* packets received' /tmp/ping)"
+	ping -q -A -c 100 -w 60 "$peer" >/tmp/ping 2>&1
+	echo "LINUX-TEST: ping burst $peer: $(grep -o '[0-9]* packets received' /tmp/ping)"
+}
+if grep -qw lxtest=netpeer /proc/cmdline; then
+	mkdir -p /tmp
+	net_up && net_ping
+	i=0
+	while [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] && [ $i -lt 1200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "LINUX-TEST: eth0 carrier $(cat /sys/class/net/eth0/carrier 2>/dev/null)"
+	reboot -f
 fi
 if grep -qw hypervisor /proc/cpuinfo; then
 	echo "LINUX-TEST: cpuinfo has the hypervisor flag"
@@ -180,6 +252,11 @@ if [ -d /lib/virtio-extra ]; then
 	echo "LINUX-TEST: hwrng $(head -c 32 /dev/hwrng | od -An -tx1 | tr -d ' \n')"
 	echo "LINUX-TEST: hwrng $(head -c 32 /dev/hwrng | od -An -tx1 | tr -d ' \n')"
 fi
+# --net unix= (linux.sh's boot): the peer VM on the wire
+if grep -q lxnet= /proc/cmdline; then
+	mkdir -p /tmp
+	net_up && net_ping
+fi
 # hcdemo reads HC_numExitsByType's answer through /dev/mem
 [ -c /dev/mem ] || mknod -m 600 /dev/mem c 1 1
 /bin/hcdemo && echo "LINUX-TEST: hcdemo ok"
@@ -197,7 +274,7 @@ fi
 echo "LINUX-TEST: rebooting"
 reboot -f
 INIT
-sed -i "s/VIRTIO_MODS/$virtio_mods/" "$stage/init"
+sed -i "s/VIRTIO_MODS/$virtio_mods/g" "$stage/init"
 chmod 755 "$stage/init" "$stage/bin/busybox" "$stage/bin/hcdemo"
 
 # pack NAME: the staging tree as OUT_DIR/NAME, atomically

@@ -147,6 +147,28 @@ ird=$stage/initramfs
 mkdir -p "$ird"/{bin,dev,proc,sys,newroot,lib/modules}
 cp "$busybox" "$ird/bin/busybox"
 cp "$out"/modules/* "$ird/lib/modules/"
+# --net (issue 19): virtio_net and its dependencies, net_failover and
+# failover, as /lib/net/*.ko in their depends= order (checked as above);
+# the initramfs loads them and brings eth0 up only when the command line
+# has lxnet=ADDR/PREFIX (scripts/linux-shell's LINUX_NET), before the
+# switch_root, which the interface's address and state survive.
+mkdir -p "$stage/xn" "$ird/lib/net"
+dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$stage/xn" --wildcards \
+	'./lib/modules/*/kernel/net/core/failover.ko' \
+	'./lib/modules/*/kernel/drivers/net/net_failover.ko' \
+	'./lib/modules/*/kernel/drivers/net/virtio_net.ko'
+for m in failover net_failover virtio_net; do
+	f=$(find "$stage/xn" -name "$m.ko" | head -n 1)
+	[ -n "$f" ] || die "module $m not in $deb"
+	deps=$(objcopy -O binary -j .modinfo "$f" /dev/stdout | tr '\0' '\n' |
+		sed -n 's/^depends=//p' | tr ',' ' ')
+	for d in $deps; do
+		case $loaded in *" $d "*) ;; *) die "$m needs $d, which is not before it" ;; esac
+	done
+	cp "$f" "$ird/lib/net/"
+	echo "$m" >>"$ird/lib/net/load-order"
+	loaded="$loaded$m "
+done
 mknod -m 600 "$ird/dev/console" c 5 1 2>/dev/null || true
 cat >"$ird/init" <<'INIT'
 #!/bin/busybox sh
@@ -179,6 +201,22 @@ while [ ! -b /dev/vda ] && [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 [ -b /dev/vda ] || rescue "no /dev/vda (is simple-kvm given --disk?)"
+# lxnet=ADDR/PREFIX (make linux with LINUX_NET): virtio_net, eth0 up
+net=$(sed -n 's/.*lxnet=\([0-9./]*\).*/\1/p' /proc/cmdline)
+if [ -n "$net" ]; then
+	for m in $(cat /lib/net/load-order); do
+		insmod "/lib/net/$m.ko" || rescue "insmod $m failed"
+	done
+	i=0
+	while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	ip link set lo up
+	ip addr add "$net" dev eth0 && ip link set eth0 up ||
+		rescue "no eth0 (is simple-kvm given --net?)"
+	step "eth0 $net up, $(cat /sys/class/net/eth0/address)"
+fi
 step "/dev/vda, $(cat /sys/block/vda/size) sectors; mounting it ($opts)"
 mount -t ext4 -o "$opts" /dev/vda /newroot || rescue "mount /dev/vda failed"
 [ -x "/newroot$init" ] || rescue "no $init on /dev/vda"

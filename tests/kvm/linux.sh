@@ -153,6 +153,70 @@ lx_disk_exits() {
 	fi
 }
 
+# --net unix= (issue 19): two Linux VMs on one wire. The boot below
+# listens and is 10.0.0.1; a peer VM (the same initramfs, lxtest=netpeer:
+# it only brings eth0 up, pings and waits for the link to go) connects in
+# the background as 10.0.0.2, so the pair costs one boot more in parallel,
+# not two. Each pings the other (3 replies, then a burst of 100 with -A).
+lx_net_args=
+lx_net_append=
+lx_net_pid=
+lx_net_peer_start() {
+	[ -f "$BUILD/linux-test/initramfs.virtio-net" ] || return 0
+	lx_net_args="--net unix=$TMP/lx-net.sock,listen"
+	lx_net_append=" lxnet=10.0.0.1 lxpeer=10.0.0.2"
+	"$SK" --kernel "$TMP/vmlinuz" --initrd "$TMP/initramfs.cpio" --mem 96M \
+		--append "console=ttyS0 quiet lxtest=netpeer lxnet=10.0.0.2 lxpeer=10.0.0.1" \
+		--net "unix=$TMP/lx-net.sock" --timeout 240s --stats \
+		</dev/null >"$TMP/peer-out" 2>"$TMP/peer-err" &
+	lx_net_pid=$!
+}
+
+# After the boot: the peer ends once the boot's VMM is gone (its link
+# goes down). The pings both ways, the NIC in slot 20, and --stats: the
+# NIC's frames are counted, no kick of its queues trapped (ioeventfds)
+# and its exits (the handshake's and configuration reads, about 80, a
+# fixed cost) are fewer than half the 400-odd frames of the pings: a
+# trapped kick per transmitted frame would fail this.
+lx_net_checks() {
+	if [ -z "$lx_net_pid" ]; then
+		skip "linux: two VMs on a unix wire ping each other" \
+			"no virtio_net module in the initramfs"
+		return
+	fi
+	wait "$lx_net_pid"
+	lx_peer_status=$?
+	lx_line "linux: PCI enumerates virtio-net in slot 20" \
+		"LINUX-TEST: pci 0000:00:14.0 0x1af4:0x1041"
+	lx_line "linux: eth0 comes up (virtio_net, --net unix=,listen)" \
+		"LINUX-TEST: eth0 10.0.0.1 up, mac 02:53:"
+	lx_line "linux: the boot pings its peer VM over the wire" \
+		"LINUX-TEST: ping 10.0.0.2: 3 packets received"
+	lx_line "linux: a burst of 100 pings gets 100 replies" \
+		"LINUX-TEST: ping burst 10.0.0.2: 100 packets received"
+	if [ "$lx_peer_status" = 0 ] &&
+		grep -qF "LINUX-TEST: ping 10.0.0.1: 3 packets received" "$TMP/peer-out" &&
+		grep -qF "LINUX-TEST: eth0 carrier 0" "$TMP/peer-out"; then
+		pass "linux: the peer VM pings back, and its link goes down when the boot ends"
+	else
+		sed 's/^/# peer: /' "$TMP/peer-out" "$TMP/peer-err" | grep -v '^# peer: *$' | tail -n 20
+		fail "linux: the peer VM pings back, and its link goes down when the boot ends" \
+			"peer status $lx_peer_status"
+	fi
+	lx_net=$(sed -n 's/^net0: tx \([0-9]*\) packets [0-9]* bytes, rx \([0-9]*\) packets.*/\1 \2/p' "$TMP/err")
+	lx_dev=$(sed -n 's/^  virtio-net  *\([0-9]*\) (\([0-9]*\) queue kicks)/\1 \2/p' "$TMP/err")
+	lx_pkts=0
+	[ -n "$lx_net" ] && lx_pkts=$((${lx_net% *} + ${lx_net#* }))
+	echo "# virtio-net: ${lx_net% *} tx ${lx_net#* } rx packets; exits, trapped kicks: $lx_dev"
+	if [ -n "$lx_net" ] && [ -n "$lx_dev" ] && [ "$lx_pkts" -ge 400 ] &&
+		[ "${lx_dev#* }" -eq 0 ] && [ $((${lx_dev% *} * 2)) -lt "$lx_pkts" ]; then
+		pass "linux: the NIC's frames cost no exits (ioeventfd, irqfd)"
+	else
+		fail "linux: the NIC's frames cost no exits (ioeventfd, irqfd)" \
+			"net0 tx rx '$lx_net'; virtio-net exits, kicks '$lx_dev'"
+	fi
+}
+
 # The whole story in one boot, its stdout on a terminal (pty-run): init's
 # marker, the hypervisor CPUID flag, hypercalls from user space, what the
 # terminal gets of the escapes the guest sends, a line typed on the
@@ -168,9 +232,11 @@ lx_boot() {
 	fi
 	# sector 1 is ext4's boot block, which the file system leaves alone
 	printf 'WXYZ' | dd of="$TMP/lx-disk.img" bs=512 seek=1 conv=notrunc 2>/dev/null
+	lx_net_peer_start
+	# shellcheck disable=SC2086 # $lx_net_args: the wire's flags or none
 	lx_type_after_prompt | "$LX_PTY_RUN" -t 300 "$SK" --kernel "$TMP/vmlinuz" \
-		--initrd "$TMP/initramfs.cpio" --append "console=ttyS0 quiet lxtoken=$LX_TOKEN" --mem 96M \
-		--disk "$TMP/lx-disk.img" --rng --console virtio \
+		--initrd "$TMP/initramfs.cpio" --append "console=ttyS0 quiet lxtoken=$LX_TOKEN$lx_net_append" --mem 96M \
+		--disk "$TMP/lx-disk.img" --rng --console virtio $lx_net_args \
 		--timeout 240s --stats >"$TMP/out" 2>"$TMP/err"
 	status=$?
 	echo "# linux boot to reboot: $(awk "BEGIN { print $(uptime_s) - $t0 }") s"
@@ -218,6 +284,7 @@ lx_boot() {
 		skip "linux: ext4 on /dev/vda" "no root disk build (tests/kvm/linux-root.sh)"
 	fi
 	lx_disk_exits
+	lx_net_checks
 	if grep -q '^  port 0x03f8 ' "$TMP/err"; then
 		pass "linux: --stats counts the serial port"
 	else

@@ -194,6 +194,9 @@ check "--net takes unix=PATH or tap=NAME" 64 "--net ether=x: use unix=PATH[,list
 run "$SK" -l --net tap=tap0,vhost=on "$VG/vnet-long.elf"
 check "--net tap=,vhost=on is refused (not yet), naming what it needs" 64 \
 	"vhost=on is not there yet: it needs --kernel with ioeventfd and irqfd"
+run "$SK" --kernel "$VG/vnet-long.elf" --net tap=tap0
+check "--kernel --net tap= is refused (not yet), naming what works" 64 \
+	"--net tap= is not there yet under --kernel"
 run "$SK" -l --net tap=tap0,listen "$VG/vnet-long.elf"
 check "--net tap= refuses listen" 64 "--net tap=tap0,listen: listen is for unix="
 run "$SK" -l --net tap=a-name-far-too-long "$VG/vnet-long.elf"
@@ -203,8 +206,9 @@ run "$SK" -l --net "unix=$TMP/x.sock,mac=01:00:00:00:00:01" "$VG/vnet-long.elf"
 check "--net mac= refuses a group address" 64 "mac=01:00:00:00:00:01: use six hex bytes"
 run "$SK" -l --net "unix=$TMP/x.sock,bogus" "$VG/vnet-long.elf"
 check "--net refuses an unknown item" 64 "unknown item 'bogus'"
-run "$SK" --kernel "$VG/vnet-long.elf" --net "unix=$TMP/x.sock"
-check "--net is refused under --kernel (not yet)" 64 "--net (not yet)"
+run "$SK" --kernel "$VG/vnet-long.elf" --net "unix=$TMP/x.sock" --no-ioeventfd
+check "--kernel --net needs the device thread (no --no-ioeventfd)" 64 \
+	"--net with --no-ioeventfd"
 for m in $MODES; do
 	extras_cases $m
 done

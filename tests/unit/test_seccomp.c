@@ -41,7 +41,9 @@ enum lockdown {
 	DEVICE_THREAD_RNG,
 	WITH_NET_LISTEN,
 	WITH_NET_CONNECT,
-	WITH_TAP
+	WITH_TAP,
+	DEVICE_THREAD_NET_LISTEN,
+	DEVICE_THREAD_NET_CONNECT
 };
 
 /* --net tap=: a pipe stands for the tap (readv is allowed on it only),
@@ -58,7 +60,8 @@ static const int fake_vm_fd = 1000;
 
 static int lock_down(enum lockdown how)
 {
-	const struct seccomp_worker_fds fds = {fake_vm_fd, &mine, 1, &mine, 1};
+	const struct seccomp_worker_fds fds = {fake_vm_fd, &mine, 1, &mine,
+					       1,	   &mine, 1};
 
 	switch (how) {
 	case WITH_GETRANDOM: /* --rng */
@@ -69,6 +72,14 @@ static int lock_down(enum lockdown how)
 		/* fall through */
 	case DEVICE_THREAD:
 		seccomp_allow_msi_routing();
+		return seccomp_lockdown_worker(&fds, NULL);
+	case DEVICE_THREAD_NET_LISTEN: /* --kernel --net unix=PATH,listen */
+		if (seccomp_allow_net(net_lfd))
+			return -1;
+		return seccomp_lockdown_worker(&fds, NULL);
+	case DEVICE_THREAD_NET_CONNECT: /* --kernel --net unix=PATH */
+		if (seccomp_allow_net(-1))
+			return -1;
 		return seccomp_lockdown_worker(&fds, NULL);
 	case WITH_NET_LISTEN: /* --net unix=PATH,listen */
 		if (seccomp_allow_net(net_lfd))
@@ -582,6 +593,76 @@ static void test_tap_reads_only_on_the_tap(void **state)
 	}
 }
 
+/* --- --kernel --net: the wire on the device thread ----------------------- */
+
+static void close_a_peer(void)
+{
+	if (close(net_pair[0]))
+		_exit(3);
+}
+
+/* a pcap record: writev on the file named (mine), nowhere else */
+static void writev_mine(void)
+{
+	uint64_t v = 1;
+	struct iovec iov = {&v, sizeof(v)};
+
+	if (writev(mine, &iov, 1) != (ssize_t)sizeof(v))
+		_exit(3);
+}
+
+static void writev_other(void)
+{
+	uint64_t v = 1;
+	struct iovec iov = {&v, sizeof(v)};
+
+	writev(other, &iov, 1);
+}
+
+static void test_device_thread_net(void **state)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+	(void)state;
+	mine = eventfd(0, EFD_NONBLOCK);
+	other = eventfd(0, EFD_NONBLOCK);
+	assert_true(mine >= 0 && other >= 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, net_pair), 0);
+	net_lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0);
+	assert_true(net_lfd >= 0);
+	snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
+		 "test_seccomp.thread.%d", getpid());
+	assert_int_equal(bind(net_lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(net_lfd, 1), 0);
+	assert_killed(DEVICE_THREAD, frame_both_ways,
+		      "frames on the thread without --net");
+	assert_killed(DEVICE_THREAD, close_a_peer,
+		      "close on the thread without --net");
+	assert_lives(DEVICE_THREAD_NET_CONNECT, frame_both_ways,
+		     "frames on the thread under --net");
+	assert_lives(DEVICE_THREAD_NET_CONNECT, close_a_peer,
+		     "a peer's close on the thread");
+	assert_killed(DEVICE_THREAD_NET_CONNECT, recv_blocking,
+		      "a blocking recvmsg on the thread");
+	assert_lives(DEVICE_THREAD_NET_CONNECT, unix_seqpacket_socket,
+		     "a connecting side's retry on the thread");
+	assert_killed(DEVICE_THREAD_NET_CONNECT, open_a_socket,
+		      "an inet socket on the thread");
+	assert_killed(DEVICE_THREAD_NET_LISTEN, unix_seqpacket_socket,
+		      "a socket on the thread of a listening side");
+	assert_lives(DEVICE_THREAD_NET_LISTEN, accept_on_listener,
+		     "accept4 on the listener, on the thread");
+	assert_killed(DEVICE_THREAD_NET_LISTEN, accept_elsewhere,
+		      "accept4 elsewhere on the thread");
+	assert_lives(DEVICE_THREAD, writev_mine, "writev on a pcap file");
+	assert_killed(DEVICE_THREAD, writev_other, "writev elsewhere");
+	close(net_pair[0]);
+	close(net_pair[1]);
+	close(net_lfd);
+	close(mine);
+	close(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -593,6 +674,7 @@ int main(void)
 		cmocka_unit_test(test_device_thread_list),
 		cmocka_unit_test(test_net_calls_only_with_net),
 		cmocka_unit_test(test_tap_reads_only_on_the_tap),
+		cmocka_unit_test(test_device_thread_net),
 	};
 
 	return cmocka_run_group_tests_name("seccomp", tests, setup, teardown);
