@@ -31,30 +31,20 @@ static int vcon_config_read(void *dev, uint32_t off, void *data, uint32_t len)
 								     : -EINVAL;
 }
 
-/* A queue the driver left off (size 0) stays inactive: a driver that
- * only prints (the bare one) sets up the transmitq alone. */
-static int activate_queue(struct virtqueue *vq, const struct guest_mem *mem,
-			  const struct virtio_queue_addr *addr,
-			  uint64_t features, struct errbuf *err)
-{
-	if (addr->size == 0) {
-		vq_reset(vq);
-		return 0;
-	}
-	return vq_activate(vq, mem, addr, features, err);
-}
-
+/* Either queue may be left off: the bare driver, which only prints, sets
+ * up the transmitq alone. */
 static int vcon_activate(void *dev, const struct guest_mem *mem,
 			 uint64_t features,
 			 const struct virtio_queue_addr *addr,
 			 struct virtio_transport *t, struct errbuf *err)
 {
 	struct vcon *c = dev;
-	int ret = activate_queue(&c->rxq, mem, &addr[VCON_RXQ], features, err);
+	int ret = vq_activate_optional(&c->rxq, mem, &addr[VCON_RXQ], features,
+				       err);
 
 	if (!ret)
-		ret = activate_queue(&c->txq, mem, &addr[VCON_TXQ], features,
-				     err);
+		ret = vq_activate_optional(&c->txq, mem, &addr[VCON_TXQ],
+					   features, err);
 	if (ret) {
 		vq_reset(&c->rxq);
 		return err_wrap(err, ret, "virtio-console");

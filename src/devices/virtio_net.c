@@ -107,18 +107,6 @@ static int vnet_config_read(void *dev, uint32_t off, void *data, uint32_t len)
 	return 0;
 }
 
-/* A queue the driver left off (size 0) stays inactive. */
-static int activate_queue(struct virtqueue *vq, const struct guest_mem *mem,
-			  const struct virtio_queue_addr *addr,
-			  uint64_t features, struct errbuf *err)
-{
-	if (addr->size == 0) {
-		vq_reset(vq);
-		return 0;
-	}
-	return vq_activate(vq, mem, addr, features, err);
-}
-
 static void forget_partial(struct vnet *n)
 {
 	n->rx_off = 0;
@@ -134,10 +122,11 @@ static int vnet_activate(void *dev, const struct guest_mem *mem,
 	int ret;
 
 	pthread_mutex_lock(&n->lock);
-	ret = activate_queue(&n->rxq, mem, &addr[VNET_RXQ], features, err);
+	ret = vq_activate_optional(&n->rxq, mem, &addr[VNET_RXQ], features,
+				   err);
 	if (!ret)
-		ret = activate_queue(&n->txq, mem, &addr[VNET_TXQ], features,
-				     err);
+		ret = vq_activate_optional(&n->txq, mem, &addr[VNET_TXQ],
+					   features, err);
 	if (ret) {
 		vq_reset(&n->rxq);
 		vq_reset(&n->txq);

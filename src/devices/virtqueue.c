@@ -102,6 +102,17 @@ int vq_activate(struct virtqueue *vq, const struct guest_mem *mem,
 	return 0;
 }
 
+int vq_activate_optional(struct virtqueue *vq, const struct guest_mem *mem,
+			 const struct virtio_queue_addr *addr,
+			 uint64_t features, struct errbuf *err)
+{
+	if (addr->size == 0) {
+		vq_reset(vq);
+		return 0;
+	}
+	return vq_activate(vq, mem, addr, features, err);
+}
+
 void vq_reset(struct virtqueue *vq)
 {
 	memset(vq, 0, sizeof(*vq));

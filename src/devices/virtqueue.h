@@ -73,6 +73,15 @@ int vq_activate(struct virtqueue *vq, const struct guest_mem *mem,
 		const struct virtio_queue_addr *addr, uint64_t features,
 		struct errbuf *err);
 
+/*
+ * vq_activate for a queue the driver may leave off (virtio 1.2 4.1.4.3:
+ * size 0, or never enabled, which the transport reports as size 0): such
+ * a queue is reset and stays inactive, and 0 is returned.
+ */
+int vq_activate_optional(struct virtqueue *vq, const struct guest_mem *mem,
+			 const struct virtio_queue_addr *addr,
+			 uint64_t features, struct errbuf *err);
+
 /* Forgets the queue (a device reset): no guest memory is used after it. */
 void vq_reset(struct virtqueue *vq);
 
