@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuzz_virtio.h"
 #include "virtio_blk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,20 +41,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define HEADER	18u
 #define STEPS	8u
 #define IMG_MAX (32u * VBLK_SECTOR + 300u)
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "fuzz_virtio_blk: %s:%d: %s\n",        \
-				__FILE__, __LINE__, #cond);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
-
-struct fake_transport {
-	struct virtio_transport t;
-	int resets;
-};
 
 static void on_used(struct virtio_transport *t, unsigned q)
 {
@@ -68,23 +55,7 @@ static void on_config(struct virtio_transport *t)
 
 static void on_reset(struct virtio_transport *t, const char *why)
 {
-	struct fake_transport *f = (struct fake_transport *)(void *)t;
-
-	f->resets++;
-#ifdef FUZZ_TRACE
-	fprintf(stderr, "needs reset: %s\n", why);
-#endif
-	CHECK(strncmp(why, "virtio-blk ", 11) == 0);
-	CHECK(!strchr(why, '\n'));
-}
-
-static unsigned get(const uint8_t *d, size_t n, size_t at, unsigned bytes)
-{
-	unsigned v = 0;
-
-	for (unsigned i = 0; i < bytes; i++)
-		v |= (at + i < n ? d[at + i] : 0u) << (8 * i);
-	return v;
+	fuzz_count_reset(t, why, "virtio-blk ");
 }
 
 static uint8_t pattern(unsigned i)
@@ -210,7 +181,8 @@ static void step(struct run *r, unsigned v)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct run r;
-	unsigned flags = get(data, size, 1, 1), img = get(data, size, 9, 1);
+	unsigned flags = fuzz_get(data, size, 1, 1),
+		 img = fuzz_get(data, size, 9, 1);
 	unsigned img_len = (img % 33) * VBLK_SECTOR + (img >> 6) * 100;
 	struct errbuf err = {{0}};
 	uint64_t offered;
@@ -220,15 +192,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	make_image(img_len);
 	CHECK(vblk_open(image_path, ro, &r.b, &err) == 0);
 	CHECK(r.b->capacity == img_len / VBLK_SECTOR);
-	r.mem.size = 1024u << (get(data, size, 2, 1) % 5);
+	r.mem.size = 1024u << (fuzz_get(data, size, 2, 1) % 5);
 	r.mem.host = calloc(1, r.mem.size);
 	if (size > HEADER)
 		memcpy(r.mem.host, data + HEADER,
 		       size - HEADER < r.mem.size ? size - HEADER : r.mem.size);
-	r.addr.size = (uint16_t)(1u << (get(data, size, 0, 1) % 9));
-	r.addr.desc = get(data, size, 3, 2);
-	r.addr.avail = get(data, size, 5, 2);
-	r.addr.used = get(data, size, 7, 2);
+	r.addr.size = (uint16_t)(1u << (fuzz_get(data, size, 0, 1) % 9));
+	r.addr.desc = fuzz_get(data, size, 3, 2);
+	r.addr.avail = fuzz_get(data, size, 5, 2);
+	r.addr.used = fuzz_get(data, size, 7, 2);
 	r.t.t = (struct virtio_transport){on_used, on_config, on_reset};
 	offered = vblk_ops.features(r.b);
 	CHECK(ro == !!(offered & (1ull << VIRTIO_BLK_F_RO)));
@@ -244,7 +216,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	activate(&r);
 	for (unsigned i = 0; i < STEPS; i++)
-		step(&r, get(data, size, 10 + i, 1));
+		step(&r, fuzz_get(data, size, 10 + i, 1));
 	check_image(img_len, ro);
 	vblk_close(r.b);
 	free(r.mem.host);

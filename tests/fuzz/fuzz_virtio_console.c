@@ -35,26 +35,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_virtio.h"
 #include "virtio_console.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define HEADER 31u
 #define STEPS  16u
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "fuzz_virtio_console: %s:%d: %s\n",    \
-				__FILE__, __LINE__, #cond);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
-
-struct fake_transport {
-	struct virtio_transport t;
-	int resets;
-};
 
 static void on_used(struct virtio_transport *t, unsigned q)
 {
@@ -70,23 +57,7 @@ static void on_config(struct virtio_transport *t)
 
 static void on_reset(struct virtio_transport *t, const char *why)
 {
-	struct fake_transport *f = (struct fake_transport *)(void *)t;
-
-	f->resets++;
-#ifdef FUZZ_TRACE
-	fprintf(stderr, "needs reset: %s\n", why);
-#endif
-	CHECK(strncmp(why, "virtio-console", 14) == 0);
-	CHECK(!strchr(why, '\n'));
-}
-
-static unsigned get(const uint8_t *d, size_t n, size_t at, unsigned bytes)
-{
-	unsigned v = 0;
-
-	for (unsigned i = 0; i < bytes; i++)
-		v |= (at + i < n ? d[at + i] : 0u) << (8 * i);
-	return v;
+	fuzz_count_reset(t, why, "virtio-console");
 }
 
 struct run {
@@ -197,8 +168,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct run r;
 	static int null_fd = -1;
-	unsigned flags = get(data, size, 1, 1);
-	uint16_t qsize = (uint16_t)(1u << (get(data, size, 0, 1) % 9));
+	unsigned flags = fuzz_get(data, size, 1, 1);
+	uint16_t qsize = (uint16_t)(1u << (fuzz_get(data, size, 0, 1) % 9));
 
 	if (null_fd < 0)
 		null_fd = open("/dev/null", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -206,16 +177,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&r, 0, sizeof(r));
 	outbuf_init_on(&r.ob, null_fd, flags & 8 ? 64 : 0);
 	vcon_init(&r.c, &r.ob, flags & 4);
-	r.mem.size = 1024u << (get(data, size, 2, 1) % 5);
+	r.mem.size = 1024u << (fuzz_get(data, size, 2, 1) % 5);
 	r.mem.host = calloc(1, r.mem.size);
 	if (size > HEADER)
 		memcpy(r.mem.host, data + HEADER,
 		       size - HEADER < r.mem.size ? size - HEADER : r.mem.size);
 	for (unsigned q = 0; q < 2; q++)
 		r.addr[q] = (struct virtio_queue_addr){
-			qsize, get(data, size, 3 + 6 * q, 2),
-			get(data, size, 5 + 6 * q, 2),
-			get(data, size, 7 + 6 * q, 2)};
+			qsize, fuzz_get(data, size, 3 + 6 * q, 2),
+			fuzz_get(data, size, 5 + 6 * q, 2),
+			fuzz_get(data, size, 7 + 6 * q, 2)};
 	r.t.t = (struct virtio_transport){on_used, on_config, on_reset};
 	CHECK(vcon_ops.features(&r.c) == 0);
 	r.features = 1ull << VIRTIO_F_VERSION_1;
@@ -226,7 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	activate(&r);
 	for (unsigned i = 0; i < STEPS; i++)
-		step(&r, get(data, size, 15 + i, 1));
+		step(&r, fuzz_get(data, size, 15 + i, 1));
 	vcon_finish(&r.c);
 	CHECK(r.ob.lost == 0);
 	outbuf_close(&r.ob);

@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_virtio.h"
 #include "../unit/fake_net.h"
 #include "virtio_net.h"
 
@@ -46,20 +47,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define HEADER 47u
 #define STEPS  16u
 #define SEED   31u
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "fuzz_virtio_net: %s:%d: %s\n",        \
-				__FILE__, __LINE__, #cond);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
-
-struct fake_transport {
-	struct virtio_transport t;
-	int resets;
-};
 
 static void on_used(struct virtio_transport *t, unsigned q)
 {
@@ -74,23 +61,7 @@ static void on_config(struct virtio_transport *t)
 
 static void on_reset(struct virtio_transport *t, const char *why)
 {
-	struct fake_transport *f = (struct fake_transport *)(void *)t;
-
-	f->resets++;
-#ifdef FUZZ_TRACE
-	fprintf(stderr, "needs reset: %s\n", why);
-#endif
-	CHECK(strncmp(why, "virtio-net", 10) == 0);
-	CHECK(!strchr(why, '\n'));
-}
-
-static unsigned get(const uint8_t *d, size_t n, size_t at, unsigned bytes)
-{
-	unsigned v = 0;
-
-	for (unsigned i = 0; i < bytes; i++)
-		v |= (at + i < n ? d[at + i] : 0u) << (8 * i);
-	return v;
+	fuzz_count_reset(t, why, "virtio-net");
 }
 
 struct run {
@@ -240,25 +211,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct run r;
 	struct errbuf err = {{0}};
 	static const uint8_t mac[6] = {2, 0x53, 0, 0, 0, 1};
-	unsigned flags = get(data, size, 1, 1);
-	uint16_t qsize = (uint16_t)(1u << (get(data, size, 0, 1) % 9));
+	unsigned flags = fuzz_get(data, size, 1, 1);
+	uint16_t qsize = (uint16_t)(1u << (fuzz_get(data, size, 0, 1) % 9));
 
 	memset(&r, 0, sizeof(r));
 	fake_be_init(&r.be, flags & 8 ? VNET_HDR_LEN : 0);
 	CHECK(vnet_init(&r.n, &r.be.b, mac, flags & 16 ? 68 : 1500, NULL,
 			&err) == 0);
 	for (unsigned i = 0; i < 16; i++)
-		r.seed[i] = (uint8_t)get(data, size, SEED + i, 1);
-	r.mem.size = 1024u << (get(data, size, 2, 1) % 5);
+		r.seed[i] = (uint8_t)fuzz_get(data, size, SEED + i, 1);
+	r.mem.size = 1024u << (fuzz_get(data, size, 2, 1) % 5);
 	r.mem.host = calloc(1, r.mem.size);
 	if (size > HEADER)
 		memcpy(r.mem.host, data + HEADER,
 		       size - HEADER < r.mem.size ? size - HEADER : r.mem.size);
 	for (unsigned q = 0; q < 2; q++)
 		r.addr[q] = (struct virtio_queue_addr){
-			qsize, get(data, size, 3 + 6 * q, 2),
-			get(data, size, 5 + 6 * q, 2),
-			get(data, size, 7 + 6 * q, 2)};
+			qsize, fuzz_get(data, size, 3 + 6 * q, 2),
+			fuzz_get(data, size, 5 + 6 * q, 2),
+			fuzz_get(data, size, 7 + 6 * q, 2)};
 	r.t.t = (struct virtio_transport){on_used, on_config, on_reset};
 	r.features = 1ull << VIRTIO_F_VERSION_1;
 	if (flags & 1)
@@ -270,7 +241,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	activate(&r);
 	for (unsigned i = 0; i < STEPS; i++)
-		step(&r, get(data, size, 15 + i, 1));
+		step(&r, fuzz_get(data, size, 15 + i, 1));
 	vnet_destroy(&r.n);
 	CHECK(r.be.closed == 1);
 	free(r.mem.host);
