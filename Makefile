@@ -170,7 +170,7 @@ linux: deps all $(LINUX_TEST_INITRAMFS)
 		scripts/kvm-run scripts/linux-shell $(BUILD)
 # Order-only on sandbox-ready: the virtio modules come from the kernel
 # package it fetches, so a fresh clone's first build has them too.
-$(LINUX_TEST_INITRAMFS): tests/kvm/linux-initramfs.sh guest/linux/hcdemo.c \
+$(LINUX_TEST_INITRAMFS): tests/kvm/linux-initramfs.sh tests/kvm/kmod-order.sh guest/linux/hcdemo.c \
                          tests/kvm/pty_run.c $(wildcard $(BUILD)/sandbox/deb/*.deb) \
                          guest/hypercall.h guest/hypercall_abi.h | sandbox-ready
 	$(say) GEN $@
@@ -190,7 +190,7 @@ LINUX_ROOT := $(BUILD)/linux-root
 LINUX_ROOT_INITRAMFS := $(LINUX_ROOT)/initramfs.cpio
 LINUX_ROOT_DISK := $(LINUX_ROOT)/root.ext4
 BUILD_PACKAGES += e2fsprogs
-$(LINUX_ROOT_INITRAMFS): tests/kvm/linux-root.sh scripts/copy-runtime-libs \
+$(LINUX_ROOT_INITRAMFS): tests/kvm/linux-root.sh tests/kvm/kmod-order.sh scripts/copy-runtime-libs \
                          guest/linux/hcdemo.c guest/hypercall.h guest/hypercall_abi.h \
                          $(wildcard $(BUILD)/sandbox/deb/*.deb) | sandbox-ready
 	$(say) GEN $@

@@ -18,6 +18,8 @@ repo=$(cd "$here/../.." && pwd -P)
 out=${1:-$repo/build/linux-test}
 busybox=/bin/busybox
 die() { printf 'linux-initramfs: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=kmod-order.sh
+. "$here/kmod-order.sh"
 
 [ -x "$busybox" ] || die "$busybox missing (package busybox-static)"
 command -v cpio >/dev/null || die "cpio missing"
@@ -91,14 +93,8 @@ if [ -n "$deb" ] && command -v dpkg-deb >/dev/null; then
 		'./lib/modules/*/kernel/drivers/net/virtio_net.ko'
 	loaded=" $virtio_mods "
 	for m in $net_mods; do
-		ko=$(ls "$stage"/x/lib/modules/*/kernel/*/*/"$m.ko")
-		deps=$(tr '\0' '\n' <"$ko" | sed -n 's/^depends=//p' | tr , ' ')
-		for d in $deps; do
-			case "$loaded" in *" $d "*) ;; *) die "$m needs $d first" ;; esac
-		done
-		cp "$ko" "$stage/lib/virtio-net/"
-		echo "$m" >>"$stage/lib/virtio-net/load-order"
-		loaded="$loaded$m "
+		stage_module "$(ls "$stage"/x/lib/modules/*/kernel/*/*/"$m.ko")" \
+			"$stage/lib/virtio-net"
 	done
 	rm -rf "$stage/x"
 	echo "$net_mods" >"$out/initramfs.virtio-net"

@@ -22,6 +22,8 @@ out=${1:-$repo/build/linux-root}
 busybox=/bin/busybox
 size=32M
 die() { printf 'linux-root: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=kmod-order.sh
+. "$here/kmod-order.sh"
 
 [ -x "$busybox" ] || die "$busybox missing (package busybox-static)"
 for t in cpio dpkg-deb objcopy mke2fs e2fsck; do
@@ -63,15 +65,7 @@ loaded=" "
 for m in $mods; do
 	f=$(find "$stage/x" -name "$m.ko" | head -n 1)
 	[ -n "$f" ] || die "module $m not in $deb"
-	# every dependency the module declares must already be in the list
-	deps=$(objcopy -O binary -j .modinfo "$f" /dev/stdout | tr '\0' '\n' |
-		sed -n 's/^depends=//p' | tr ',' ' ')
-	for d in $deps; do
-		case $loaded in *" $d "*) ;; *) die "$m needs $d, which is not before it" ;; esac
-	done
-	cp "$f" "$out/modules.tmp/"
-	echo "$m" >>"$out/modules.tmp/load-order"
-	loaded="$loaded${m//-/_} "
+	stage_module "$f" "$out/modules.tmp"
 done
 rm -rf "$out/modules" && mv "$out/modules.tmp" "$out/modules"
 
@@ -160,14 +154,7 @@ dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$stage/xn" --wildcards \
 for m in failover net_failover virtio_net; do
 	f=$(find "$stage/xn" -name "$m.ko" | head -n 1)
 	[ -n "$f" ] || die "module $m not in $deb"
-	deps=$(objcopy -O binary -j .modinfo "$f" /dev/stdout | tr '\0' '\n' |
-		sed -n 's/^depends=//p' | tr ',' ' ')
-	for d in $deps; do
-		case $loaded in *" $d "*) ;; *) die "$m needs $d, which is not before it" ;; esac
-	done
-	cp "$f" "$ird/lib/net/"
-	echo "$m" >>"$ird/lib/net/load-order"
-	loaded="$loaded$m "
+	stage_module "$f" "$ird/lib/net"
 done
 mknod -m 600 "$ird/dev/console" c 5 1 2>/dev/null || true
 cat >"$ird/init" <<'INIT'
