@@ -159,6 +159,21 @@ static int allow_sanitizer_calls(scmp_filter_ctx ctx)
 	return ret;
 }
 
+/* syscall with argument 0 one of the n descriptors. */
+static int allow_on_fds(scmp_filter_ctx ctx, int syscall, const int *fds,
+			unsigned n)
+{
+	int ret = 0;
+
+	for (unsigned i = 0; !ret && i < n; i++) {
+		const struct scmp_arg_cmp fd =
+			arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)fds[i], 0);
+
+		ret = allow_if(ctx, syscall, 1, &fd);
+	}
+	return ret;
+}
+
 /* The disk images' descriptors (seccomp_allow_disk_fd). */
 static int disk_fds[SECCOMP_MAX_DISK_FDS];
 static unsigned n_disk_fds;
@@ -303,15 +318,7 @@ int seccomp_allow_tap(int tap_fd)
 
 static int allow_tap_calls(scmp_filter_ctx ctx)
 {
-	int ret = 0;
-
-	for (unsigned i = 0; !ret && i < n_tap_fds; i++) {
-		const struct scmp_arg_cmp fd =
-			arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)tap_fds[i], 0);
-
-		ret = allow_if(ctx, SCMP_SYS(readv), 1, &fd);
-	}
-	return ret;
+	return allow_on_fds(ctx, SCMP_SYS(readv), tap_fds, n_tap_fds);
 }
 
 /* A virtio-blk device's requests, on its image's descriptor only. */
@@ -323,14 +330,8 @@ static int allow_disk_calls(scmp_filter_ctx ctx)
 	};
 	int ret = 0;
 
-	for (unsigned i = 0; !ret && i < n_disk_fds; i++) {
-		const struct scmp_arg_cmp fd =
-			arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)disk_fds[i], 0);
-
-		for (size_t c = 0; !ret && c < sizeof(calls) / sizeof(calls[0]);
-		     c++)
-			ret = allow_if(ctx, calls[c], 1, &fd);
-	}
+	for (size_t c = 0; !ret && c < sizeof(calls) / sizeof(calls[0]); c++)
+		ret = allow_on_fds(ctx, calls[c], disk_fds, n_disk_fds);
 	return ret;
 }
 
@@ -415,21 +416,6 @@ static const int worker_syscalls[] = {
 	SCMP_SYS(exit_group),
 	SCMP_SYS(sigaltstack),
 };
-
-/* syscall with argument 0 one of the n descriptors. */
-static int allow_on_fds(scmp_filter_ctx ctx, int syscall, const int *fds,
-			unsigned n)
-{
-	int ret = 0;
-
-	for (unsigned i = 0; !ret && i < n; i++) {
-		const struct scmp_arg_cmp fd =
-			arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)fds[i], 0);
-
-		ret = allow_if(ctx, syscall, 1, &fd);
-	}
-	return ret;
-}
 
 /* MSI-X routing's ioctls, on the VM's descriptor only. */
 static int allow_worker_msi(scmp_filter_ctx ctx, int vm_fd)
