@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <linux/vhost.h>
 #include <seccomp.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -321,6 +322,44 @@ static int allow_tap_calls(scmp_filter_ctx ctx)
 	return allow_on_fds(ctx, SCMP_SYS(readv), tap_fds, n_tap_fds);
 }
 
+/* --net tap=,vhost=on: the vhost-net ioctls on those descriptors only
+ * (seccomp_allow_vhost). */
+static int vhost_fds[SECCOMP_MAX_NET_FDS];
+static unsigned n_vhost_fds;
+
+int seccomp_allow_vhost(int vhost_fd)
+{
+	if (n_vhost_fds == SECCOMP_MAX_NET_FDS)
+		return -ENOSPC;
+	vhost_fds[n_vhost_fds++] = vhost_fd;
+	return 0;
+}
+
+static int allow_vhost_calls(scmp_filter_ctx ctx)
+{
+	static const unsigned long requests[] = {
+		VHOST_SET_FEATURES,    VHOST_SET_MEM_TABLE,
+		VHOST_SET_VRING_NUM,   VHOST_SET_VRING_BASE,
+		VHOST_SET_VRING_ADDR,  VHOST_SET_VRING_KICK,
+		VHOST_SET_VRING_CALL,  VHOST_GET_VRING_BASE,
+		VHOST_NET_SET_BACKEND,
+	};
+	int ret = 0;
+
+	for (unsigned i = 0; !ret && i < n_vhost_fds; i++)
+		for (size_t r = 0;
+		     !ret && r < sizeof(requests) / sizeof(requests[0]); r++) {
+			const struct scmp_arg_cmp cmp[] = {
+				arg_cmp(0, SCMP_CMP_EQ,
+					(scmp_datum_t)vhost_fds[i], 0),
+				arg_cmp(1, SCMP_CMP_EQ, requests[r], 0),
+			};
+
+			ret = allow_if(ctx, SCMP_SYS(ioctl), 2, cmp);
+		}
+	return ret;
+}
+
 /* A virtio-blk device's requests, on its image's descriptor only. */
 static int allow_disk_calls(scmp_filter_ctx ctx)
 {
@@ -364,6 +403,8 @@ static int add_rules(scmp_filter_ctx ctx)
 		ret = allow_net_calls(ctx);
 	if (!ret)
 		ret = allow_tap_calls(ctx);
+	if (!ret)
+		ret = allow_vhost_calls(ctx);
 	return ret;
 }
 
@@ -456,6 +497,10 @@ static int allow_worker_net(scmp_filter_ctx ctx,
 		ret = allow_net_calls(ctx);
 	if (!ret && net_allowed)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(close), 0);
+	if (!ret) /* the taps' frames: readv in, writev out, on them only */
+		ret = allow_tap_calls(ctx);
+	if (!ret)
+		ret = allow_on_fds(ctx, SCMP_SYS(writev), tap_fds, n_tap_fds);
 	return ret;
 }
 

@@ -68,6 +68,16 @@ int seccomp_allow_net(int listen_fd);
  */
 int seccomp_allow_tap(int tap_fd);
 
+/*
+ * Before the lockdown, once per --net tap=,vhost=on NIC: lets the vCPU
+ * hand the NIC's queues to the kernel and take them back (at DRIVER_OK
+ * and reset) with the vhost-net ioctls on vhost_fd only: VHOST_SET_FEATURES,
+ * VHOST_SET_MEM_TABLE, VHOST_SET_VRING_NUM, _BASE, _ADDR, _KICK, _CALL,
+ * VHOST_GET_VRING_BASE and VHOST_NET_SET_BACKEND. 0, or -ENOSPC past
+ * SECCOMP_MAX_NET_FDS.
+ */
+int seccomp_allow_vhost(int vhost_fd);
+
 /* What a device thread may touch (seccomp_lockdown_worker). */
 struct seccomp_worker_fds {
 	int vm_fd;	     /* MSI-X routing ioctls, or -1 for none */
@@ -88,7 +98,8 @@ struct seccomp_worker_fds {
  * getrandom with flags 0 when seccomp_allow_getrandom was called (--rng);
  * writev on writev_fds; the NICs' wires as seccomp_allow_net lets the
  * vCPU move them, and close (a peer's descriptor when it goes, a failed
- * connection's), when it was called (--net under --kernel);
+ * connection's), when it was called (--net under --kernel); readv and
+ * writev on the taps' descriptors (seccomp_allow_tap);
  * futex, memory without PROT_EXEC, signal masks and exit. No open, no
  * clone, no other ioctl. Anything else kills the process. 0, or a
  * negative errno with one line.
