@@ -261,6 +261,20 @@ lx_tap_start() {
 	fi
 }
 
+# lx_tap_fetched N PATH: the guest got the page and the 1 MiB whole over
+# tap N; --stats's line for its NIC matches the pattern STATS.
+lx_tap_fetched() {
+	lx_line "linux: a VM fetches a page over --net tap= ($2)" \
+		"LINUX-TEST: tap $1 (eth$1) page: tap-$LX_TOKEN"
+	lx_line "linux: 1 MiB over --net tap= arrives whole ($2, md5sum)" \
+		"LINUX-TEST: tap $1 big: $(md5sum <"$TMP/www/big" | cut -d' ' -f1) 1048576"
+	if grep -q "^net$1: $3" "$TMP/err"; then
+		pass "linux: --stats, $2: $4"
+	else
+		fail "linux: --stats, $2: $4" "$(grep "^net$1:" "$TMP/err")"
+	fi
+}
+
 lx_tap_checks() {
 	[ -n "$lx_httpd_pid" ] && kill "$lx_httpd_pid" 2>/dev/null
 	[ -n "$lx_tap_ns" ] && kill "$lx_tap_ns" 2>/dev/null
@@ -270,31 +284,17 @@ lx_tap_checks() {
 		return
 	fi
 	grep -F 'LINUX-TEST: tap ' "$TMP/out" | grep -F ' big: ' | sed 's/^/# /'
-	lx_line "linux: a VM fetches a page over --net tap= (the userspace path)" \
-		"page: tap-$LX_TOKEN"
-	lx_line "linux: 1 MiB over --net tap= arrives whole (md5sum)" \
-		"LINUX-TEST: tap 1 big: $(md5sum <"$TMP/www/big" | cut -d' ' -f1) 1048576"
-	if grep -q '^net1: tx [1-9][0-9]* packets [0-9]* bytes, rx [1-9][0-9]* packets' "$TMP/err"; then
-		pass "linux: --stats counts the tap NIC's frames both ways"
-	else
-		fail "linux: --stats counts the tap NIC's frames both ways" \
-			"$(grep '^net1:' "$TMP/err")"
-	fi
+	lx_tap_fetched 1 "the userspace path" \
+		'tx [1-9][0-9]* packets [0-9]* bytes, rx [1-9][0-9]* packets' \
+		"the tap NIC's frames counted both ways"
 	if [ ! -c /dev/vhost-net ]; then
 		skip "linux: a VM fetches a page over --net tap=,vhost=on" "no /dev/vhost-net"
 		return
 	fi
-	lx_line "linux: a VM fetches a page over --net tap=,vhost=on (vhost-net)" \
-		"LINUX-TEST: tap 2 (eth2) page: tap-$LX_TOKEN"
-	lx_line "linux: 1 MiB over vhost-net arrives whole (md5sum)" \
-		"LINUX-TEST: tap 2 big: $(md5sum <"$TMP/www/big" | cut -d' ' -f1) 1048576"
 	# the kernel moved them: the VMM copied none, and sent its interrupts
-	if grep -q '^net2: vhost-net: tx 0 packets 0 bytes, rx 0 packets 0 bytes, [1-9][0-9]* interrupts' "$TMP/err"; then
-		pass "linux: --stats: vhost-net's frames bypass the VMM, its interrupts do not"
-	else
-		fail "linux: --stats: vhost-net's frames bypass the VMM, its interrupts do not" \
-			"$(grep '^net2:' "$TMP/err")"
-	fi
+	lx_tap_fetched 2 "vhost=on" \
+		'vhost-net: tx 0 packets 0 bytes, rx 0 packets 0 bytes, [1-9][0-9]* interrupts' \
+		"no frame through the VMM, its interrupts are"
 	lx_vhost_fallback
 }
 
