@@ -271,10 +271,17 @@ int seccomp_allow_net(int listen_fd)
 static int allow_net_calls(scmp_filter_ctx ctx)
 {
 	const int sock_flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
-	const struct scmp_arg_cmp recv_flags =
-		arg_cmp(2, SCMP_CMP_EQ, MSG_DONTWAIT, 0);
-	const struct scmp_arg_cmp send_flags =
-		arg_cmp(2, SCMP_CMP_EQ, MSG_DONTWAIT | MSG_NOSIGNAL, 0);
+	/* recvfrom and sendto: they carry no control message, so no
+	 * descriptor is ever passed (SCM_RIGHTS needs sendmsg); sendto only
+	 * on a connected socket (no address) */
+	const struct scmp_arg_cmp recv_args[] = {
+		arg_cmp(3, SCMP_CMP_EQ, MSG_DONTWAIT | MSG_TRUNC, 0),
+		arg_cmp(4, SCMP_CMP_EQ, 0, 0),
+	};
+	const struct scmp_arg_cmp send_args[] = {
+		arg_cmp(3, SCMP_CMP_EQ, MSG_DONTWAIT | MSG_NOSIGNAL, 0),
+		arg_cmp(4, SCMP_CMP_EQ, 0, 0),
+	};
 	const struct scmp_arg_cmp unix_seqpacket[] = {
 		arg_cmp(0, SCMP_CMP_EQ, AF_UNIX, 0),
 		arg_cmp(1, SCMP_CMP_EQ, SOCK_SEQPACKET | sock_flags, 0),
@@ -284,9 +291,9 @@ static int allow_net_calls(scmp_filter_ctx ctx)
 
 	if (!net_allowed)
 		return 0;
-	ret = allow_if(ctx, SCMP_SYS(recvmsg), 1, &recv_flags);
+	ret = allow_if(ctx, SCMP_SYS(recvfrom), 2, recv_args);
 	if (!ret)
-		ret = allow_if(ctx, SCMP_SYS(sendmsg), 1, &send_flags);
+		ret = allow_if(ctx, SCMP_SYS(sendto), 2, send_args);
 	for (unsigned i = 0; !ret && i < n_net_listen_fds; i++) {
 		const struct scmp_arg_cmp acc[] = {
 			arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)net_listen_fds[i],
