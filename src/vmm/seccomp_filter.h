@@ -52,10 +52,11 @@ void seccomp_allow_ioeventfd(void);
  * frames (recvfrom with MSG_DONTWAIT | MSG_TRUNC, sendto with
  * MSG_DONTWAIT | MSG_NOSIGNAL and no address, on any socket: a peer's
  * descriptor changes as it comes and goes; never sendmsg, so no
- * descriptor can be passed with SCM_RIGHTS) and find a peer: accept4(listen_fd, .., .., SOCK_NONBLOCK |
- * SOCK_CLOEXEC) on that listening socket only, or, with listen_fd -1 (a
- * connecting side), socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK |
- * SOCK_CLOEXEC, 0) and connect. 0, or -ENOSPC past SECCOMP_MAX_NET_FDS.
+ * descriptor can be passed with SCM_RIGHTS) and find a peer:
+ * accept4(listen_fd, .., .., SOCK_NONBLOCK | SOCK_CLOEXEC) on that
+ * listening socket only, or, with listen_fd -1 (a connecting side),
+ * socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) and
+ * connect. 0, or -ENOSPC past SECCOMP_MAX_NET_FDS.
  */
 #define SECCOMP_MAX_NET_FDS 8
 int seccomp_allow_net(int listen_fd);
