@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Host-side tests of scripts/kvm-run (run on the host, not in the sandbox).
-# Boots the nested sandbox three times (~6 s each; the third in tmux, when build/sandbox is warm, plus
-# ~15 s once to prepare it when cold).  Prints ok/not ok lines and ends with
+# Boots the nested sandbox three times, the third in tmux (~6 s each when
+# build/sandbox is warm, plus ~15 s once to prepare it when cold).  Prints
+# ok/not ok lines and ends with
 # "N passed, N failed"; exits non-zero on any failure.
 set -u
 
