@@ -594,12 +594,10 @@ static void guest_place(struct vcpu *vcpu, char *buf, size_t len)
 static void report(struct vcpu *vcpu, struct outbuf *out, const char *what,
 		   const char *detail)
 {
-	char place[40], note[160];
+	char place[40];
 
 	guest_place(vcpu, place, sizeof(place));
-	run_output_note(out, "the guest's output", note, sizeof(note));
-	fprintf(stderr, "simple-kvm: guest stopped at %s: %s%s%s%s\n", place,
-		what, detail, note[0] ? "; " : "", note);
+	run_output_stopped(out, "the guest's output", place, what, detail);
 }
 
 /* gdb's kill, or SIGINT/SIGTERM while gdb held the guest: status 130. */
