@@ -432,21 +432,24 @@ static void tx_header_clean(uint8_t *h)
 
 /*
  * Checks a transmit frame of len bytes (header included) in tx_buf:
- * 0, or the reason to drop it. Only a GSO frame may pass the MTU (up to
- * VNET_GSO_FRAME_MAX, with TSO negotiated).
+ * true, or false with the reason to drop it in *why. Only a GSO frame
+ * may pass the MTU (up to VNET_GSO_FRAME_MAX, with TSO negotiated).
  */
-static int tx_check(struct vnet *n, uint32_t len)
+static bool tx_check(struct vnet *n, uint32_t len, enum vnet_drop *why)
 {
 	const uint8_t *h = n->tx_buf, *f = h + VNET_HDR_LEN;
 
 	if (len < VNET_HDR_LEN + VNET_ETH_HLEN)
-		return VNET_DROP_TX_SHORT;
-	if (!header_ok(h, f, len - VNET_HDR_LEN, n->tx_offloads, n->mtu, false))
-		return VNET_DROP_TX_BAD_HDR;
-	if (h[1] == VNET_GSO_NONE &&
-	    len - VNET_HDR_LEN > VNET_FRAME_MAX(n->mtu))
-		return VNET_DROP_TX_TOO_LONG;
-	return 0;
+		*why = VNET_DROP_TX_SHORT;
+	else if (!header_ok(h, f, len - VNET_HDR_LEN, n->tx_offloads, n->mtu,
+			    false))
+		*why = VNET_DROP_TX_BAD_HDR;
+	else if (h[1] == VNET_GSO_NONE &&
+		 len - VNET_HDR_LEN > VNET_FRAME_MAX(n->mtu))
+		*why = VNET_DROP_TX_TOO_LONG;
+	else
+		return true;
+	return false;
 }
 
 /* One transmit chain, already popped: checked, then sent or dropped. */
@@ -456,6 +459,7 @@ static void send_chain(struct vnet *n, const struct vq_chain *c)
 		VNET_HDR_LEN + (tso(n->tx_offloads) ? VNET_GSO_FRAME_MAX
 						    : VNET_FRAME_MAX(n->mtu));
 	uint32_t len;
+	enum vnet_drop why;
 	struct iovec iov;
 	int ret;
 
@@ -464,9 +468,8 @@ static void send_chain(struct vnet *n, const struct vq_chain *c)
 		return;
 	}
 	len = gather(c, n->tx_buf, max);
-	ret = tx_check(n, len);
-	if (ret) {
-		drop(n, (enum vnet_drop)ret);
+	if (!tx_check(n, len, &why)) {
+		drop(n, why);
 		return;
 	}
 	if (n->pcap)
