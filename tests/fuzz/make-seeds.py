@@ -671,6 +671,16 @@ def net_offload_seeds(seeds):
     seeds["transmit-tso4"] = net_input(r, (N_TX,), tap, off=O_TX)
     seeds["transmit-tso4-not-negotiated"] = net_input(r, (N_TX,), tap,
                                                       off=O_TX & ~0x20)
+    r.put(N_DATA + 1, b"\x81")  # with ECN: taken only with HOST_ECN
+    seeds["transmit-tso4-ecn"] = net_input(r, (N_TX,), tap, off=O_TX)
+    seeds["transmit-tso4-ecn-not-negotiated"] = net_input(
+        r, (N_TX,), tap, off=O_TX & ~0x80)
+    r = Ram(4096)
+    r.put(N_DATA, vnet_hdr(1, 4, 74, 1428, 54, 16) + IPV4_START[:12] +
+          b"\x86\xdd")
+    r.desc(0, N_DATA, 12 + 3000, table=N_TXD)
+    con_offer(r, N_TXA, 0)
+    seeds["transmit-tso6"] = net_input(r, (N_TX,), tap, off=O_TX)
     # 64 KiB: an indirect table of the header and 10 times 6554 bytes
     r = Ram(16384)
     r.put(0x600, TSO4_HDR)
@@ -696,6 +706,10 @@ def net_offload_seeds(seeds):
     con_offer(r, N_RXA, 0, 1, 2, 3)
     seeds["receive-tso4-merged"] = net_input(
         r, (n_arrive(3), N_RX), tap | N_MRG, rx_hdr + IPV4_START, O_RX, 4)
+    # no buffer: the frame would wait, where the model looks at it
+    seeds["receive-tso4-ecn-not-negotiated"] = net_input(
+        Ram(4096), (n_arrive(3), N_RX), tap,
+        vnet_hdr(2, 0x81, 54, 1448, 0, 0) + IPV4_START, O_RX & ~0x10)
     seeds["receive-tso4-pending-reset"] = net_input(
         Ram(4096), (n_arrive(3), N_RX, N_RESET, N_RX), tap,
         rx_hdr + IPV4_START, O_RX)
