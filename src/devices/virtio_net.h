@@ -29,7 +29,7 @@
 #define VIRTIO_NET_F_HOST_ECN	13 /* TX: such frames with CWR */
 #define VIRTIO_NET_F_MRG_RXBUF	15
 #define VIRTIO_NET_F_STATUS	16
-#define VIRTIO_NET_S_LINK_UP	1u
+#define VIRTIO_NET_S_LINK_UP	1 /* spelt as linux/virtio_net.h has it */
 
 #define VNET_RXQ	0u
 #define VNET_TXQ	1u
