@@ -74,8 +74,34 @@ int vnet_init(struct vnet *n, struct net_backend *be, const uint8_t mac[6],
 	return 0;
 }
 
+void vnet_set_kernel_path(struct vnet *n, const struct vnet_kernel_path *path)
+{
+	n->kpath = path;
+}
+
+/* The kernel path gives the queues back (a reset, the NIC's end). */
+static void leave_kernel(struct vnet *n)
+{
+	if (n->in_kernel)
+		n->kpath->stop(n->kpath->ctx);
+	n->in_kernel = false;
+}
+
+void vnet_kernel_used(void *dev, unsigned q)
+{
+	struct vnet *n = dev;
+
+	pthread_mutex_lock(&n->lock);
+	if (n->in_kernel && n->t) {
+		n->kernel_irqs++;
+		n->t->notify_used(n->t, q);
+	}
+	pthread_mutex_unlock(&n->lock);
+}
+
 void vnet_destroy(struct vnet *n)
 {
+	leave_kernel(n);
 	if (n->be)
 		n->be->ops->close(n->be);
 	n->be = NULL;
@@ -233,12 +259,15 @@ static int vnet_activate(void *dev, const struct guest_mem *mem,
 					   features, err);
 	if (!ret)
 		ret = vnet_set_offloads(n, features, err);
+	if (!ret && n->kpath) /* checked by the VMM first, then handed on */
+		ret = n->kpath->start(n->kpath->ctx, mem, features, addr, err);
 	if (ret) {
 		vq_reset(&n->rxq);
 		vq_reset(&n->txq);
 	} else {
 		n->t = t;
 		n->stopped = false;
+		n->in_kernel = n->kpath != NULL;
 		n->mrg_rxbuf = features & BIT(VIRTIO_NET_F_MRG_RXBUF);
 		n->tx_offloads = tx_accepted(features, n->be->offloads);
 		n->rx_offloads = rx_accepted(features, n->be->offloads);
@@ -256,6 +285,7 @@ static void vnet_reset(void *dev)
 	struct vnet *n = dev;
 
 	pthread_mutex_lock(&n->lock);
+	leave_kernel(n);
 	vq_reset(&n->rxq);
 	vq_reset(&n->txq);
 	n->t = NULL;
@@ -682,7 +712,7 @@ static void poll_locked(struct vnet *n)
 {
 	if (n->be->ops->tick(n->be))
 		update_link(n);
-	if (n->t && !n->stopped)
+	if (n->t && !n->stopped && !n->in_kernel)
 		receive(n);
 	update_link(n);
 }
@@ -700,7 +730,9 @@ int vnet_source_fd(void *arg)
 	int fd;
 
 	pthread_mutex_lock(&n->lock);
-	fd = n->be->ops->poll_fd(n->be);
+	/* the kernel reads the tap while it has the queues: polling it too
+	 * would wake the thread for every frame, and spin while one waits */
+	fd = n->in_kernel ? -1 : n->be->ops->poll_fd(n->be);
 	pthread_mutex_unlock(&n->lock);
 	return fd;
 }
@@ -717,7 +749,9 @@ static void vnet_notify(void *dev, unsigned q)
 	struct vnet *n = dev;
 
 	pthread_mutex_lock(&n->lock);
-	if (n->t && !n->stopped) {
+	/* with a kernel path the kick is the kernel's: it polls the same
+	 * ioeventfd, which the device thread reads as well */
+	if (n->t && !n->stopped && !n->in_kernel) {
 		if (q == VNET_TXQ)
 			transmit(n);
 		poll_locked(n);

@@ -84,6 +84,22 @@ struct vnet_stats {
 };
 
 /*
+ * A data path outside the VMM for both queues (vhost-net: vnet_vhost.h).
+ * start runs at DRIVER_OK, once the queues' addresses passed the VMM's
+ * own checks, with the features the driver accepted: from then on the
+ * VMM reads neither the rings nor the backend (a kick, or a frame on the
+ * tap, is the path's business). stop runs at a reset and before the NIC
+ * goes. start returns 0, or a negative errno with one line (the device
+ * then needs a reset).
+ */
+struct vnet_kernel_path {
+	int (*start)(void *ctx, const struct guest_mem *mem, uint64_t features,
+		     const struct virtio_queue_addr *addr, struct errbuf *err);
+	void (*stop)(void *ctx);
+	void *ctx;
+};
+
+/*
  * One NIC. notify (a kick), vnet_poll, activate and reset take the lock,
  * so the vCPU and a device thread may both call them. A rule broken on a
  * ring (a loop, a buffer outside RAM, a writable buffer on the transmitq,
@@ -108,6 +124,11 @@ struct vnet {
 	struct net_backend *be; /* owned: closed by vnet_destroy */
 	struct pcap *pcap;	/* NULL, or every frame both ways */
 	struct vnet_stats st;
+	/* vnet_set_kernel_path: the queues are the kernel's while in_kernel;
+	 * kernel_irqs counts the interrupts it asked for */
+	const struct vnet_kernel_path *kpath;
+	bool in_kernel;
+	uint64_t kernel_irqs;
 	/* The frame off the wire that waits for receive buffers, with its
 	 * header in front: rx_len bytes, rx_off of them placed so far into
 	 * rx_nheld chains (MRG_RXBUF only: the first one kept in rx_first,
@@ -131,6 +152,17 @@ extern const struct virtio_dev_ops vnet_ops;
  */
 int vnet_init(struct vnet *n, struct net_backend *be, const uint8_t mac[6],
 	      unsigned mtu, struct pcap *pcap, struct errbuf *err);
+
+/* Hands the NIC's queues to path at every DRIVER_OK from now on (call it
+ * before the guest runs); path outlives the NIC. */
+void vnet_set_kernel_path(struct vnet *n, const struct vnet_kernel_path *path);
+
+/*
+ * The kernel path signalled queue q's used buffers (a device thread's
+ * callback for its call eventfd; dev is the struct vnet *): the
+ * interrupt, through the transport, while the path has the queues.
+ */
+void vnet_kernel_used(void *dev, unsigned q);
 
 /* Closes the backend (the NIC is not used after it). */
 void vnet_destroy(struct vnet *n);
