@@ -146,7 +146,7 @@ static uint64_t vnet_features(void *dev)
  */
 static unsigned accepted(uint64_t f, unsigned be_off, const unsigned bit[4])
 {
-	unsigned o = 0;
+	unsigned o;
 
 	if (!(f & BIT(bit[0])))
 		return 0;
@@ -382,9 +382,10 @@ static unsigned ethertype(const uint8_t *f, uint32_t len)
  * csum_offset) lies inside the frame (5.1.6.2). */
 static bool csum_ok(const uint8_t *h, uint32_t len)
 {
-	return hdr16(h, VNET_HDR_CSUM_START) + hdr16(h, VNET_HDR_CSUM_OFFSET) +
-		       2u <=
-	       len;
+	unsigned end = hdr16(h, VNET_HDR_CSUM_START) +
+		       hdr16(h, VNET_HDR_CSUM_OFFSET) + 2u;
+
+	return end <= len;
 }
 
 /* A GSO header's own fields: a TCP frame of the IP version gso_type
