@@ -232,7 +232,7 @@ int net_unix_open(const char *path, bool listen, struct net_backend **out,
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return err_fail(err, ENOMEM, "unix=%s: out of memory", path);
-	u->b = (struct net_backend){&net_unix_ops, 0};
+	u->b = (struct net_backend){&net_unix_ops, 0, 0}; /* no offloads */
 	snprintf(u->path, sizeof(u->path), "%s", path);
 	u->listen = listen;
 	u->lfd = u->fd = -1;

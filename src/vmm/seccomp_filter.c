@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include <linux/vhost.h>
 #include <seccomp.h>
@@ -312,7 +313,8 @@ static int allow_net_calls(scmp_filter_ctx ctx)
 }
 
 /* --net tap=: readv on the taps' descriptors only (seccomp_allow_tap);
- * writev is in the base list already. */
+ * writev is in the base list already. And TUNSETOFFLOAD on them: the
+ * NIC's activate (on the vCPU thread) sets what its driver accepted. */
 static int tap_fds[SECCOMP_MAX_NET_FDS];
 static unsigned n_tap_fds;
 
@@ -327,6 +329,23 @@ int seccomp_allow_tap(int tap_fd)
 static int allow_tap_calls(scmp_filter_ctx ctx)
 {
 	return allow_on_fds(ctx, SCMP_SYS(readv), tap_fds, n_tap_fds);
+}
+
+/* The vCPU's only: it runs DRIVER_OK; the device thread never sets
+ * offloads. */
+static int allow_tap_offload(scmp_filter_ctx ctx)
+{
+	int ret = 0;
+
+	for (unsigned i = 0; !ret && i < n_tap_fds; i++) {
+		const struct scmp_arg_cmp cmp[] = {
+			arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)tap_fds[i], 0),
+			arg_cmp(1, SCMP_CMP_EQ, TUNSETOFFLOAD, 0),
+		};
+
+		ret = allow_if(ctx, SCMP_SYS(ioctl), 2, cmp);
+	}
+	return ret;
 }
 
 /* --net tap=,vhost=on: the vhost-net ioctls on those descriptors only
@@ -410,6 +429,8 @@ static int add_rules(scmp_filter_ctx ctx)
 		ret = allow_net_calls(ctx);
 	if (!ret)
 		ret = allow_tap_calls(ctx);
+	if (!ret)
+		ret = allow_tap_offload(ctx);
 	if (!ret)
 		ret = allow_vhost_calls(ctx);
 	return ret;

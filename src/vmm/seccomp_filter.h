@@ -63,10 +63,12 @@ int seccomp_allow_net(int listen_fd);
 
 /*
  * Before the lockdown, once per --net tap= NIC: lets the vCPU read frames
- * (readv) from that tap's descriptor only; writev is allowed already.
- * The tap is opened and set up (TUNSETIFF, TUNSETVNETHDRSZ, TUNSETVNETLE,
- * TUNSETOFFLOAD 0) before, and its offloads never change after. 0, or
- * -ENOSPC past SECCOMP_MAX_NET_FDS.
+ * (readv) from that tap's descriptor only (writev is allowed already),
+ * and ioctl(tap_fd, TUNSETOFFLOAD, flags) on it, with which the NIC's
+ * activation (DRIVER_OK, on the vCPU) sets the offloads its driver
+ * accepted; no other ioctl on it, and not on a device thread. The tap
+ * is opened and set up (TUNSETIFF, TUNSETVNETHDRSZ, TUNSETVNETLE,
+ * TUNSETOFFLOAD 0) before. 0, or -ENOSPC past SECCOMP_MAX_NET_FDS.
  */
 int seccomp_allow_tap(int tap_fd);
 

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include <poll.h>
 #include <signal.h>
@@ -43,7 +44,8 @@ enum lockdown {
 	WITH_NET_CONNECT,
 	WITH_TAP,
 	DEVICE_THREAD_NET_LISTEN,
-	DEVICE_THREAD_NET_CONNECT
+	DEVICE_THREAD_NET_CONNECT,
+	DEVICE_THREAD_TAP
 };
 
 /* --net tap=: a pipe stands for the tap (readv is allowed on it only),
@@ -89,6 +91,10 @@ static int lock_down(enum lockdown how)
 		if (seccomp_allow_net(-1))
 			return -1;
 		return seccomp_lockdown(NULL);
+	case DEVICE_THREAD_TAP: /* --kernel --net tap=NAME */
+		if (seccomp_allow_tap(tap_pipe[0]))
+			return -1;
+		return seccomp_lockdown_worker(&fds, NULL);
 	case WITH_TAP: /* --net tap=NAME */
 		if (seccomp_allow_tap(tap_pipe[0]))
 			return -1;
@@ -627,6 +633,51 @@ static void test_tap_reads_only_on_the_tap(void **state)
 	}
 }
 
+/* The NIC's activation sets the tap's offloads under the filter: that
+ * one request on the tap's descriptor only (a pipe answers ENOTTY, but
+ * the filter let it through). */
+static void offload_tap(void)
+{
+	if (ioctl(tap_pipe[0], TUNSETOFFLOAD, TUN_F_CSUM) == 0 ||
+	    errno != ENOTTY)
+		_exit(3);
+}
+
+static void offload_other(void)
+{
+	ioctl(other_pipe[0], TUNSETOFFLOAD, TUN_F_CSUM);
+}
+
+static void other_ioctl_on_tap(void)
+{
+	unsigned int flags;
+
+	ioctl(tap_pipe[0], TUNGETFEATURES, &flags);
+}
+
+static void test_tap_offloads_only_on_the_tap(void **state)
+{
+	(void)state;
+	assert_int_equal(pipe(tap_pipe), 0);
+	assert_int_equal(pipe(other_pipe), 0);
+	assert_killed(NO_OPENS, offload_tap,
+		      "TUNSETOFFLOAD without --net tap=");
+	assert_lives(WITH_TAP, offload_tap, "TUNSETOFFLOAD on the tap");
+	assert_killed(WITH_TAP, offload_other,
+		      "TUNSETOFFLOAD on another descriptor");
+	assert_killed(WITH_TAP, other_ioctl_on_tap,
+		      "another tun ioctl on the tap");
+	/* the device thread moves the frames but never sets offloads */
+	assert_int_equal(write(tap_pipe[1], "t", 1), 1);
+	assert_lives(DEVICE_THREAD_TAP, readv_tap, "the thread's readv");
+	assert_killed(DEVICE_THREAD_TAP, offload_tap,
+		      "TUNSETOFFLOAD on the device thread");
+	for (int i = 0; i < 2; i++) {
+		close(tap_pipe[i]);
+		close(other_pipe[i]);
+	}
+}
+
 /* --- --kernel --net: the wire on the device thread ----------------------- */
 
 static void close_a_peer(void)
@@ -710,6 +761,7 @@ int main(void)
 		cmocka_unit_test(test_device_thread_list),
 		cmocka_unit_test(test_net_calls_only_with_net),
 		cmocka_unit_test(test_tap_reads_only_on_the_tap),
+		cmocka_unit_test(test_tap_offloads_only_on_the_tap),
 		cmocka_unit_test(test_device_thread_net),
 	};
 
