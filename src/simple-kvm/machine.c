@@ -187,7 +187,9 @@ static int open_vhost(struct machine *m, unsigned i, int tap_fd,
 }
 
 /* --net tap=NAME: opened and set up now, before the lockdown; afterwards
- * the vCPU only reads (readv, that fd) and writes (writev) frames. */
+ * its frames are read (readv) and written (writev) on that fd only, by
+ * the vCPU or the device thread, and the vCPU sets the offloads the
+ * driver accepted (TUNSETOFFLOAD) at DRIVER_OK. */
 static int open_tap_nic(struct machine *m, const struct net_spec *s, unsigned i,
 			struct errbuf *err)
 {
