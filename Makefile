@@ -54,7 +54,11 @@ layer_inc = $(if $(filter src/%,$1),$(INC_$(word 2,$(subst /, ,$1))),$(INCLUDES)
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIE $(WARN) -MMD -MP $(CFLAGS)
 # Static, so that the programs run unchanged inside the sandbox's initramfs;
 # position-independent, so that the VMM's code is not at a known address.
-HOST_LDFLAGS := -static-pie $(LDFLAGS) -lseccomp
+# The kernel's payload formats (src/vmm/decompress.c): Debian's liblzma
+# (xz), libzstd and zlib, static like the rest (their -dev packages ship
+# the .a; make deps installs them).
+DC_LIBS      := -llzma -lzstd -lz
+HOST_LDFLAGS := -static-pie $(LDFLAGS) -lseccomp $(DC_LIBS)
 
 VMM_SRCS    := $(wildcard src/vmm/*.c src/x86/*.c src/devices/*.c src/gdb/*.c)
 # matrix's modules but its main(): the scheduler is unit-tested and fuzzed.
@@ -129,7 +133,7 @@ all: $(PROGRAMS) $(MATRIX_ALIASES)
 # Install the Debian packages the build needs, when they are missing.
 BUILD_PACKAGES := gcc make binutils libc6-dev libcmocka-dev libseccomp-dev \
                   clang clang-format jq busybox-static cpio \
-                  python3
+                  python3 liblzma-dev libzstd-dev zlib1g-dev
 deps:
 	@scripts/ensure-packages $(BUILD_PACKAGES)
 
@@ -341,14 +345,14 @@ $(BUILD)/asan/obj/%.o: %.c
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(VMM_LIB)
 	@mkdir -p $(@D)
 	$(say) LD $@
-	$(Q)$(CC) $^ -o $@ -lcmocka -lseccomp $(LDFLAGS)
+	$(Q)$(CC) $^ -o $@ -lcmocka -lseccomp $(DC_LIBS) $(LDFLAGS)
 
 # The library again, sanitized (the embedded images need no sanitizer).
 SAN_LIB := $(BUILD)/asan/libvmm.a
 $(BUILD)/asan/tests/unit/%: $(BUILD)/asan/obj/tests/unit/%.o $(SAN_LIB)
 	@mkdir -p $(@D)
 	$(say) LD $@
-	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lcmocka -lseccomp $(LDFLAGS)
+	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lcmocka -lseccomp $(DC_LIBS) $(LDFLAGS)
 
 unit-bins: $(UNIT_BINS)
 
@@ -363,10 +367,10 @@ SAN_PROGRAMS := $(BUILD)/asan/simple-kvm $(BUILD)/asan/matrix
 $(BUILD)/asan/simple-kvm: $(SKVM_OBJS:$(BUILD)/obj/%=$(BUILD)/asan/obj/%) \
                           $(SAN_LIB)
 	$(say) LD $@
-	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lseccomp $(LDFLAGS)
+	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lseccomp $(DC_LIBS) $(LDFLAGS)
 $(BUILD)/asan/matrix: $(BUILD)/asan/obj/src/matrix/main.o $(SAN_LIB)
 	$(say) LD $@
-	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lseccomp $(LDFLAGS)
+	$(Q)$(CC) $(SAN_FLAGS) $^ -o $@ -lseccomp $(DC_LIBS) $(LDFLAGS)
 $(BUILD)/asan/lib/.copied: $(SAN_PROGRAMS)
 	$(say) LIBS $(@D)
 	$(Q)scripts/copy-runtime-libs $(@D) $^

@@ -51,7 +51,7 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJS)
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	$(say) FUZZ-LD $@
-	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) $^ -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) $^ -o $@ $(DC_LIBS)
 
 fuzz: fuzz-bins
 	@tests/fuzz/run-fuzz.sh --build $(BUILD) --seconds $(FUZZ_SECONDS) \
