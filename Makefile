@@ -183,6 +183,26 @@ $(LINUX_TEST_INITRAMFS): tests/kvm/linux-initramfs.sh tests/kvm/kmod-order.sh gu
 test-build: $(LINUX_TEST_INITRAMFS)
 # --- end of the Linux boot block ----------------------------------------------
 
+# --- the kernel cache (issue 20, docs/linux.md#the-kernel-cache) -------------
+# simple-kvm decompresses a bzImage's payload once and keeps the vmlinux
+# under its SHA-256. Inside the sandbox the VMM runs under TCG, where
+# liblzma is as slow as the guest's own decompressor, so make linux and
+# make test fill build/kernel-cache natively first (no /dev/kvm needed);
+# the sandbox sees the repository at the same path, and the boots pass
+# --kernel-cache build/kernel-cache. Phony: a hit costs 0.2 s, and the
+# kernel may change under build/sandbox at any time.
+KERNEL_CACHE := $(BUILD)/kernel-cache
+SANDBOX_KERNEL := $(BUILD)/sandbox/kernel/vmlinuz
+.PHONY: kernel-cache
+kernel-cache: $(BUILD)/simple-kvm | sandbox-ready
+	$(Q)if [ -r $(SANDBOX_KERNEL) ]; then \
+	  $(BUILD)/simple-kvm --kernel $(SANDBOX_KERNEL) \
+	    --kernel-cache $(KERNEL_CACHE) --fill-kernel-cache; \
+	else echo "kernel-cache: no $(SANDBOX_KERNEL); the boots decompress it" >&2; fi
+test-build: kernel-cache
+linux: kernel-cache
+# --- end of the kernel cache block --------------------------------------------
+
 # --- Linux root disk (make linux boots from /dev/vda, docs/linux.md) ---------
 # tests/kvm/linux-root.sh makes the modules, a fresh ext4 image, e2fsck for
 # the sandbox and the initramfs that switch_root's to the disk; the

@@ -33,7 +33,12 @@ static int place_kernel(struct vm *vm, const struct kernel_image *k,
 			struct linux_loaded *out, struct errbuf *err)
 {
 	if (k->path == KIMG_PVH) {
-		struct pvh_boot_args pa = {cmdline, rd, rd_size};
+		/* a bzImage's header says how long; a vmlinux has none */
+		struct pvh_boot_args pa = {cmdline,
+					   k->source == KIMG_FROM_FILE
+						   ? PVH_CMDLINE_DEFAULT
+						   : k->hdr.cmdline_size,
+					   rd, rd_size};
 
 		return pvh_load(&vm->mem, k->elf, k->elf_size, &k->pvh, &pa,
 				&out->pvh, err);

@@ -143,8 +143,9 @@ static int from_payload(const struct kimg_options *o, struct kernel_image *k,
 	if (k->source == KIMG_FROM_CACHE)
 		return 0;
 	ret = decompress(k->file + pl.offset, &pl, k, err);
-	if (!ret)
-		ret = pvh_parse(k->elf, k->elf_size, &k->pvh, err);
+	if (ret)
+		return ret;
+	ret = pvh_parse(k->elf, k->elf_size, &k->pvh, err);
 	if (ret)
 		return err_wrap(err, -ENOEXEC, "the vmlinux in the payload");
 	if (!k->pvh.has_note) /* CONFIG_PVH off: nothing worth caching */
@@ -170,7 +171,10 @@ int kimg_prepare(const uint8_t *file, size_t size, const struct kimg_options *o,
 	k->path = KIMG_PVH;
 	if (o->boot == KIMG_BOOT_BZIMAGE)
 		return fall_back(k, o, "--boot bzimage", err);
-	return from_payload(o, k, err);
+	ret = from_payload(o, k, err);
+	if (ret) /* nothing to free for the caller after an error */
+		kimg_free(k);
+	return ret;
 }
 
 void kimg_free(struct kernel_image *k)

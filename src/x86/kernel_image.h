@@ -62,9 +62,11 @@ struct kernel_image {
  * else decompressed and stored there (a failure to store is a note in
  * k->cache_note, not an error). A payload in a format this build does not
  * read, and a vmlinux without the PVH note, fall back to KIMG_BZIMAGE
- * (k->why_bzimage says why) unless o->boot is KIMG_BOOT_PVH. Returns 0, or
+ * (k->why_bzimage says why) unless o->boot is KIMG_BOOT_PVH. Returns 0
+ * (then kimg_free releases what k holds), or
  * -ENOEXEC (-ENOMEM) with one line in err for a file that is neither
- * kernel, a malformed payload or vmlinux, or a path o->boot rules out.
+ * kernel, a malformed payload or vmlinux, or a path o->boot rules out
+ * (then k holds nothing).
  */
 int kimg_prepare(const uint8_t *file, size_t size, const struct kimg_options *o,
 		 struct kernel_image *k, struct errbuf *err);

@@ -304,11 +304,14 @@ int pvh_load(const struct guest_mem *mem, const uint8_t *elf, size_t size,
 				"kernel built without CONFIG_PVH");
 	if (size < sizeof(Elf64_Ehdr) || !k->nload)
 		return err_fail(err, EINVAL, "kernel parsed from another file");
-	if (cmdlen >= PVH_CMDLINE_MAX)
+	if (cmdlen > args->cmdline_max || cmdlen >= PVH_CMDLINE_MAX)
 		return err_fail(err, E2BIG,
-				"command line of %zu bytes is longer than "
-				"the %llu the loader has room for",
-				cmdlen, PVH_CMDLINE_MAX - 1);
+				"command line of %zu bytes is longer than the "
+				"kernel's limit of %" PRIu32 " (cmdline_size)",
+				cmdlen,
+				args->cmdline_max < PVH_CMDLINE_MAX - 1
+					? args->cmdline_max
+					: (uint32_t)PVH_CMDLINE_MAX - 1);
 	if (k->end > mem->size)
 		return err_fail(
 			err, ENOMEM,

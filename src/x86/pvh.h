@@ -21,6 +21,9 @@
 #define PVH_CMDLINE_ADDR  0x20000ULL  /* as the bzImage path's */
 #define PVH_CMDLINE_MAX	  0x10000ULL  /* room there, with the NUL */
 #define PVH_KERNEL_LOWEST 0x100000ULL /* no segment below 1 MiB */
+/* x86's COMMAND_LINE_SIZE less its NUL, for a vmlinux, which has no
+ * setup header to say cmdline_size */
+#define PVH_CMDLINE_DEFAULT 2047
 
 /* The largest vmlinux simple-kvm reads (a kernel with debug symbols is
  * several hundred MiB; its segments must fit in --mem anyway). */
@@ -52,6 +55,7 @@ int pvh_parse(const uint8_t *elf, size_t size, struct pvh_kernel *k,
 /* What the guest gets besides the kernel. */
 struct pvh_boot_args {
 	const char *cmdline;   /* NUL-terminated; may be "" */
+	uint32_t cmdline_max;  /* longest the kernel takes, without the NUL */
 	const uint8_t *initrd; /* NULL: none */
 	size_t initrd_size;
 };
@@ -71,8 +75,8 @@ struct pvh_layout {
  * PVH_START_INFO a version-1 hvm_start_info with one module (the initrd),
  * the e820 map as its memmap, rsdp_paddr 0. Refuses (-ENOMEM / -E2BIG /
  * -ENOEXEC, one line) a kernel without the note or outside RAM, a command
- * line of PVH_CMDLINE_MAX bytes or more, an initrd that does not fit.
- * Writes only inside mem.
+ * line longer than cmdline_max (or PVH_CMDLINE_MAX - 1), an initrd that does
+ * not fit. Writes only inside mem.
  */
 int pvh_load(const struct guest_mem *mem, const uint8_t *elf, size_t size,
 	     const struct pvh_kernel *k, const struct pvh_boot_args *args,
