@@ -201,6 +201,10 @@ kernel-cache: $(BUILD)/simple-kvm | sandbox-ready
 	else echo "kernel-cache: no $(SANDBOX_KERNEL); the boots decompress it" >&2; fi
 test-build: kernel-cache
 linux: kernel-cache
+# issue 20's boot figure (bench/boot.sh, docs/benchmarks.md), in the sandbox
+.PHONY: bench-boot
+bench-boot: all kernel-cache $(LINUX_TEST_INITRAMFS)
+	@scripts/kvm-run --timeout 600 bench/boot.sh $(BUILD)
 # --- end of the kernel cache block --------------------------------------------
 
 # --- Linux root disk (make linux boots from /dev/vda, docs/linux.md) ---------
