@@ -30,7 +30,7 @@ now() { cut -d' ' -f1 /proc/uptime; }
 boot() {
 	t0=$(now)
 	"$SK" --kernel "$KERNEL" --initrd "$INITRD" --mem 256M --timeout 120s \
-		--boot "$1" --kernel-cache "$2" \
+		--boot "$1" --kernel-cache "$2" -v \
 		--append "console=ttyS0 quiet panic=-1 lxtest=panic" </dev/null 2>"$TMP/err" |
 		while IFS= read -r line; do
 			case $line in
