@@ -294,7 +294,7 @@ $(VQ_BENCH): bench/virtio-qemu.sh bench/blk-initramfs.sh guest/linux/blkload.c |
 	  bench/virtio-qemu.sh prepare $(BUILD) && touch $@
 
 bench: all $(BUILD)/kvm-bench $(BENCH_GUESTS) guests $(JQ) $(BLK_BENCH_INITRAMFS) \
-       $(VQ_BENCH)
+       $(VQ_BENCH) kernel-cache $(LINUX_TEST_INITRAMFS)
 	@bench/bench.sh $(BUILD)
 
 # Guests: one C source, compiled once per mode.
