@@ -70,7 +70,7 @@ static int route_new(struct msi_router *r, struct msi_route *e,
 			close(efd);
 		goto out_route;
 	}
-	*e = (struct msi_route){1, gsi, efd, *msg, 1};
+	*e = (struct msi_route){1, gsi, efd, *msg, 1, 1, 0};
 	return 0;
 out_route:
 	/* KVM keeps its old table, or one with an unused route: harmless */
@@ -121,6 +121,85 @@ void msi_router_deliver(void *ctx, struct pci_func *f, unsigned vector,
 	}
 	pthread_mutex_unlock(&r->lock);
 }
+
+/* e's irqfd assigned in KVM, or lifted: 0, or a negative errno with why.
+ * Lock held. */
+static int set_assigned(struct msi_router *r, struct msi_route *e, int on)
+{
+	int ret;
+
+	if (e->assigned == on)
+		return 0;
+	ret = r->ops->irqfd(r->vm_fd, e->efd, e->gsi, -1, !on);
+	if (ret < 0)
+		return err_fail(&r->why, -ret, "KVM_IRQFD %s (GSI %u): %s",
+				on ? "assign" : "deassign", e->gsi,
+				strerror(-ret));
+	e->assigned = on;
+	return 0;
+}
+
+static int kernel_bind(void *ctx, struct pci_func *f, unsigned vector,
+		       const struct pci_msi_msg *msg, int masked)
+{
+	struct msi_router *r = ctx;
+	struct msi_route *e;
+	int ret;
+
+	if (f->slot >= PCI_SLOTS || vector >= PCI_MSIX_MAX)
+		return -1;
+	pthread_mutex_lock(&r->lock);
+	e = &r->vec[f->slot][vector];
+	ret = e->used ? route_update(r, e, msg) : route_new(r, e, msg);
+	if (!ret)
+		ret = set_assigned(r, e, !masked);
+	if (!ret)
+		e->bound = 1;
+	else
+		r->fallbacks++;
+	pthread_mutex_unlock(&r->lock);
+	return ret ? -1 : e->efd;
+}
+
+static void kernel_update(void *ctx, struct pci_func *f, unsigned vector,
+			  const struct pci_msi_msg *msg, int masked)
+{
+	struct msi_router *r = ctx;
+	struct msi_route *e;
+
+	if (f->slot >= PCI_SLOTS || vector >= PCI_MSIX_MAX)
+		return;
+	pthread_mutex_lock(&r->lock);
+	e = &r->vec[f->slot][vector];
+	/* a failure keeps the old route or assignment, with why said */
+	if (e->bound &&
+	    (route_update(r, e, msg) || set_assigned(r, e, !masked)))
+		r->fallbacks++;
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* The vector's interrupts come through msi_router_deliver again, which
+ * writes the eventfd only when unmasked: the irqfd stays assigned. */
+static void kernel_release(void *ctx, struct pci_func *f, unsigned vector)
+{
+	struct msi_router *r = ctx;
+	struct msi_route *e;
+
+	if (f->slot >= PCI_SLOTS || vector >= PCI_MSIX_MAX)
+		return;
+	pthread_mutex_lock(&r->lock);
+	e = &r->vec[f->slot][vector];
+	e->bound = 0;
+	if (e->used && set_assigned(r, e, 1))
+		r->fallbacks++;
+	pthread_mutex_unlock(&r->lock);
+}
+
+const struct pci_msi_kernel_ops msi_router_kernel = {
+	.bind = kernel_bind,
+	.update = kernel_update,
+	.release = kernel_release,
+};
 
 int msi_router_reserve(struct msi_router *r, unsigned slot, unsigned nvec,
 		       struct errbuf *err)

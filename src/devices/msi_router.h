@@ -26,6 +26,10 @@ struct msi_route {
 	int efd;
 	struct pci_msi_msg msg;
 	int efd_open; /* efd made (by msi_router_reserve or first use) */
+	int assigned; /* KVM_IRQFD holds efd (lifted while a bound vector is
+		       * masked, so that a write waits in the eventfd) */
+	int bound;    /* msi_router_kernel's bind: efd is someone else's to
+		       * write, e.g. vhost-net's */
 };
 
 /*
@@ -72,6 +76,16 @@ void msi_router_deliver(void *ctx, struct pci_func *f, unsigned vector,
  */
 int msi_router_reserve(struct msi_router *r, unsigned slot, unsigned nvec,
 		       struct errbuf *err);
+
+/*
+ * pci_msi_kernel_ops for pci_bus_set_msi_kernel (ctx is the router): a
+ * vector's irqfd handed to the kernel (vhost-net's call eventfd), its
+ * route made now and kept current at every change of the message, its
+ * KVM_IRQFD lifted while the vector is masked and put back at the unmask
+ * (when KVM finds the eventfd already written, it injects at once: the
+ * pending bit's job). A bind that fails returns -1 (the caller relays).
+ */
+extern const struct pci_msi_kernel_ops msi_router_kernel;
 
 /* The eventfds made so far, up to max of them into fds; their count. */
 unsigned msi_router_efds(const struct msi_router *r, int *fds, unsigned max);

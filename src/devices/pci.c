@@ -136,18 +136,70 @@ static int vector_masked(const struct pci_msix *m, unsigned v)
 			     PCI_MSIX_ENTRY_CTRL_MASKBIT);
 }
 
-/* Called with the lock held. */
-static void msix_send(struct pci_func *f, unsigned v)
+static struct pci_msi_msg vector_msg(const struct pci_msix *m, unsigned v)
 {
-	const uint8_t *e = &f->msix.table[v * PCI_MSIX_ENTRY_SIZE];
-	struct pci_msi_msg msg = {
+	const uint8_t *e = &m->table[v * PCI_MSIX_ENTRY_SIZE];
+
+	return (struct pci_msi_msg){
 		.addr = (uint32_t)le_get(e, 4) |
 			(uint64_t)(uint32_t)le_get(e + 4, 4) << 32,
 		.data = (uint32_t)le_get(e + 8, 4),
 	};
+}
+
+/* Called with the lock held. */
+static void msix_send(struct pci_func *f, unsigned v)
+{
+	struct pci_msi_msg msg = vector_msg(&f->msix, v);
 
 	if (f->bus && f->bus->msi)
 		f->bus->msi(f->bus->msi_ctx, f, v, &msg);
+}
+
+/* The bound vectors' messages and masks to the kernel ops, after a write
+ * that may have changed them (MSI-X off masks them all). Lock held. */
+static void msix_update_kernel(struct pci_func *f)
+{
+	struct pci_msix *m = &f->msix;
+
+	for (unsigned v = 0; m->kernel && v < m->nvec; v++) {
+		struct pci_msi_msg msg = vector_msg(m, v);
+
+		if (m->kernel & (1u << v))
+			f->bus->kernel->update(f->bus->kernel_ctx, f, v, &msg,
+					       !m->enabled ||
+						       vector_masked(m, v));
+	}
+}
+
+int pci_msix_irqfd(struct pci_func *f, unsigned v)
+{
+	struct pci_msix *m = &f->msix;
+	struct pci_msi_msg msg;
+	int efd = -1;
+
+	pthread_mutex_lock(&m->lock);
+	if (m->enabled && v < m->nvec && f->bus && f->bus->kernel) {
+		msg = vector_msg(m, v);
+		efd = f->bus->kernel->bind(f->bus->kernel_ctx, f, v, &msg,
+					   vector_masked(m, v));
+		if (efd >= 0)
+			m->kernel |= 1u << v;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return efd;
+}
+
+void pci_msix_irqfd_release(struct pci_func *f, unsigned v)
+{
+	struct pci_msix *m = &f->msix;
+
+	pthread_mutex_lock(&m->lock);
+	if (v < m->nvec && (m->kernel & (1u << v))) {
+		m->kernel &= ~(1u << v);
+		f->bus->kernel->release(f->bus->kernel_ctx, f, v);
+	}
+	pthread_mutex_unlock(&m->lock);
 }
 
 /* Sends what an unmask released. Called with the lock held. */
@@ -193,6 +245,7 @@ static void msix_control_written(struct pci_func *f)
 	pthread_mutex_lock(&m->lock);
 	m->enabled = !!(ctrl & PCI_MSIX_FLAGS_ENABLE);
 	m->masked = !!(ctrl & PCI_MSIX_FLAGS_MASKALL);
+	msix_update_kernel(f);
 	msix_flush_pending(f);
 	pthread_mutex_unlock(&m->lock);
 }
@@ -226,8 +279,10 @@ static int msix_access(struct pci_func *f, unsigned bar, uint64_t off,
 			else
 				data[i] = *p;
 		}
-		if (is_write)
+		if (is_write) {
+			msix_update_kernel(f);
 			msix_flush_pending(f);
+		}
 		pthread_mutex_unlock(&m->lock);
 		return 1;
 	}
@@ -313,6 +368,13 @@ void pci_bus_set_intx(struct pci_bus *pb, pci_intx_fn intx, void *ctx)
 {
 	pb->intx = intx;
 	pb->intx_ctx = ctx;
+}
+
+void pci_bus_set_msi_kernel(struct pci_bus *pb,
+			    const struct pci_msi_kernel_ops *ops, void *ctx)
+{
+	pb->kernel = ops;
+	pb->kernel_ctx = ctx;
 }
 
 /* --- BARs on the MMIO bus --------------------------------------------- */

@@ -71,6 +71,24 @@ typedef void (*pci_msi_fn)(void *ctx, struct pci_func *f, unsigned vector,
 			   const struct pci_msi_msg *msg);
 
 /*
+ * A vector whose interrupts something outside the VMM raises (vhost-net
+ * writing an eventfd): bind returns that eventfd, which delivers msg
+ * while the vector is unmasked and is held while it is masked (a write
+ * then waits for the unmask); update follows every later change of the
+ * vector's message or mask; release ends that (its interrupts come
+ * through pci_msix_notify again). The KVM side implements them with the
+ * vector's irqfd (msi_router.h). Called with the function's MSI-X lock
+ * held; they must not call back into pci.
+ */
+struct pci_msi_kernel_ops {
+	int (*bind)(void *ctx, struct pci_func *f, unsigned vector,
+		    const struct pci_msi_msg *msg, int masked);
+	void (*update)(void *ctx, struct pci_func *f, unsigned vector,
+		       const struct pci_msi_msg *msg, int masked);
+	void (*release)(void *ctx, struct pci_func *f, unsigned vector);
+};
+
+/*
  * Drives the INTx line of f, wired to gsi: level 1 asserts it (again,
  * after a resample), 0 lowers it. The KVM side implements it with a
  * resampling irqfd (level-triggered: KVM lowers the line at the guest's
@@ -129,6 +147,7 @@ struct pci_msix {
 	unsigned bar;
 	uint32_t table_off, pba_off;
 	int enabled, masked; /* the control bits, copied under the lock */
+	uint32_t kernel;     /* bit v: vector v bound (pci_msix_irqfd) */
 	uint8_t table[PCI_MSIX_MAX * PCI_MSIX_ENTRY_SIZE];
 	uint32_t pending; /* the PBA: bit v for vector v */
 	pthread_mutex_t lock;
@@ -160,6 +179,8 @@ struct pci_bus {
 	void *msi_ctx;
 	pci_intx_fn intx; /* optional: pci_bus_set_intx */
 	void *intx_ctx;
+	const struct pci_msi_kernel_ops *kernel; /* optional: set_msi_kernel */
+	void *kernel_ctx;
 	/* BAR placements the MMIO bus refused (a guest put two BARs over
 	 * each other); that BAR decodes nothing until moved. */
 	unsigned map_conflicts;
@@ -189,6 +210,10 @@ int pci_bus_add_ecam(struct pci_bus *pb, uint64_t base, struct errbuf *err);
 /* Where INTx levels go (none until set: a level then changes nothing
  * but the status bit). */
 void pci_bus_set_intx(struct pci_bus *pb, pci_intx_fn intx, void *ctx);
+
+/* Lets pci_msix_irqfd bind vectors through ops (ctx: msi_router). */
+void pci_bus_set_msi_kernel(struct pci_bus *pb,
+			    const struct pci_msi_kernel_ops *ops, void *ctx);
 
 /* Frees what the functions hold (not the buses, which the caller owns). */
 void pci_bus_destroy(struct pci_bus *pb);
@@ -270,5 +295,16 @@ int pci_msix_enabled(struct pci_func *f);
 /* Vector v of f fires (a device's interrupt): sent, left pending until
  * unmasked, or dropped. Safe from any thread. */
 enum pci_msix_outcome pci_msix_notify(struct pci_func *f, unsigned v);
+
+/*
+ * An eventfd that raises vector v of f with no VMM in the way (the
+ * bus's kernel ops), kept in step with the vector's message and mask
+ * from now on; -1 when MSI-X is off, v is not a vector, or the bus has no
+ * kernel ops (the caller then delivers through pci_msix_notify).
+ */
+int pci_msix_irqfd(struct pci_func *f, unsigned v);
+
+/* Ends what pci_msix_irqfd(f, v) began. */
+void pci_msix_irqfd_release(struct pci_func *f, unsigned v);
 
 #endif

@@ -45,6 +45,13 @@ struct virtio_transport {
 	 * queue): set DEVICE_NEEDS_RESET (virtio 1.2, 2.1.2), stop the
 	 * device's queues and print one line naming the device and why. */
 	void (*needs_reset)(struct virtio_transport *t, const char *why);
+	/* Optional (NULL, or -1: not now): an eventfd that raises queue
+	 * q's interrupt with no VMM in the way, for a data path in the host
+	 * kernel (vhost-net) to write; the transport keeps it in step with
+	 * the driver's vector, mask and message until queue_irqfd_release.
+	 * Called on the thread that activates the device. */
+	int (*queue_irqfd)(struct virtio_transport *t, unsigned q);
+	void (*queue_irqfd_release)(struct virtio_transport *t, unsigned q);
 };
 
 /*

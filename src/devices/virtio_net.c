@@ -79,12 +79,41 @@ void vnet_set_kernel_path(struct vnet *n, const struct vnet_kernel_path *path)
 	n->kpath = path;
 }
 
-/* The kernel path gives the queues back (a reset, the NIC's end). */
-static void leave_kernel(struct vnet *n)
+/* The kernel path gives the queues back (a reset; the NIC's end, when
+ * the transport may be gone and nothing is released). */
+static void leave_kernel(struct vnet *n, bool release)
 {
 	if (n->in_kernel)
 		n->kpath->stop(n->kpath->ctx);
+	for (unsigned q = 0; q < 2; q++) {
+		if (n->irqfd[q] && release && n->t->queue_irqfd_release)
+			n->t->queue_irqfd_release(n->t, q);
+		n->irqfd[q] = false;
+	}
 	n->in_kernel = false;
+}
+
+/* The kernel path's start, with each queue's irqfd when the transport
+ * can give one. Lock held. */
+static int enter_kernel(struct vnet *n, const struct guest_mem *mem,
+			uint64_t features, const struct virtio_queue_addr *addr,
+			struct virtio_transport *t, struct errbuf *err)
+{
+	int irqfd[2] = {-1, -1}, ret;
+
+	for (unsigned q = 0; q < 2 && t->queue_irqfd; q++)
+		irqfd[q] = t->queue_irqfd(t, q);
+	ret = n->kpath->start(n->kpath->ctx, mem, features, addr, irqfd, err);
+	for (unsigned q = 0; q < 2; q++) {
+		n->irqfd[q] = !ret && irqfd[q] >= 0;
+		if (ret && irqfd[q] >= 0)
+			t->queue_irqfd_release(t, q);
+	}
+	if (!ret) {
+		n->kernel_starts++;
+		n->irqfd_starts += n->irqfd[0] && n->irqfd[1];
+	}
+	return ret;
 }
 
 void vnet_kernel_used(void *dev, unsigned q)
@@ -101,7 +130,7 @@ void vnet_kernel_used(void *dev, unsigned q)
 
 void vnet_destroy(struct vnet *n)
 {
-	leave_kernel(n);
+	leave_kernel(n, false);
 	if (n->be)
 		n->be->ops->close(n->be);
 	n->be = NULL;
@@ -260,7 +289,7 @@ static int vnet_activate(void *dev, const struct guest_mem *mem,
 	if (!ret)
 		ret = vnet_set_offloads(n, features, err);
 	if (!ret && n->kpath) /* checked by the VMM first, then handed on */
-		ret = n->kpath->start(n->kpath->ctx, mem, features, addr, err);
+		ret = enter_kernel(n, mem, features, addr, t, err);
 	if (ret) {
 		vq_reset(&n->rxq);
 		vq_reset(&n->txq);
@@ -285,7 +314,7 @@ static void vnet_reset(void *dev)
 	struct vnet *n = dev;
 
 	pthread_mutex_lock(&n->lock);
-	leave_kernel(n);
+	leave_kernel(n, true);
 	vq_reset(&n->rxq);
 	vq_reset(&n->txq);
 	n->t = NULL;

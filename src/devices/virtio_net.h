@@ -88,13 +88,17 @@ struct vnet_stats {
  * start runs at DRIVER_OK, once the queues' addresses passed the VMM's
  * own checks, with the features the driver accepted: from then on the
  * VMM reads neither the rings nor the backend (a kick, or a frame on the
- * tap, is the path's business). stop runs at a reset and before the NIC
- * goes. start returns 0, or a negative errno with one line (the device
- * then needs a reset).
+ * tap, is the path's business). irqfd[q] is an eventfd that raises
+ * queue q's interrupt straight through KVM (the transport's
+ * queue_irqfd), or -1: the path then signals its own and the NIC relays
+ * (vnet_kernel_used). stop runs at a reset and before the NIC goes.
+ * start returns 0, or a negative errno with one line (the device then
+ * needs a reset).
  */
 struct vnet_kernel_path {
 	int (*start)(void *ctx, const struct guest_mem *mem, uint64_t features,
-		     const struct virtio_queue_addr *addr, struct errbuf *err);
+		     const struct virtio_queue_addr *addr, const int irqfd[2],
+		     struct errbuf *err);
 	void (*stop)(void *ctx);
 	void *ctx;
 };
@@ -128,7 +132,11 @@ struct vnet {
 	 * kernel_irqs counts the interrupts it asked for */
 	const struct vnet_kernel_path *kpath;
 	bool in_kernel;
+	bool irqfd[2]; /* queue q's interrupts go straight to KVM */
 	uint64_t kernel_irqs;
+	/* DRIVER_OKs the path served, and of them those with both queues'
+	 * interrupts on irqfds (--stats) */
+	unsigned kernel_starts, irqfd_starts;
 	/* The frame off the wire that waits for receive buffers, with its
 	 * header in front: rx_len bytes, rx_off of them placed so far into
 	 * rx_nheld chains (MRG_RXBUF only: the first one kept in rx_first,

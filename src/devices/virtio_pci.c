@@ -85,6 +85,48 @@ static void t_notify_used(struct virtio_transport *t, unsigned q)
 		send_vector(vp, vector);
 }
 
+/* The queue's MSI-X vector as it is at DRIVER_OK (a driver that moves a
+ * queue to another vector later is not followed). */
+static uint16_t queue_vector(struct virtio_pci *vp, unsigned q)
+{
+	uint16_t vector;
+
+	pthread_mutex_lock(&vp->lock);
+	vector = vp->q[q].vector;
+	pthread_mutex_unlock(&vp->lock);
+	return vector;
+}
+
+static int t_queue_irqfd(struct virtio_transport *t, unsigned q)
+{
+	struct virtio_pci *vp = from_transport(t);
+	uint16_t vector;
+	int efd;
+
+	if (q >= vp->ops->num_queues)
+		return -1;
+	vector = queue_vector(vp, q);
+	efd = vector == VIRTIO_MSI_NO_VECTOR
+		      ? -1
+		      : pci_msix_irqfd(&vp->func, vector);
+	if (efd >= 0)
+		vp->irqfd_vector[q] = vector;
+	return efd;
+}
+
+static void t_queue_irqfd_release(struct virtio_transport *t, unsigned q)
+{
+	struct virtio_pci *vp = from_transport(t);
+	uint16_t vector;
+
+	if (q >= vp->ops->num_queues)
+		return;
+	vector = vp->irqfd_vector[q];
+	vp->irqfd_vector[q] = VIRTIO_MSI_NO_VECTOR;
+	if (vector != VIRTIO_MSI_NO_VECTOR)
+		pci_msix_irqfd_release(&vp->func, vector);
+}
+
 static void t_notify_config(struct virtio_transport *t)
 {
 	struct virtio_pci *vp = from_transport(t);
@@ -646,11 +688,14 @@ int virtio_pci_init(struct virtio_pci *vp, struct pci_bus *pb, unsigned slot,
 	vp->dev = dev;
 	vp->mem = mem;
 	vp->transport = (struct virtio_transport){
-		t_notify_used, t_notify_config, t_needs_reset};
+		t_notify_used, t_notify_config, t_needs_reset, t_queue_irqfd,
+		t_queue_irqfd_release};
 	vp->offered =
 		(ops->features ? ops->features(dev) : 0) & DEVICE_FEATURE_MASK;
 	vp->offered |= TRANSPORT_FEATURES;
 	vp->config_vector = VIRTIO_MSI_NO_VECTOR;
+	for (unsigned q = 0; q < VIRTIO_DEV_MAX_QUEUES; q++)
+		vp->irqfd_vector[q] = VIRTIO_MSI_NO_VECTOR;
 	queues_reset(vp);
 	pthread_mutex_init(&vp->lock, NULL);
 	pci_func_init(&vp->func, &id, &virtio_pci_func_ops);

@@ -97,6 +97,9 @@ struct virtio_pci {
 	uint8_t status, generation, isr;
 	int live; /* activate succeeded; until reset */
 	struct virtio_pci_queue q[VIRTIO_DEV_MAX_QUEUES];
+	/* The vector each queue's irqfd was bound to (queue_irqfd), for its
+	 * release: the driver may have moved the queue since. */
+	uint16_t irqfd_vector[VIRTIO_DEV_MAX_QUEUES];
 	uint8_t cfg_cap; /* the VIRTIO_PCI_CAP_PCI_CFG window's offset */
 	/* Guest accesses to BAR 0 that reached the VMM (MMIO exits; not the
 	 * pci_cfg window's port accesses), and how many were queue kicks:

@@ -33,7 +33,8 @@ int vnet_vhost_features(uint64_t offered, uint64_t accepted, uint64_t *acked,
 }
 
 static int start_queue(struct vnet_vhost *v, unsigned q,
-		       const struct virtio_queue_addr *a, struct errbuf *err)
+		       const struct virtio_queue_addr *a, int irqfd,
+		       struct errbuf *err)
 {
 	struct vhost_vring r = {
 		.num = a->size,
@@ -42,7 +43,7 @@ static int start_queue(struct vnet_vhost *v, unsigned q,
 		.avail = a->avail,
 		.used = a->used,
 		.kick_fd = v->kick_fd[q],
-		.call_fd = v->call_fd[q],
+		.call_fd = irqfd >= 0 ? irqfd : v->call_fd[q],
 	};
 	int ret;
 
@@ -69,7 +70,7 @@ static void stop_queues(void *ctx)
  * vhost-net's queues 0 and 1, as virtio-net numbers them. */
 static int start_queues(void *ctx, const struct guest_mem *mem,
 			uint64_t features, const struct virtio_queue_addr *addr,
-			struct errbuf *err)
+			const int irqfd[2], struct errbuf *err)
 {
 	struct vnet_vhost *v = ctx;
 	uint64_t acked = 0;
@@ -80,7 +81,7 @@ static int start_queues(void *ctx, const struct guest_mem *mem,
 	if (!ret)
 		ret = vhost_net_set_mem(&v->vn, mem, err);
 	for (unsigned q = 0; !ret && q < VHOST_NET_QUEUES; q++)
-		ret = start_queue(v, q, &addr[q], err);
+		ret = start_queue(v, q, &addr[q], irqfd[q], err);
 	if (ret)
 		stop_queues(v);
 	else

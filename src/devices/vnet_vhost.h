@@ -12,11 +12,11 @@
 
 /*
  * One NIC's vhost-net. The kernel reads the kicks from kick_fd[q] (the
- * queue's ioeventfd: a guest's kick never reaches the VMM) and signals
- * call_fd[q] for an interrupt. call_fd is this module's own eventfd, not
- * an irqfd: the NIC's device thread reads it and sends the interrupt
- * through the transport (vnet_kernel_used), which knows the queue's
- * MSI-X vector, its mask and the message the driver wrote last.
+ * queue's ioeventfd: a guest's kick never reaches the VMM) and signals,
+ * for an interrupt, the queue's irqfd when the transport gave one (KVM
+ * injects it; the transport keeps its route and mask in step with the
+ * driver's MSI-X table), else call_fd[q], this module's own eventfd, which
+ * the NIC's device thread reads and relays (vnet_kernel_used).
  */
 struct vnet_vhost {
 	struct vhost_net vn;

@@ -81,6 +81,8 @@ static int ensure_pci(struct machine *m, struct errbuf *err)
 			   m->has_msi ? &m->msi : NULL, err);
 	if (!ret)
 		m->has_pci = true;
+	if (!ret && m->has_msi) /* vhost-net's interrupts, straight to KVM */
+		pci_bus_set_msi_kernel(&m->pci, &msi_router_kernel, &m->msi);
 	return ret;
 }
 
@@ -277,6 +279,12 @@ static double exits_per_packet(const struct machine *m, unsigned i)
 	return pkts ? (double)m->vp_net[i].bar_exits / (double)pkts : -1;
 }
 
+/* Every start of vhost-net had both queues' interrupts on irqfds. */
+static bool irqfd_always(const struct vnet *n)
+{
+	return n->kernel_starts && n->irqfd_starts == n->kernel_starts;
+}
+
 static void net_report_text(const struct machine *m, unsigned i, FILE *out)
 {
 	const struct vnet_stats *st = &m->nic[i]->st;
@@ -288,7 +296,8 @@ static void net_report_text(const struct machine *m, unsigned i, FILE *out)
 		i, m->vhost[i] ? "vhost-net: " : "", st->tx_packets,
 		st->tx_bytes, st->rx_packets, st->rx_bytes);
 	if (m->vhost[i])
-		fprintf(out, "%" PRIu64 " interrupts, ",
+		fprintf(out, "interrupts %s, %" PRIu64 " relayed, ",
+			irqfd_always(m->nic[i]) ? "by irqfd" : "relayed",
 			m->nic[i]->kernel_irqs);
 	fputs("drops:", out);
 	for (unsigned d = 0; d < VNET_DROPS; d++)
@@ -312,11 +321,14 @@ static void net_report_json(const struct machine *m, unsigned i, FILE *out)
 	fprintf(out,
 		"{\"virtio-net\":%u,\"vhost\":%s,\"tx_packets\":%" PRIu64
 		",\"tx_bytes\":%" PRIu64 ",\"rx_packets\":%" PRIu64
-		",\"rx_bytes\":%" PRIu64 ",\"interrupts\":%" PRIu64
-		",\"exits\":%" PRIu64 ",\"kicks\":%" PRIu64,
+		",\"rx_bytes\":%" PRIu64 ",\"irqfd\":%s"
+		",\"interrupts_relayed\":%" PRIu64 ",\"exits\":%" PRIu64
+		",\"kicks\":%" PRIu64,
 		i, m->vhost[i] ? "true" : "false", st->tx_packets, st->tx_bytes,
-		st->rx_packets, st->rx_bytes, m->nic[i]->kernel_irqs,
-		m->vp_net[i].bar_exits, m->vp_net[i].notify_exits);
+		st->rx_packets, st->rx_bytes,
+		irqfd_always(m->nic[i]) ? "true" : "false",
+		m->nic[i]->kernel_irqs, m->vp_net[i].bar_exits,
+		m->vp_net[i].notify_exits);
 	if (per >= 0)
 		fprintf(out, ",\"exits_per_packet\":%.6f", per);
 	fputs(",\"drops\":{", out);

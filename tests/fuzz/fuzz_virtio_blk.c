@@ -201,7 +201,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.addr.desc = fuzz_get(data, size, 3, 2);
 	r.addr.avail = fuzz_get(data, size, 5, 2);
 	r.addr.used = fuzz_get(data, size, 7, 2);
-	r.t.t = (struct virtio_transport){on_used, on_config, on_reset};
+	r.t.t = (struct virtio_transport){on_used, on_config, on_reset, NULL,
+					  NULL};
 	offered = vblk_ops.features(r.b);
 	CHECK(ro == !!(offered & (1ull << VIRTIO_BLK_F_RO)));
 	CHECK(!ro || !(offered & (1ull << VIRTIO_BLK_F_DISCARD)));

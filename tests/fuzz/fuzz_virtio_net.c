@@ -353,7 +353,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			qsize, fuzz_get(data, size, 3 + 6 * q, 2),
 			fuzz_get(data, size, 5 + 6 * q, 2),
 			fuzz_get(data, size, 7 + 6 * q, 2)};
-	r.t.t = (struct virtio_transport){on_used, on_config, on_reset};
+	r.t.t = (struct virtio_transport){on_used, on_config, on_reset, NULL,
+					  NULL};
 	r.features = 1ull << VIRTIO_F_VERSION_1;
 	if (flags & 1)
 		r.features |= 1ull << VIRTIO_F_EVENT_IDX;

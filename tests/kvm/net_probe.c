@@ -802,7 +802,7 @@ static int offload_part(void)
 						      c.tx.spec.avail,
 						      c.tx.spec.used};
 	c.t = (struct virtio_transport){probe_notify_used, probe_notify_config,
-					probe_needs_reset};
+					probe_needs_reset, NULL, NULL};
 
 	/* CSUM, HOST_TSO4 and GUEST_CSUM, GUEST_TSO4: a TSO frame each way */
 	nic_activate(&c, 1ull << VIRTIO_NET_F_CSUM |

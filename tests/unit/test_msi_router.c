@@ -15,7 +15,7 @@
 #include "msi_router.h"
 
 static struct {
-	unsigned routings, irqfds, signals;
+	unsigned routings, irqfds, deassigns, signals;
 	int fail_routing, fail_irqfd;
 	uint32_t nr; /* the table's size at the last routing */
 	uint32_t irqfd_gsi;
@@ -36,7 +36,10 @@ static int fake_irqfd(int vm_fd, int efd, uint32_t gsi, int resample_fd,
 	assert_int_equal(vm_fd, 7);
 	assert_true(efd >= 0);
 	assert_int_equal(resample_fd, -1);
-	assert_int_equal(deassign, 0);
+	if (deassign) {
+		k.deassigns++;
+		return 0;
+	}
 	k.irqfds++;
 	k.irqfd_gsi = gsi;
 	return k.fail_irqfd ? -EBUSY : 0;
@@ -160,11 +163,64 @@ static void test_failures_fall_back(void **state)
 	msi_router_free(&r);
 }
 
+/* A vector bound for the kernel (vhost-net's call): its irqfd given out
+ * with the route made, lifted while masked and back at the unmask, the
+ * route following the message; released, it stays assigned for the
+ * VMM's own deliveries. */
+static void test_kernel_bind(void **state)
+{
+	const struct pci_msi_kernel_ops *ops = &msi_router_kernel;
+	struct pci_func f = {.slot = 4};
+	struct pci_msi_msg a = {0xfee00000u, 0x41}, b = {0xfee00000u, 0x61};
+	struct msi_router r;
+	struct errbuf err;
+	int efd;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	assert_int_equal(msi_router_init(&r, 7, &fake, &err), 0);
+	efd = ops->bind(&r, &f, 2, &a, 0);
+	assert_true(efd >= 0);
+	assert_int_equal(efd, r.vec[4][2].efd);
+	assert_int_equal(k.routings, 1);
+	assert_int_equal(k.irqfds, 1);
+	/* a message change follows; the same one costs nothing */
+	ops->update(&r, &f, 2, &b, 0);
+	ops->update(&r, &f, 2, &b, 0);
+	assert_int_equal(k.routings, 2);
+	assert_int_equal(route_data(&r, r.vec[4][2].gsi), 0x61);
+	/* masked: KVM_IRQFD lifted; unmasked: assigned again, once */
+	ops->update(&r, &f, 2, &b, 1);
+	ops->update(&r, &f, 2, &b, 1);
+	assert_int_equal(k.deassigns, 1);
+	ops->update(&r, &f, 2, &b, 0);
+	assert_int_equal(k.irqfds, 2);
+	/* an unbound vector is not touched */
+	ops->update(&r, &f, 3, &a, 1);
+	assert_int_equal(k.deassigns, 1);
+	/* released while masked: assigned again, for msi_router_deliver */
+	ops->update(&r, &f, 2, &b, 1);
+	ops->release(&r, &f, 2);
+	assert_int_equal(k.irqfds, 3);
+	ops->update(&r, &f, 2, &b, 1); /* no longer followed */
+	assert_int_equal(k.deassigns, 2);
+	/* bound while masked: made, but not assigned yet */
+	efd = ops->bind(&r, &f, 5, &a, 1);
+	assert_true(efd >= 0);
+	assert_int_equal(k.deassigns, 3);
+	/* KVM refusing: -1, and the caller relays */
+	k.fail_routing = 1;
+	assert_int_equal(ops->bind(&r, &f, 6, &a, 0), -1);
+	assert_int_equal(r.fallbacks, 1);
+	msi_router_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_route_per_vector),
 		cmocka_unit_test(test_failures_fall_back),
+		cmocka_unit_test(test_kernel_bind),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,10 +32,12 @@ struct fake_path {
 	int starts, stops, fail;
 	uint64_t features;
 	struct virtio_queue_addr addr[2];
+	int irqfd[2];
 };
 
 static int fake_start(void *ctx, const struct guest_mem *mem, uint64_t features,
-		      const struct virtio_queue_addr *addr, struct errbuf *err)
+		      const struct virtio_queue_addr *addr, const int irqfd[2],
+		      struct errbuf *err)
 {
 	struct fake_path *k = ctx;
 
@@ -45,12 +47,33 @@ static int fake_start(void *ctx, const struct guest_mem *mem, uint64_t features,
 	k->starts++;
 	k->features = features;
 	memcpy(k->addr, addr, sizeof(k->addr));
+	memcpy(k->irqfd, irqfd, sizeof(k->irqfd));
 	return 0;
 }
 
 static void fake_stop(void *ctx)
 {
 	((struct fake_path *)ctx)->stops++;
+}
+
+/* A transport with irqfds: queue q's is 100 + q; the receiveq's can be
+ * refused. */
+static int irqfds_given, irqfds_released, refuse_rx_irqfd;
+
+static int fake_queue_irqfd(struct virtio_transport *t, unsigned q)
+{
+	(void)t;
+	if (q == VNET_RXQ && refuse_rx_irqfd)
+		return -1;
+	irqfds_given++;
+	return 100 + (int)q;
+}
+
+static void fake_queue_irqfd_release(struct virtio_transport *t, unsigned q)
+{
+	(void)t;
+	(void)q;
+	irqfds_released++;
 }
 
 static int tap_poll_fd(const struct net_backend *b)
@@ -204,6 +227,41 @@ static void test_bad_rings_never_reach_the_kernel(void **state)
 
 #define BIT(n) (1ull << (n))
 
+static void test_irqfds_when_the_transport_has_them(void **state)
+{
+	struct fix *f = *state;
+
+	irqfds_given = irqfds_released = 0;
+	f->t.t.queue_irqfd = fake_queue_irqfd;
+	f->t.t.queue_irqfd_release = fake_queue_irqfd_release;
+	assert_int_equal(activate(f), 0);
+	assert_int_equal(f->k.irqfd[VNET_RXQ], 100);
+	assert_int_equal(f->k.irqfd[VNET_TXQ], 101);
+	vnet_ops.reset(&f->n);
+	assert_int_equal(irqfds_released, 2);
+	/* one refused: that queue relays, the other does not */
+	refuse_rx_irqfd = 1;
+	assert_int_equal(activate(f), 0);
+	assert_int_equal(f->k.irqfd[VNET_RXQ], -1);
+	assert_int_equal(f->k.irqfd[VNET_TXQ], 101);
+	vnet_ops.reset(&f->n);
+	assert_int_equal(irqfds_released, 3);
+	/* a refused start gives back what it was given */
+	refuse_rx_irqfd = 0;
+	f->k.fail = 1;
+	assert_true(activate(f) < 0);
+	assert_int_equal(irqfds_given, irqfds_released);
+}
+
+static void test_without_irqfds_the_path_relays(void **state)
+{
+	struct fix *f = *state;
+
+	assert_int_equal(activate(f), 0); /* the fake transport has none */
+	assert_int_equal(f->k.irqfd[VNET_RXQ], -1);
+	assert_int_equal(f->k.irqfd[VNET_TXQ], -1);
+}
+
 static void test_vhost_features(void **state)
 {
 	const uint64_t offered = BIT(VIRTIO_F_VERSION_1) |
@@ -250,6 +308,11 @@ int main(void)
 			test_a_refused_start_fails_activation, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_bad_rings_never_reach_the_kernel, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_irqfds_when_the_transport_has_them, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_without_irqfds_the_path_relays, setup, teardown),
 		cmocka_unit_test(test_vhost_features),
 	};
 
