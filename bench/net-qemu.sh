@@ -255,10 +255,10 @@ sk_ping() {
 }
 qm_ping() {
 	rm -f "$TMP/q.sock"
-	qemu_exec "$TMP/qemu" $QEMU_FLAGS -m 160 -kernel "$TMP/vmlinuz" -initrd "$TMP/initramfs.cpio" \
+	qemu_exec_bg "$TMP/qemu" $QEMU_FLAGS -m 160 -kernel "$TMP/vmlinuz" -initrd "$TMP/initramfs.cpio" \
 		-append "$APPEND nb.mode=peer nb.ip=10.0.2.2" \
 		-netdev "stream,id=n0,server=on,addr.type=unix,addr.path=$TMP/q.sock" \
-		-device "$QNIC,mac=52:54:00:12:34:22" </dev/null >"$1.peer" 2>"$1.peer.err" &
+		-device "$QNIC,mac=52:54:00:12:34:22" </dev/null >"$1.peer" 2>"$1.peer.err"
 	peer=$!
 	wait_sock "$TMP/q.sock"
 	qemu_exec "$TMP/qemu" $QEMU_FLAGS -m 160 -kernel "$TMP/vmlinuz" -initrd "$TMP/initramfs.cpio" \

@@ -12,6 +12,7 @@
 #                          ${QEMU_TIMEOUT:-600}`, in
 #                          an empty environment, through its own loader: the
 #                          sandbox has no libraries or /usr/share of its own
+#   qemu_exec_bg DIR ARGS... the same in the background, $! QEMU's pid
 #   QEMU_FLAGS             the machine both benches boot: -M pc (conventional
 #                          PCI through 0xCF8, as simple-kvm's), -accel kvm,
 #                          -cpu host, 1 vCPU, -nodefaults, serial on stdio
@@ -39,6 +40,17 @@ qemu_exec() {
 	shift
 	timeout "${QEMU_TIMEOUT:-600}" env -i "$qd/lib/ld-linux-x86-64.so.2" --library-path "$qd/lib" \
 		"$qd/qemu-system-x86_64" -L "$qd/share" "$@"
+}
+# qemu_exec_bg: the same in the background, with $! QEMU's own pid (the
+# subshell that runs it becomes timeout, which becomes QEMU), so that
+# kill "$!" ends the VM and not only a shell around it
+qemu_exec_bg() {
+	(
+		qd=$1
+		shift
+		exec timeout "${QEMU_TIMEOUT:-600}" env -i "$qd/lib/ld-linux-x86-64.so.2" --library-path "$qd/lib" \
+			"$qd/qemu-system-x86_64" -L "$qd/share" "$@"
+	) &
 }
 
 QEMU_FLAGS="-M pc -accel kvm -cpu host -smp 1 -nodefaults -no-user-config -display none -no-reboot -serial stdio"
