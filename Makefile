@@ -416,8 +416,9 @@ sandbox-ready:
 PARALLEL = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 # What only the suite needs, installed before anything runs in parallel,
 # so that two apt-gets never meet: the sandbox's QEMU (kvm-run's self-test
-# boots it on any machine) and clang's libFuzzer.
-TEST_PACKAGES = qemu-system-x86 $(FUZZ_PACKAGES)
+# boots it on any machine), tmux (the self-test types into the sandbox's
+# terminal through it) and clang's libFuzzer.
+TEST_PACKAGES = qemu-system-x86 tmux $(FUZZ_PACKAGES)
 test: deps
 	@scripts/ensure-packages $(TEST_PACKAGES)
 	@$(MAKE) --no-print-directory $(PARALLEL) test-build

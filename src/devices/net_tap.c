@@ -95,8 +95,7 @@ int net_tap_set_offload(struct net_tap *tap, unsigned offloads,
 {
 	unsigned long flags = 0;
 
-	if (offloads & ~(NET_TAP_OFF_CSUM | NET_TAP_OFF_TSO4 |
-			 NET_TAP_OFF_TSO6 | NET_TAP_OFF_ECN))
+	if (offloads & ~NET_OFF_ALL)
 		return err_fail(err, EINVAL, "tap %s: unknown offloads %#x",
 				tap->name, offloads);
 	if (offloads & NET_TAP_OFF_CSUM)
@@ -168,12 +167,14 @@ ssize_t net_tap_recv(struct net_tap *tap, void *hdr, const struct iovec *iov,
 /* Room past the caller's buffer, so that a frame longer than its cap is
  * seen whole and refused instead of cut by the kernel: a tap's frames
  * are at most its MTU (65535 at most) plus an Ethernet and a VLAN
- * header, since no segmentation offload is on. */
+ * header, or with TSO on a segment of at most 64 KiB (the tap's
+ * gso_max_size) with its headers. */
 #define NET_TAP_TAIL (65536u + 64u)
 
 struct net_tap_backend {
 	struct net_backend b; /* first: the backend's common head */
 	struct net_tap tap;
+	unsigned offloads; /* what TUNSETOFFLOAD last set */
 	uint8_t tail[NET_TAP_TAIL];
 };
 
@@ -222,6 +223,22 @@ static bool ntb_tick(struct net_backend *b)
 	return false;
 }
 
+/* Each activation of the NIC asks; only a change costs an ioctl (and
+ * needs the seccomp rule for TUNSETOFFLOAD on this fd). */
+static int ntb_set_offload(struct net_backend *b, unsigned offloads,
+			   struct errbuf *err)
+{
+	struct net_tap_backend *t = (struct net_tap_backend *)b;
+	int ret;
+
+	if (offloads == t->offloads)
+		return 0;
+	ret = net_tap_set_offload(&t->tap, offloads, err);
+	if (!ret)
+		t->offloads = offloads;
+	return ret;
+}
+
 static void ntb_close(struct net_backend *b)
 {
 	struct net_tap_backend *t = (struct net_tap_backend *)b;
@@ -238,6 +255,7 @@ static const struct net_backend_ops net_tap_ops = {
 	.link_up = ntb_link_up,
 	.tick = ntb_tick,
 	.close = ntb_close,
+	.set_offload = ntb_set_offload,
 };
 
 int net_tap_backend_open(const char *name, struct net_backend **out,
@@ -248,7 +266,7 @@ int net_tap_backend_open(const char *name, struct net_backend **out,
 
 	if (!t)
 		return err_fail(err, ENOMEM, "tap %s: out of memory", name);
-	t->b = (struct net_backend){&net_tap_ops, NET_TAP_HDR_LEN};
+	t->b = (struct net_backend){&net_tap_ops, NET_TAP_HDR_LEN, NET_OFF_ALL};
 	ret = net_tap_open(&t->tap, name, err);
 	if (ret) {
 		free(t);

@@ -21,12 +21,13 @@
  */
 #define NET_TAP_HDR_LEN 12u
 
-/* TUN_F_* offloads, named as the virtio features they follow (5.1.3):
- * what the guest negotiated is what the tap may hand it. */
-#define NET_TAP_OFF_CSUM 0x01u /* VIRTIO_NET_F_GUEST_CSUM */
-#define NET_TAP_OFF_TSO4 0x02u /* VIRTIO_NET_F_GUEST_TSO4 */
-#define NET_TAP_OFF_TSO6 0x04u /* VIRTIO_NET_F_GUEST_TSO6 */
-#define NET_TAP_OFF_ECN	 0x08u /* VIRTIO_NET_F_GUEST_ECN */
+/* TUN_F_* offloads (net_backend.h's NET_OFF_*), named as the virtio
+ * features they follow (5.1.3): what the guest negotiated is what the
+ * tap may hand it. */
+#define NET_TAP_OFF_CSUM NET_OFF_CSUM /* TUN_F_CSUM: GUEST_CSUM */
+#define NET_TAP_OFF_TSO4 NET_OFF_TSO4 /* TUN_F_TSO4: GUEST_TSO4 */
+#define NET_TAP_OFF_TSO6 NET_OFF_TSO6 /* TUN_F_TSO6: GUEST_TSO6 */
+#define NET_TAP_OFF_ECN	 NET_OFF_ECN  /* TUN_F_TSO_ECN: GUEST_ECN */
 
 struct net_tap {
 	int fd;		     /* non-blocking; poll it for POLLIN */
@@ -81,9 +82,11 @@ ssize_t net_tap_recv(struct net_tap *tap, void *hdr, const struct iovec *iov,
 
 /*
  * The tap as a virtio-net backend (net_backend.h), hdr_len
- * NET_TAP_HDR_LEN: net_tap_open(name) with no offloads, so that every
- * frame read is plain, checksummed and no longer than the tap's MTU, and
- * every frame sent must carry a plain header (the device checks it: a
+ * NET_TAP_HDR_LEN, offloads CSUM, TSO4, TSO6 and ECN: net_tap_open(name)
+ * with no offloads on, so that every frame read is plain, checksummed and
+ * no longer than the tap's MTU until set_offload (net_tap_set_offload;
+ * a call that changes nothing makes no ioctl) lets the guest's accepted
+ * ones through. A frame sent carries the header the device checked (a
  * kernel may take nonsense GSO fields). The link is up while the VMM
  * holds the tap. A frame read that is longer than the caller's cap is
  * consumed and refused whole (-EMSGSIZE), never cut. 0 and *out, or a

@@ -123,18 +123,41 @@ static bool nu_tick(struct net_backend *b)
 	return u->fd >= 0;
 }
 
+/* The frame of n iovecs as one buffer: the first iovec itself when it is
+ * alone, else a copy in u->gather. NULL when it is too long to gather. */
+static const void *one_buffer(struct net_unix *u, const struct iovec *iov,
+			      unsigned n, size_t *len)
+{
+	size_t done = 0;
+
+	if (n == 1) {
+		*len = iov[0].iov_len;
+		return iov[0].iov_base;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (iov[i].iov_len > sizeof(u->gather) - done)
+			return NULL;
+		memcpy(u->gather + done, iov[i].iov_base, iov[i].iov_len);
+		done += iov[i].iov_len;
+	}
+	*len = done;
+	return u->gather;
+}
+
 static int nu_send(struct net_backend *b, const struct iovec *iov, unsigned n)
 {
 	struct net_unix *u = (struct net_unix *)b;
-	/* sendmsg does not write the iovecs; msghdr just is not const */
-	struct msghdr msg = {.msg_iov = (struct iovec *)(uintptr_t)iov,
-			     .msg_iovlen = n};
+	size_t len = 0;
+	const void *frame = one_buffer(u, iov, n, &len);
 
+	if (!frame)
+		return -EMSGSIZE;
 	if (u->fd < 0) {
 		u->drops_gone++;
 		return -ENOTCONN;
 	}
-	if (sendmsg(u->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+	/* send is sendto with no address: one message, no control data */
+	if (send(u->fd, frame, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
 		return 0;
 	if (errno == EAGAIN || errno == ENOBUFS)
 		return -EAGAIN;
@@ -148,20 +171,21 @@ static int nu_send(struct net_backend *b, const struct iovec *iov, unsigned n)
 static ssize_t nu_recv(struct net_backend *b, void *buf, size_t cap)
 {
 	struct net_unix *u = (struct net_unix *)b;
-	struct iovec iov = {buf, cap};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t n;
 
 	if (u->fd < 0)
 		return 0;
-	n = recvmsg(u->fd, &msg, MSG_DONTWAIT);
+	/* MSG_TRUNC: the message's whole length even when cap cuts it (a
+	 * descriptor a peer passes is dropped by the kernel: no control
+	 * buffer takes it) */
+	n = recv(u->fd, buf, cap, MSG_DONTWAIT | MSG_TRUNC);
 	if (n < 0 && errno == EAGAIN)
 		return 0;
 	if (n <= 0) { /* end of file (the peer closed) or an error */
 		drop_peer(u);
 		return -ENOTCONN;
 	}
-	if (msg.msg_flags & MSG_TRUNC)
+	if ((size_t)n > cap)
 		return -EMSGSIZE;
 	return n;
 }
@@ -208,7 +232,7 @@ int net_unix_open(const char *path, bool listen, struct net_backend **out,
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return err_fail(err, ENOMEM, "unix=%s: out of memory", path);
-	u->b = (struct net_backend){&net_unix_ops, 0};
+	u->b = (struct net_backend){&net_unix_ops, 0, 0}; /* no offloads */
 	snprintf(u->path, sizeof(u->path), "%s", path);
 	u->listen = listen;
 	u->lfd = u->fd = -1;

@@ -13,6 +13,10 @@
 /* The connecting side retries at most this often while it has no peer. */
 #define NET_UNIX_RETRY_NS 100000000ull
 
+/* The longest message a send gathers from several iovecs (a frame of the
+ * largest MTU, and room): one iovec is sent as it is, at any length. */
+#define NET_UNIX_GATHER_MAX 65600u
+
 struct net_unix {
 	struct net_backend b; /* first: the backend's common head */
 	char path[108];	      /* sun_path */
@@ -21,6 +25,11 @@ struct net_unix {
 	int fd;			    /* the peer's connection, or -1 */
 	uint64_t next_try_ns;	    /* CLOCK_MONOTONIC of the next connect */
 	uint64_t peers, drops_gone; /* peers taken; sends with no peer */
+	/* A frame in several pieces is gathered here and sent with sendto,
+	 * which carries no control message: the seccomp filter can then
+	 * allow sending without allowing a descriptor to be passed
+	 * (SCM_RIGHTS needs sendmsg). */
+	uint8_t gather[NET_UNIX_GATHER_MAX];
 };
 
 /*

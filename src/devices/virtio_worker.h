@@ -11,7 +11,7 @@
 #include "errbuf.h"
 
 /* 8 disks, the rng and 4 NICs of two queues each: 17 */
-#define VWORKER_MAX_QUEUES  24
+#define VWORKER_MAX_QUEUES  32
 #define VWORKER_MAX_SOURCES 4
 /* While it has sources, the thread wakes at least this often (a NIC's
  * connecting side retries its peer between frames). */

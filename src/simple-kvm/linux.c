@@ -31,12 +31,10 @@ static uint64_t guest_rip(struct vcpu *vcpu)
 static void report(struct vcpu *vcpu, struct outbuf *out, const char *what,
 		   const char *detail)
 {
-	char note[160];
+	char place[40];
 
-	run_output_note(out, "the console's output", note, sizeof(note));
-	fprintf(stderr,
-		"simple-kvm: guest stopped at RIP 0x%" PRIx64 ": %s%s%s%s\n",
-		guest_rip(vcpu), what, detail, note[0] ? "; " : "", note);
+	snprintf(place, sizeof(place), "RIP 0x%" PRIx64, guest_rip(vcpu));
+	run_output_stopped(out, "the console's output", place, what, detail);
 }
 
 /* The exit status for how the run ended, with its one line. */

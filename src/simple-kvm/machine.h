@@ -21,6 +21,7 @@
 #include "virtio_net.h"
 #include "virtio_rng.h"
 #include "virtio_worker.h"
+#include "vnet_vhost.h"
 
 #define MACHINE_MAX_DISKS 8
 /* The first disk's PCI slot; disk i is in slot MACHINE_DISK_SLOT + i. */
@@ -40,11 +41,12 @@
 #define MACHINE_WORKER_DEVICES (MACHINE_MAX_DISKS + 1 + MACHINE_MAX_NICS)
 
 /* One --net unix=PATH[,listen][,mac=MAC][,pcap=FILE] or
- * --net tap=NAME[,mac=MAC][,pcap=FILE]. */
+ * --net tap=NAME[,vhost=on|off][,mac=MAC][,pcap=FILE]. */
 struct net_spec {
 	const char *unix_path; /* NULL for a tap */
 	const char *tap_name;  /* --net tap=NAME, else NULL */
 	bool listen;
+	bool vhost;   /* tap=NAME,vhost=on: the kernel moves the frames */
 	bool has_mac; /* else vnet_default_mac(pid, index) */
 	uint8_t mac[6];
 	const char *pcap; /* NULL: none */
@@ -75,6 +77,8 @@ struct machine {
 	struct vnet *nic[MACHINE_MAX_NICS];
 	struct virtio_pci vp_net[MACHINE_MAX_NICS];
 	struct pcap pcap[MACHINE_MAX_NICS];
+	/* vhost=on: the NIC's kernel path, NULL for the userspace one */
+	struct vnet_vhost *vhost[MACHINE_MAX_NICS];
 	/* machine_start_worker: the disks', the rng's and the NICs' kicks on
 	 * ioeventfds (kick[i] for the i-th device served), served by one
 	 * device thread under its own seccomp filter (confine) */
@@ -130,15 +134,20 @@ int machine_add_console(struct machine *m, const struct guest_mem *mem,
  * --net: a virtio-net NIC (virtio_net.h) on the unix wire of s, in slot
  * MACHINE_NET_SLOT + its index, its MAC s->mac or the default one for
  * this process, every frame into s->pcap when given, with the seccomp
- * rules of its wire (seccomp_allow_net). Its frames move when the guest
- * kicks either queue, on the thread that takes the kick. 0, or a negative
- * errno with one line.
+ * rules of its wire (seccomp_allow_net, seccomp_allow_tap). Its frames
+ * move when the guest kicks either queue, on the thread that takes the
+ * kick. With s->vhost the NIC's queues go to vhost-net at DRIVER_OK
+ * (machine_start_worker gives it the kicks); without /dev/vhost-net it
+ * says so in one line on stderr and uses the userspace path. 0, or a
+ * negative errno with one line.
  */
 int machine_add_net(struct machine *m, const struct net_spec *s,
 		    const struct guest_mem *mem, struct errbuf *err);
 
-/* --stats: one line per NIC on out, its packets, bytes and drops by
- * reason (a JSON object per line with json). */
+/* --stats: per NIC on out, its packets, bytes and drops by reason (and
+ * with vhost-net, which moves the frames past these counters, the
+ * interrupts it asked for), then its exits to the VMM and their number
+ * per packet; as two lines of text, or one JSON object per line. */
 void machine_net_report(const struct machine *m, bool json, FILE *out);
 
 /*

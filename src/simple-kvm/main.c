@@ -104,10 +104,12 @@ static void usage(FILE *out)
 		"                          a virtio-net NIC on a unix SOCK_SEQPACKET\n"
 		"                          wire to another simple-kvm (one side\n"
 		"                          listens); pcap= records every frame\n"
-		"                          (repeatable; bare modes; docs/virtio.md)\n"
-		"      --net tap=NAME[,mac=MAC][,pcap=FILE]\n"
+		"                          (repeatable; docs/virtio.md)\n"
+		"      --net tap=NAME[,vhost=on][,mac=MAC][,pcap=FILE]\n"
 		"                          the same NIC on the tap NAME (opened, or\n"
-		"                          created as root, with the vnet header)\n"
+		"                          created as root, with the vnet header);\n"
+		"                          vhost=on: /dev/vhost-net moves the frames\n"
+		"                          (--kernel)\n"
 		"      --kernel BZIMAGE    boot Linux (docs/linux.md); --mem 256M\n"
 		"      --initrd FILE       its initramfs\n"
 		"      --append CMDLINE    its command line\n"
@@ -175,18 +177,14 @@ static int parse_disk(const char *arg, struct linux_options *lx)
 	return 0;
 }
 
-/* A tap's own items: vhost=off (the userspace path, the only one yet),
- * vhost=on refused until the device runs on its own thread. */
-static int parse_tap_item(const char *arg, const char *item)
+/* A tap's own items: vhost=on (vhost-net moves the frames; --kernel
+ * only, checked with the other options) or vhost=off (the default). */
+static int parse_tap_item(const char *arg, const char *item, struct net_spec *n)
 {
-	if (!strcmp(item, "vhost=off"))
+	if (!strcmp(item, "vhost=off") || !strcmp(item, "vhost=on")) {
+		n->vhost = !strcmp(item, "vhost=on");
 		return 0;
-	if (!strcmp(item, "vhost=on"))
-		return usage_error("--net %s: vhost=on is not there yet: it "
-				   "needs --kernel with ioeventfd and irqfd "
-				   "on the NIC's queues (--net runs in the "
-				   "bare modes only)",
-				   arg);
+	}
 	return usage_error("--net %s: unknown item '%s'", arg, item);
 }
 
@@ -199,7 +197,7 @@ static int parse_net_item(const char *arg, char *item, struct net_spec *n)
 		return !strcmp(item, "listen")
 			       ? usage_error("--net %s: listen is for unix=",
 					     arg)
-			       : parse_tap_item(arg, item);
+			       : parse_tap_item(arg, item, n);
 	if (!strcmp(item, "listen"))
 		n->listen = true;
 	else if (!strncmp(item, "mac=", 4)) {
@@ -337,17 +335,29 @@ static void name_flag(char *buf, size_t len, int given, const char *name)
  * --gdb (the stub drives the bare mode's vCPU loop only). --initrd and
  * --append need --kernel.
  */
+static bool net_wants_vhost(const struct linux_options *lx)
+{
+	for (unsigned i = 0; i < lx->nnets; i++)
+		if (lx->nets[i].vhost)
+			return true;
+	return false;
+}
+
 static int check_linux_options(struct options *opt)
 {
 	struct linux_options *lx = &opt->lx;
 	char mode[3] = {'-', opt->mode_flag, 0};
 	char bad[128] = "";
 
+	if (!lx->kernel && (lx->initrd || lx->append))
+		return usage_error("--initrd and --append need --kernel");
+	if (!lx->kernel && net_wants_vhost(lx))
+		return usage_error("--net tap=,vhost=on needs --kernel: "
+				   "vhost-net takes the kicks from "
+				   "ioeventfds, which the bare modes do not "
+				   "use");
 	if (!lx->kernel)
-		return lx->initrd || lx->append
-			       ? usage_error("--initrd and --append need "
-					     "--kernel")
-			       : 0;
+		return 0;
 	name_flag(bad, sizeof(bad), opt->mode_flags, mode);
 	name_flag(bad, sizeof(bad), opt->guest_path != NULL, "GUEST");
 	name_flag(bad, sizeof(bad), opt->load_addr_given, "--load-addr");
@@ -363,13 +373,6 @@ static int check_linux_options(struct options *opt)
 		return usage_error("--kernel boots Linux, which has no use for "
 				   "%s",
 				   bad);
-	/* The device thread serves the unix wire only: its filter has no
-	 * rule for a tap's reads and writes yet. */
-	for (unsigned i = 0; i < lx->nnets; i++)
-		if (lx->nets[i].tap_name)
-			return usage_error("--net tap= is not there yet under "
-					   "--kernel (the bare modes have it; "
-					   "use unix=PATH)");
 	lx->mem_size = opt->mem_given ? opt->mem_size : LINUX_RAM_DEFAULT;
 	lx->timeout_ns = opt->timeout_ns;
 	lx->timeout_text = opt->timeout_text;
@@ -591,12 +594,10 @@ static void guest_place(struct vcpu *vcpu, char *buf, size_t len)
 static void report(struct vcpu *vcpu, struct outbuf *out, const char *what,
 		   const char *detail)
 {
-	char place[40], note[160];
+	char place[40];
 
 	guest_place(vcpu, place, sizeof(place));
-	run_output_note(out, "the guest's output", note, sizeof(note));
-	fprintf(stderr, "simple-kvm: guest stopped at %s: %s%s%s%s\n", place,
-		what, detail, note[0] ? "; " : "", note);
+	run_output_stopped(out, "the guest's output", place, what, detail);
 }
 
 /* gdb's kill, or SIGINT/SIGTERM while gdb held the guest: status 130. */

@@ -46,6 +46,16 @@ void run_output_note(struct outbuf *out, const char *what, char *note,
 				    : "stdout did not take them");
 }
 
+void run_output_stopped(struct outbuf *out, const char *output,
+			const char *place, const char *what, const char *detail)
+{
+	char note[160];
+
+	run_output_note(out, output, note, sizeof(note));
+	fprintf(stderr, "simple-kvm: guest stopped at %s: %s%s%s%s\n", place,
+		what, detail, note[0] ? "; " : "", note);
+}
+
 int run_output_end(struct outbuf *out, const char *what, int status)
 {
 	char note[160];

@@ -24,6 +24,14 @@ uint64_t run_output_flush(struct outbuf *out);
 void run_output_note(struct outbuf *out, const char *what, char *note,
 		     size_t len);
 
+/* The one line a stopped guest gets, after what it printed so far:
+ * "simple-kvm: guest stopped at PLACE: WHAT DETAIL", and the note of
+ * run_output_note on `output` ("the guest's output") when some of it
+ * was not written. */
+void run_output_stopped(struct outbuf *out, const char *output,
+			const char *place, const char *what,
+			const char *detail);
+
 /* At the very end: a line for what stdout did not take, unless the run's
  * own line said so; a failed write (the reader went away) turns a guest's
  * status (0..63) into STATUS_IO_ERROR. Returns the status to exit with. */

@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
 #include <linux/kvm.h>
+#include <linux/vhost.h>
 #include <seccomp.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -270,10 +272,17 @@ int seccomp_allow_net(int listen_fd)
 static int allow_net_calls(scmp_filter_ctx ctx)
 {
 	const int sock_flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
-	const struct scmp_arg_cmp recv_flags =
-		arg_cmp(2, SCMP_CMP_EQ, MSG_DONTWAIT, 0);
-	const struct scmp_arg_cmp send_flags =
-		arg_cmp(2, SCMP_CMP_EQ, MSG_DONTWAIT | MSG_NOSIGNAL, 0);
+	/* recvfrom and sendto: they carry no control message, so no
+	 * descriptor is ever passed (SCM_RIGHTS needs sendmsg); sendto only
+	 * on a connected socket (no address) */
+	const struct scmp_arg_cmp recv_args[] = {
+		arg_cmp(3, SCMP_CMP_EQ, MSG_DONTWAIT | MSG_TRUNC, 0),
+		arg_cmp(4, SCMP_CMP_EQ, 0, 0),
+	};
+	const struct scmp_arg_cmp send_args[] = {
+		arg_cmp(3, SCMP_CMP_EQ, MSG_DONTWAIT | MSG_NOSIGNAL, 0),
+		arg_cmp(4, SCMP_CMP_EQ, 0, 0),
+	};
 	const struct scmp_arg_cmp unix_seqpacket[] = {
 		arg_cmp(0, SCMP_CMP_EQ, AF_UNIX, 0),
 		arg_cmp(1, SCMP_CMP_EQ, SOCK_SEQPACKET | sock_flags, 0),
@@ -283,9 +292,9 @@ static int allow_net_calls(scmp_filter_ctx ctx)
 
 	if (!net_allowed)
 		return 0;
-	ret = allow_if(ctx, SCMP_SYS(recvmsg), 1, &recv_flags);
+	ret = allow_if(ctx, SCMP_SYS(recvfrom), 2, recv_args);
 	if (!ret)
-		ret = allow_if(ctx, SCMP_SYS(sendmsg), 1, &send_flags);
+		ret = allow_if(ctx, SCMP_SYS(sendto), 2, send_args);
 	for (unsigned i = 0; !ret && i < n_net_listen_fds; i++) {
 		const struct scmp_arg_cmp acc[] = {
 			arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)net_listen_fds[i],
@@ -304,7 +313,8 @@ static int allow_net_calls(scmp_filter_ctx ctx)
 }
 
 /* --net tap=: readv on the taps' descriptors only (seccomp_allow_tap);
- * writev is in the base list already. */
+ * writev is in the base list already. And TUNSETOFFLOAD on them: the
+ * NIC's activate (on the vCPU thread) sets what its driver accepted. */
 static int tap_fds[SECCOMP_MAX_NET_FDS];
 static unsigned n_tap_fds;
 
@@ -319,6 +329,61 @@ int seccomp_allow_tap(int tap_fd)
 static int allow_tap_calls(scmp_filter_ctx ctx)
 {
 	return allow_on_fds(ctx, SCMP_SYS(readv), tap_fds, n_tap_fds);
+}
+
+/* The vCPU's only: it runs DRIVER_OK; the device thread never sets
+ * offloads. */
+static int allow_tap_offload(scmp_filter_ctx ctx)
+{
+	int ret = 0;
+
+	for (unsigned i = 0; !ret && i < n_tap_fds; i++) {
+		const struct scmp_arg_cmp cmp[] = {
+			arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)tap_fds[i], 0),
+			arg_cmp(1, SCMP_CMP_EQ, TUNSETOFFLOAD, 0),
+		};
+
+		ret = allow_if(ctx, SCMP_SYS(ioctl), 2, cmp);
+	}
+	return ret;
+}
+
+/* --net tap=,vhost=on: the vhost-net ioctls on those descriptors only
+ * (seccomp_allow_vhost). */
+static int vhost_fds[SECCOMP_MAX_NET_FDS];
+static unsigned n_vhost_fds;
+
+int seccomp_allow_vhost(int vhost_fd)
+{
+	if (n_vhost_fds == SECCOMP_MAX_NET_FDS)
+		return -ENOSPC;
+	vhost_fds[n_vhost_fds++] = vhost_fd;
+	return 0;
+}
+
+static int allow_vhost_calls(scmp_filter_ctx ctx)
+{
+	static const unsigned long requests[] = {
+		VHOST_SET_FEATURES,    VHOST_SET_MEM_TABLE,
+		VHOST_SET_VRING_NUM,   VHOST_SET_VRING_BASE,
+		VHOST_SET_VRING_ADDR,  VHOST_SET_VRING_KICK,
+		VHOST_SET_VRING_CALL,  VHOST_GET_VRING_BASE,
+		VHOST_NET_SET_BACKEND,
+	};
+	int ret = 0;
+
+	for (unsigned i = 0; !ret && i < n_vhost_fds; i++)
+		for (size_t r = 0;
+		     !ret && r < sizeof(requests) / sizeof(requests[0]); r++) {
+			const struct scmp_arg_cmp cmp[] = {
+				arg_cmp(0, SCMP_CMP_EQ,
+					(scmp_datum_t)vhost_fds[i], 0),
+				arg_cmp(1, SCMP_CMP_EQ, requests[r], 0),
+			};
+
+			ret = allow_if(ctx, SCMP_SYS(ioctl), 2, cmp);
+		}
+	return ret;
 }
 
 /* A virtio-blk device's requests, on its image's descriptor only. */
@@ -364,6 +429,10 @@ static int add_rules(scmp_filter_ctx ctx)
 		ret = allow_net_calls(ctx);
 	if (!ret)
 		ret = allow_tap_calls(ctx);
+	if (!ret)
+		ret = allow_tap_offload(ctx);
+	if (!ret)
+		ret = allow_vhost_calls(ctx);
 	return ret;
 }
 
@@ -456,6 +525,10 @@ static int allow_worker_net(scmp_filter_ctx ctx,
 		ret = allow_net_calls(ctx);
 	if (!ret && net_allowed)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(close), 0);
+	if (!ret) /* the taps' frames: readv in, writev out, on them only */
+		ret = allow_tap_calls(ctx);
+	if (!ret)
+		ret = allow_on_fds(ctx, SCMP_SYS(writev), tap_fds, n_tap_fds);
 	return ret;
 }
 

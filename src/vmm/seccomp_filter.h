@@ -49,24 +49,38 @@ void seccomp_allow_ioeventfd(void);
 
 /*
  * Before the lockdown, once per --net unix= NIC: lets the vCPU move its
- * frames (recvmsg with MSG_DONTWAIT, sendmsg with MSG_DONTWAIT |
- * MSG_NOSIGNAL, on any socket: a peer's descriptor changes as it comes
- * and goes) and find a peer: accept4(listen_fd, .., .., SOCK_NONBLOCK |
- * SOCK_CLOEXEC) on that listening socket only, or, with listen_fd -1 (a
- * connecting side), socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK |
- * SOCK_CLOEXEC, 0) and connect. 0, or -ENOSPC past SECCOMP_MAX_NET_FDS.
+ * frames (recvfrom with MSG_DONTWAIT | MSG_TRUNC, sendto with
+ * MSG_DONTWAIT | MSG_NOSIGNAL and no address, on any socket: a peer's
+ * descriptor changes as it comes and goes; never sendmsg, so no
+ * descriptor can be passed with SCM_RIGHTS) and find a peer:
+ * accept4(listen_fd, .., .., SOCK_NONBLOCK | SOCK_CLOEXEC) on that
+ * listening socket only, or, with listen_fd -1 (a connecting side),
+ * socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) and
+ * connect. 0, or -ENOSPC past SECCOMP_MAX_NET_FDS.
  */
 #define SECCOMP_MAX_NET_FDS 8
 int seccomp_allow_net(int listen_fd);
 
 /*
  * Before the lockdown, once per --net tap= NIC: lets the vCPU read frames
- * (readv) from that tap's descriptor only; writev is allowed already.
- * The tap is opened and set up (TUNSETIFF, TUNSETVNETHDRSZ, TUNSETVNETLE,
- * TUNSETOFFLOAD 0) before, and its offloads never change after. 0, or
- * -ENOSPC past SECCOMP_MAX_NET_FDS.
+ * (readv) from that tap's descriptor only (writev is allowed already),
+ * and ioctl(tap_fd, TUNSETOFFLOAD, flags) on it, with which the NIC's
+ * activation (DRIVER_OK, on the vCPU) sets the offloads its driver
+ * accepted; no other ioctl on it, and not on a device thread. The tap
+ * is opened and set up (TUNSETIFF, TUNSETVNETHDRSZ, TUNSETVNETLE,
+ * TUNSETOFFLOAD 0) before. 0, or -ENOSPC past SECCOMP_MAX_NET_FDS.
  */
 int seccomp_allow_tap(int tap_fd);
+
+/*
+ * Before the lockdown, once per --net tap=,vhost=on NIC: lets the vCPU
+ * hand the NIC's queues to the kernel and take them back (at DRIVER_OK
+ * and reset) with the vhost-net ioctls on vhost_fd only: VHOST_SET_FEATURES,
+ * VHOST_SET_MEM_TABLE, VHOST_SET_VRING_NUM, _BASE, _ADDR, _KICK, _CALL,
+ * VHOST_GET_VRING_BASE and VHOST_NET_SET_BACKEND. 0, or -ENOSPC past
+ * SECCOMP_MAX_NET_FDS.
+ */
+int seccomp_allow_vhost(int vhost_fd);
 
 /* What a device thread may touch (seccomp_lockdown_worker). */
 struct seccomp_worker_fds {
@@ -88,7 +102,8 @@ struct seccomp_worker_fds {
  * getrandom with flags 0 when seccomp_allow_getrandom was called (--rng);
  * writev on writev_fds; the NICs' wires as seccomp_allow_net lets the
  * vCPU move them, and close (a peer's descriptor when it goes, a failed
- * connection's), when it was called (--net under --kernel);
+ * connection's), when it was called (--net under --kernel); readv and
+ * writev on the taps' descriptors (seccomp_allow_tap);
  * futex, memory without PROT_EXEC, signal masks and exit. No open, no
  * clone, no other ioctl. Anything else kills the process. 0, or a
  * negative errno with one line.

@@ -568,24 +568,41 @@ def con_seeds():
 
 
 # fuzz_virtio_net: both queues of 8 in 4 KiB; steps (v & 7): 0 kick
-# transmitq, 1 kick receiveq, 2 + k<<3 a frame of 65 k + 1 bytes, 3/4
-# + n<<3 avail += n and kick, 5 poll, 6 (+8: gone) link, 7 reset; 16 seed
-# bytes for the arriving frames (a vnet header's first on a tap-like one).
+# transmitq, 1 kick receiveq, 2 + k<<3 a frame of 65 k + 1 bytes (2115 k
+# + 1 with offloads), 3/4 + n<<3 avail += n and kick, 5 poll, 6 (+8:
+# gone) link, 7 reset; 28 seed bytes for the arriving frames (a vnet
+# header's 12 first on a tap-like one), then the offloads accepted.
 N_RXD, N_RXA, N_RXU, N_TXD, N_TXA, N_TXU, N_DATA = \
     0x000, 0x100, 0x140, 0x200, 0x300, 0x340, 0x400
 N_TX, N_RX, N_POLL, N_GONE, N_BACK, N_RESET = 0, 1, 5, 6 | 8, 6, 7
-N_MRG, N_VNET_HDR, N_SMALL_MTU = 4, 8, 16
+N_MRG, N_VNET_HDR, N_SMALL_MTU, N_OFFLOADS, N_OFF_FAILS = 4, 8, 16, 32, 64
+# the offloads byte: CSUM, GUEST_CSUM, GUEST_TSO4, GUEST_TSO6, GUEST_ECN,
+# HOST_TSO4, HOST_TSO6, HOST_ECN
+O_ALL, O_TX, O_RX = 0xff, 0xe1, 0x1e
 
 
 def n_arrive(k):
     return 2 | (k << 3)
 
 
-def net_input(ram, steps, flags=EVENT_IDX | INDIRECT, seed=bytes(16)):
+def net_input(ram, steps, flags=EVENT_IDX | INDIRECT, seed=bytes(28),
+              off=0, ram_size=2):
     steps = bytes(steps) + bytes(16 - len(steps))
-    return bytes([3, flags, 2]) + b"".join(map(u16, (
+    seed = seed + bytes(28 - len(seed))
+    return bytes([3, flags, ram_size]) + b"".join(map(u16, (
         N_RXD, N_RXA, N_RXU, N_TXD, N_TXA, N_TXU))) + steps + seed + \
+        bytes([off]) + \
         bytes(ram.b).rstrip(b"\0")  # the harness reads zeros past the end
+
+
+def vnet_hdr(flags, gso, hdr_len, gso_size, csum_start, csum_offset):
+    return bytes([flags, gso]) + b"".join(map(u16, (
+        hdr_len, gso_size, csum_start, csum_offset, 0)))
+
+
+TSO4_HDR = vnet_hdr(1, 1, 54, 1448, 34, 16)
+# a frame's first 16 bytes: MACs, then IPv4's ethertype
+IPV4_START = bytes(6) + bytes([2, 0, 0, 0, 0, 1, 8, 0, 0x45, 0])
 
 
 def net_seeds():
@@ -640,7 +657,64 @@ def net_seeds():
     r.desc(0, 0x10000, 64, F_WRITE, table=N_RXD)
     con_offer(r, N_RXA, 0)
     seeds["receive-outside-ram"] = net_input(r, (n_arrive(1), N_POLL))
+    net_offload_seeds(seeds)
     return seeds
+
+
+def net_offload_seeds(seeds):
+    tap = EVENT_IDX | INDIRECT | N_VNET_HDR | N_OFFLOADS
+    # a TSO4 frame of 3000 bytes from the guest
+    r = Ram(4096)
+    r.put(N_DATA, TSO4_HDR + IPV4_START)
+    r.desc(0, N_DATA, 12 + 3000, table=N_TXD)
+    con_offer(r, N_TXA, 0)
+    seeds["transmit-tso4"] = net_input(r, (N_TX,), tap, off=O_TX)
+    seeds["transmit-tso4-not-negotiated"] = net_input(r, (N_TX,), tap,
+                                                      off=O_TX & ~0x20)
+    r.put(N_DATA + 1, b"\x81")  # with ECN: taken only with HOST_ECN
+    seeds["transmit-tso4-ecn"] = net_input(r, (N_TX,), tap, off=O_TX)
+    seeds["transmit-tso4-ecn-not-negotiated"] = net_input(
+        r, (N_TX,), tap, off=O_TX & ~0x80)
+    r = Ram(4096)
+    r.put(N_DATA, vnet_hdr(1, 4, 74, 1428, 54, 16) + IPV4_START[:12] +
+          b"\x86\xdd")
+    r.desc(0, N_DATA, 12 + 3000, table=N_TXD)
+    con_offer(r, N_TXA, 0)
+    seeds["transmit-tso6"] = net_input(r, (N_TX,), tap, off=O_TX)
+    # 64 KiB: an indirect table of the header and 10 times 6554 bytes
+    r = Ram(16384)
+    r.put(0x600, TSO4_HDR)
+    r.put(0x700, IPV4_START)
+    r.desc(0, 0x500, 16 * 11, F_INDIRECT, table=N_TXD)
+    r.desc(0, 0x600, 12, F_NEXT, 1, table=0x500)
+    for i in range(1, 11):
+        r.desc(i, 0x700, 6554, F_NEXT if i < 10 else 0, i + 1, table=0x500)
+    con_offer(r, N_TXA, 0)
+    seeds["transmit-tso4-64k"] = net_input(r, (N_TX,), tap, off=O_ALL,
+                                           ram_size=4)
+    # frames from the tap: TSO4 with DATA_VALID into one big buffer, and
+    # merged across four; a pending one through a reset
+    rx_hdr = vnet_hdr(2, 1, 54, 1448, 0, 0)
+    r = Ram(16384)
+    r.desc(0, 0x1000, 0x3000, F_WRITE, table=N_RXD)
+    con_offer(r, N_RXA, 0)
+    seeds["receive-tso4"] = net_input(r, (n_arrive(4), N_RX), tap,
+                                      rx_hdr + IPV4_START, O_RX, 4)
+    r = Ram(16384)
+    for i in range(4):
+        r.desc(i, 0x1000 + 0x800 * i, 0x800, F_WRITE, table=N_RXD)
+    con_offer(r, N_RXA, 0, 1, 2, 3)
+    seeds["receive-tso4-merged"] = net_input(
+        r, (n_arrive(3), N_RX), tap | N_MRG, rx_hdr + IPV4_START, O_RX, 4)
+    # no buffer: the frame would wait, where the model looks at it
+    seeds["receive-tso4-ecn-not-negotiated"] = net_input(
+        Ram(4096), (n_arrive(3), N_RX), tap,
+        vnet_hdr(2, 0x81, 54, 1448, 0, 0) + IPV4_START, O_RX & ~0x10)
+    seeds["receive-tso4-pending-reset"] = net_input(
+        Ram(4096), (n_arrive(3), N_RX, N_RESET, N_RX), tap,
+        rx_hdr + IPV4_START, O_RX)
+    seeds["offloads-refused"] = net_input(Ram(4096), (N_RESET, N_TX),
+                                          tap | N_OFF_FAILS, off=O_ALL)
 
 
 def write(name, seeds):

@@ -248,10 +248,46 @@ if [ -d /lib/virtio-extra ]; then
 	echo "LINUX-TEST: hwrng $(head -c 32 /dev/hwrng | od -An -tx1 | tr -d ' \n')"
 	echo "LINUX-TEST: hwrng $(head -c 32 /dev/hwrng | od -An -tx1 | tr -d ' \n')"
 fi
-# --net unix= (linux.sh's boot): the peer VM on the wire
+# --net tap= (linux.sh's boot, lxtap=MAC,MAC,...): the NIC with the n-th
+# MAC becomes 10.0.n.2/24 and fetches two files from the httpd at
+# 10.0.n.1 (in the test's namespace): a page with the run's token, and
+# 1 MiB whose md5sum the host compares. busybox's timeout, not wget's
+# -T, which crashes Debian's static busybox 1.35 (also on the host).
+http_get() { # http_get HOST PATH FILE
+	timeout 30 wget -q -O "$3" "http://$1$2" 2>/tmp/wget
+}
+tap_fetch() {
+	n=0
+	for mac in $(sed -n 's/.*lxtap=\([0-9a-f:,]*\).*/\1/p' /proc/cmdline | tr , ' '); do
+		n=$((n + 1))
+		dev=
+		for d in /sys/class/net/*; do
+			[ "$(cat "$d/address")" = "$mac" ] && dev=${d##*/}
+		done
+		if [ -z "$dev" ]; then
+			echo "LINUX-TEST: tap $n: no NIC has mac $mac"
+			continue
+		fi
+		ip addr add "10.0.$n.2/24" dev "$dev" && ip link set "$dev" up
+		i=0
+		while ! http_get "10.0.$n.1" /page /tmp/page && [ $i -lt 40 ]; do
+			sleep 0.25
+			i=$((i + 1))
+		done
+		[ -s /tmp/page ] || echo "LINUX-TEST: tap $n: wget: $(cat /tmp/wget)"
+		echo "LINUX-TEST: tap $n ($dev) page: $(cat /tmp/page)"
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		http_get "10.0.$n.1" /big /tmp/big
+		t1=$(cut -d' ' -f1 /proc/uptime)
+		echo "LINUX-TEST: tap $n big: $(md5sum </tmp/big | cut -d' ' -f1) $(wc -c </tmp/big) in $t0..$t1 s"
+		rm -f /tmp/big
+	done
+}
+# --net unix= (linux.sh's boot): the peer VM on the wire; then the taps
 if grep -q lxnet= /proc/cmdline; then
 	mkdir -p /tmp
 	net_up && net_ping
+	grep -q lxtap= /proc/cmdline && tap_fetch
 fi
 # hcdemo reads HC_numExitsByType's answer through /dev/mem
 [ -c /dev/mem ] || mknod -m 600 /dev/mem c 1 1

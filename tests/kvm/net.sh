@@ -20,6 +20,7 @@ probe_case() {
 
 probe_case tap "net: a tap with the vnet header: frames both ways, offloads, refusals"
 probe_case vhost "net: vhost-net over the tap: TX and RX rings, kick and call, stop"
+probe_case offload "net: the NIC's offloads on a tap: a TSO frame each way, cut by the kernel without GUEST_TSO4"
 
 # --net tap= (issue 19): the bare net driver on a tap the probe made in
 # its namespace. Its frame longer than the MTU is dropped and counted;

@@ -1,10 +1,12 @@
 /* net_probe.c - net_tap and vhost_net on the running kernel, in a network
  * namespace of its own: frames through a tap with the vnet header, then
  * through vhost-net's rings in this process's memory standing in for RAM.
+ * Then the NIC itself (virtio_net.c) on a tap with its offloads: a TSO
+ * frame each way through the real kernel (net-probe offload).
  *
  * Then the bare net driver on a tap (net-probe guest CMD...).
  *
- * Usage: net-probe tap|vhost|guest CMD... Prints one line per check;
+ * Usage: net-probe tap|vhost|offload|guest CMD... Prints one line per check;
  * exits 0 when all held (guest: CMD's status), 1 at the first that did
  * not, 77 when the kernel lacks what the part needs (not root, no
  * /dev/net/tun, no /dev/vhost-net), saying why.
@@ -33,6 +35,7 @@
 #include "guest_mem.h"
 #include "net_tap.h"
 #include "vhost_net.h"
+#include "virtio_net.h"
 
 #define SKIP	    77
 #define TAP_NAME    "nprobe0"
@@ -129,16 +132,17 @@ static void if_up(const char *name)
 	close(s);
 }
 
-/* A packet socket on the tap's host side, for our frame type only. */
-static int packet_socket(const char *name, struct sockaddr_ll *ll)
+/* A packet socket on the tap's host side, for frames of type proto. */
+static int packet_socket_of(const char *name, struct sockaddr_ll *ll,
+			    uint16_t proto)
 {
-	int s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_PROBE));
+	int s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(proto));
 
 	if (s < 0)
 		die("AF_PACKET socket: %s", strerror(errno));
 	memset(ll, 0, sizeof(*ll));
 	ll->sll_family = AF_PACKET;
-	ll->sll_protocol = htons(ETH_P_PROBE);
+	ll->sll_protocol = htons(proto);
 	ll->sll_ifindex = (int)if_nametoindex(name);
 	ll->sll_halen = 6;
 	memset(ll->sll_addr, 0xff, 6);
@@ -147,6 +151,12 @@ static int packet_socket(const char *name, struct sockaddr_ll *ll)
 		die("binding the packet socket to %s: %s", name,
 		    strerror(errno));
 	return s;
+}
+
+/* ... for our frame type only. */
+static int packet_socket(const char *name, struct sockaddr_ll *ll)
+{
+	return packet_socket_of(name, ll, ETH_P_PROBE);
 }
 
 /* The next frame the stack received on the tap, within WAIT_MS. */
@@ -544,6 +554,305 @@ static int vhost_part(void)
 	return 0;
 }
 
+/* --- the offload part: the NIC on a tap --------------------------------- */
+
+#define OFF_TAP	    "nprobe1"
+#define TSO_PAYLOAD 8000u /* six segments of the MSS below */
+#define TSO_MSS	    1448u
+#define TSO_FRAME   (14u + 20u + 20u + TSO_PAYLOAD)
+#define BIG_BUF	    0x40000u /* a receive buffer for a whole TSO frame */
+#define TX_BUF	    0x60000u
+
+static const uint8_t nic_mac[6] = {0x02, 0x53, 0, 0, 0, 0x0f};
+
+static void probe_needs_reset(struct virtio_transport *t, const char *why)
+{
+	(void)t;
+	die("the NIC needs a reset: %s", why);
+}
+
+static void probe_notify_used(struct virtio_transport *t, unsigned q)
+{
+	(void)t;
+	(void)q;
+}
+
+static void probe_notify_config(struct virtio_transport *t)
+{
+	(void)t;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	return sum;
+}
+
+/* A TCP segment over IPv4 of TSO_PAYLOAD bytes from src to dst, as a
+ * driver with CSUM hands it over: the IP header summed, TCP's checksum
+ * field holding the pseudo-header's sum for the host to complete. */
+static void tso_frame(uint8_t *f, const uint8_t *dst, const uint8_t *src)
+{
+	uint8_t *ip = f + 14, *tcp = ip + 20;
+	uint32_t sum;
+
+	memset(f, 0, TSO_FRAME);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = 0x08;
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)((TSO_FRAME - 14) >> 8);
+	ip[3] = (uint8_t)(TSO_FRAME - 14);
+	ip[6] = 0x40; /* DF */
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, "\x0a\x00\x00\x02\x0a\x00\x00\x01", 8);
+	sum = csum_fold(csum_add(0, ip, 20));
+	ip[10] = (uint8_t)(~sum >> 8);
+	ip[11] = (uint8_t)~sum;
+	tcp[1] = 99;  /* source port 99 */
+	tcp[3] = 100; /* destination port 100 */
+	tcp[12] = 5 << 4;
+	tcp[13] = 0x18; /* PSH, ACK */
+	tcp[14] = 0xff;
+	for (unsigned i = 0; i < TSO_PAYLOAD; i++)
+		tcp[20 + i] = (uint8_t)(i * 13);
+	sum = csum_add(0, ip + 12, 8) + 6 + 20 + TSO_PAYLOAD;
+	sum = csum_fold(sum);
+	tcp[16] = (uint8_t)(sum >> 8);
+	tcp[17] = (uint8_t)sum;
+}
+
+/* The TSO header for tso_frame (le16 fields: a vring's and the tap's). */
+static void tso_header(uint8_t *h)
+{
+	memset(h, 0, NET_TAP_HDR_LEN);
+	h[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h[1] = VIRTIO_NET_HDR_GSO_TCPV4;
+	h[2] = 54;				 /* hdr_len */
+	h[4] = TSO_MSS & 0xff, h[5] = TSO_MSS >> 8; /* gso_size */
+	h[6] = 34;				 /* csum_start */
+	h[8] = 16;				 /* csum_offset */
+}
+
+struct nic {
+	struct vnet *n;
+	struct guest_mem m;
+	struct ring rx, tx;
+	struct virtio_transport t;
+	struct virtio_queue_addr addr[2];
+	int fd; /* the tap's */
+};
+
+static void nic_activate(struct nic *c, uint64_t features)
+{
+	struct errbuf err;
+
+	vnet_ops.reset(c->n);
+	memset(c->m.host, 0, RAM_SIZE);
+	if (vnet_ops.activate(c->n, &c->m, 1ull << VIRTIO_F_VERSION_1 | features,
+			      c->addr, &c->t, &err) < 0)
+		die("%s", err.msg);
+}
+
+/* The guest sends one TSO frame of TSO_FRAME bytes: the tap must take it
+ * whole, as one GSO packet (sock, with PACKET_VNET_HDR, reads the
+ * kernel's header of what it received: TCPV4, the guest's MSS). */
+static void nic_tso_out(struct nic *c, int sock)
+{
+	uint8_t *buf = at(&c->m, TX_BUF, NET_TAP_HDR_LEN + TSO_FRAME);
+	static uint8_t got[10 + TSO_FRAME + 64];
+	struct vring_desc *d = at(&c->m, c->tx.spec.desc, 16);
+	struct vring_avail *a = at(&c->m, c->tx.spec.avail, 6);
+	ssize_t n;
+
+	tso_header(buf);
+	tso_frame(buf + NET_TAP_HDR_LEN, (const uint8_t *)"\x02\x00\x00\x6e\x70\x01",
+		  nic_mac);
+	*d = (struct vring_desc){TX_BUF, NET_TAP_HDR_LEN + TSO_FRAME, 0, 0};
+	a->ring[0] = 0;
+	a->idx = 1;
+	vnet_ops.notify(c->n, VNET_TXQ);
+	if (c->n->st.tx_packets != 1)
+		die("the NIC did not send the TSO frame (tx bad header %llu, "
+		    "tx backend busy %llu)",
+		    (unsigned long long)c->n->st.drops[VNET_DROP_TX_BAD_HDR],
+		    (unsigned long long)c->n->st.drops[VNET_DROP_TX_BACKEND]);
+	n = socket_recv(sock, got, sizeof(got));
+	if (n != (ssize_t)(10 + TSO_FRAME) ||
+	    memcmp(got + 10 + 14, buf + NET_TAP_HDR_LEN + 14, TSO_FRAME - 14))
+		die("the TSO frame did not reach the host's stack whole (%zd "
+		    "bytes, want 10 + %u)",
+		    n, TSO_FRAME);
+	if (got[1] != VIRTIO_NET_HDR_GSO_TCPV4 ||
+	    (got[4] | got[5] << 8) != TSO_MSS)
+		die("the host's stack got the frame without its GSO request "
+		    "(gso_type %u, gso_size %u)",
+		    got[1], got[4] | got[5] << 8);
+	printf("net_probe: ok: the NIC sent a TSO frame of %u bytes "
+	       "(gso_size %u): the tap took it whole\n",
+	       TSO_FRAME, TSO_MSS);
+}
+
+/* A packet socket for IPv4 whose frames carry a struct virtio_net_hdr
+ * (10 bytes) in front, both ways. */
+static int vnet_packet_socket(const char *name, struct sockaddr_ll *ll)
+{
+	int s = packet_socket_of(name, ll, 0x0800), on = 1;
+
+	if (setsockopt(s, SOL_PACKET, PACKET_VNET_HDR, &on, sizeof(on)) < 0)
+		die("PACKET_VNET_HDR: %s", strerror(errno));
+	return s;
+}
+
+/* The host's stack sends a TSO frame into the tap. */
+static void host_tso_in(const char *name)
+{
+	static uint8_t pkt[10 + TSO_FRAME];
+	struct sockaddr_ll ll;
+	int s = vnet_packet_socket(name, &ll);
+
+	tso_header(pkt); /* its first 10 bytes: struct virtio_net_hdr */
+	tso_frame(pkt + 10, nic_mac, (const uint8_t *)"\x02\x00\x00\x6e\x70\x01");
+	memcpy(ll.sll_addr, nic_mac, 6);
+	if (sendto(s, pkt, sizeof(pkt), 0, (struct sockaddr *)&ll,
+		   sizeof(ll)) != (ssize_t)sizeof(pkt))
+		die("sending a TSO frame into the tap: %s", strerror(errno));
+	close(s);
+}
+
+/* Polls the NIC until the receive ring holds want frames of ours (IPv4
+ * from the probe's MAC); their bytes of TCP payload. */
+static unsigned nic_rx_frames(struct nic *c, unsigned want, uint8_t *gso,
+			      uint32_t *max_len)
+{
+	struct vring_used *u = at(&c->m, c->rx.spec.used, 4 + 8 * QSIZE);
+	struct vring_desc *d = at(&c->m, c->rx.spec.desc, 16 * QSIZE);
+	unsigned seen = 0, ours = 0, payload = 0;
+
+	*max_len = 0;
+	*gso = 0;
+	while (ours < want) {
+		if (used_idx(&c->m, &c->rx) == seen) {
+			if (!wait_in(c->fd))
+				die("%u of %u frames reached the NIC's receive "
+				    "ring",
+				    ours, want);
+			vnet_poll(c->n);
+			continue;
+		}
+		for (; seen != used_idx(&c->m, &c->rx); seen++) {
+			struct vring_used_elem e = u->ring[seen % QSIZE];
+			uint8_t *b = at(&c->m, d[e.id].addr, e.len);
+
+			if (e.len < NET_TAP_HDR_LEN + 34 || b[NET_TAP_HDR_LEN + 12] != 8 ||
+			    memcmp(b + NET_TAP_HDR_LEN + 6, "\x02\x00\x00\x6e\x70\x01", 6))
+				continue;
+			ours++;
+			*gso |= b[1];
+			if (e.len > *max_len)
+				*max_len = e.len;
+			payload += e.len - NET_TAP_HDR_LEN - 54;
+		}
+	}
+	return payload;
+}
+
+static int offload_part(void)
+{
+	static struct vnet n;
+	struct nic c = {.n = &n};
+	struct net_backend *be;
+	struct sockaddr_ll ll;
+	struct errbuf err;
+	uint32_t max_len;
+	unsigned payload;
+	uint8_t gso;
+	int sock;
+
+	enter_namespace();
+	if (net_tap_backend_open(OFF_TAP, &be, &err) < 0)
+		die("%s", err.msg);
+	c.fd = net_tap_backend_fd(be);
+	quiet_ipv6(OFF_TAP);
+	if_up(OFF_TAP);
+	sock = vnet_packet_socket(OFF_TAP, &ll);
+	if (vnet_init(&n, be, nic_mac, 1500, NULL, &err) < 0)
+		die("%s", err.msg);
+	if (!(vnet_ops.features(&n) & 1ull << VIRTIO_NET_F_HOST_TSO4))
+		die("the NIC on a tap does not offer HOST_TSO4");
+	c.m.size = RAM_SIZE;
+	c.m.host = aligned_alloc(4096, RAM_SIZE);
+	if (!c.m.host)
+		die("no memory");
+	make_ring(&c.rx, 0);
+	make_ring(&c.tx, 1);
+	c.addr[VNET_RXQ] = (struct virtio_queue_addr){QSIZE, c.rx.spec.desc,
+						      c.rx.spec.avail,
+						      c.rx.spec.used};
+	c.addr[VNET_TXQ] = (struct virtio_queue_addr){QSIZE, c.tx.spec.desc,
+						      c.tx.spec.avail,
+						      c.tx.spec.used};
+	c.t = (struct virtio_transport){probe_notify_used, probe_notify_config,
+					probe_needs_reset};
+
+	/* CSUM, HOST_TSO4 and GUEST_CSUM, GUEST_TSO4: a TSO frame each way */
+	nic_activate(&c, 1ull << VIRTIO_NET_F_CSUM |
+				 1ull << VIRTIO_NET_F_HOST_TSO4 |
+				 1ull << VIRTIO_NET_F_GUEST_CSUM |
+				 1ull << VIRTIO_NET_F_GUEST_TSO4);
+	nic_tso_out(&c, sock);
+	post(&c.m, &c.rx, 0, 0, VRING_DESC_F_WRITE);
+	((struct vring_desc *)at(&c.m, c.rx.spec.desc, 16))[0] =
+		(struct vring_desc){BIG_BUF, VNET_BUF_MAX, VRING_DESC_F_WRITE,
+				    0};
+	host_tso_in(OFF_TAP);
+	payload = nic_rx_frames(&c, 1, &gso, &max_len);
+	if (gso != VIRTIO_NET_HDR_GSO_TCPV4 || payload != TSO_PAYLOAD ||
+	    max_len != NET_TAP_HDR_LEN + TSO_FRAME)
+		die("with GUEST_TSO4 the NIC received gso_type %u, %u bytes "
+		    "in a frame of %u, want one TSO frame of %u",
+		    gso, payload, max_len, NET_TAP_HDR_LEN + TSO_FRAME);
+	printf("net_probe: ok: with GUEST_TSO4 (TUNSETOFFLOAD CSUM|TSO4) the "
+	       "host's TSO frame reached the ring whole: %u bytes, gso_type "
+	       "TCPV4\n",
+	       max_len);
+
+	/* GUEST_CSUM only: the kernel must cut the same frame into segments */
+	nic_activate(&c, 1ull << VIRTIO_NET_F_GUEST_CSUM);
+	for (unsigned i = 0; i < NRX + 4; i++)
+		post(&c.m, &c.rx, i, BUF_LEN, VRING_DESC_F_WRITE);
+	host_tso_in(OFF_TAP);
+	payload = nic_rx_frames(&c, (TSO_PAYLOAD + TSO_MSS - 1) / TSO_MSS, &gso,
+				&max_len);
+	if (gso != 0 || payload != TSO_PAYLOAD ||
+	    max_len > NET_TAP_HDR_LEN + 1514)
+		die("without GUEST_TSO4 the NIC received gso_type %u, %u "
+		    "bytes, frames up to %u",
+		    gso, payload, max_len);
+	printf("net_probe: ok: without GUEST_TSO4 (TUNSETOFFLOAD CSUM) the "
+	       "kernel cut it into %u segments, frames of at most %u bytes\n",
+	       (TSO_PAYLOAD + TSO_MSS - 1) / TSO_MSS,
+	       max_len - NET_TAP_HDR_LEN);
+	if (n.st.drops[VNET_DROP_RX_BAD_HDR] || n.st.drops[VNET_DROP_RX_TOO_LONG])
+		die("the NIC dropped frames off the tap (bad header %llu, too "
+		    "long %llu)",
+		    (unsigned long long)n.st.drops[VNET_DROP_RX_BAD_HDR],
+		    (unsigned long long)n.st.drops[VNET_DROP_RX_TOO_LONG]);
+	vnet_destroy(&n);
+	close(sock);
+	free(c.m.host);
+	return 0;
+}
+
 /* --- the guest part ----------------------------------------------------- */
 
 #define GUEST_WAIT_MS 30000 /* a VMM's start and a bare guest, on any KVM */
@@ -663,6 +972,8 @@ int main(int argc, char **argv)
 		return tap_part();
 	if (argc == 2 && strcmp(argv[1], "vhost") == 0)
 		return vhost_part();
-	fprintf(stderr, "usage: net-probe tap|vhost|guest CMD...\n");
+	if (argc == 2 && strcmp(argv[1], "offload") == 0)
+		return offload_part();
+	fprintf(stderr, "usage: net-probe tap|vhost|offload|guest CMD...\n");
 	return 2;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Host-side tests of scripts/kvm-run (run on the host, not in the sandbox).
-# Boots the nested sandbox twice (~6 s each when build/sandbox is warm, plus
-# ~15 s once to prepare it when cold).  Prints ok/not ok lines and ends with
+# Boots the nested sandbox three times, the third in tmux (~6 s each when
+# build/sandbox is warm, plus ~15 s once to prepare it when cold).  Prints
+# ok/not ok lines and ends with
 # "N passed, N failed"; exits non-zero on any failure.
 set -u
 
@@ -61,6 +62,45 @@ if [ -c /dev/kvm ] && { : <>/dev/kvm; } 2>/dev/null; then
     check "direct: exit status is the command's (3; got $status)" test "$status" = 3
 else
     skip "direct: no usable /dev/kvm on this host"
+fi
+
+# --- a terminal: in tmux, the command gets one (its size, a typed line,
+# Ctrl-C as its SIGINT), and ours is restored afterwards.
+tmux_case() {
+    local T="tmux -L kvm-run-test.$$" pane
+    $T new-session -d -s t -x 91 -y 27 "cd '$repo' && '$kvm_run' --sandbox --timeout 300 \
+        sh -c 'echo size:\$(stty size); read l; echo got:\$l; sleep 60; echo not-interrupted'; \
+        echo kvm-run-status:\$?; stty -a | tr \"\\n\" \" \"; echo; sleep 60" || return 1
+    for _ in $(seq 1 60); do
+        sleep 1
+        $T capture-pane -pt t | grep -q '^size:' && break
+    done
+    $T send-keys -t t "typed over the wire" Enter
+    for _ in $(seq 1 20); do
+        sleep 0.5
+        $T capture-pane -pt t | grep -q '^got:' && break
+    done
+    $T send-keys -t t C-c
+    for _ in $(seq 1 30); do
+        sleep 0.5
+        $T capture-pane -pt t | grep -q 'kvm-run-status:' && break
+    done
+    $T capture-pane -pt t -J >"$tmp/pane"
+    $T kill-server 2>/dev/null
+}
+if command -v tmux >/dev/null 2>&1; then
+    tmux_case
+    check "terminal: the command's terminal has the size of ours (27 91)" \
+        grep -qx 'size:27 91' "$tmp/pane"
+    check "terminal: a line typed on ours reaches the command" \
+        grep -qx 'got:typed over the wire' "$tmp/pane"
+    check "terminal: Ctrl-C interrupts the command (status 130)" \
+        grep -q 'kvm-run-status:130' "$tmp/pane"
+    check "terminal: ours is restored (icanon, echo) when it ends" \
+        grep -qE '(^| )icanon .*(^| )echo ' "$tmp/pane"
+    grep -q 'kvm-run-status:130' "$tmp/pane" || show "$tmp/pane"
+else
+    skip "terminal: no tmux here"
 fi
 
 # --- usage errors are kvm-run's own failures (125), with no VM booted.

@@ -192,11 +192,8 @@ done
 run "$SK" -l --net ether=x "$VG/vnet-long.elf"
 check "--net takes unix=PATH or tap=NAME" 64 "--net ether=x: use unix=PATH[,listen] or tap=NAME"
 run "$SK" -l --net tap=tap0,vhost=on "$VG/vnet-long.elf"
-check "--net tap=,vhost=on is refused (not yet), naming what it needs" 64 \
-	"vhost=on is not there yet: it needs --kernel with ioeventfd and irqfd"
-run "$SK" --kernel "$VG/vnet-long.elf" --net tap=tap0
-check "--kernel --net tap= is refused (not yet), naming what works" 64 \
-	"--net tap= is not there yet under --kernel"
+check "--net tap=,vhost=on is refused in the bare modes, saying why" 64 \
+	"--net tap=,vhost=on needs --kernel: vhost-net takes the kicks from ioeventfds"
 run "$SK" -l --net tap=tap0,listen "$VG/vnet-long.elf"
 check "--net tap= refuses listen" 64 "--net tap=tap0,listen: listen is for unix="
 run "$SK" -l --net tap=a-name-far-too-long "$VG/vnet-long.elf"

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include <poll.h>
 #include <signal.h>
@@ -43,7 +44,8 @@ enum lockdown {
 	WITH_NET_CONNECT,
 	WITH_TAP,
 	DEVICE_THREAD_NET_LISTEN,
-	DEVICE_THREAD_NET_CONNECT
+	DEVICE_THREAD_NET_CONNECT,
+	DEVICE_THREAD_TAP
 };
 
 /* --net tap=: a pipe stands for the tap (readv is allowed on it only),
@@ -89,6 +91,10 @@ static int lock_down(enum lockdown how)
 		if (seccomp_allow_net(-1))
 			return -1;
 		return seccomp_lockdown(NULL);
+	case DEVICE_THREAD_TAP: /* --kernel --net tap=NAME */
+		if (seccomp_allow_tap(tap_pipe[0]))
+			return -1;
+		return seccomp_lockdown_worker(&fds, NULL);
 	case WITH_TAP: /* --net tap=NAME */
 		if (seccomp_allow_tap(tap_pipe[0]))
 			return -1;
@@ -483,21 +489,51 @@ static void test_device_thread_list(void **state)
 static void frame_both_ways(void)
 {
 	char byte = 'x';
-	struct iovec iov = {&byte, 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 
-	if (sendmsg(net_pair[0], &msg, MSG_DONTWAIT | MSG_NOSIGNAL) != 1 ||
-	    recvmsg(net_pair[1], &msg, MSG_DONTWAIT) != 1)
+	if (send(net_pair[0], &byte, 1, MSG_DONTWAIT | MSG_NOSIGNAL) != 1 ||
+	    recv(net_pair[1], &byte, 1, MSG_DONTWAIT | MSG_TRUNC) != 1)
 		_exit(3);
 }
 
 static void recv_blocking(void)
 {
 	char byte;
-	struct iovec iov = {&byte, 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 
-	recvmsg(net_pair[1], &msg, 0);
+	recv(net_pair[1], &byte, 1, 0);
+}
+
+/* A descriptor passed to the peer (SCM_RIGHTS): the kind of sendmsg the
+ * wire never makes, and a hijacked VMM must not. */
+static void pass_a_descriptor(void)
+{
+	char byte = 'x';
+	struct iovec iov = {&byte, 1};
+	union {
+		struct cmsghdr h;
+		char room[CMSG_SPACE(sizeof(int))];
+	} ctl = {0};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = &ctl,
+			     .msg_controllen = sizeof(ctl)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	int fd = STDIN_FILENO;
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(fd));
+	sendmsg(net_pair[0], &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/* sendto with an address: not the connected wire's send. */
+static void send_to_an_address(void)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char byte = 'x';
+
+	sendto(net_pair[0], &byte, 1, MSG_DONTWAIT | MSG_NOSIGNAL,
+	       (struct sockaddr *)&sa, sizeof(sa));
 }
 
 static void accept_on_listener(void)
@@ -537,9 +573,13 @@ static void test_net_calls_only_with_net(void **state)
 		 getpid());
 	assert_int_equal(bind(net_lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(listen(net_lfd, 1), 0);
-	assert_killed(NO_OPENS, frame_both_ways, "sendmsg without --net");
+	assert_killed(NO_OPENS, frame_both_ways, "send without --net");
 	assert_lives(WITH_NET_CONNECT, frame_both_ways, "frames under --net");
-	assert_killed(WITH_NET_CONNECT, recv_blocking, "a blocking recvmsg");
+	assert_killed(WITH_NET_CONNECT, recv_blocking, "a blocking recv");
+	assert_killed(WITH_NET_CONNECT, pass_a_descriptor,
+		      "sendmsg (SCM_RIGHTS) under --net");
+	assert_killed(WITH_NET_CONNECT, send_to_an_address,
+		      "sendto with an address under --net");
 	assert_lives(WITH_NET_CONNECT, unix_seqpacket_socket,
 		     "a connecting side's socket");
 	assert_killed(WITH_NET_CONNECT, unix_stream_socket,
@@ -587,6 +627,51 @@ static void test_tap_reads_only_on_the_tap(void **state)
 	assert_killed(NO_OPENS, readv_tap, "readv without --net tap=");
 	assert_lives(WITH_TAP, readv_tap, "readv on the tap");
 	assert_killed(WITH_TAP, readv_other, "readv on another descriptor");
+	for (int i = 0; i < 2; i++) {
+		close(tap_pipe[i]);
+		close(other_pipe[i]);
+	}
+}
+
+/* The NIC's activation sets the tap's offloads under the filter: that
+ * one request on the tap's descriptor only (a pipe answers ENOTTY, but
+ * the filter let it through). */
+static void offload_tap(void)
+{
+	if (ioctl(tap_pipe[0], TUNSETOFFLOAD, TUN_F_CSUM) == 0 ||
+	    errno != ENOTTY)
+		_exit(3);
+}
+
+static void offload_other(void)
+{
+	ioctl(other_pipe[0], TUNSETOFFLOAD, TUN_F_CSUM);
+}
+
+static void other_ioctl_on_tap(void)
+{
+	unsigned int flags;
+
+	ioctl(tap_pipe[0], TUNGETFEATURES, &flags);
+}
+
+static void test_tap_offloads_only_on_the_tap(void **state)
+{
+	(void)state;
+	assert_int_equal(pipe(tap_pipe), 0);
+	assert_int_equal(pipe(other_pipe), 0);
+	assert_killed(NO_OPENS, offload_tap,
+		      "TUNSETOFFLOAD without --net tap=");
+	assert_lives(WITH_TAP, offload_tap, "TUNSETOFFLOAD on the tap");
+	assert_killed(WITH_TAP, offload_other,
+		      "TUNSETOFFLOAD on another descriptor");
+	assert_killed(WITH_TAP, other_ioctl_on_tap,
+		      "another tun ioctl on the tap");
+	/* the device thread moves the frames but never sets offloads */
+	assert_int_equal(write(tap_pipe[1], "t", 1), 1);
+	assert_lives(DEVICE_THREAD_TAP, readv_tap, "the thread's readv");
+	assert_killed(DEVICE_THREAD_TAP, offload_tap,
+		      "TUNSETOFFLOAD on the device thread");
 	for (int i = 0; i < 2; i++) {
 		close(tap_pipe[i]);
 		close(other_pipe[i]);
@@ -643,7 +728,9 @@ static void test_device_thread_net(void **state)
 	assert_lives(DEVICE_THREAD_NET_CONNECT, close_a_peer,
 		     "a peer's close on the thread");
 	assert_killed(DEVICE_THREAD_NET_CONNECT, recv_blocking,
-		      "a blocking recvmsg on the thread");
+		      "a blocking recv on the thread");
+	assert_killed(DEVICE_THREAD_NET_CONNECT, pass_a_descriptor,
+		      "sendmsg (SCM_RIGHTS) on the thread");
 	assert_lives(DEVICE_THREAD_NET_CONNECT, unix_seqpacket_socket,
 		     "a connecting side's retry on the thread");
 	assert_killed(DEVICE_THREAD_NET_CONNECT, open_a_socket,
@@ -674,6 +761,7 @@ int main(void)
 		cmocka_unit_test(test_device_thread_list),
 		cmocka_unit_test(test_net_calls_only_with_net),
 		cmocka_unit_test(test_tap_reads_only_on_the_tap),
+		cmocka_unit_test(test_tap_offloads_only_on_the_tap),
 		cmocka_unit_test(test_device_thread_net),
 	};
 
