@@ -54,7 +54,7 @@
 #   counters (bench/qemu-common.sh); the difference over the guest's own
 #   packet count. The sampler costs CPU: those boots are not timed.
 # Environment: BENCH_NET_ROUNDS (3), BENCH_NET_MIB (8), BENCH_NET_LIMIT (the
-# stream's limit in seconds, 120: a stalled one ends the boot, "tx failed"),
+# stream's limit in seconds, 60: a stalled one ends the boot, "tx failed"),
 # BENCH_NET_PINGS (25), BENCH_NET_COUNTED (1), BENCH_NET_KEEP (a directory
 # for every boot's console and stderr), BENCH_NET_CONFIGS (debugging: the
 # configurations of a round, as CONFIGS below).
@@ -89,7 +89,7 @@ exec </dev/console >/dev/console 2>&1
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mkdir -p /tmp
-mode=idle ip=10.0.9.9 peer= mib=8 pings=25 port=5001 limit=120
+mode=idle ip=10.0.9.9 peer= mib=8 pings=25 port=5001 limit=60
 for w in $(cat /proc/cmdline); do
 	case $w in
 	nb.mode=*) mode=${w#nb.mode=} ;;
@@ -164,9 +164,9 @@ fi
 # --- the rounds (where Linux boots on KVM) ----------------------------------
 ROUNDS=${BENCH_NET_ROUNDS:-3}
 MIB=${BENCH_NET_MIB:-8}
-LIMIT=${BENCH_NET_LIMIT:-120}
-# a boot that outlives its stream's limit by two minutes is killed
-QEMU_TIMEOUT=$((LIMIT + 120))
+LIMIT=${BENCH_NET_LIMIT:-60}
+# a boot that outlives its stream's limit by a minute and a half is killed
+QEMU_TIMEOUT=$((LIMIT + 90))
 PINGS=${BENCH_NET_PINGS:-25}
 TAP=nbtap0
 PORT=5001

@@ -9,7 +9,7 @@
 #                          share/ (the firmware a -kernel boot of -M pc loads:
 #                          SeaBIOS, linuxboot, kvmvapic), version
 #   qemu_exec DIR ARGS...  runs DIR's copy with ARGS under `timeout
-#                          ${QEMU_TIMEOUT:-600}`, in
+#                          ${QEMU_TIMEOUT:-600}` (SIGKILL 10 s after), in
 #                          an empty environment, through its own loader: the
 #                          sandbox has no libraries or /usr/share of its own
 #   qemu_exec_bg DIR ARGS... the same in the background, $! QEMU's pid
@@ -38,7 +38,7 @@ qemu_copy() {
 qemu_exec() {
 	qd=$1
 	shift
-	timeout "${QEMU_TIMEOUT:-600}" env -i "$qd/lib/ld-linux-x86-64.so.2" --library-path "$qd/lib" \
+	timeout -k 10 "${QEMU_TIMEOUT:-600}" env -i "$qd/lib/ld-linux-x86-64.so.2" --library-path "$qd/lib" \
 		"$qd/qemu-system-x86_64" -L "$qd/share" "$@"
 }
 # qemu_exec_bg: the same in the background, with $! QEMU's own pid (the
@@ -48,7 +48,7 @@ qemu_exec_bg() {
 	(
 		qd=$1
 		shift
-		exec timeout "${QEMU_TIMEOUT:-600}" env -i "$qd/lib/ld-linux-x86-64.so.2" --library-path "$qd/lib" \
+		exec timeout -k 10 "${QEMU_TIMEOUT:-600}" env -i "$qd/lib/ld-linux-x86-64.so.2" --library-path "$qd/lib" \
 			"$qd/qemu-system-x86_64" -L "$qd/share" "$@"
 	) &
 }
