@@ -56,7 +56,8 @@
 # Environment: BENCH_NET_ROUNDS (3), BENCH_NET_MIB (8), BENCH_NET_LIMIT (the
 # stream's limit in seconds, 60: a stalled one ends the boot, "tx failed"),
 # BENCH_NET_PINGS (25), BENCH_NET_COUNTED (1), BENCH_NET_KEEP (a directory
-# for every boot's console and stderr), BENCH_NET_CONFIGS (debugging: the
+# for every boot's console and stderr), BENCH_NET_REPORT (such a directory:
+# the tables again from it, with no boots, anywhere), BENCH_NET_CONFIGS (debugging: the
 # configurations of a round, as CONFIGS below).
 
 # shellcheck source=qemu-common.sh
@@ -171,7 +172,7 @@ PINGS=${BENCH_NET_PINGS:-25}
 TAP=nbtap0
 PORT=5001
 # kvm_pvm cannot boot Linux: only the sandbox's kvm_amd (or hardware KVM).
-if [ -d /sys/module/kvm_pvm ] && [ -z "${KVM_RUN_SANDBOX:-}" ]; then
+if [ -d /sys/module/kvm_pvm ] && [ -z "${KVM_RUN_SANDBOX:-}" ] && [ -z "${BENCH_NET_REPORT:-}" ]; then
 	echo "not run on kvm_pvm, which cannot boot Linux (the sandbox's run has it)"
 	exit 0
 fi
@@ -180,27 +181,29 @@ if [ ! -s "$N/initramfs.cpio" ] || [ ! -x "$N/qemu/qemu-system-x86_64" ]; then
 	exit 1
 fi
 # A network namespace of the run's own: the tap and the sink live there.
-if [ -z "${NB_NETNS:-}" ]; then
+if [ -z "${NB_NETNS:-}" ] && [ -z "${BENCH_NET_REPORT:-}" ]; then
 	NB_NETNS=1 exec unshare -n sh "$0" "$BUILD"
 	echo "bench/net-qemu.sh: unshare -n failed" >&2
 	exit 1
 fi
-ip link set lo up
-tunctl -t $TAP >/dev/null && ip addr add 10.0.1.1/24 dev $TAP && ip link set $TAP up || {
-	echo "bench/net-qemu.sh: no tap $TAP (tunctl, ip)" >&2
-	exit 1
-}
+if [ -z "${BENCH_NET_REPORT:-}" ]; then
+	ip link set lo up
+	tunctl -t $TAP >/dev/null && ip addr add 10.0.1.1/24 dev $TAP && ip link set $TAP up || {
+		echo "bench/net-qemu.sh: no tap $TAP (tunctl, ip)" >&2
+		exit 1
+	}
+fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/nb.XXXXXX") || exit 1
 FIFO=/tmp/nb-sink.$$ # not in TMP: TMPDIR may be a 9p share, which has no FIFOs
 trap 'rm -rf "$TMP" "$FIFO"' EXIT
 # Local copies: in the sandbox, build/ is a 9p share.
 cp "$N/initramfs.cpio" "$BUILD/sandbox/kernel/vmlinuz" "$BUILD/simple-kvm" "$TMP/" &&
 	cp -r "$N/qemu" "$TMP/qemu" || exit 1
-mkfifo "$FIFO" || exit 1
+[ -n "${BENCH_NET_REPORT:-}" ] || mkfifo "$FIFO" || exit 1
 APPEND="console=ttyS0 quiet panic=-1"
 QFLAGS="$QEMU_FLAGS -m 256"
 QNIC="virtio-net-pci,netdev=n0,disable-legacy=on,romfile="
-kvm_debugfs_mount
+[ -n "${BENCH_NET_REPORT:-}" ] || kvm_debugfs_mount
 
 # The boots. Each writes its console to OUT and its stderr to OUT.err.
 # sk_tx OUT USER|VHOST|IDLE and qm_tx: one guest on the tap
@@ -297,10 +300,16 @@ CONFIGS=${BENCH_NET_CONFIGS:-"sk-user:sk:tx:user:tx qm-user:qm:tx:user:tx sk-vho
 sk-ping:sk:ping:-:ping qm-ping:qm:ping:-:ping"}
 echo "Linux $(cat "$BUILD/sandbox/kernel/release" 2>/dev/null) on virtio-net, simple-kvm against $(cat "$TMP/qemu/version"),"
 echo "$ROUNDS alternating rounds, on $(
-	if [ -n "${KVM_RUN_SANDBOX:-}" ]; then echo "the sandbox's kvm_amd (nested in QEMU TCG, $(grep -c '^processor' /proc/cpuinfo) CPU(s)): every figure is the sandbox's"
+	if [ -n "${BENCH_NET_REPORT:-}" ]; then echo "the boots kept in $BENCH_NET_REPORT"
+	elif [ -n "${KVM_RUN_SANDBOX:-}" ]; then echo "the sandbox's kvm_amd (nested in QEMU TCG, $(grep -c '^processor' /proc/cpuinfo) CPU(s)): every figure is the sandbox's"
 	else for k in kvm_amd kvm_intel; do [ -d /sys/module/$k ] && echo "$k, direct" && break; done; fi)"
 failed=0
 r=1
+# BENCH_NET_REPORT=DIR: no boots, the tables from what BENCH_NET_KEEP kept
+if [ -n "${BENCH_NET_REPORT:-}" ]; then
+	cp "$BENCH_NET_REPORT"/* "$TMP/" || exit 1
+	r=$((ROUNDS + 1))
+fi
 while [ "$r" -le "$ROUNDS" ]; do
 	for c in $CONFIGS; do
 		name=${c%%:*} rest=${c#*:}
@@ -313,7 +322,8 @@ while [ "$r" -le "$ROUNDS" ]; do
 		check "$out" "$name round $r" || failed=1
 		if [ -z "$(result "$out" $what mibps)$(result "$out" $what avg)" ]; then
 			# nothing measured: a refused option is not tried again
-			[ "$r" = 1 ] && why "$out" >"$TMP/$name.skip"
+			[ "$r" = 1 ] && why "$out" >"$TMP/$name.skip" &&
+				{ [ -z "${BENCH_NET_KEEP:-}" ] || cp "$TMP/$name.skip" "$BENCH_NET_KEEP/"; }
 		fi
 	done
 	r=$((r + 1))
@@ -413,9 +423,11 @@ fi
 # and one without, each VMM's userspace path.
 if [ "${BENCH_NET_COUNTED:-1}" != 0 ]; then
 	for w in sk qm; do
-		[ -e "$TMP/$w-user.skip" ] && continue
-		kvm_counted "$TMP/$w.c.k" tx $w "$TMP/$w.c" user && check "$TMP/$w.c" "$w counted" || failed=1
-		kvm_counted "$TMP/$w.0.k" tx $w "$TMP/$w.0" idle && check "$TMP/$w.0" "$w counted, idle" || failed=1
+		[ -e "$TMP/$w-user.skip" ] || [ -n "${BENCH_NET_REPORT:-}" ] && continue
+		kvm_counted "$TMP/$w.c.k" tx $w "$TMP/$w.c" user
+		check "$TMP/$w.c" "$w counted" || failed=1
+		kvm_counted "$TMP/$w.0.k" tx $w "$TMP/$w.0" idle
+		check "$TMP/$w.0" "$w counted, idle" || failed=1
 	done
 	echo "KVM's debugfs counters per packet, userspace path (a boot with the stream less one without,"
 	echo "over the guest's own tx + rx packets; MMIO exits: to userspace; PIO exits: all, in-kernel too):"
