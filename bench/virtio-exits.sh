@@ -32,7 +32,8 @@ cp "$BUILD/simple-kvm" "$B/initramfs.cpio" "$B/disk.img" "$KERNEL" "$TMP/" || ex
 one() {
 	name=$1 secs=$2
 	shift 2
-	"$TMP/simple-kvm" --kernel "$TMP/vmlinuz" --initrd "$TMP/initramfs.cpio" \
+	"$TMP/simple-kvm" --kernel "$TMP/vmlinuz" --kernel-cache "$BUILD/kernel-cache" \
+		--initrd "$TMP/initramfs.cpio" \
 		--append "console=ttyS0 quiet blk.mode=rand blk.qd=$QD blk.secs=$secs" \
 		--mem 256M --disk "$TMP/disk.img,ro" --timeout 300s --stats=json "$@" \
 		</dev/null >"$TMP/$name.out" 2>"$TMP/$name.err" ||

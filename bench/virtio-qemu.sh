@@ -150,8 +150,8 @@ counted() { kvm_counted "$1.k" "$3" "$1" "$2"; }
 
 # sk OUT SECS: one simple-kvm boot; its console in OUT, --stats in OUT.err
 sk() {
-	"$TMP/simple-kvm" --kernel "$TMP/vmlinuz" --initrd "$TMP/initramfs.cpio" \
-		--append "$APPEND vq.secs=$2" --mem 256M --disk "$TMP/disk.img,ro" \
+	"$TMP/simple-kvm" --kernel "$TMP/vmlinuz" --kernel-cache "$BUILD/kernel-cache" \
+		--initrd "$TMP/initramfs.cpio" --append "$APPEND vq.secs=$2" --mem 256M --disk "$TMP/disk.img,ro" \
 		--timeout 600s --stats=json </dev/null >"$1" 2>"$1.err"
 	echo "exit status $?" >>"$1.err"
 }

@@ -11,6 +11,7 @@
 #include "guest_va.h"
 #include "hypercall_host.h"
 #include "kvm.h"
+#include "kernel_cache.h"
 #include "kvm_stats.h"
 #include "linux_guest.h"
 #include "machine.h"
@@ -140,9 +141,58 @@ static int run(struct vm *vm, const struct linux_options *o,
 	return status;
 }
 
-/* -v: where the boot loader put things. */
-static void say_layout(const struct vm *vm, const struct bz_layout *lay)
+/* -v: which path the kernel takes, and from where. */
+static void say_path(const struct linux_loaded *l, const char *cache_dir)
 {
+	char path[KCACHE_PATH_MAX] = "";
+
+	if (l->path == KIMG_BZIMAGE) {
+		fprintf(stderr,
+			"simple-kvm: boot path bzimage: the bzImage's own "
+			"32-bit entry, which decompresses the kernel in the "
+			"guest (%s)\n",
+			l->why_bzimage);
+		return;
+	}
+	if (cache_dir)
+		kcache_path(cache_dir, l->key, path, sizeof(path));
+	fprintf(stderr, "simple-kvm: boot path pvh: entry 0x%" PRIx32 " of ",
+		l->pvh_entry);
+	if (l->source == KIMG_FROM_FILE)
+		fprintf(stderr, "the vmlinux file\n");
+	else if (l->source == KIMG_FROM_CACHE)
+		fprintf(stderr, "the vmlinux in the cache (hit): %s\n", path);
+	else
+		fprintf(stderr,
+			"the vmlinux decompressed from the %s payload in "
+			"%.2f s (cache miss)%s%s\n",
+			l->format, l->decompress_ns / 1e9,
+			l->stored ? ", cached as " : "", l->stored ? path : "");
+}
+
+/* -v: where the boot loader put things. */
+static void say_layout(const struct vm *vm, const struct linux_loaded *l)
+{
+	if (l->path == KIMG_PVH) {
+		const struct pvh_layout *p = &l->pvh;
+
+		fprintf(stderr,
+			"simple-kvm: Linux boot, %" PRIu64
+			" MiB of RAM at host address %p; start info 0x%llx "
+			"(%u memmap entries), command line 0x%llx, kernel "
+			"0x%" PRIx64 "-0x%" PRIx64,
+			vm->mem.size >> 20, (void *)vm->mem.host,
+			PVH_START_INFO, p->memmap_entries, PVH_CMDLINE_ADDR,
+			p->kernel_start, p->kernel_end);
+		if (p->initrd_size)
+			fprintf(stderr, ", initrd 0x%" PRIx64 "-0x%" PRIx64,
+				p->initrd_addr,
+				p->initrd_addr + p->initrd_size);
+		fprintf(stderr, "\n");
+		return;
+	}
+	const struct bz_layout *lay = &l->bz;
+
 	fprintf(stderr,
 		"simple-kvm: Linux boot, %" PRIu64
 		" MiB of RAM at host address "
@@ -223,8 +273,12 @@ static int build_devices(struct vm *vm, const struct linux_options *o,
 static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
 		struct outbuf *out)
 {
+	struct linux_load_args la = {o->kernel, o->initrd,
+				     o->append ? o->append : "",
+				     (enum kimg_boot)o->boot, NULL};
+	char cache_dir[KCACHE_PATH_MAX];
 	struct linux_console con;
-	struct bz_layout layout;
+	struct linux_loaded loaded;
 	struct machine m;
 	struct errbuf err;
 	struct vm vm;
@@ -234,15 +288,21 @@ static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		return STATUS_HOST;
 	}
-	if (linux_load(&vm, o->kernel, o->initrd, o->append ? o->append : "",
-		       &layout, &err)) {
+	if (!kcache_dir(o->kernel_cache, cache_dir, sizeof(cache_dir)))
+		la.cache_dir = cache_dir;
+	if (linux_load(&vm, &la, &loaded, &err)) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		vm_destroy(&vm);
 		return STATUS_IMAGE;
 	}
-	if (o->verbose)
-		say_layout(&vm, &layout);
-	if (linux_enter(&vm.vcpu, &err) ||
+	if (loaded.cache_note[0]) /* it costs every boot a decompression */
+		fprintf(stderr, "simple-kvm: kernel cache: %s\n",
+			loaded.cache_note);
+	if (o->verbose) {
+		say_path(&loaded, la.cache_dir);
+		say_layout(&vm, &loaded);
+	}
+	if (linux_enter(&vm.vcpu, &loaded, &err) ||
 	    linux_console_open(&con, &vm, STDIN_FILENO, out->stream, &err)) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		vm_destroy(&vm);
@@ -257,6 +317,29 @@ static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
 	machine_destroy(&m);
 	vm_destroy(&vm);
 	return status;
+}
+
+int linux_fill_main(const struct linux_options *o)
+{
+	char dir[KCACHE_PATH_MAX];
+	struct linux_loaded l;
+	struct errbuf err;
+	int ret;
+
+	if (kcache_dir(o->kernel_cache, dir, sizeof(dir))) {
+		fprintf(stderr, "simple-kvm: --fill-kernel-cache: no cache "
+				"directory (no --kernel-cache, $XDG_CACHE_HOME "
+				"or $HOME)\n");
+		return STATUS_HOST;
+	}
+	ret = linux_fill_cache(o->kernel, dir, &l, &err);
+	if (ret) {
+		fprintf(stderr, "simple-kvm: %s\n", err.msg);
+		return ret == -EIO ? STATUS_HOST : STATUS_IMAGE;
+	}
+	if (o->verbose || l.source != KIMG_FROM_CACHE)
+		say_path(&l, dir);
+	return STATUS_OK;
 }
 
 int linux_main(const struct kvm_dev *kvm, const struct linux_options *o)

@@ -11,7 +11,7 @@
 struct kvm_dev;
 
 struct linux_options {
-	const char *kernel; /* the bzImage; NULL: not a Linux boot */
+	const char *kernel; /* bzImage or vmlinux; NULL: not a Linux boot */
 	const char *initrd; /* NULL: none */
 	const char *append; /* the kernel command line; NULL: empty */
 	uint64_t mem_size;
@@ -29,7 +29,19 @@ struct linux_options {
 	int console_virtio; /* --console virtio: stdin and stdout on hvc0 */
 	struct net_spec nets[MACHINE_MAX_NICS]; /* --net, in order */
 	unsigned nnets;
+	int boot; /* --boot: an enum kimg_boot */
+	int boot_given;
+	const char *kernel_cache; /* --kernel-cache DIR; NULL: the default */
+	int fill_cache;		  /* --fill-kernel-cache: no VM, no KVM */
 };
+
+/*
+ * --fill-kernel-cache: decompresses o->kernel's payload into the kernel
+ * cache (or finds it there) and says so on stderr; no VM. Returns 0, 65
+ * for a kernel whose payload cannot be decompressed, 70 when the cache
+ * has no place or cannot be written.
+ */
+int linux_fill_main(const struct linux_options *o);
 
 /*
  * Boots o->kernel in a new VM made from kvm and runs it to its end;

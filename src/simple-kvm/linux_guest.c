@@ -12,36 +12,109 @@
 #include "vcpu_loop.h"
 #include "vm.h"
 
-int linux_load(struct vm *vm, const char *kernel, const char *initrd,
-	       const char *cmdline, struct bz_layout *layout,
-	       struct errbuf *err)
+/* What kimg_prepare decided, for -v. */
+static void note_image(const struct kernel_image *k, struct linux_loaded *out)
 {
-	struct bz_boot_args args = {.cmdline = cmdline};
+	out->path = k->path;
+	out->pvh_entry = k->pvh.entry;
+	out->source = k->source;
+	out->format =
+		k->source == KIMG_FROM_FILE ? "" : dc_name(k->format, NULL, 0);
+	memcpy(out->key, k->key, sizeof(out->key));
+	out->decompress_ns = k->decompress_ns;
+	out->stored = k->stored;
+	memcpy(out->why_bzimage, k->why_bzimage, sizeof(out->why_bzimage));
+	memcpy(out->cache_note, k->cache_note, sizeof(out->cache_note));
+}
+
+/* The kernel, by the path kimg_prepare chose. */
+static int place_kernel(struct vm *vm, const struct kernel_image *k,
+			const char *cmdline, const uint8_t *rd, size_t rd_size,
+			struct linux_loaded *out, struct errbuf *err)
+{
+	if (k->path == KIMG_PVH) {
+		/* a bzImage's header says how long; a vmlinux has none */
+		struct pvh_boot_args pa = {cmdline,
+					   k->source == KIMG_FROM_FILE
+						   ? PVH_CMDLINE_DEFAULT
+						   : k->hdr.cmdline_size,
+					   rd, rd_size};
+
+		return pvh_load(&vm->mem, k->elf, k->elf_size, &k->pvh, &pa,
+				&out->pvh, err);
+	}
+	struct bz_boot_args ba = {cmdline, rd, rd_size};
+
+	return bz_load(&vm->mem, k->file, k->file_size, &k->hdr, &ba, &out->bz,
+		       err);
+}
+
+int linux_load(struct vm *vm, const struct linux_load_args *args,
+	       struct linux_loaded *out, struct errbuf *err)
+{
+	struct kimg_options ko = {args->boot, args->cache_dir};
 	uint8_t *image = NULL, *rd = NULL;
-	struct bz_header hdr;
-	size_t size;
+	struct kernel_image k = {0};
+	size_t size, rd_size = 0;
 	int ret;
 
-	ret = loader_read_file(kernel, &image, &size, err);
-	if (!ret && initrd)
-		ret = loader_read_file(initrd, &rd, &args.initrd_size, err);
+	memset(out, 0, sizeof(*out));
+	ret = loader_read_file_max(args->kernel, PVH_MAX_FILE, &image, &size,
+				   err);
+	if (!ret && args->initrd)
+		ret = loader_read_file(args->initrd, &rd, &rd_size, err);
 	if (ret)
 		goto out;
-	args.initrd = rd;
-	ret = bz_parse(image, size, &hdr, err);
+	ret = kimg_prepare(image, size, &ko, &k, err);
 	if (ret) {
-		err_wrap(err, ret, "%s", kernel);
+		err_wrap(err, ret, "%s", args->kernel);
 		goto out;
 	}
-	ret = bz_load(&vm->mem, image, size, &hdr, &args, layout, err);
+	note_image(&k, out);
+	ret = place_kernel(vm, &k, args->cmdline, rd, rd_size, out, err);
 out:
+	kimg_free(&k);
 	free(image);
 	free(rd);
 	return ret;
 }
 
-int linux_enter(struct vcpu *vcpu, struct errbuf *err)
+int linux_fill_cache(const char *kernel, const char *cache_dir,
+		     struct linux_loaded *out, struct errbuf *err)
 {
+	struct kimg_options ko = {KIMG_BOOT_PVH, cache_dir};
+	struct kernel_image k = {0};
+	uint8_t *image = NULL;
+	size_t size;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = loader_read_file_max(kernel, PVH_MAX_FILE, &image, &size, err);
+	if (!ret)
+		ret = kimg_prepare(image, size, &ko, &k, err);
+	if (ret) {
+		err_wrap(err, ret, "%s", kernel);
+		goto out;
+	}
+	note_image(&k, out);
+	if (k.source == KIMG_FROM_FILE)
+		ret = err_fail(err, EINVAL,
+			       "%s: a vmlinux already; nothing to cache",
+			       kernel);
+	else if (k.source == KIMG_FROM_PAYLOAD && !k.stored)
+		ret = err_fail(err, EIO, "%s", k.cache_note);
+out:
+	kimg_free(&k);
+	free(image);
+	return ret;
+}
+
+int linux_enter(struct vcpu *vcpu, const struct linux_loaded *loaded,
+		struct errbuf *err)
+{
+	if (loaded->path == KIMG_PVH)
+		return pc_enter_pvh(vcpu, BZ_GDT_ADDR, PVH_START_INFO,
+				    loaded->pvh_entry, err);
 	return pc_enter_boot32(vcpu, BZ_GDT_ADDR, BZ_ZERO_PAGE, BZ_KERNEL_ADDR,
 			       err);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "bzimage.h"
+#include "kernel_image.h"
 #include "errbuf.h"
 #include "hypercall_host.h"
 #include "linux_console.h"
@@ -23,20 +24,56 @@ struct vcpu;
  * HLT, which the in-kernel LAPIC handles without leaving KVM_RUN. */
 #define LINUX_TICK_NS 10000000ULL
 
-/*
- * Reads kernel (a bzImage) and initrd (NULL: none) and lays them out in
- * the VM's RAM with cmdline (bz_load). Every failure is the files' or
- * the user's: a missing or malformed file, a command line too long, RAM
- * too small; a negative errno with one line in err. *layout says where
- * things went.
- */
-int linux_load(struct vm *vm, const char *kernel, const char *initrd,
-	       const char *cmdline, struct bz_layout *layout,
-	       struct errbuf *err);
+/* What --kernel, --initrd, --append, --boot and --kernel-cache ask for. */
+struct linux_load_args {
+	const char *kernel; /* a bzImage or a vmlinux */
+	const char *initrd; /* NULL: none */
+	const char *cmdline;
+	enum kimg_boot boot;
+	const char *cache_dir; /* NULL: no cache */
+};
 
-/* The 32-bit boot protocol's entry state (KVM calls only); the CPUID
- * came with the vCPU (the PC platform's set_cpuid hook). */
-int linux_enter(struct vcpu *vcpu, struct errbuf *err);
+/* Where things went and how, for -v and linux_enter. */
+struct linux_loaded {
+	enum kimg_path path;
+	struct bz_layout bz;   /* KIMG_BZIMAGE */
+	struct pvh_layout pvh; /* KIMG_PVH */
+	uint32_t pvh_entry;
+	enum kimg_source source;
+	const char *format; /* the payload's, "" for a vmlinux */
+	char key[SHA256_HEX];
+	uint64_t decompress_ns;
+	int stored; /* written to the cache */
+	char why_bzimage[sizeof(struct errbuf)];
+	char cache_note[600];
+};
+
+/*
+ * Reads the kernel and initrd and lays them out in the VM's RAM with
+ * cmdline: a vmlinux, or the vmlinux inside a bzImage (kimg_prepare:
+ * the cache, or the payload decompressed), by its PVH note (pvh_load);
+ * the bzImage itself when args->boot or its payload says so (bz_load).
+ * The vmlinux's buffer is freed before this returns. Every failure is the
+ * files' or the user's: a missing or malformed file, a command line too
+ * long, RAM too small; a negative errno with one line in err.
+ */
+int linux_load(struct vm *vm, const struct linux_load_args *args,
+	       struct linux_loaded *out, struct errbuf *err);
+
+/*
+ * Fills the cache for kernel (a bzImage) without a VM: make linux and
+ * make test run it natively before the sandbox boots. *out says whether
+ * it was a hit. 0, or a negative errno with one line in err (a kernel
+ * whose payload cannot be decompressed here, a cache not written).
+ */
+int linux_fill_cache(const char *kernel, const char *cache_dir,
+		     struct linux_loaded *out, struct errbuf *err);
+
+/* The entry state of the path linux_load took (KVM calls only): the
+ * 32-bit boot protocol's, or PVH's; the CPUID came with the vCPU (the
+ * PC platform's set_cpuid hook). */
+int linux_enter(struct vcpu *vcpu, const struct linux_loaded *loaded,
+		struct errbuf *err);
 
 /*
  * The tick: a periodic LINUX_TICK_NS timer whose signal, like SIGINT and

@@ -63,6 +63,9 @@ struct options {
 /* Long options without a letter. */
 #define OPT_NO_IOEVENTFD 0x100
 #define OPT_NET		 0x101
+#define OPT_BOOT	 0x102 /* --boot pvh|bzimage|auto */
+#define OPT_KERNEL_CACHE 0x103
+#define OPT_FILL_CACHE	 0x104
 
 static void usage(FILE *out)
 {
@@ -110,7 +113,18 @@ static void usage(FILE *out)
 		"                          created as root, with the vnet header);\n"
 		"                          vhost=on: /dev/vhost-net moves the frames\n"
 		"                          (--kernel)\n"
-		"      --kernel BZIMAGE    boot Linux (docs/linux.md); --mem 256M\n"
+		"      --kernel KERNEL     boot Linux (docs/linux.md); --mem 256M;\n"
+		"                          a bzImage (its payload decompressed\n"
+		"                          here, once: the cache) or a vmlinux,\n"
+		"                          entered by its PVH note\n"
+		"      --boot pvh|bzimage  force the PVH entry, or the bzImage's\n"
+		"                          own (it decompresses itself in the\n"
+		"                          guest); default: PVH where possible\n"
+		"      --kernel-cache DIR  decompressed kernels, by SHA-256 (default\n"
+		"                          $XDG_CACHE_HOME/simple-kvm or\n"
+		"                          ~/.cache/simple-kvm)\n"
+		"      --fill-kernel-cache  with --kernel: fill the cache and exit\n"
+		"                          (no VM, no /dev/kvm)\n"
 		"      --initrd FILE       its initramfs\n"
 		"      --append CMDLINE    its command line\n"
 		"      --no-ioeventfd      with --kernel: disk kicks trap to the\n"
@@ -153,6 +167,21 @@ static int set_mode(struct options *opt, enum cpu_mode mode, char flag)
 	return ++opt->mode_flags > 1
 		       ? usage_error("choose one mode: -r, -s, -p or -l")
 		       : 0;
+}
+
+/* --boot pvh|bzimage|auto (docs/linux.md). */
+static int parse_boot(const char *arg, struct linux_options *lx)
+{
+	if (!strcmp(arg, "pvh"))
+		lx->boot = KIMG_BOOT_PVH;
+	else if (!strcmp(arg, "bzimage"))
+		lx->boot = KIMG_BOOT_BZIMAGE;
+	else if (!strcmp(arg, "auto"))
+		lx->boot = KIMG_BOOT_AUTO;
+	else
+		return usage_error("--boot %s: pvh, bzimage or auto", arg);
+	lx->boot_given = 1;
+	return 0;
 }
 
 /* --disk FILE[,ro]: a trailing ",ro" asks for a read-only disk. */
@@ -351,6 +380,10 @@ static int check_linux_options(struct options *opt)
 
 	if (!lx->kernel && (lx->initrd || lx->append))
 		return usage_error("--initrd and --append need --kernel");
+	if (!lx->kernel &&
+	    (lx->boot_given || lx->kernel_cache || lx->fill_cache))
+		return usage_error("--boot, --kernel-cache and "
+				   "--fill-kernel-cache need --kernel");
 	if (!lx->kernel && net_wants_vhost(lx))
 		return usage_error("--net tap=,vhost=on needs --kernel: "
 				   "vhost-net takes the kicks from "
@@ -415,6 +448,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"console", required_argument, NULL, 'c'},
 		{"no-ioeventfd", no_argument, NULL, OPT_NO_IOEVENTFD},
 		{"net", required_argument, NULL, OPT_NET},
+		{"boot", required_argument, NULL, OPT_BOOT},
+		{"kernel-cache", required_argument, NULL, OPT_KERNEL_CACHE},
+		{"fill-kernel-cache", no_argument, NULL, OPT_FILL_CACHE},
 		{NULL, 0, NULL, 0},
 	};
 	int c, ret = 0;
@@ -462,6 +498,15 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'K':
 			opt->lx.kernel = optarg;
+			break;
+		case OPT_BOOT:
+			ret = parse_boot(optarg, &opt->lx);
+			break;
+		case OPT_KERNEL_CACHE:
+			opt->lx.kernel_cache = optarg;
+			break;
+		case OPT_FILL_CACHE:
+			opt->lx.fill_cache = 1;
 			break;
 		case 'I':
 			opt->lx.initrd = optarg;
@@ -870,6 +915,8 @@ int main(int argc, char **argv)
 	 * never a death by SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
 
+	if (opt.lx.fill_cache) /* native, outside any sandbox: no KVM */
+		return linux_fill_main(&opt.lx);
 	ret = kvm_dev_open(&kvm, opt.device, &err);
 	if (ret) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);

@@ -77,6 +77,12 @@ static const char *file_type_name(mode_t mode)
 int loader_read_file(const char *path, uint8_t **data, size_t *size,
 		     struct errbuf *err)
 {
+	return loader_read_file_max(path, LOADER_MAX_FILE, data, size, err);
+}
+
+int loader_read_file_max(const char *path, uint64_t max, uint8_t **data,
+			 size_t *size, struct errbuf *err)
+{
 	struct stat st;
 	uint8_t *buf;
 	size_t done = 0;
@@ -101,12 +107,12 @@ int loader_read_file(const char *path, uint8_t **data, size_t *size,
 		ret = err_fail(err, EINVAL, "%s: empty file", path);
 		goto out_close;
 	}
-	if ((uint64_t)st.st_size > LOADER_MAX_FILE) {
+	if ((uint64_t)st.st_size > max) {
 		ret = err_fail(err, EFBIG,
 			       "%s: %lld bytes, more than the %llu MiB "
 			       "a guest image may have",
 			       path, (long long)st.st_size,
-			       LOADER_MAX_FILE >> 20);
+			       (unsigned long long)max >> 20);
 		goto out_close;
 	}
 	buf = malloc(st.st_size);

@@ -51,4 +51,9 @@ int loader_load_image(const struct guest_mem *mem, const uint8_t *data,
 int loader_read_file(const char *path, uint8_t **data, size_t *size,
 		     struct errbuf *err);
 
+/* The same with a limit of max bytes instead of LOADER_MAX_FILE (a Linux
+ * vmlinux, which --mem bounds anyway). */
+int loader_read_file_max(const char *path, uint64_t max, uint8_t **data,
+			 size_t *size, struct errbuf *err);
+
 #endif

@@ -26,6 +26,8 @@
 #define OFF_KERNEL_ALIGN   0x230
 #define OFF_RELOCATABLE	   0x234
 #define OFF_CMDLINE_SIZE   0x238
+#define OFF_PAYLOAD_OFFSET 0x248
+#define OFF_PAYLOAD_LENGTH 0x24c
 #define OFF_PREF_ADDRESS   0x258
 #define OFF_INIT_SIZE	   0x260
 #define OFF_E820_TABLE	   0x2d0
@@ -35,10 +37,9 @@
 #define LOADED_HIGH	 0x01
 #define CAN_USE_HEAP	 0x80
 #define LOADER_UNDEFINED 0xff /* type_of_loader: no assigned ID */
-#define E820_RAM	 1
-#define E820_RESERVED	 2
 #define E820_ENTRY_SIZE	 20
 #define MIN_PROTOCOL	 0x0206 /* cmdline_size appeared in 2.06 */
+#define PAYLOAD_PROTOCOL 0x0208 /* payload_offset/length appeared in 2.08 */
 #define PAGE_MASK_4K	 0xfffULL
 
 static uint16_t get16(const uint8_t *p)
@@ -136,10 +137,10 @@ static uint64_t run_address(const struct bz_header *hdr)
  * /dev/mem, which serves reserved pages but not RAM. The PCI hole is
  * reserved, so that Linux puts nothing of its own over the BARs.
  */
-static void write_e820(uint8_t *zp, uint64_t ram_size)
+size_t bz_e820_map(uint64_t ram_size, struct bz_e820 *map)
 {
 	const uint64_t hc_end = LAYOUT_HC_AREA + LAYOUT_HC_AREA_SIZE;
-	const uint64_t map[][3] = {
+	const struct bz_e820 pc[] = {
 		{0, LAYOUT_HC_AREA, E820_RAM},
 		{LAYOUT_HC_AREA, LAYOUT_HC_AREA_SIZE, E820_RESERVED},
 		{hc_end, BZ_LOW_RAM_END - hc_end, E820_RAM},
@@ -148,14 +149,25 @@ static void write_e820(uint8_t *zp, uint64_t ram_size)
 		{BZ_KERNEL_ADDR, ram_size - BZ_KERNEL_ADDR, E820_RAM},
 		{LAYOUT_PCI_HOLE_BASE, LAYOUT_PCI_HOLE_SIZE, E820_RESERVED},
 	};
-	size_t n = sizeof(map) / sizeof(map[0]);
+	_Static_assert(sizeof(pc) / sizeof(pc[0]) <= BZ_E820_MAX,
+		       "BZ_E820_MAX");
+
+	if (map)
+		memcpy(map, pc, sizeof(pc));
+	return sizeof(pc) / sizeof(pc[0]);
+}
+
+static void write_e820(uint8_t *zp, uint64_t ram_size)
+{
+	struct bz_e820 map[BZ_E820_MAX];
+	size_t n = bz_e820_map(ram_size, map);
 
 	for (size_t i = 0; i < n; i++) {
 		uint8_t *e = zp + OFF_E820_TABLE + i * E820_ENTRY_SIZE;
 
-		put64(e, map[i][0]);
-		put64(e + 8, map[i][1]);
-		put32(e + 16, (uint32_t)map[i][2]);
+		put64(e, map[i].addr);
+		put64(e + 8, map[i].size);
+		put32(e + 16, map[i].type);
 	}
 	zp[OFF_E820_ENTRIES] = (uint8_t)n;
 }
@@ -246,5 +258,37 @@ int bz_load(const struct guest_mem *mem, const uint8_t *image, size_t size,
 	    gmem_write(mem, BZ_CMDLINE_ADDR, args->cmdline, cmdlen + 1))
 		return err_fail(err, ENOMEM, "kernel does not fit in RAM");
 	fill_zero_page(zp, image, out, mem->size);
+	return 0;
+}
+
+int bz_payload(const uint8_t *image, size_t size, const struct bz_header *hdr,
+	       struct bz_payload *out, struct errbuf *err)
+{
+	uint32_t off, len;
+	const uint8_t *p;
+
+	memset(out, 0, sizeof(*out));
+	if (hdr->setup_size + hdr->kernel_size != size)
+		return err_fail(err, EINVAL, "header parsed from another file");
+	if (hdr->version < PAYLOAD_PROTOCOL)
+		return err_fail(err, ENOEXEC,
+				"boot protocol %u.%02u has no payload fields "
+				"(2.08 or later)",
+				hdr->version >> 8, hdr->version & 0xff);
+	off = get32(image + OFF_PAYLOAD_OFFSET);
+	len = get32(image + OFF_PAYLOAD_LENGTH);
+	/* the size trailer's 4 bytes and at least one byte of data */
+	if (len <= 4 || off > hdr->kernel_size || len > hdr->kernel_size - off)
+		return err_fail(err, ENOEXEC,
+				"payload of %" PRIu32
+				" bytes at offset %" PRIu32
+				" is not inside the kernel's %" PRIu64 " bytes",
+				len, off, hdr->kernel_size);
+	p = image + hdr->setup_size + off;
+	out->offset = hdr->setup_size + off;
+	out->length = len;
+	/* The kernel's build appends the decompressed size, 32 bits
+	 * little-endian, to every compressed format (size_append). */
+	out->decompressed_size = get32(p + len - 4);
 	return 0;
 }

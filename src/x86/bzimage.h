@@ -73,4 +73,39 @@ int bz_load(const struct guest_mem *mem, const uint8_t *image, size_t size,
 	    const struct bz_header *hdr, const struct bz_boot_args *args,
 	    struct bz_layout *out, struct errbuf *err);
 
+/* One e820 entry (type 1 RAM, 2 reserved). */
+struct bz_e820 {
+	uint64_t addr, size;
+	uint32_t type;
+};
+#define BZ_E820_MAX   8
+#define E820_RAM      1
+#define E820_RESERVED 2
+
+/*
+ * The PC's memory map for ram_size bytes of RAM from 0 (at most 3 GiB,
+ * below the PCI hole): the hypercall area, the legacy hole and the PCI
+ * hole reserved. Writes it to map (room for BZ_E820_MAX entries; NULL:
+ * only count) and returns the number of entries. The PVH boot passes the
+ * same map.
+ */
+size_t bz_e820_map(uint64_t ram_size, struct bz_e820 *map);
+
+/* Where the compressed kernel lies inside the file. */
+struct bz_payload {
+	uint64_t offset;	    /* from the start of the file */
+	uint64_t length;	    /* bytes, the size trailer included */
+	uint32_t decompressed_size; /* the trailer: the last 4 bytes */
+};
+
+/*
+ * Locates the payload (the compressed vmlinux) of a bzImage parsed by
+ * bz_parse: payload_offset (0x248, from the protected-mode code) and
+ * payload_length (0x24c), protocol 2.08 or later, inside the file, longer
+ * than its 4-byte size trailer. Says nothing of the format. Returns 0,
+ * or -ENOEXEC with one line in err.
+ */
+int bz_payload(const uint8_t *image, size_t size, const struct bz_header *hdr,
+	       struct bz_payload *out, struct errbuf *err);
+
 #endif

@@ -71,8 +71,9 @@ int pc_set_cpuid(struct vcpu *vcpu, struct errbuf *err)
 	return ret;
 }
 
-int pc_enter_boot32(struct vcpu *vcpu, uint64_t gdt, uint64_t zero_page,
-		    uint64_t entry, struct errbuf *err)
+/* Flat 32-bit protected mode without paging, with regs. */
+static int enter_flat32(struct vcpu *vcpu, uint64_t gdt,
+			const struct kvm_regs *regs, struct errbuf *err)
 {
 	/* Flat 4 GiB ring-0 code and data, as the boot protocol wants. */
 	const uint64_t table[4] = {
@@ -81,7 +82,6 @@ int pc_enter_boot32(struct vcpu *vcpu, uint64_t gdt, uint64_t zero_page,
 		[BOOT_DS / 8] =
 			gdt_descriptor(0, 0xfffff, ACCESS_DATA, FLAGS_32),
 	};
-	struct kvm_regs regs = {.rflags = 0x2, .rip = entry, .rsi = zero_page};
 	struct kvm_sregs sregs;
 	int ret;
 
@@ -101,6 +101,22 @@ int pc_enter_boot32(struct vcpu *vcpu, uint64_t gdt, uint64_t zero_page,
 	sregs.efer = 0;
 	ret = vcpu_set_sregs(vcpu, &sregs, err);
 	if (!ret)
-		ret = vcpu_set_regs(vcpu, &regs, err);
+		ret = vcpu_set_regs(vcpu, regs, err);
 	return ret;
+}
+
+int pc_enter_boot32(struct vcpu *vcpu, uint64_t gdt, uint64_t zero_page,
+		    uint64_t entry, struct errbuf *err)
+{
+	struct kvm_regs regs = {.rflags = 0x2, .rip = entry, .rsi = zero_page};
+
+	return enter_flat32(vcpu, gdt, &regs, err);
+}
+
+int pc_enter_pvh(struct vcpu *vcpu, uint64_t gdt, uint64_t start_info,
+		 uint32_t entry, struct errbuf *err)
+{
+	struct kvm_regs regs = {.rflags = 0x2, .rip = entry, .rbx = start_info};
+
+	return enter_flat32(vcpu, gdt, &regs, err);
 }

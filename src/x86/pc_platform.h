@@ -43,4 +43,14 @@ int pc_set_cpuid(struct vcpu *vcpu, struct errbuf *err);
 int pc_enter_boot32(struct vcpu *vcpu, uint64_t gdt, uint64_t zero_page,
 		    uint64_t entry, struct errbuf *err);
 
+/*
+ * The PVH entry state (Xen's docs/misc/pvh.pandoc, which Linux's
+ * pvh_start_xen expects): the same flat 32-bit protected mode without
+ * paging and GDT as pc_enter_boot32, EBX = the guest physical address of
+ * the struct hvm_start_info, EIP = entry (the PVH note's). 0 or a
+ * negative errno.
+ */
+int pc_enter_pvh(struct vcpu *vcpu, uint64_t gdt, uint64_t start_info,
+		 uint32_t entry, struct errbuf *err);
+
 #endif

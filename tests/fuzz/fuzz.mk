@@ -9,7 +9,7 @@
 # path: its layer's in src/, else all), WARN, Q, say. See docs/fuzzing.md.
 
 FUZZ_NAMES         := hypercall loader cli pagewalk bzimage gdb_rsp pci \
-                      virtqueue virtio_blk virtio_console virtio_net
+                      virtqueue virtio_blk virtio_console virtio_net vmlinux
 FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 # Extra libFuzzer flags for the runs, e.g. FUZZ_FLAGS=-max_len=8192
@@ -51,7 +51,7 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJS)
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	$(say) FUZZ-LD $@
-	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) $^ -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) $^ -o $@ $(DC_LIBS)
 
 fuzz: fuzz-bins
 	@tests/fuzz/run-fuzz.sh --build $(BUILD) --seconds $(FUZZ_SECONDS) \

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """make-seeds.py - writes the seed corpora tests/fuzz/corpus/{hypercall,loader,cli,
-pci,virtqueue,virtio_blk,virtio_console,virtio_net}/.
+pci,virtqueue,virtio_blk,virtio_console,virtio_net,vmlinux}/.
 
 The seeds are committed; run this again after changing a harness's input
 format (described at the top of each tests/fuzz/fuzz_*.c), then commit the
@@ -717,6 +717,78 @@ def net_offload_seeds(seeds):
                                           tap | N_OFF_FAILS, off=O_ALL)
 
 
+# --- vmlinux: see the input format in fuzz_vmlinux.c ----------------------
+
+def vmlinux(entry_note=True, desc=8):
+    """A small vmlinux: two PT_LOADs (the second at vaddr 0, as Linux's
+    percpu segment), a PT_NOTE with a GNU note and the PVH note."""
+    def note(name, typ, value):
+        n = name.encode() + b"\0"
+        return u32(len(n)) + u32(len(value)) + u32(typ) + \
+            n.ljust((len(n) + 3) & ~3, b"\0") + \
+            value.ljust((len(value) + 3) & ~3, b"\0")
+    notes = note("GNU", 3, u64(0x1122334455667788))
+    if entry_note:
+        notes += note("Xen", 18, u64(0x200010)[:desc])
+    text_off, pcpu_off, note_off = 0x200, 0x240, 0xe8
+    ph = [(1, text_off, 0xffffffff80200000, 0x200000, 0x40, 0x2000),
+          (1, pcpu_off, 0, 0x210000, 0x20, 0x20),
+          (4, note_off, 0, 0, len(notes), len(notes))]
+    eh = b"\x7fELF\x02\x01\x01" + bytes(9) + u16(2) + u16(62) + u32(1) + \
+        u64(0x200000) + u64(64) + u64(0) + u32(0) + u16(64) + u16(56) + \
+        u16(len(ph)) + u16(64) + u16(0) + u16(0)
+    body = eh + b"".join(u32(t) + u32(5) + u64(o) + u64(v) + u64(p) +
+                         u64(fs) + u64(ms) + u64(0x1000)
+                         for t, o, v, p, fs, ms in ph)
+    body = body.ljust(note_off, b"\0") + notes
+    body = body.ljust(text_off, b"\0") + bytes(range(0x40, 0x80))
+    return body.ljust(pcpu_off, b"\0") + b"\x5c" * 0x20
+
+
+def bzimage_with(payload, trailer):
+    """A protocol 2.15 bzImage whose payload (at 0x100 past the setup)
+    is payload and its 4-byte size trailer."""
+    setup = 5 * 512
+    bz = bytearray(setup + 0x100)
+    bz[0x1f1] = 4
+    bz[0x1fe:0x200] = b"\x55\xaa"
+    bz[0x201] = 0x66
+    bz[0x202:0x206] = b"HdrS"
+    bz[0x206:0x208] = u16(0x020f)
+    bz[0x211] = 1
+    bz[0x22c:0x230] = u32(0x7fffffff)
+    bz[0x238:0x23c] = u32(2047)
+    bz[0x248:0x24c] = u32(0x100)
+    bz[0x24c:0x250] = u32(len(payload) + 4)
+    bz[0x258:0x25c] = u32(0x1000000)
+    bz[0x260:0x264] = u32(0x1000000)
+    return bytes(bz) + payload + u32(trailer) + bytes(16)
+
+
+def vmlinux_seeds():
+    import gzip
+    import lzma
+    elf = vmlinux()
+    ram8m, with_initrd = bytes([31]), bytes([0x12])
+    xz = lzma.compress(elf, format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC32,
+                       filters=[{"id": lzma.FILTER_X86},
+                                {"id": lzma.FILTER_LZMA2, "preset": 6}])
+    gz = gzip.compress(elf, mtime=0)
+    return {
+        "vmlinux-pvh": ram8m + with_initrd + elf,
+        "vmlinux-pvh-4-byte-note": ram8m + bytes([0]) + vmlinux(desc=4),
+        "vmlinux-no-note": ram8m + bytes([0]) + vmlinux(entry_note=False),
+        "vmlinux-small-ram": bytes([3]) + bytes([0]) + elf,
+        "bzimage-xz-x86-bcj": ram8m + with_initrd +
+        bzimage_with(xz, len(elf)),
+        "bzimage-gzip": ram8m + bytes([0]) + bzimage_with(gz, len(elf)),
+        "bzimage-xz-wrong-size": ram8m + bytes([0]) +
+        bzimage_with(xz, len(elf) - 1),
+        "bzimage-lz4": ram8m + bytes([0]) +
+        bzimage_with(b"\x02\x21\x4c\x18" + bytes(60), len(elf)),
+    }
+
+
 def write(name, seeds):
     d = os.path.join(CORPUS, name)
     shutil.rmtree(d, ignore_errors=True)
@@ -737,6 +809,7 @@ def main():
     write("virtio_blk", blk_seeds())
     write("virtio_console", con_seeds())
     write("virtio_net", net_seeds())
+    write("vmlinux", vmlinux_seeds())
     return 0
 
 

@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ ${#names[@]} -gt 0 ] || names=(hypercall loader cli pagewalk bzimage gdb_rsp pci virtqueue virtio_blk virtio_console virtio_net)
+[ ${#names[@]} -gt 0 ] || names=(hypercall loader cli pagewalk bzimage gdb_rsp pci virtqueue virtio_blk virtio_console virtio_net vmlinux)
 
 dir=$build/fuzz
 artifacts=$dir/artifacts

@@ -1,0 +1,73 @@
+#!/bin/sh
+# boot.sh - issue 20's boot figure: seconds from simple-kvm's start to the
+# first line of init, Debian's bzImage (the sandbox's kernel), quiet, 256
+# MiB, 1 vCPU, the PVH path with the kernel cache filled against
+# --boot bzimage (the guest decompresses itself), in alternating rounds;
+# then one PVH boot with an empty cache (liblzma in the VMM, here).
+#
+# Usage: bench/boot.sh [BUILD_DIR [ROUNDS]]   (make bench-boot runs it in
+# the sandbox: scripts/kvm-run bench/boot.sh build). Needs real KVM, the
+# test initramfs (make test-build) and a filled cache (make kernel-cache).
+# Prints one line per boot and a summary; the figures are in
+# docs/benchmarks.md (issue 20).
+set -u
+BUILD=${1:-build}
+ROUNDS=${2:-5}
+SK=$BUILD/simple-kvm
+KERNEL=$BUILD/sandbox/kernel/vmlinuz
+INITRD=$BUILD/linux-test/initramfs.cpio
+CACHE=$BUILD/kernel-cache
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/boot-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+for f in "$SK" "$KERNEL" "$INITRD"; do
+	[ -r "$f" ] || { echo "boot.sh: $f is missing (make test-build)" >&2; exit 1; }
+done
+now() { cut -d' ' -f1 /proc/uptime; }
+
+# boot PATH CACHE_DIR: one boot; prints the seconds to init's marker
+# (the guest then panics with panic=-1, which ends the run).
+boot() {
+	t0=$(now)
+	"$SK" --kernel "$KERNEL" --initrd "$INITRD" --mem 256M --timeout 120s \
+		--boot "$1" --kernel-cache "$2" -v \
+		--append "console=ttyS0 quiet panic=-1 lxtest=panic" </dev/null 2>"$TMP/err" |
+		while IFS= read -r line; do
+			case $line in
+			*"LINUX-TEST: init started"*)
+				awk "BEGIN { printf \"%.2f\n\", $(now) - $t0 }"
+				cat >/dev/null
+				;;
+			esac
+		done
+}
+
+# median of the numbers on stdin
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+if ! "$SK" --kernel "$KERNEL" --kernel-cache "$CACHE" --fill-kernel-cache -v 2>&1 |
+	grep -q "(hit)"; then
+	echo "boot.sh: the cache $CACHE was not filled before this run (make kernel-cache)" >&2
+fi
+: >"$TMP/pvh"
+: >"$TMP/bzimage"
+i=1
+while [ "$i" -le "$ROUNDS" ]; do
+	# alternate which path goes first, so that neither always follows
+	# the other's page cache and host load
+	if [ $((i % 2)) = 1 ]; then order="pvh bzimage"; else order="bzimage pvh"; fi
+	for p in $order; do
+		t=$(boot "$p" "$CACHE")
+		echo "round $i: $p ${t:-failed} s"
+		[ -n "$t" ] && echo "$t" >>"$TMP/$p"
+	done
+	i=$((i + 1))
+done
+t=$(boot pvh "$TMP/empty-cache")
+echo "one boot with an empty cache (the VMM decompresses): ${t:-failed} s; $(grep -o 'decompressed from the [a-z]* payload in [0-9.]* s' "$TMP/err" 2>/dev/null || true)"
+pvh=$(median <"$TMP/pvh")
+bz=$(median <"$TMP/bzimage")
+echo "median to init's first line: pvh (cache filled) $pvh s [$(sort -n "$TMP/pvh" | head -1)-$(sort -n "$TMP/pvh" | tail -1)], --boot bzimage $bz s [$(sort -n "$TMP/bzimage" | head -1)-$(sort -n "$TMP/bzimage" | tail -1)], $ROUNDS rounds"
+awk "BEGIN { if ($bz > 0) printf \"pvh / bzimage: %.2f (target <= 0.6)\n\", $pvh / $bz }"
