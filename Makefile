@@ -288,13 +288,23 @@ $(BLK_BENCH_INITRAMFS): bench/virtio-exits-initramfs.sh bench/blk-initramfs.sh g
 # sandbox's run): its disk image, initramfs and a copy of this machine's
 # QEMU with its libraries and firmware, under $(BUILD)/virtio-qemu.
 VQ_BENCH := $(BUILD)/virtio-qemu/.ready
-$(VQ_BENCH): bench/virtio-qemu.sh bench/blk-initramfs.sh guest/linux/blkload.c | sandbox-ready
+$(VQ_BENCH): bench/virtio-qemu.sh bench/qemu-common.sh bench/blk-initramfs.sh guest/linux/blkload.c \
+             | sandbox-ready
 	$(say) PREPARE $(@D)
 	$(Q)scripts/ensure-packages qemu-system-x86 && \
 	  bench/virtio-qemu.sh prepare $(BUILD) && touch $@
 
+# issue 19's comparison with QEMU's virtio-net (bench/net-qemu.sh, in the
+# sandbox's run): its initramfs and its copy of QEMU, under $(BUILD)/net-qemu.
+NQ_BENCH := $(BUILD)/net-qemu/.ready
+$(NQ_BENCH): bench/net-qemu.sh bench/qemu-common.sh bench/blk-initramfs.sh guest/linux/blkload.c \
+             | sandbox-ready
+	$(say) PREPARE $(@D)
+	$(Q)scripts/ensure-packages qemu-system-x86 && \
+	  bench/net-qemu.sh prepare $(BUILD) && touch $@
+
 bench: all $(BUILD)/kvm-bench $(BENCH_GUESTS) guests $(JQ) $(BLK_BENCH_INITRAMFS) \
-       $(VQ_BENCH) kernel-cache $(LINUX_TEST_INITRAMFS)
+       $(VQ_BENCH) $(NQ_BENCH) kernel-cache $(LINUX_TEST_INITRAMFS)
 	@bench/bench.sh $(BUILD)
 
 # Guests: one C source, compiled once per mode.

@@ -47,9 +47,9 @@ if [ "${BENCH_SANDBOX:-1}" != 0 ]; then
 	BENCH_HOST="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs, kernel $(uname -r)"
 	BENCH_HOST_LOAD="$(load)"
 	export BENCH_HOST BENCH_HOST_LOAD
-	KVM_RUN_ENV="BENCH_HOST BENCH_HOST_LOAD BENCH_EXITS BENCH_ROUNDS BENCH_WORK_ROUNDS BENCH_WORK_SECONDS BENCH_MANY_SECONDS" \
+	KVM_RUN_ENV="BENCH_HOST BENCH_HOST_LOAD BENCH_EXITS BENCH_ROUNDS BENCH_WORK_ROUNDS BENCH_WORK_SECONDS BENCH_MANY_SECONDS BENCH_NET_ROUNDS BENCH_NET_MIB BENCH_NET_LIMIT BENCH_NET_PINGS BENCH_NET_COUNTED" \
 		"$BUILD/kvm-bench" --rusage "$OUT/sandbox.rusage" \
-		scripts/kvm-run --sandbox bench/run.sh "$BUILD" sandbox
+		scripts/kvm-run --sandbox --timeout 1800 bench/run.sh "$BUILD" sandbox
 	sandbox_rc=$?
 	{
 		echo "the whole sandbox run (QEMU, boot included) got $(share "$OUT/sandbox.rusage") on the host;"

@@ -8,6 +8,10 @@
 #   /lib/virtio/load-order  their names in the order insmod wants them
 #   /dev/console          for the kernel's first open
 #   /init                 INIT_FILE, the bench's own
+#   /lib/virtio-net/*.ko  with INITRAMFS_NET=1 (bench/net-qemu.sh): virtio_net
+#                         and what it needs, failover and net_failover, and
+#                         their load-order (tests/kvm/kmod-order.sh checks it
+#                         against their depends= lines)
 # The kernel package is the one scripts/sandbox/prepare fetched into
 # BUILD_DIR/sandbox/deb (default build).
 set -euo pipefail
@@ -19,6 +23,8 @@ out=$1 init=$2 build=${3:-$repo/build}
 busybox=/bin/busybox
 mods="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk"
 die() { printf 'blk-initramfs: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=../tests/kvm/kmod-order.sh
+. "$repo/tests/kvm/kmod-order.sh"
 
 [ -x "$busybox" ] || die "$busybox missing (package busybox-static)"
 [ -r "$init" ] || die "$init: no such init"
@@ -40,6 +46,16 @@ for m in $mods; do
 	cp "$stage"/x/lib/modules/*/kernel/drivers/*/"$m.ko" "$stage/lib/virtio/"
 	echo "$m" >>"$stage/lib/virtio/load-order"
 done
+if [ "${INITRAMFS_NET:-0}" = 1 ]; then
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$stage/x" --wildcards \
+		'./lib/modules/*/kernel/net/core/failover.ko' \
+		'./lib/modules/*/kernel/drivers/net/net_failover.ko' \
+		'./lib/modules/*/kernel/drivers/net/virtio_net.ko'
+	loaded=" $mods "
+	for m in failover net_failover virtio_net; do
+		stage_module "$(ls "$stage"/x/lib/modules/*/kernel/*/*/"$m.ko")" "$stage/lib/virtio-net"
+	done
+fi
 rm -rf "$stage/x"
 mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
 cp "$init" "$stage/init"

@@ -11,6 +11,7 @@
 #   BENCH_WORK_ROUNDS           alternating rounds of the work-lost figure (5)
 #   BENCH_WORK_SECONDS          length of each run in those rounds (3)
 #   BENCH_MANY_SECONDS          length of the 10,000-VM runs (30)
+#   BENCH_NET_*                 bench/net-qemu.sh's rounds, stream size, pings
 #   BENCH_HOST, BENCH_HOST_LOAD the host's CPU and load, for the sandbox's
 #                               header (bench.sh forwards them)
 
@@ -300,6 +301,11 @@ fi
 	# issue 18: Linux reading /dev/vda on simple-kvm against QEMU
 	echo "== virtio-blk from Linux, simple-kvm against QEMU (bench/virtio-qemu.sh)"
 	sh "$(dirname "$0")/virtio-qemu.sh" "$BUILD" || touch "$TMP/failed"
+	echo
+
+	# issue 19: Linux on the network, simple-kvm against QEMU
+	echo "== virtio-net from Linux, simple-kvm against QEMU (bench/net-qemu.sh)"
+	sh "$(dirname "$0")/net-qemu.sh" "$BUILD" || touch "$TMP/failed"
 	echo
 
 	# issue 20: the PVH boot from the kernel cache against --boot bzimage

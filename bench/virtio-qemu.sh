@@ -52,6 +52,9 @@
 # directory for every boot's console and --stats), BENCH_VQ_REPORT (such a
 # directory: the tables again from it, with no boots, anywhere).
 
+# shellcheck source=qemu-common.sh
+. "$(dirname "$0")/qemu-common.sh"
+
 BUILD=${2:-${1:-build}}
 [ "${1:-}" = prepare ] || BUILD=${1:-build}
 V=$BUILD/virtio-qemu
@@ -68,15 +71,7 @@ prepare() {
 	bench/blk-initramfs.sh "$V/initramfs.cpio" "$V/init" "$BUILD"
 	rm -f "$V/init"
 
-	q=$(command -v qemu-system-x86_64)
-	rm -rf "$V/qemu" && mkdir -p "$V/qemu/share"
-	scripts/copy-runtime-libs "$V/qemu/lib" "$q"
-	cp "$q" "$V/qemu/"
-	for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
-		/usr/share/qemu/kvmvapic.bin; do
-		cp -L "$f" "$V/qemu/share/"
-	done
-	"$q" --version | head -n 1 >"$V/qemu/version"
+	qemu_copy "$V/qemu"
 }
 
 # The guest's /init: the loads named by vq.secs= on the command line, each
@@ -148,25 +143,10 @@ APPEND="console=ttyS0 quiet panic=-1"
 # VM's counts go when it does, so a sampler copies them every 0.5 s while
 # it runs; the sampling costs CPU, so it runs only in boots of their own,
 # outside the timed rounds.
-DBG=/sys/kernel/debug/kvm
-[ -r $DBG/exits ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
-KSTATS="exits mmio_exits io_exits halt_exits irq_injections insn_emulation"
+kvm_debugfs_mount
 # counted OUT SECS VMM: one boot, the last non-zero sample of the counters
 # in OUT.k
-counted() {
-	: >"$1.k"
-	(
-		while :; do
-			v=$(cd $DBG 2>/dev/null && cat $KSTATS 2>/dev/null | tr '\n' ' ')
-			case $v in "0 "* | "") ;; *) echo "$v" >"$1.k" ;; esac
-			sleep 0.5
-		done
-	) &
-	spid=$!
-	$3 "$1" "$2"
-	kill "$spid" 2>/dev/null
-	wait "$spid" 2>/dev/null
-}
+counted() { kvm_counted "$1.k" "$3" "$1" "$2"; }
 
 # sk OUT SECS: one simple-kvm boot; its console in OUT, --stats in OUT.err
 sk() {
@@ -177,24 +157,18 @@ sk() {
 }
 # qm OUT SECS: the same boot on QEMU
 qm() {
-	q=$TMP/qemu
-	timeout 600 env -i "$q/lib/ld-linux-x86-64.so.2" --library-path "$q/lib" \
-		"$q/qemu-system-x86_64" -L "$q/share" $QFLAGS \
+	qemu_exec "$TMP/qemu" $QFLAGS \
 		-kernel "$TMP/vmlinuz" -initrd "$TMP/initramfs.cpio" -append "$APPEND vq.secs=$2" \
 		-drive "file=$TMP/disk.img,$QDRIVE" -device "virtio-blk-pci,drive=d0,$QDEV" \
 		</dev/null >"$1" 2>"$1.err"
 	echo "exit status $?" >>"$1.err"
 }
-QFLAGS="-M pc -accel kvm -cpu host -m 256 -smp 1 -nodefaults -no-user-config -display none -no-reboot -serial stdio"
+QFLAGS="$QEMU_FLAGS -m 256"
 QDRIVE="if=none,id=d0,format=raw,readonly=on,cache=writeback,aio=threads"
 QDEV="disable-legacy=on"
 # result FILE LOAD FIELD: a VQ result line's field (iops, mbps, ios)
 result() {
 	sed -n "s/^VQ: result $2 .* $3 \([0-9.]*\).*/\1/p; s/^VQ: result $2 $3 \([0-9.]*\).*/\1/p" "$1" | tr -d '\r' | head -n 1
-}
-median() {
-	sort -g | awk '{ v[NR] = $1 } END { if (!NR) { print "n/a"; exit }
-		print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 # check FILE WHO: the boot reached "VQ: done", else say what it printed
 check() {
