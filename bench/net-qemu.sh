@@ -211,7 +211,7 @@ sk_tx() {
 	net=tap=$TAP mode=tx
 	[ "$2" = vhost ] && net=$net,vhost=on
 	[ "$2" = idle ] && mode=idle
-	"$TMP/simple-kvm" --kernel "$TMP/vmlinuz" --initrd "$TMP/initramfs.cpio" --mem 256M \
+	"$TMP/simple-kvm" --kernel "$TMP/vmlinuz" --kernel-cache "$BUILD/kernel-cache" --initrd "$TMP/initramfs.cpio" --mem 256M \
 		--append "$APPEND nb.mode=$mode nb.ip=10.0.1.2 nb.peer=10.0.1.1 nb.mib=$MIB nb.limit=$LIMIT" \
 		--net "$net" --timeout ${QEMU_TIMEOUT}s --stats=json </dev/null >"$1" 2>"$1.err"
 	echo "exit status $?" >>"$1.err"
@@ -244,12 +244,12 @@ wait_sock() {
 # background; the pinger connects; then the peer's VMM is ended.
 sk_ping() {
 	rm -f "$TMP/w.sock"
-	"$TMP/simple-kvm" --kernel "$TMP/vmlinuz" --initrd "$TMP/initramfs.cpio" --mem 160M \
+	"$TMP/simple-kvm" --kernel "$TMP/vmlinuz" --kernel-cache "$BUILD/kernel-cache" --initrd "$TMP/initramfs.cpio" --mem 160M \
 		--append "$APPEND nb.mode=peer nb.ip=10.0.2.2" --net "unix=$TMP/w.sock,listen" \
 		--timeout ${QEMU_TIMEOUT}s </dev/null >"$1.peer" 2>"$1.peer.err" &
 	peer=$!
 	wait_sock "$TMP/w.sock"
-	"$TMP/simple-kvm" --kernel "$TMP/vmlinuz" --initrd "$TMP/initramfs.cpio" --mem 160M \
+	"$TMP/simple-kvm" --kernel "$TMP/vmlinuz" --kernel-cache "$BUILD/kernel-cache" --initrd "$TMP/initramfs.cpio" --mem 160M \
 		--append "$APPEND nb.mode=ping nb.ip=10.0.2.1 nb.peer=10.0.2.2 nb.pings=$PINGS" \
 		--net "unix=$TMP/w.sock" --timeout ${QEMU_TIMEOUT}s --stats=json </dev/null >"$1" 2>"$1.err"
 	echo "exit status $?" >>"$1.err"
