@@ -295,9 +295,11 @@ static void net_report_text(const struct machine *m, unsigned i, FILE *out)
 		" packets %" PRIu64 " bytes, ",
 		i, m->vhost[i] ? "vhost-net: " : "", st->tx_packets,
 		st->tx_bytes, st->rx_packets, st->rx_bytes);
-	if (m->vhost[i])
-		fprintf(out, "interrupts %s, %" PRIu64 " relayed, ",
-			irqfd_always(m->nic[i]) ? "by irqfd" : "relayed",
+	if (m->vhost[i] && irqfd_always(m->nic[i]))
+		fprintf(out, "interrupts by irqfd, %" PRIu64 " relayed, ",
+			m->nic[i]->kernel_irqs);
+	else if (m->vhost[i])
+		fprintf(out, "%" PRIu64 " interrupts relayed, ",
 			m->nic[i]->kernel_irqs);
 	fputs("drops:", out);
 	for (unsigned d = 0; d < VNET_DROPS; d++)
