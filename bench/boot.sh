@@ -3,7 +3,11 @@
 # first line of init, Debian's bzImage (the sandbox's kernel), quiet, 256
 # MiB, 1 vCPU, the PVH path with the kernel cache filled against
 # --boot bzimage (the guest decompresses itself), in alternating rounds;
-# then one PVH boot with an empty cache (liblzma in the VMM, here).
+# then one PVH boot with an empty cache (liblzma in the VMM, here). Where
+# the transparent huge pages setting can be written (the sandbox, as
+# root), each round also boots the PVH path with it at "never", so that
+# guest RAM is on 4 KiB pages only: what the 2 MiB-aligned RAM with
+# MADV_HUGEPAGE buys (issue 20, item 1).
 #
 # Usage: bench/boot.sh [BUILD_DIR [ROUNDS]]   (make bench-boot runs it in
 # the sandbox: scripts/kvm-run bench/boot.sh build). Needs real KVM, the
@@ -53,13 +57,32 @@ if ! "$SK" --kernel "$KERNEL" --kernel-cache "$CACHE" --fill-kernel-cache -v 2>&
 fi
 : >"$TMP/pvh"
 : >"$TMP/bzimage"
+: >"$TMP/pvh-4k"
+THP=/sys/kernel/mm/transparent_hugepage/enabled
+thp_was=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$THP" 2>/dev/null)
+small=
+if [ -n "$thp_was" ] && [ "$thp_was" != never ] && [ -w "$THP" ]; then
+	small="pvh-4k"
+	trap 'echo "$thp_was" >"$THP"; rm -rf "$TMP"' EXIT
+	echo "transparent huge pages: $thp_was (pvh-4k boots with never)"
+fi
+# one_boot CONFIG: pvh, bzimage, or pvh-4k (pvh with huge pages off)
+one_boot() {
+	if [ "$1" = pvh-4k ]; then
+		echo never >"$THP"
+		boot pvh "$CACHE"
+		echo "$thp_was" >"$THP"
+	else
+		boot "$1" "$CACHE"
+	fi
+}
 i=1
 while [ "$i" -le "$ROUNDS" ]; do
 	# alternate which path goes first, so that neither always follows
 	# the other's page cache and host load
-	if [ $((i % 2)) = 1 ]; then order="pvh bzimage"; else order="bzimage pvh"; fi
+	if [ $((i % 2)) = 1 ]; then order="pvh bzimage $small"; else order="$small bzimage pvh"; fi
 	for p in $order; do
-		t=$(boot "$p" "$CACHE")
+		t=$(one_boot "$p")
 		echo "round $i: $p ${t:-failed} s"
 		[ -n "$t" ] && echo "$t" >>"$TMP/$p"
 	done
@@ -71,3 +94,8 @@ pvh=$(median <"$TMP/pvh")
 bz=$(median <"$TMP/bzimage")
 echo "median to init's first line: pvh (cache filled) $pvh s [$(sort -n "$TMP/pvh" | head -1)-$(sort -n "$TMP/pvh" | tail -1)], --boot bzimage $bz s [$(sort -n "$TMP/bzimage" | head -1)-$(sort -n "$TMP/bzimage" | tail -1)], $ROUNDS rounds"
 awk "BEGIN { if ($bz > 0) printf \"pvh / bzimage: %.2f (target <= 0.6)\n\", $pvh / $bz }"
+if [ -n "$small" ]; then
+	p4=$(median <"$TMP/pvh-4k")
+	echo "median pvh with huge pages off: $p4 s [$(sort -n "$TMP/pvh-4k" | head -1)-$(sort -n "$TMP/pvh-4k" | tail -1)]"
+	awk "BEGIN { if ($p4 > 0) printf \"pvh / pvh with 4 KiB pages: %.2f (reported)\n\", $pvh / $p4 }"
+fi
