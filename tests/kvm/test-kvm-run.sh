@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Host-side tests of scripts/kvm-run (run on the host, not in the sandbox).
-# Boots the nested sandbox three times, the third in tmux (~6 s each when
-# build/sandbox is warm, plus ~15 s once to prepare it when cold).  Prints
+# Boots the nested sandbox four times, one in tmux and one with --forward
+# (~6 s each when build/sandbox is warm, plus ~15 s once to prepare it
+# when cold).  Prints
 # ok/not ok lines and ends with
 # "N passed, N failed"; exits non-zero on any failure.
 set -u
@@ -106,6 +107,48 @@ if command -v tmux >/dev/null 2>&1; then
 else
     skip "terminal: no tmux here"
 fi
+
+# --- --forward: the host's gdb reaches simple-kvm's gdb stub inside, on a
+# guest in 32-bit paging (which this machine's kvm_pvm refuses), through
+# QEMU's user-mode network and init's relay.
+free_port() { # a port nothing on the host's loopback listens on
+    local p
+    for _ in 1 2 3 4 5 6 7 8; do
+        p=$((20000 + RANDOM % 20000))
+        (: <>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+    done
+    return 1
+}
+elf=$repo/build/guest/tests/debugme-paged.elf
+if ! command -v gdb >/dev/null 2>&1 || [ ! -f "$elf" ]; then
+    skip "forward: no gdb or no $elf (make test-build)"
+elif ! port=$(free_port); then
+    not_ok "forward: no free port on 127.0.0.1"
+else
+    "$kvm_run" --sandbox --timeout 300 --forward "$port" \
+        "$repo/build/simple-kvm" -p --gdb "$port" "$elf" >"$tmp/fw.out" 2>"$tmp/fw.err" &
+    fw_pid=$!
+    for _ in $(seq 240); do
+        grep -q "waiting for gdb on 127.0.0.1:$port" "$tmp/fw.err" && break
+        kill -0 $fw_pid 2>/dev/null || break
+        sleep 0.5
+    done
+    timeout 120 gdb -nx -batch -ex 'set remotetimeout 20' -ex "target remote 127.0.0.1:$port" \
+        -ex 'break debug_add' -ex continue -ex 'printf "pc-now 0x%lx\n", (unsigned long)$pc' \
+        -ex kill "$elf" >"$tmp/fw.gdb" 2>&1
+    status=0
+    wait $fw_pid || status=$?
+    want=$(sed -n 's/^0*\([0-9a-f]*\) . debug_add$/\1/p' "$repo/build/guest/tests/debugme-paged.syms")
+    check "forward: the host's gdb stops at debug_add (0x$want) in the sandbox's paged guest" \
+        grep -qx "pc-now 0x$want" "$tmp/fw.gdb"
+    check "forward: simple-kvm inside ends by gdb's kill" \
+        grep -q "stopped by gdb's kill request" "$tmp/fw.err"
+    grep -qx "pc-now 0x$want" "$tmp/fw.gdb" || { show "$tmp/fw.gdb"; show "$tmp/fw.err"; }
+fi
+status=0
+"$kvm_run" --forward 70000 true 2>"$tmp/err" || status=$?
+check "forward: a port above 65535 is refused (125, one line; got $status)" \
+    test "$status" = 125 -a "$(wc -l <"$tmp/err")" = 1
 
 # --- the watchdog's verdict on monitor texts: a CPU halted with interrupts
 # on and a vector pending above its priority has lost it (QEMU TCG's bug);
