@@ -203,7 +203,7 @@ test-build: kernel-cache
 linux: kernel-cache
 # issue 20's boot figure (bench/boot.sh, docs/benchmarks.md), in the sandbox
 .PHONY: bench-boot
-bench-boot: all kernel-cache $(LINUX_TEST_INITRAMFS)
+bench-boot: all kernel-cache $(LINUX_TEST_INITRAMFS) $(BUILD)/net-qemu/.ready
 	@scripts/kvm-run --timeout 600 bench/boot.sh $(BUILD)
 # --- end of the kernel cache block --------------------------------------------
 

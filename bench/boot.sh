@@ -7,7 +7,11 @@
 # the transparent huge pages setting can be written (the sandbox, as
 # root), each round also boots the PVH path with it at "never", so that
 # guest RAM is on 4 KiB pages only: what the 2 MiB-aligned RAM with
-# MADV_HUGEPAGE buys (issue 20, item 1).
+# MADV_HUGEPAGE buys (issue 20, item 1). Where a copy of this machine's
+# QEMU is in BUILD/net-qemu/qemu (make bench prepares it), each round also
+# boots QEMU's fastest configuration, -M microvm,rtc=on with the cached
+# vmlinux by its PVH note, the same initramfs and command line (reboot=t:
+# microvm has no i8042), timed the same way.
 #
 # Usage: bench/boot.sh [BUILD_DIR [ROUNDS]]   (make bench-boot runs it in
 # the sandbox: scripts/kvm-run bench/boot.sh build). Needs real KVM, the
@@ -46,6 +50,23 @@ boot() {
 		done
 }
 
+# qm_boot: QEMU microvm, PVH entry of the cached vmlinux, to init's marker
+qm_boot() {
+	t0=$(now)
+	qemu_exec "$QD" -M microvm,rtc=on -accel kvm -cpu host -smp 1 -m 256 \
+		-nodefaults -no-user-config -display none -no-reboot -serial stdio \
+		-kernel "$VMLINUX" -initrd "$INITRD" \
+		-append "console=ttyS0 quiet panic=-1 reboot=t lxtest=panic" </dev/null 2>"$TMP/qerr" |
+		while IFS= read -r line; do
+			case $line in
+			*"LINUX-TEST: init started"*)
+				awk "BEGIN { printf \"%.2f\n\", $(now) - $t0 }"
+				cat >/dev/null
+				;;
+			esac
+		done
+}
+
 # median of the numbers on stdin
 median() {
 	sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -58,6 +79,24 @@ fi
 : >"$TMP/pvh"
 : >"$TMP/bzimage"
 : >"$TMP/pvh-4k"
+: >"$TMP/qm-microvm"
+QD=$BUILD/net-qemu/qemu
+VMLINUX=$(ls "$CACHE"/vmlinux-* 2>/dev/null | head -n 1)
+qemu=
+if [ -x "$QD/qemu-system-x86_64" ] && [ -r "$QD/share/bios-microvm.bin" ] && [ -n "$VMLINUX" ]; then
+	# Both VMMs run from local copies (in the sandbox build/ is a 9p
+	# share, slow for QEMU's 70 libraries); both read the kernel and the
+	# initramfs from the same files.
+	cp -r "$QD" "$TMP/qemu" && cp "$SK" "$TMP/simple-kvm" || exit 1
+	QD=$TMP/qemu SK=$TMP/simple-kvm
+	. "$(dirname "$0")/qemu-common.sh"
+	# shellcheck disable=SC2034 # qemu_exec reads it
+	QEMU_TIMEOUT=120
+	qemu="qm-microvm"
+	echo "QEMU: $(cat "$QD/version"), -M microvm,rtc=on, PVH entry of $VMLINUX"
+else
+	echo "QEMU: no copy with microvm's firmware in $QD (make bench prepares it); its rows are skipped"
+fi
 THP=/sys/kernel/mm/transparent_hugepage/enabled
 thp_was=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$THP" 2>/dev/null)
 small=
@@ -68,7 +107,9 @@ if [ -n "$thp_was" ] && [ "$thp_was" != never ] && [ -w "$THP" ]; then
 fi
 # one_boot CONFIG: pvh, bzimage, or pvh-4k (pvh with huge pages off)
 one_boot() {
-	if [ "$1" = pvh-4k ]; then
+	if [ "$1" = qm-microvm ]; then
+		qm_boot
+	elif [ "$1" = pvh-4k ]; then
 		echo never >"$THP"
 		boot pvh "$CACHE"
 		echo "$thp_was" >"$THP"
@@ -80,7 +121,7 @@ i=1
 while [ "$i" -le "$ROUNDS" ]; do
 	# alternate which path goes first, so that neither always follows
 	# the other's page cache and host load
-	if [ $((i % 2)) = 1 ]; then order="pvh bzimage $small"; else order="$small bzimage pvh"; fi
+	if [ $((i % 2)) = 1 ]; then order="pvh $qemu bzimage $small"; else order="$small bzimage $qemu pvh"; fi
 	for p in $order; do
 		t=$(one_boot "$p")
 		echo "round $i: $p ${t:-failed} s"
@@ -98,4 +139,9 @@ if [ -n "$small" ]; then
 	p4=$(median <"$TMP/pvh-4k")
 	echo "median pvh with huge pages off: $p4 s [$(sort -n "$TMP/pvh-4k" | head -1)-$(sort -n "$TMP/pvh-4k" | tail -1)]"
 	awk "BEGIN { if ($p4 > 0) printf \"pvh / pvh with 4 KiB pages: %.2f (reported)\n\", $pvh / $p4 }"
+fi
+if [ -n "$qemu" ]; then
+	qm=$(median <"$TMP/qm-microvm")
+	echo "median QEMU -M microvm,rtc=on (PVH): $qm s [$(sort -n "$TMP/qm-microvm" | head -1)-$(sort -n "$TMP/qm-microvm" | tail -1)]"
+	awk "BEGIN { if ($qm > 0) printf \"pvh / QEMU microvm: %.2f (target <= 0.8)\n\", $pvh / $qm }"
 fi

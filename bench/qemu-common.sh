@@ -7,7 +7,8 @@
 #   qemu_copy DIR          (host) DIR/: qemu-system-x86_64, lib/ (its shared
 #                          libraries and loader, scripts/copy-runtime-libs),
 #                          share/ (the firmware a -kernel boot of -M pc loads:
-#                          SeaBIOS, linuxboot, kvmvapic), version
+#                          SeaBIOS, linuxboot, kvmvapic; and microvm's
+#                          qboot, bios-microvm.bin), version
 #   qemu_exec DIR ARGS...  runs DIR's copy with ARGS under `timeout
 #                          ${QEMU_TIMEOUT:-600}` (SIGKILL 10 s after), in
 #                          an empty environment, through its own loader: the
@@ -29,7 +30,7 @@ qemu_copy() {
 	scripts/copy-runtime-libs "$1/lib" "$q"
 	cp "$q" "$1/"
 	for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
-		/usr/share/qemu/kvmvapic.bin; do
+		/usr/share/qemu/kvmvapic.bin /usr/share/qemu/bios-microvm.bin; do
 		cp -L "$f" "$1/share/"
 	done
 	"$q" --version | head -n 1 >"$1/version"

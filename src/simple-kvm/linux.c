@@ -161,7 +161,10 @@ static void say_path(const struct linux_loaded *l, const char *cache_dir)
 	if (l->source == KIMG_FROM_FILE)
 		fprintf(stderr, "the vmlinux file\n");
 	else if (l->source == KIMG_FROM_CACHE)
-		fprintf(stderr, "the vmlinux in the cache (hit): %s\n", path);
+		fprintf(stderr, "the vmlinux in the cache (hit): %s%s\n", path,
+			l->key_indexed ? " (its key from the cache's index, "
+					 "the bzImage not hashed)"
+				       : "");
 	else
 		fprintf(stderr,
 			"the vmlinux decompressed from the %s payload in "

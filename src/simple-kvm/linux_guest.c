@@ -1,9 +1,12 @@
 /* linux_guest.c - simple-kvm --kernel: load, enter, tick and run. */
 #include "linux_guest.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bzimage.h"
 #include "clock.h"
@@ -23,8 +26,36 @@ static void note_image(const struct kernel_image *k, struct linux_loaded *out)
 	memcpy(out->key, k->key, sizeof(out->key));
 	out->decompress_ns = k->decompress_ns;
 	out->stored = k->stored;
+	out->key_indexed = k->key_indexed;
 	memcpy(out->why_bzimage, k->why_bzimage, sizeof(out->why_bzimage));
 	memcpy(out->cache_note, k->cache_note, sizeof(out->cache_note));
+}
+
+static int ident_of_path(const char *path, struct kindex_ident *id)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = kindex_ident_of(fd, id);
+	close(fd);
+	return ret;
+}
+
+/* The kernel file's bytes, and its identity in *id when the file did not
+ * change while it was read (*have 1), for the cache's index. */
+static int read_kernel(const char *path, uint8_t **image, size_t *size,
+		       struct kindex_ident *id, int *have, struct errbuf *err)
+{
+	struct kindex_ident after;
+	int ret;
+
+	*have = !ident_of_path(path, id);
+	ret = loader_read_file_max(path, PVH_MAX_FILE, image, size, err);
+	if (!ret && *have)
+		*have = !ident_of_path(path, &after) &&
+			!memcmp(id, &after, sizeof(after));
+	return ret;
 }
 
 /* The kernel, by the path kimg_prepare chose. */
@@ -52,15 +83,16 @@ static int place_kernel(struct vm *vm, const struct kernel_image *k,
 int linux_load(struct vm *vm, const struct linux_load_args *args,
 	       struct linux_loaded *out, struct errbuf *err)
 {
-	struct kimg_options ko = {args->boot, args->cache_dir};
+	struct kimg_options ko = {args->boot, args->cache_dir, NULL};
 	uint8_t *image = NULL, *rd = NULL;
 	struct kernel_image k = {0};
 	size_t size, rd_size = 0;
-	int ret;
+	struct kindex_ident id;
+	int ret, have_id;
 
 	memset(out, 0, sizeof(*out));
-	ret = loader_read_file_max(args->kernel, PVH_MAX_FILE, &image, &size,
-				   err);
+	ret = read_kernel(args->kernel, &image, &size, &id, &have_id, err);
+	ko.ident = have_id ? &id : NULL;
 	if (!ret && args->initrd)
 		ret = loader_read_file(args->initrd, &rd, &rd_size, err);
 	if (ret)
@@ -82,14 +114,16 @@ out:
 int linux_fill_cache(const char *kernel, const char *cache_dir,
 		     struct linux_loaded *out, struct errbuf *err)
 {
-	struct kimg_options ko = {KIMG_BOOT_PVH, cache_dir};
+	struct kimg_options ko = {KIMG_BOOT_PVH, cache_dir, NULL};
 	struct kernel_image k = {0};
+	struct kindex_ident id;
 	uint8_t *image = NULL;
+	int ret, have_id;
 	size_t size;
-	int ret;
 
 	memset(out, 0, sizeof(*out));
-	ret = loader_read_file_max(kernel, PVH_MAX_FILE, &image, &size, err);
+	ret = read_kernel(kernel, &image, &size, &id, &have_id, err);
+	ko.ident = have_id ? &id : NULL;
 	if (!ret)
 		ret = kimg_prepare(image, size, &ko, &k, err);
 	if (ret) {

@@ -43,7 +43,8 @@ struct linux_loaded {
 	const char *format; /* the payload's, "" for a vmlinux */
 	char key[SHA256_HEX];
 	uint64_t decompress_ns;
-	int stored; /* written to the cache */
+	int stored;	 /* written to the cache */
+	int key_indexed; /* the bzImage's key from the cache's index */
 	char why_bzimage[sizeof(struct errbuf)];
 	char cache_note[600];
 };

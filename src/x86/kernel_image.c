@@ -112,6 +112,30 @@ static void store(const struct kimg_options *o, struct kernel_image *k)
 		k->stored = 1;
 }
 
+/* The bzImage's key: from the cache's index when its identity is there
+ * (an index that lies only names an entry that then fails its checks or
+ * boots another kernel the same user cached: the cache is the user's
+ * own), else its SHA-256. */
+static void key_of(const struct kimg_options *o, struct kernel_image *k)
+{
+	if (o->cache_dir && o->ident &&
+	    !kindex_find(o->cache_dir, o->ident, k->key)) {
+		k->key_indexed = 1;
+		return;
+	}
+	sha256_hex(k->file, k->file_size, k->key);
+}
+
+/* A hashed key into the index, for the next boot; only a hint, so a
+ * failure to write it is no error. */
+static void remember_key(const struct kimg_options *o, struct kernel_image *k)
+{
+	struct errbuf why;
+
+	if (o->cache_dir && o->ident && !k->key_indexed)
+		(void)kindex_add(o->cache_dir, o->ident, k->key, &why);
+}
+
 /* The vmlinux inside a bzImage, from the cache or its payload. */
 static int from_payload(const struct kimg_options *o, struct kernel_image *k,
 			struct errbuf *err)
@@ -138,10 +162,12 @@ static int from_payload(const struct kimg_options *o, struct kernel_image *k,
 				"the bzImage's payload says it holds %" PRIu32
 				" bytes (its last 4), no vmlinux",
 				pl.decompressed_size);
-	sha256_hex(k->file, k->file_size, k->key);
+	key_of(o, k);
 	look_up(o, k, pl.decompressed_size);
-	if (k->source == KIMG_FROM_CACHE)
+	if (k->source == KIMG_FROM_CACHE) {
+		remember_key(o, k);
 		return 0;
+	}
 	ret = decompress(k->file + pl.offset, &pl, k, err);
 	if (ret)
 		return ret;
@@ -152,6 +178,8 @@ static int from_payload(const struct kimg_options *o, struct kernel_image *k,
 		return fall_back(
 			k, o, "the vmlinux has no PVH note (CONFIG_PVH)", err);
 	store(o, k);
+	if (k->stored)
+		remember_key(o, k);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "bzimage.h"
 #include "decompress.h"
 #include "errbuf.h"
+#include "kernel_index.h"
 #include "pvh.h"
 #include "sha256.h"
 
@@ -34,6 +35,10 @@ enum kimg_source {
 struct kimg_options {
 	enum kimg_boot boot;
 	const char *cache_dir; /* NULL: no cache */
+	/* the bzImage file's identity, unchanged while it was read (NULL:
+	 * unknown): with the cache, its key comes from the cache's index
+	 * (kernel_index.h) when it is there, and goes in after a hash */
+	const struct kindex_ident *ident;
 };
 
 struct kernel_image {
@@ -49,6 +54,7 @@ struct kernel_image {
 	char key[SHA256_HEX];	/* the bzImage's SHA-256, or "" */
 	uint64_t decompress_ns; /* KIMG_FROM_PAYLOAD */
 	int stored;		/* written to the cache in this run */
+	int key_indexed;	/* the key came from the index, not a hash */
 	char why_bzimage[sizeof(struct errbuf)]; /* why KIMG_BZIMAGE, for -v */
 	char cache_note[600]; /* a cache entry replaced or not written */
 	uint8_t *owned;	      /* elf's buffer when it is ours */

@@ -22,6 +22,7 @@
 #include "fake_vmlinux.h"
 #include "kernel_cache.h"
 #include "kernel_image.h"
+#include "kernel_index.h"
 
 #define CAP (FV_SIZE + 4096)
 
@@ -212,7 +213,7 @@ static size_t make_kernel(int f, int with_note)
 
 static void test_cache_miss_hit_corrupt(void **state)
 {
-	struct kimg_options o = {KIMG_BOOT_AUTO, dir};
+	struct kimg_options o = {KIMG_BOOT_AUTO, dir, NULL};
 	char path[KCACHE_PATH_MAX];
 	struct kernel_image k;
 	struct errbuf err;
@@ -268,7 +269,7 @@ static void test_cache_miss_hit_corrupt(void **state)
 /* Another byte anywhere in the bzImage is another key. */
 static void test_key_is_the_contents(void **state)
 {
-	struct kimg_options o = {KIMG_BOOT_AUTO, dir};
+	struct kimg_options o = {KIMG_BOOT_AUTO, dir, NULL};
 	struct kernel_image k;
 	char key[SHA256_HEX];
 	size_t size = make_kernel(DC_XZ, 1);
@@ -284,9 +285,67 @@ static void test_key_is_the_contents(void **state)
 	kimg_free(&k);
 }
 
+/* The index: an identity seen before gives its key without a hash; a
+ * changed identity is hashed again; nonsense lines are ignored. */
+static void test_index(void **state)
+{
+	struct kindex_ident id = {1, 2, 3, 4, 5}, other = id;
+	struct kimg_options o = {KIMG_BOOT_AUTO, dir, &id};
+	char key[SHA256_HEX], got[SHA256_HEX], path[KCACHE_PATH_MAX];
+	size_t size = make_kernel(DC_XZ, 1);
+	struct kernel_image k;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(kindex_find(dir, &id, got), -ENOENT); /* no index */
+	/* a miss: hashed, stored, and the identity noted */
+	assert_int_equal(kimg_prepare(bz, size, &o, &k, NULL), 0);
+	assert_int_equal(k.source, KIMG_FROM_PAYLOAD);
+	assert_false(k.key_indexed);
+	memcpy(key, k.key, sizeof(key));
+	kimg_free(&k);
+	assert_int_equal(kindex_find(dir, &id, got), 0);
+	assert_string_equal(got, key);
+	/* the same identity: a hit by the index's key, no hash */
+	assert_int_equal(kimg_prepare(bz, size, &o, &k, NULL), 0);
+	assert_int_equal(k.source, KIMG_FROM_CACHE);
+	assert_true(k.key_indexed);
+	assert_string_equal(k.key, key);
+	kimg_free(&k);
+	/* a write moves the ctime: another identity, hashed (and a hit) */
+	other.ctime_ns++;
+	o.ident = &other;
+	assert_int_equal(kimg_prepare(bz, size, &o, &k, NULL), 0);
+	assert_false(k.key_indexed);
+	assert_int_equal(k.source, KIMG_FROM_CACHE);
+	kimg_free(&k);
+	assert_int_equal(kindex_find(dir, &other, got), 0);
+	assert_int_equal(kindex_find(dir, &id, got), 0); /* both kept */
+	/* garbage in the index: ignored, never a key */
+	snprintf(path, sizeof(path), "%s/index", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "1 2 3 4 5 %.63s\n1 2 3 4 5 %sx\nx 2 3 4 5 %s\n1 2 3 4 5\n",
+		key, key, key);
+	fclose(f);
+	assert_int_equal(kindex_find(dir, &id, got), -ENOENT);
+	assert_int_not_equal(kindex_add(dir, &id, "not-a-key", NULL), 0);
+	/* at most KINDEX_MAX_LINES identities, the newest kept */
+	for (uint64_t i = 0; i < KINDEX_MAX_LINES + 5; i++) {
+		other.ino = 100 + i;
+		assert_int_equal(kindex_add(dir, &other, key, NULL), 0);
+	}
+	other.ino = 100 + KINDEX_MAX_LINES + 4;
+	assert_int_equal(kindex_find(dir, &other, got), 0);
+	other.ino = 100 + 5;
+	assert_int_equal(kindex_find(dir, &other, got), 0);
+	other.ino = 100 + 4;
+	assert_int_equal(kindex_find(dir, &other, got), -ENOENT);
+}
+
 static void test_paths_and_fallbacks(void **state)
 {
-	struct kimg_options o = {KIMG_BOOT_AUTO, NULL};
+	struct kimg_options o = {KIMG_BOOT_AUTO, NULL, NULL};
 	struct kernel_image k;
 	struct errbuf err;
 	size_t size;
@@ -336,7 +395,7 @@ static void test_paths_and_fallbacks(void **state)
 
 static void test_bad_payloads(void **state)
 {
-	struct kimg_options o = {KIMG_BOOT_AUTO, NULL};
+	struct kimg_options o = {KIMG_BOOT_AUTO, NULL, NULL};
 	struct kernel_image k;
 	struct errbuf err;
 	size_t n, size;
@@ -418,6 +477,8 @@ int main(void)
 						make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_key_is_the_contents,
 						make_dir, remove_dir),
+		cmocka_unit_test_setup_teardown(test_index, make_dir,
+						remove_dir),
 		cmocka_unit_test(test_paths_and_fallbacks),
 		cmocka_unit_test(test_bad_payloads),
 		cmocka_unit_test(test_cache_dir),
