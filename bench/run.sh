@@ -283,6 +283,11 @@ fi
 	fi
 	echo
 
+	# issue 20: the VMM's start to a bare guest's first instruction
+	echo "== simple-kvm's start to a bare guest's first instruction (bench/start.sh)"
+	sh "$(dirname "$0")/start.sh" "$BUILD" || touch "$TMP/failed"
+	echo
+
 	# issue 18: the bare virtio-blk driver's reads against bare port exits
 	echo "== the bare virtio driver (bench/virtio.sh)"
 	sh "$(dirname "$0")/virtio.sh" "$BUILD" || touch "$TMP/failed"
