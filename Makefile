@@ -304,7 +304,7 @@ $(NQ_BENCH): bench/net-qemu.sh bench/qemu-common.sh bench/blk-initramfs.sh guest
 	  bench/net-qemu.sh prepare $(BUILD) && touch $@
 
 bench: all $(BUILD)/kvm-bench $(BENCH_GUESTS) guests $(JQ) $(BLK_BENCH_INITRAMFS) \
-       $(VQ_BENCH) $(NQ_BENCH) kernel-cache $(LINUX_TEST_INITRAMFS)
+       $(VQ_BENCH) $(NQ_BENCH) kernel-cache $(LINUX_TEST_INITRAMFS) $(LINUX_ROOT_DISK)
 	@bench/bench.sh $(BUILD)
 
 # Guests: one C source, compiled once per mode.

@@ -321,6 +321,13 @@ fi
 		echo "(not here: this KVM does not boot Linux; the sandbox's run has it)"
 	fi
 	echo
+	echo "== the VMM's host memory beyond guest RAM, Linux at its shell (bench/memory.sh)"
+	if [ -n "${KVM_RUN_SANDBOX:-}" ]; then
+		sh "$(dirname "$0")/memory.sh" "$BUILD" || touch "$TMP/failed"
+	else
+		echo "(not here: this KVM does not boot Linux; the sandbox's run has it)"
+	fi
+	echo
 
 	if [ -z "${KVM_RUN_SANDBOX:-}" ]; then
 		echo "load:    $(load) at the end"
