@@ -445,8 +445,9 @@ PARALLEL = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 # What only the suite needs, installed before anything runs in parallel,
 # so that two apt-gets never meet: the sandbox's QEMU (kvm-run's self-test
 # boots it on any machine), tmux (the self-test types into the sandbox's
-# terminal through it) and clang's libFuzzer.
-TEST_PACKAGES = qemu-system-x86 tmux $(FUZZ_PACKAGES)
+# terminal through it), clang's libFuzzer, and acpica-tools (iasl and
+# acpiexec read the ACPI tables in tests/unit/test_acpi_tables.c).
+TEST_PACKAGES = qemu-system-x86 tmux $(FUZZ_PACKAGES) acpica-tools
 test: deps
 	@scripts/ensure-packages $(TEST_PACKAGES)
 	@$(MAKE) --no-print-directory $(PARALLEL) test-build

@@ -7,11 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "acpi_pm.h"
 #include "exit_stats.h"
 #include "guest_va.h"
 #include "hypercall_host.h"
 #include "kvm.h"
 #include "kernel_cache.h"
+#include "layout.h"
 #include "kvm_stats.h"
 #include "linux_guest.h"
 #include "machine.h"
@@ -45,6 +47,7 @@ static int end_status(struct vcpu *vcpu, struct outbuf *out, enum linux_end end,
 {
 	switch (end) {
 	case LINUX_RESET:
+	case LINUX_POWEROFF:
 	case LINUX_QUIT:
 		return STATUS_OK;
 	case LINUX_GUEST_EXIT:
@@ -97,14 +100,36 @@ static void add_net_stats(const struct machine *m, struct exit_stats *stats)
 	stats_add_device(stats, "virtio-net", exits, kicks);
 }
 
+/* -v: how the guest ended the machine, when it did (ACPI or not). */
+static void say_end(enum linux_end end, const struct linux_console *con,
+		    const struct acpi_pm *pm)
+{
+	if (end == LINUX_POWEROFF)
+		fprintf(stderr,
+			"simple-kvm: the guest powered off: ACPI S5, "
+			"PM1a_CNT 0x%04x written to port 0x%x\n",
+			pm->slp_cnt, ACPI_PM_BASE + ACPI_PM1_CNT);
+	else if (end == LINUX_RESET && pm->event == ACPI_PM_RESET)
+		fprintf(stderr,
+			"simple-kvm: the guest reset the machine: the ACPI "
+			"reset register (port 0x%x)\n",
+			ACPI_PM_BASE + ACPI_RESET_REG);
+	else if (end == LINUX_RESET && con->reset)
+		fprintf(stderr, "simple-kvm: the guest reset the machine: the "
+				"keyboard controller (0xfe to port 0x64)\n");
+	else if (end == LINUX_RESET)
+		fprintf(stderr, "simple-kvm: the guest reset the machine: a "
+				"triple fault (KVM_EXIT_SHUTDOWN)\n");
+}
+
 /*
  * The run, once the guest is loaded. The seccomp allowlist goes on here,
  * on a terminal too: putting the terminal back in its mode at the end is
  * TCSETS, which the allowlist lets through.
  */
 static int run(struct vm *vm, const struct linux_options *o,
-	       struct linux_console *con, struct machine *m, struct outbuf *out,
-	       struct errbuf *err)
+	       struct linux_console *con, struct machine *m,
+	       const struct acpi_pm *pm, struct outbuf *out, struct errbuf *err)
 {
 	struct exit_stats stats = {0};
 	struct hc_env env = hc_env_for_vcpu(&vm->vcpu, &stats, out->stream);
@@ -131,6 +156,8 @@ static int run(struct vm *vm, const struct linux_options *o,
 			o->timeout_ns, &exit_code, err);
 	preempt_destroy(&tick);
 	linux_console_close(con);
+	if (o->verbose)
+		say_end(end, con, pm);
 	status = end_status(&vm->vcpu, out, end, exit_code, o, err);
 	status = run_output_end(out, "the console's output", status);
 	add_disk_stats(m, &stats);
@@ -235,14 +262,40 @@ static int build_virtio_console(struct vm *vm, const struct linux_options *o,
 	return ret;
 }
 
-/* The devices on the buses: the console's, then PCI with the disks. */
+/* Whether the machine has PCI: any virtio device. */
+static bool has_pci(const struct linux_options *o)
+{
+	return o->ndisks || o->rng || o->console_virtio || o->nnets;
+}
+
+/* The ACPI tables describe this machine: its vCPUs, and the PCI host
+ * bridge with the BAR hole when there is PCI. */
+static struct acpi_config acpi_for(const struct linux_options *o)
+{
+	struct acpi_config c = {
+		.ncpus = 1, /* --cpus N: N here */
+		.pci = has_pci(o),
+		.pci_mmio_base = LAYOUT_PCI_HOLE_BASE,
+		.pci_mmio_size = LAYOUT_PCI_HOLE_SIZE,
+	};
+
+	return c;
+}
+
+/* The devices on the buses: the console's and the ACPI PM block, then PCI
+ * with the disks. */
 static int build_devices(struct vm *vm, const struct linux_options *o,
 			 struct linux_console *con, struct machine *m,
-			 struct outbuf *out, struct errbuf *err)
+			 struct acpi_pm *pm, struct outbuf *out,
+			 struct errbuf *err)
 {
 	bool image_fault = false;
-	bool pci = o->ndisks || o->rng || o->console_virtio || o->nnets;
+	bool pci = has_pci(o);
 	int ret = linux_console_attach(con, &m->ports, err);
+
+	acpi_pm_init(pm);
+	if (!ret)
+		ret = acpi_pm_attach(pm, &m->ports, err);
 
 	/* Every other port Linux probes: a PC's empty ISA bus (reads 0xFF,
 	 * writes dropped). */
@@ -276,10 +329,15 @@ static int build_devices(struct vm *vm, const struct linux_options *o,
 static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
 		struct outbuf *out)
 {
-	struct linux_load_args la = {o->kernel, o->initrd,
+	struct acpi_config acpi = acpi_for(o);
+	struct linux_load_args la = {o->kernel,
+				     o->initrd,
 				     o->append ? o->append : "",
-				     (enum kimg_boot)o->boot, NULL};
+				     (enum kimg_boot)o->boot,
+				     NULL,
+				     &acpi};
 	char cache_dir[KCACHE_PATH_MAX];
+	struct acpi_pm pm;
 	struct linux_console con;
 	struct linux_loaded loaded;
 	struct machine m;
@@ -304,6 +362,12 @@ static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
 	if (o->verbose) {
 		say_path(&loaded, la.cache_dir);
 		say_layout(&vm, &loaded);
+		fprintf(stderr,
+			"simple-kvm: ACPI: RSDP 0x%" PRIx64 ", tables up to "
+			"0x%" PRIx64 " (%u CPU%s%s)\n",
+			loaded.acpi.rsdp, loaded.acpi.rsdp + loaded.acpi.size,
+			acpi.ncpus, acpi.ncpus == 1 ? "" : "s",
+			acpi.pci ? ", the PCI host bridge" : "");
 	}
 	if (linux_enter(&vm.vcpu, &loaded, &err) ||
 	    linux_console_open(&con, &vm, STDIN_FILENO, out->stream, &err)) {
@@ -312,9 +376,9 @@ static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
 		return STATUS_HOST;
 	}
 	machine_init(&m);
-	status = build_devices(&vm, o, &con, &m, out, &err);
+	status = build_devices(&vm, o, &con, &m, &pm, out, &err);
 	if (status == STATUS_OK)
-		status = run(&vm, o, &con, &m, out, &err);
+		status = run(&vm, o, &con, &m, &pm, out, &err);
 	else
 		linux_console_close(&con);
 	machine_destroy(&m);

@@ -69,12 +69,12 @@ static int place_kernel(struct vm *vm, const struct kernel_image *k,
 					   k->source == KIMG_FROM_FILE
 						   ? PVH_CMDLINE_DEFAULT
 						   : k->hdr.cmdline_size,
-					   rd, rd_size};
+					   rd, rd_size, out->acpi.rsdp};
 
 		return pvh_load(&vm->mem, k->elf, k->elf_size, &k->pvh, &pa,
 				&out->pvh, err);
 	}
-	struct bz_boot_args ba = {cmdline, rd, rd_size};
+	struct bz_boot_args ba = {cmdline, rd, rd_size, out->acpi.rsdp};
 
 	return bz_load(&vm->mem, k->file, k->file_size, &k->hdr, &ba, &out->bz,
 		       err);
@@ -103,7 +103,11 @@ int linux_load(struct vm *vm, const struct linux_load_args *args,
 		goto out;
 	}
 	note_image(&k, out);
-	ret = place_kernel(vm, &k, args->cmdline, rd, rd_size, out, err);
+	if (args->acpi)
+		ret = acpi_tables_write(&vm->mem, args->acpi, &out->acpi, err);
+	if (!ret)
+		ret = place_kernel(vm, &k, args->cmdline, rd, rd_size, out,
+				   err);
 out:
 	kimg_free(&k);
 	free(image);
@@ -209,9 +213,10 @@ enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
 		case VCPU_GUEST_EXIT: /* HC_exit from a guest program */
 			*exit_code = ex.exit_code;
 			return LINUX_GUEST_EXIT;
-		case VCPU_RESET: /* 0xFE to port 0x64 */
-		case VCPU_STOP:
+		case VCPU_RESET: /* 0xFE to port 0x64, the ACPI reset reg */
 			return LINUX_RESET;
+		case VCPU_STOP: /* S5 to PM1a_CNT: the one BUS_STOP here */
+			return LINUX_POWEROFF;
 		case VCPU_BAD_HYPERCALL:
 			return LINUX_BAD_CALL;
 		case VCPU_HOST_ERROR:

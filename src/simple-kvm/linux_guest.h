@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "acpi_tables.h"
 #include "bzimage.h"
 #include "kernel_image.h"
 #include "errbuf.h"
@@ -30,7 +31,8 @@ struct linux_load_args {
 	const char *initrd; /* NULL: none */
 	const char *cmdline;
 	enum kimg_boot boot;
-	const char *cache_dir; /* NULL: no cache */
+	const char *cache_dir;		/* NULL: no cache */
+	const struct acpi_config *acpi; /* the firmware tables; NULL: none */
 };
 
 /* Where things went and how, for -v and linux_enter. */
@@ -47,6 +49,7 @@ struct linux_loaded {
 	int key_indexed; /* the bzImage's key from the cache's index */
 	char why_bzimage[sizeof(struct errbuf)];
 	char cache_note[600];
+	struct acpi_layout acpi; /* rsdp 0: no tables */
 };
 
 /*
@@ -54,9 +57,11 @@ struct linux_loaded {
  * cmdline: a vmlinux, or the vmlinux inside a bzImage (kimg_prepare:
  * the cache, or the payload decompressed), by its PVH note (pvh_load);
  * the bzImage itself when args->boot or its payload says so (bz_load).
- * The vmlinux's buffer is freed before this returns. Every failure is the
- * files' or the user's: a missing or malformed file, a command line too
- * long, RAM too small; a negative errno with one line in err.
+ * With args->acpi, the ACPI tables first (acpi_tables_write), their RSDP
+ * given to the kernel by either path. The vmlinux's buffer is freed before this
+ * returns. Every failure is the files' or the user's: a missing or malformed
+ * file, a command line too long, RAM too small; a negative errno with one line
+ * in err.
  */
 int linux_load(struct vm *vm, const struct linux_load_args *args,
 	       struct linux_loaded *out, struct errbuf *err);
@@ -85,7 +90,8 @@ int linux_tick_start(struct preempt_timer *tick, struct vcpu *vcpu,
 
 /* How a Linux run ended. */
 enum linux_end {
-	LINUX_RESET,	  /* reset via port 0x64, or triple fault (reboot) */
+	LINUX_RESET,	  /* reset: ACPI, port 0x64 or triple fault (reboot) */
+	LINUX_POWEROFF,	  /* ACPI S5 through PM1a_CNT (poweroff) */
 	LINUX_GUEST_EXIT, /* a guest program called HC_exit; see *exit_code */
 	LINUX_QUIT,	  /* Ctrl-A X on the terminal */
 	LINUX_TIMEOUT,	  /* timeout_ns passed */
@@ -101,7 +107,8 @@ enum linux_end {
  * through the port bus (where the console's devices are, linux_console_
  * attach; the hypercall ABI is added here), MMIO through the MMIO bus (NULL:
  * none), and at each tick stdin is read and output flushed. A device's
- * reset or power-off ends the run as LINUX_RESET. timeout_ns 0: no limit.
+ * reset ends the run as LINUX_RESET, its power-off (BUS_STOP) as
+ * LINUX_POWEROFF. timeout_ns 0: no limit.
  * *exit_code is set for LINUX_GUEST_EXIT.
  */
 enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,

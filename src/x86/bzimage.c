@@ -9,6 +9,7 @@
 #include "layout.h"
 
 /* Offsets in the file and in the zero page (they coincide from 0x1f1). */
+#define OFF_ACPI_RSDP_ADDR 0x070 /* the zero page's; boot protocol 2.14 */
 #define OFF_E820_ENTRIES   0x1e8
 #define OFF_SETUP_SECTS	   0x1f1
 #define OFF_BOOT_FLAG	   0x1fe
@@ -199,7 +200,8 @@ static int place_initrd(const struct guest_mem *mem,
 /* The zero page: the setup header as the file has it, then the fields a
  * boot loader fills in. */
 static void fill_zero_page(uint8_t *zp, const uint8_t *image,
-			   const struct bz_layout *lay, uint64_t ram_size)
+			   const struct bz_layout *lay, uint64_t ram_size,
+			   uint64_t acpi_rsdp)
 {
 	size_t hdr_end = OFF_HEADER + image[OFF_JUMP + 1];
 
@@ -214,6 +216,9 @@ static void fill_zero_page(uint8_t *zp, const uint8_t *image,
 	put32(zp + OFF_RAMDISK_IMAGE, (uint32_t)lay->initrd_addr);
 	put32(zp + OFF_RAMDISK_SIZE, (uint32_t)lay->initrd_size);
 	write_e820(zp, ram_size);
+	/* Linux reads it before scanning the BIOS area for the RSDP (an
+	 * older kernel ignores it, and finds the RSDP by its scan) */
+	put64(zp + OFF_ACPI_RSDP_ADDR, acpi_rsdp);
 }
 
 int bz_load(const struct guest_mem *mem, const uint8_t *image, size_t size,
@@ -257,7 +262,7 @@ int bz_load(const struct guest_mem *mem, const uint8_t *image, size_t size,
 		       hdr->kernel_size) ||
 	    gmem_write(mem, BZ_CMDLINE_ADDR, args->cmdline, cmdlen + 1))
 		return err_fail(err, ENOMEM, "kernel does not fit in RAM");
-	fill_zero_page(zp, image, out, mem->size);
+	fill_zero_page(zp, image, out, mem->size, args->acpi_rsdp);
 	return 0;
 }
 

@@ -51,6 +51,7 @@ struct bz_boot_args {
 	const char *cmdline;   /* NUL-terminated; may be "" */
 	const uint8_t *initrd; /* NULL: none */
 	size_t initrd_size;
+	uint64_t acpi_rsdp; /* boot_params.acpi_rsdp_addr; 0: none */
 };
 
 /* Where bz_load put things, for messages. */
@@ -63,7 +64,8 @@ struct bz_layout {
 /*
  * Lays the kernel out in mem as a 32-bit boot protocol loader does: the
  * protected-mode code at BZ_KERNEL_ADDR, a zero page at BZ_ZERO_PAGE with
- * the setup header copied in, an e820 map of RAM, the command line, and
+ * the setup header copied in, an e820 map of RAM, the RSDP's address
+ * (args->acpi_rsdp, in acpi_rsdp_addr at 0x070), the command line, and
  * the initrd as high as initrd_addr_max and RAM allow, above the kernel.
  * Refuses (-E2BIG / -ENOMEM / -ENOEXEC, one line in err) a command line
  * longer than cmdline_size, RAM too small for the kernel's init_size, and

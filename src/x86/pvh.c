@@ -253,12 +253,14 @@ static int place_initrd(const struct guest_mem *mem,
 
 /* The start info, its module and its memory map. */
 static int write_start_info(const struct guest_mem *mem,
-			    const struct pvh_layout *lay, struct errbuf *err)
+			    const struct pvh_layout *lay, uint64_t rsdp,
+			    struct errbuf *err)
 {
 	struct hvm_start_info si = {
 		.magic = PVH_START_MAGIC,
 		.version = 1,
 		.cmdline_paddr = PVH_CMDLINE_ADDR,
+		.rsdp_paddr = rsdp,
 		.memmap_paddr = PVH_MEMMAP,
 	};
 	struct hvm_modlist_entry mod = {
@@ -327,7 +329,7 @@ int pvh_load(const struct guest_mem *mem, const uint8_t *elf, size_t size,
 			       "RAM too small for the command "
 			       "line");
 	if (!ret)
-		ret = write_start_info(mem, out, err);
+		ret = write_start_info(mem, out, args->rsdp_paddr, err);
 	if (!ret)
 		out->memmap_entries = (unsigned)bz_e820_map(mem->size, NULL);
 	return ret;

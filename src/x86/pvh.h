@@ -58,6 +58,7 @@ struct pvh_boot_args {
 	uint32_t cmdline_max;  /* longest the kernel takes, without the NUL */
 	const uint8_t *initrd; /* NULL: none */
 	size_t initrd_size;
+	uint64_t rsdp_paddr; /* the ACPI RSDP; 0: none */
 };
 
 /* Where pvh_load put things, for messages. */
@@ -73,10 +74,10 @@ struct pvh_layout {
  * and zeroes its tail up to p_memsz; writes the command line, the initrd
  * (page-aligned, as high as RAM and 4 GiB allow, above the kernel) and at
  * PVH_START_INFO a version-1 hvm_start_info with one module (the initrd),
- * the e820 map as its memmap, rsdp_paddr 0. Refuses (-ENOMEM / -E2BIG /
- * -ENOEXEC, one line) a kernel without the note or outside RAM, a command
- * line longer than cmdline_max (or PVH_CMDLINE_MAX - 1), an initrd that does
- * not fit. Writes only inside mem.
+ * the e820 map as its memmap, args->rsdp_paddr as rsdp_paddr. Refuses (-ENOMEM
+ * / -E2BIG / -ENOEXEC, one line) a kernel without the note or outside RAM, a
+ * command line longer than cmdline_max (or PVH_CMDLINE_MAX - 1), an initrd that
+ * does not fit. Writes only inside mem.
  */
 int pvh_load(const struct guest_mem *mem, const uint8_t *elf, size_t size,
 	     const struct pvh_kernel *k, const struct pvh_boot_args *args,

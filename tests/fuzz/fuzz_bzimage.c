@@ -36,7 +36,7 @@ static uint8_t initrd[255 * 4096];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct bz_boot_args args = {cmdline, NULL, 0};
+	struct bz_boot_args args = {cmdline, NULL, 0, 0};
 	struct guest_mem mem;
 	struct bz_layout lay;
 	struct bz_header hdr;

@@ -48,7 +48,7 @@ static uint8_t initrd[15 * 4096];
 static void as_vmlinux(const uint8_t *file, size_t size, uint8_t shape,
 		       uint64_t ram)
 {
-	struct pvh_boot_args args = {cmdline, PVH_CMDLINE_DEFAULT, NULL, 0};
+	struct pvh_boot_args args = {cmdline, PVH_CMDLINE_DEFAULT, NULL, 0, 0};
 	size_t cmdlen = (size_t)(shape >> 4) * 200;
 	struct guest_mem mem = {NULL, ram};
 	struct pvh_layout lay;

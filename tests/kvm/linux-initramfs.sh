@@ -122,7 +122,7 @@ fi
 # net_ping pings lxpeer= (3 replies), then a burst of 100 (the host's
 # --stats checks the exits per packet). lxtest=netpeer is the peer: it
 # pings, then waits for the wire to go (the boot's VMM ends: the link
-# goes down) and reboots.
+# goes down) and powers off (ACPI S5: its VMM ends with status 0).
 net_up() {
 	[ -f /lib/virtio-net/load-order ] || return 1
 	mount -t sysfs sys /sys 2>/dev/null
@@ -160,8 +160,14 @@ if grep -qw lxtest=netpeer /proc/cmdline; then
 		i=$((i + 1))
 	done
 	echo "LINUX-TEST: eth0 carrier $(cat /sys/class/net/eth0/carrier 2>/dev/null)"
-	reboot -f
+	poweroff -f
 fi
+# ACPI: what the kernel made of the tables (the console is quiet; dmesg
+# has every level), and where the interrupts go: the serial port through
+# the IOAPIC, the LAPIC timer counting (LOC)
+dmesg | grep -E 'ACPI: RSDP|ACPI \(MADT\)|IOAPIC\[|ACPI: PM: \(supports|PCI Root Bridge|RSDP was not found' |
+	sed 's/^\[[^]]*\] */LINUX-TEST: dmesg /'
+grep -E '^ *(LOC|[0-9]+):' /proc/interrupts | sed 's/^ */LINUX-TEST: irq /'
 if grep -qw hypervisor /proc/cpuinfo; then
 	echo "LINUX-TEST: cpuinfo has the hypervisor flag"
 else
@@ -211,6 +217,7 @@ if [ -f /lib/root/load-order ] && [ -b /dev/vda ]; then
 # linux.sh's second boot: init on the root disk, which the first boot wrote
 mount -t proc proc /proc
 echo "LINUX-TEST: on the root disk: $(grep ' / ' /proc/mounts | cut -d' ' -f1-4)"
+echo "LINUX-TEST: bzImage path: $(dmesg | grep -o 'ACPI: RSDP 0x[0-9A-F]*')"
 echo "LINUX-TEST: token $(cat /root/lxtest-token)"
 echo "LINUX-TEST: type a line"
 read -r line

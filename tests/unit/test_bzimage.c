@@ -98,9 +98,10 @@ static void test_load_layout(void **state)
 {
 	struct guest_mem mem = {calloc(1, RAM_SIZE), RAM_SIZE};
 	const uint8_t rd[5000] = {1, 2, 3};
-	struct bz_boot_args args = {"console=ttyS0", rd, sizeof(rd)};
+	struct bz_boot_args args = {"console=ttyS0", rd, sizeof(rd), 0xe0000};
 	struct bz_layout lay;
 	struct bz_header hdr;
+	uint64_t rsdp;
 	uint8_t *zp;
 	uint32_t v;
 
@@ -114,6 +115,8 @@ static void test_load_layout(void **state)
 	assert_int_equal(zp[0x1fe], 0x55); /* header copied */
 	assert_int_equal(zp[0x210], 0xff); /* type_of_loader */
 	assert_int_equal(zp[0x1e8], 6);	   /* e820 entries */
+	memcpy(&rsdp, zp + 0x070, 8);	   /* acpi_rsdp_addr (zero-page.rst) */
+	assert_int_equal(rsdp, 0xe0000);
 	/* the last: the PCI hole, reserved */
 	memcpy(&v, zp + 0x2d0 + 5 * 20, 4);
 	assert_int_equal(v, LAYOUT_PCI_HOLE_BASE);
@@ -144,7 +147,7 @@ static void test_load_refusals(void **state)
 	struct guest_mem mem = {calloc(1, RAM_SIZE), RAM_SIZE};
 	static uint8_t big_rd[RAM_SIZE / 2];
 	char cmdline[2100];
-	struct bz_boot_args args = {cmdline, NULL, 0};
+	struct bz_boot_args args = {cmdline, NULL, 0, 0};
 	struct bz_layout lay;
 	struct bz_header hdr;
 

@@ -64,7 +64,7 @@ static void test_parse_short_note(void **state)
 static void test_no_note(void **state)
 {
 	struct guest_mem mem = {calloc(1, RAM_SIZE), RAM_SIZE};
-	struct pvh_boot_args args = {"", 2047, NULL, 0};
+	struct pvh_boot_args args = {"", 2047, NULL, 0, 0};
 	struct pvh_layout lay;
 	struct pvh_kernel k;
 	struct errbuf err;
@@ -162,7 +162,7 @@ static void test_load_layout(void **state)
 {
 	struct guest_mem mem = {malloc(RAM_SIZE), RAM_SIZE};
 	struct pvh_boot_args args = {"console=ttyS0 quiet", 2047, initrd,
-				     sizeof(initrd)};
+				     sizeof(initrd), 0xe0000};
 	struct bz_e820 map[BZ_E820_MAX];
 	struct pvh_layout lay;
 	struct pvh_kernel k;
@@ -202,7 +202,7 @@ static void test_load_layout(void **state)
 	assert_string_equal((char *)mem.host + PVH_CMDLINE_ADDR,
 			    "console=ttyS0 quiet");
 	memcpy(&u64, mem.host + PVH_START_INFO + 32, 8);
-	assert_int_equal(u64, 0); /* rsdp_paddr: no ACPI yet */
+	assert_int_equal(u64, 0xe0000); /* rsdp_paddr: the ACPI RSDP */
 	memcpy(&u64, mem.host + PVH_START_INFO + 40, 8);
 	assert_int_equal(u64, PVH_MEMMAP);
 	n = bz_e820_map(RAM_SIZE, map);
@@ -232,7 +232,7 @@ static void test_load_layout(void **state)
 static void test_load_no_initrd(void **state)
 {
 	struct guest_mem mem = {calloc(1, RAM_SIZE), RAM_SIZE};
-	struct pvh_boot_args args = {"", 2047, NULL, 0};
+	struct pvh_boot_args args = {"", 2047, NULL, 0, 0};
 	struct pvh_layout lay;
 	struct pvh_kernel k;
 	uint32_t u32;
@@ -253,7 +253,7 @@ static void test_load_refusals(void **state)
 	struct guest_mem mem = {calloc(1, RAM_SIZE), RAM_SIZE};
 	struct guest_mem small = {mem.host, FV_PCPU_PADDR + 0x40};
 	char cmdline[3000];
-	struct pvh_boot_args args = {"", 2047, NULL, 0};
+	struct pvh_boot_args args = {"", 2047, NULL, 0, 0};
 	struct pvh_layout lay;
 	struct pvh_kernel k;
 	struct errbuf err;
@@ -276,7 +276,7 @@ static void test_load_refusals(void **state)
 	/* a command line over the kernel's limit */
 	memset(cmdline, 'x', sizeof(cmdline) - 1);
 	cmdline[sizeof(cmdline) - 1] = 0;
-	args = (struct pvh_boot_args){cmdline, 2047, NULL, 0};
+	args = (struct pvh_boot_args){cmdline, 2047, NULL, 0, 0};
 	assert_int_equal(
 		pvh_load(&mem, elf, sizeof(elf), &k, &args, &lay, &err),
 		-E2BIG);
