@@ -11,6 +11,7 @@
 #include "hypercall_host.h"
 #include "linux_console.h"
 #include "preempt.h"
+#include "vcpu_loop.h"
 
 struct vm;
 struct vcpu;
@@ -77,10 +78,12 @@ int linux_enter(struct vcpu *vcpu, const struct linux_loaded *loaded,
 
 /*
  * The tick: a periodic LINUX_TICK_NS timer whose signal, like SIGINT and
- * SIGTERM, only KVM_RUN lets through. 0 or a negative errno.
+ * SIGTERM, only KVM_RUN lets through; kick_signo too when not 0 (the
+ * other vCPUs' threads end this one's KVM_RUN with it: linux_smp.h),
+ * with a handler for every thread. 0 or a negative errno.
  */
 int linux_tick_start(struct preempt_timer *tick, struct vcpu *vcpu,
-		     struct errbuf *err);
+		     int kick_signo, struct errbuf *err);
 
 /* How a Linux run ended. */
 enum linux_end {
@@ -96,17 +99,31 @@ enum linux_end {
 };
 
 /*
+ * How an event of vcpu_step ends a Linux run, or -1 when the vCPU runs on
+ * (VCPU_INTERRUPTED is the caller's: ticks, signals, kicks). A reset, a
+ * power-off and a triple fault are LINUX_RESET; ex->exit_code is the
+ * code of LINUX_GUEST_EXIT.
+ */
+int linux_event_end(enum vcpu_event ev, const struct vcpu_exit *ex);
+
+struct linux_smp;
+
+/*
  * Runs the vCPU until the guest resets or something stops it: ports go
  * through the port bus (where the console's devices are, linux_console_
  * attach; the hypercall ABI is added here), MMIO through the MMIO bus (NULL:
  * none), and at each tick stdin is read and output flushed. A device's
  * reset or power-off ends the run as LINUX_RESET. timeout_ns 0: no limit.
- * *exit_code is set for LINUX_GUEST_EXIT.
+ * *exit_code is set for LINUX_GUEST_EXIT. With smp (--cpus, else NULL)
+ * this is vCPU 0: the buses are served under smp's device lock, the APs
+ * start once the hypercall device is on the bus, and the run also ends
+ * (returning how) when another vCPU ended it.
  */
 enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
 			 struct bus *ports, struct bus *mmio,
 			 struct linux_console *con,
 			 const struct preempt_timer *tick, uint64_t timeout_ns,
-			 uint32_t *exit_code, struct errbuf *err);
+			 struct linux_smp *smp, uint32_t *exit_code,
+			 struct errbuf *err);
 
 #endif
