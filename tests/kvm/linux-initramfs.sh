@@ -151,6 +151,41 @@ net_ping() {
 	ping -q -A -c 100 -w 60 "$peer" >/tmp/ping 2>&1
 	echo "LINUX-TEST: ping burst $peer: $(grep -o '[0-9]* packets received' /tmp/ping)"
 }
+# --cpus (linux.sh's boots): the CPUs Linux found and their APIC IDs,
+# then a busy loop per CPU for 2 s and each CPU's ticks (user, nice,
+# system in /proc/stat) in that time. lxtest=smp (the 4-vCPU boot) sets
+# them spinning again and waits for the host to stop the VM.
+smp_spin() {
+	spin_pids=
+	i=0
+	while [ $i -lt "$(nproc)" ]; do
+		(while :; do :; done) &
+		spin_pids="$spin_pids $!"
+		i=$((i + 1))
+	done
+}
+smp_report() {
+	mkdir -p /tmp
+	echo "LINUX-TEST: nproc $(nproc)"
+	echo "LINUX-TEST: apicids $(sed -n 's/^apicid[^:]*: *//p' /proc/cpuinfo | tr '\n' ' ')"
+	grep '^cpu[0-9]' /proc/stat | awk '{ print $1, $2 + $3 + $4 }' >/tmp/stat0
+	grep '^cpu[0-9]' /proc/stat | awk '{ print $1, $9 }' >/tmp/steal0
+	smp_spin
+	sleep 2
+	grep '^cpu[0-9]' /proc/stat | awk '{ print $1, $2 + $3 + $4 }' >/tmp/stat1
+	grep '^cpu[0-9]' /proc/stat | awk '{ print $1, $9 }' >/tmp/steal1
+	kill $spin_pids
+	echo "LINUX-TEST: busy ticks $(awk 'NR == FNR { t[$1] = $2; next }
+		{ printf "%s %d ", $1, $2 - t[$1] }' /tmp/stat0 /tmp/stat1)"
+	echo "LINUX-TEST: steal ticks $(awk 'NR == FNR { t[$1] = $2; next }
+		{ printf "%s %d ", $1, $2 - t[$1] }' /tmp/steal0 /tmp/steal1)"
+}
+smp_report
+if grep -qw lxtest=smp /proc/cmdline; then
+	smp_spin
+	echo "LINUX-TEST: smp spinning"
+	sleep 1000
+fi
 if grep -qw lxtest=netpeer /proc/cmdline; then
 	mkdir -p /tmp
 	net_up && net_ping
