@@ -10,6 +10,7 @@
 #include "errbuf.h"
 #include "hypercall_host.h"
 #include "linux_console.h"
+#include "linux_end.h"
 #include "preempt.h"
 #include "vcpu_loop.h"
 
@@ -84,27 +85,6 @@ int linux_enter(struct vcpu *vcpu, const struct linux_loaded *loaded,
  */
 int linux_tick_start(struct preempt_timer *tick, struct vcpu *vcpu,
 		     int kick_signo, struct errbuf *err);
-
-/* How a Linux run ended. */
-enum linux_end {
-	LINUX_RESET,	  /* reset via port 0x64, or triple fault (reboot) */
-	LINUX_GUEST_EXIT, /* a guest program called HC_exit; see *exit_code */
-	LINUX_QUIT,	  /* Ctrl-A X on the terminal */
-	LINUX_TIMEOUT,	  /* timeout_ns passed */
-	LINUX_STOPPED,	  /* SIGINT or SIGTERM */
-	LINUX_CRASHED,	  /* an exit nothing serves; err says which */
-	LINUX_BAD_CALL,	  /* a hypercall broke the ABI; err says how */
-	LINUX_HOST_ERROR, /* KVM_RUN failed */
-	LINUX_OUTPUT_ERR, /* writing the console's output failed (EPIPE) */
-};
-
-/*
- * How an event of vcpu_step ends a Linux run, or -1 when the vCPU runs on
- * (VCPU_INTERRUPTED is the caller's: ticks, signals, kicks). A reset, a
- * power-off and a triple fault are LINUX_RESET; ex->exit_code is the
- * code of LINUX_GUEST_EXIT.
- */
-int linux_event_end(enum vcpu_event ev, const struct vcpu_exit *ex);
 
 struct linux_smp;
 

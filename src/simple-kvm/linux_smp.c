@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "guest_va.h"
+#include "linux_end.h"
 #include "preempt.h"
 #include "seccomp_filter.h"
 #include "vcpu_loop.h"

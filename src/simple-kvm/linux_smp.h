@@ -14,7 +14,7 @@
 #include "errbuf.h"
 #include "exit_stats.h"
 #include "hypercall_host.h"
-#include "linux_guest.h"
+#include "linux_end.h"
 #include "mptable.h"
 
 struct vm;

@@ -152,36 +152,49 @@ net_ping() {
 	echo "LINUX-TEST: ping burst $peer: $(grep -o '[0-9]* packets received' /tmp/ping)"
 }
 # --cpus (linux.sh's boots): the CPUs Linux found and their APIC IDs,
-# then a busy loop per CPU for 2 s and each CPU's ticks (user, nice,
-# system in /proc/stat) in that time. lxtest=smp (the 4-vCPU boot) sets
-# them spinning again and waits for the host to stop the VM.
+# then a busy loop pinned to each CPU (taskset) for 2 s, each counting
+# its rounds and saying on which CPU it ended (/proc/PID/stat's field
+# 39), and each CPU's ticks (user, nice, system, and steal) meanwhile.
+# lxtest=smp (the 4-vCPU boot) sets them spinning again, for good, and
+# waits for the host to stop the VM.
 smp_spin() {
-	spin_pids=
 	i=0
 	while [ $i -lt "$(nproc)" ]; do
-		(while :; do :; done) &
-		spin_pids="$spin_pids $!"
+		taskset -c $i sh -c 'n=0
+			while [ ! -e /tmp/stop ]; do n=$((n + 1)); done
+			echo "cpu$(cut -d" " -f39 /proc/$$/stat) $n" >/tmp/spun.$1' sh $i &
 		i=$((i + 1))
 	done
 }
+smp_ticks() { # FIELDS... of each cpuN line of /proc/stat, summed
+	grep '^cpu[0-9]' /proc/stat | awk -v f="$*" '{
+		n = split(f, k, " "); t = 0
+		for (i = 1; i <= n; i++) t += $(k[i])
+		print $1, t }'
+}
+smp_delta() {
+	awk 'NR == FNR { t[$1] = $2; next } { printf "%s %d ", $1, $2 - t[$1] }' "$1" "$2"
+}
 smp_report() {
 	mkdir -p /tmp
+	rm -f /tmp/stop /tmp/spun.*
 	echo "LINUX-TEST: nproc $(nproc)"
 	echo "LINUX-TEST: apicids $(sed -n 's/^apicid[^:]*: *//p' /proc/cpuinfo | tr '\n' ' ')"
-	grep '^cpu[0-9]' /proc/stat | awk '{ print $1, $2 + $3 + $4 }' >/tmp/stat0
-	grep '^cpu[0-9]' /proc/stat | awk '{ print $1, $9 }' >/tmp/steal0
+	smp_ticks 2 3 4 >/tmp/busy0
+	smp_ticks 9 >/tmp/steal0
 	smp_spin
 	sleep 2
-	grep '^cpu[0-9]' /proc/stat | awk '{ print $1, $2 + $3 + $4 }' >/tmp/stat1
-	grep '^cpu[0-9]' /proc/stat | awk '{ print $1, $9 }' >/tmp/steal1
-	kill $spin_pids
-	echo "LINUX-TEST: busy ticks $(awk 'NR == FNR { t[$1] = $2; next }
-		{ printf "%s %d ", $1, $2 - t[$1] }' /tmp/stat0 /tmp/stat1)"
-	echo "LINUX-TEST: steal ticks $(awk 'NR == FNR { t[$1] = $2; next }
-		{ printf "%s %d ", $1, $2 - t[$1] }' /tmp/steal0 /tmp/steal1)"
+	touch /tmp/stop
+	wait
+	smp_ticks 2 3 4 >/tmp/busy1
+	smp_ticks 9 >/tmp/steal1
+	echo "LINUX-TEST: spun $(cat /tmp/spun.* | tr '\n' ' ')"
+	echo "LINUX-TEST: busy ticks $(smp_delta /tmp/busy0 /tmp/busy1)"
+	echo "LINUX-TEST: steal ticks $(smp_delta /tmp/steal0 /tmp/steal1)"
 }
 smp_report
 if grep -qw lxtest=smp /proc/cmdline; then
+	rm -f /tmp/stop
 	smp_spin
 	echo "LINUX-TEST: smp spinning"
 	sleep 1000

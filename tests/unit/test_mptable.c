@@ -162,8 +162,7 @@ static void test_checksums_catch_a_change(void **state)
 		build(4, buf, sizeof(buf));
 		buf[i] ^= 0x10;
 		/* a changed length is caught before a sum reads past it */
-		assert_true(sum(buf, 16) != 0 ||
-			    get16(buf + 20) != size - 16 ||
+		assert_true(sum(buf, 16) != 0 || get16(buf + 20) != size - 16 ||
 			    sum(buf + 16, size - 16) != 0);
 	}
 }
