@@ -16,7 +16,9 @@
 #include "layout.h"
 #include "kvm_stats.h"
 #include "linux_guest.h"
+#include "linux_smp.h"
 #include "machine.h"
+#include "mptable.h"
 #include "outbuf.h"
 #include "pc_platform.h"
 #include "run_output.h"
@@ -122,6 +124,42 @@ static void say_end(enum linux_end end, const struct linux_console *con,
 				"triple fault (KVM_EXIT_SHUTDOWN)\n");
 }
 
+/* --- --cpus: the other vCPUs (linux_smp.h) ---------------------------- */
+
+/* Their threads, before the process's lockdown (which forbids making
+ * one): each installs the same allowlist on itself. */
+static int start_aps(struct vm *vm, struct linux_smp *smp,
+		     const struct hc_env *env, struct machine *m,
+		     const struct linux_options *o, struct errbuf *err)
+{
+	int ret = linux_smp_init(smp, vm, err);
+
+	if (!ret && vm->nvcpus > 1)
+		ret = linux_smp_start(smp, env, &m->ports, &m->mmio,
+				      !o->no_seccomp, err);
+	return ret;
+}
+
+/* --stats with several vCPUs: the total, then each vCPU's line. */
+static void report_vcpus(struct vm *vm, struct linux_smp *smp,
+			 const struct exit_stats *bsp_stats, uint64_t bsp_ns,
+			 const struct machine *m, enum stats_format format)
+{
+	struct vcpu_report v[LINUX_MAX_CPUS];
+	struct exit_stats total = *bsp_stats;
+
+	v[0] = (struct vcpu_report){&vm->vcpu, bsp_stats, bsp_ns};
+	for (unsigned i = 1; i < smp->n; i++) {
+		const struct linux_ap *ap = &smp->aps[i - 1];
+
+		stats_merge(&total, &ap->stats);
+		v[i] = (struct vcpu_report){ap->vcpu, &ap->stats, ap->cpu_ns};
+	}
+	add_disk_stats(m, &total);
+	add_net_stats(m, &total);
+	kvm_stats_report_vcpus(v, smp->n, &total, format, stderr);
+}
+
 /*
  * The run, once the guest is loaded. The seccomp allowlist goes on here,
  * on a terminal too: putting the terminal back in its mode at the end is
@@ -134,7 +172,11 @@ static int run(struct vm *vm, const struct linux_options *o,
 	struct exit_stats stats = {0};
 	struct hc_env env = hc_env_for_vcpu(&vm->vcpu, &stats, out->stream);
 	struct preempt_timer tick = {0};
+	const bool smp_on = vm->nvcpus > 1;
+	struct linux_smp smp = {0};
+	uint64_t bsp_ns = 0;
 	uint32_t exit_code = 0;
+	unsigned who = 0;
 	enum linux_end end;
 	int status;
 
@@ -145,26 +187,43 @@ static int run(struct vm *vm, const struct linux_options *o,
 	env.escape_controls = !o->raw_output && isatty(STDOUT_FILENO);
 	con->escape = env.escape_controls;
 	m->console.escape = env.escape_controls;
-	if (linux_tick_start(&tick, &vm->vcpu, err) ||
+	if (linux_tick_start(&tick, &vm->vcpu, smp_on ? LINUX_KICK_SIGNAL : 0,
+			     err) ||
+	    (smp_on && start_aps(vm, &smp, &env, m, o, err)) ||
 	    (!o->no_seccomp && seccomp_lockdown(err))) {
 		fprintf(stderr, "simple-kvm: %s\n", err->msg);
+		if (smp_on && smp.ready) { /* the lockdown failed: stop them */
+			end = LINUX_HOST_ERROR;
+			linux_smp_finish(&smp, &end, &exit_code, err);
+		}
+		linux_smp_destroy(&smp);
 		preempt_destroy(&tick);
 		linux_console_close(con);
 		return STATUS_HOST;
 	}
+	bsp_ns = linux_thread_cpu_ns();
 	end = linux_run(&vm->vcpu, &env, &m->ports, &m->mmio, con, &tick,
-			o->timeout_ns, &exit_code, err);
+			o->timeout_ns, smp_on ? &smp : NULL, &exit_code, err);
+	bsp_ns = linux_thread_cpu_ns() - bsp_ns;
+	/* every vCPU out of KVM_RUN, the end the first one saw */
+	if (smp_on)
+		who = linux_smp_finish(&smp, &end, &exit_code, err);
 	preempt_destroy(&tick);
 	linux_console_close(con);
 	if (o->verbose)
 		say_end(end, con, pm);
-	status = end_status(&vm->vcpu, out, end, exit_code, o, err);
+	status = end_status(vm_vcpu(vm, who), out, end, exit_code, o, err);
 	status = run_output_end(out, "the console's output", status);
-	add_disk_stats(m, &stats);
-	add_net_stats(m, &stats);
-	kvm_stats_report(&vm->vcpu, &stats, o->stats, stderr);
+	if (smp_on) {
+		report_vcpus(vm, &smp, &stats, bsp_ns, m, o->stats);
+	} else {
+		add_disk_stats(m, &stats);
+		add_net_stats(m, &stats);
+		kvm_stats_report(&vm->vcpu, &stats, o->stats, stderr);
+	}
 	if (o->stats) /* the thread may still run: a frame behind, at most */
 		machine_net_report(m, o->stats == STATS_JSON, stderr);
+	linux_smp_destroy(&smp);
 	return status;
 }
 
@@ -237,12 +296,32 @@ static void say_layout(const struct vm *vm, const struct linux_loaded *l)
 }
 
 /* A PC, as Linux expects one: the in-kernel PICs, IOAPIC, PIT and LAPIC
- * before the vCPU, and the PC's CPUID. */
-static const struct vm_platform pc = {
-	.before_vcpu = pc_platform_create,
-	.set_cpuid = pc_set_cpuid,
-	.no_emulation_exit = 1,
-};
+ * before the vCPUs, and the PC's CPUID; --cpus of them. */
+static struct vm_platform pc_platform(unsigned ncpus)
+{
+	return (struct vm_platform){
+		.before_vcpu = pc_platform_create,
+		.set_cpuid = pc_set_cpuid,
+		.no_emulation_exit = 1,
+		.ncpus = ncpus,
+	};
+}
+
+/* The MP table (mptable.h): its processors, with the CPU's signature and
+ * features from the CPUID the vCPUs got; Linux finds the CPUs there,
+ * and the IOAPIC, whose pins then carry the ISA interrupts. */
+static int place_mptable(struct vm *vm, struct errbuf *err)
+{
+	const struct kvm_cpuid2 *c = vm->kvm->cpuid;
+	struct mptable_config mc = {.ncpus = vm->nvcpus};
+
+	for (uint32_t i = 0; i < c->nent; i++)
+		if (c->entries[i].function == 1) {
+			mc.cpu_signature = c->entries[i].eax;
+			mc.cpu_features = c->entries[i].edx;
+		}
+	return mptable_place(&vm->mem, &mc, err);
+}
 
 /* --console virtio, on PCI beside the disks. The virtio console takes
  * stdin from the UART; the UART still prints, so the kernel's log stays
@@ -273,7 +352,7 @@ static bool has_pci(const struct linux_options *o)
 static struct acpi_config acpi_for(const struct linux_options *o)
 {
 	struct acpi_config c = {
-		.ncpus = 1, /* --cpus N: N here */
+		.ncpus = o->ncpus,
 		.pci = has_pci(o),
 		.pci_mmio_base = LAYOUT_PCI_HOLE_BASE,
 		.pci_mmio_size = LAYOUT_PCI_HOLE_SIZE,
@@ -340,6 +419,7 @@ static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
 	struct acpi_pm pm;
 	struct linux_console con;
 	struct linux_loaded loaded;
+	const struct vm_platform pc = pc_platform(o->ncpus);
 	struct machine m;
 	struct errbuf err;
 	struct vm vm;
@@ -351,7 +431,7 @@ static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
 	}
 	if (!kcache_dir(o->kernel_cache, cache_dir, sizeof(cache_dir)))
 		la.cache_dir = cache_dir;
-	if (linux_load(&vm, &la, &loaded, &err)) {
+	if (linux_load(&vm, &la, &loaded, &err) || place_mptable(&vm, &err)) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
 		vm_destroy(&vm);
 		return STATUS_IMAGE;

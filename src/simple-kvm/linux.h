@@ -33,6 +33,7 @@ struct linux_options {
 	int boot_given;
 	const char *kernel_cache; /* --kernel-cache DIR; NULL: the default */
 	int fill_cache;		  /* --fill-kernel-cache: no VM, no KVM */
+	unsigned ncpus;		  /* --cpus: 1 to LINUX_MAX_CPUS */
 };
 
 /*

@@ -10,6 +10,8 @@
 
 #include "bzimage.h"
 #include "clock.h"
+#include "linux_end.h"
+#include "linux_smp.h"
 #include "loader.h"
 #include "pc_platform.h"
 #include "vcpu_loop.h"
@@ -158,9 +160,12 @@ int linux_enter(struct vcpu *vcpu, const struct linux_loaded *loaded,
 }
 
 int linux_tick_start(struct preempt_timer *tick, struct vcpu *vcpu,
-		     struct errbuf *err)
+		     int kick_signo, struct errbuf *err)
 {
 	int ret = preempt_catch_stop_signals(err);
+
+	if (!ret && kick_signo)
+		ret = preempt_catch_signal(kick_signo, err);
 
 	if (!ret)
 		ret = preempt_init(tick, SIGRTMIN, err);
@@ -171,16 +176,27 @@ int linux_tick_start(struct preempt_timer *tick, struct vcpu *vcpu,
 	return ret;
 }
 
-/* A tick or a signal: read the console, check the clock and the signals.
- * Returns -1 to go on, or how the run ends. */
+/* A tick or a signal: read the console, check the clock and the signals,
+ * and whether another vCPU ended the run. Returns -1 to go on, or how
+ * the run ends. */
 static int on_interrupt(struct linux_console *con,
-			const struct preempt_timer *tick, uint64_t deadline)
+			const struct preempt_timer *tick, uint64_t deadline,
+			struct linux_smp *smp, pthread_mutex_t *lock)
 {
+	int quit;
+
 	preempt_drain(tick);
 	if (preempt_stop_requested())
 		return LINUX_STOPPED;
+	if (smp && linux_smp_ended(smp))
+		return linux_smp_end_of(smp);
+	if (lock)
+		pthread_mutex_lock(lock);
 	linux_console_poll(con);
-	if (con->quit)
+	quit = con->quit;
+	if (lock)
+		pthread_mutex_unlock(lock);
+	if (quit)
 		return LINUX_QUIT;
 	if (deadline && monotonic_ns() >= deadline)
 		return LINUX_TIMEOUT;
@@ -191,44 +207,30 @@ enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
 			 struct bus *ports, struct bus *mmio,
 			 struct linux_console *con,
 			 const struct preempt_timer *tick, uint64_t timeout_ns,
-			 uint32_t *exit_code, struct errbuf *err)
+			 struct linux_smp *smp, uint32_t *exit_code,
+			 struct errbuf *err)
 {
 	struct vcpu_loop loop = {.vcpu = vcpu, .hc = hc, .mmio = mmio};
 	uint64_t deadline = timeout_ns ? monotonic_ns() + timeout_ns : 0;
 	struct vcpu_exit ex;
+	enum vcpu_event ev;
 	int end;
 
 	if (vcpu_loop_add_hypercalls(&loop, ports, err))
 		return LINUX_HOST_ERROR;
+	if (smp) { /* the other vCPUs share the buses from now on */
+		loop.lock = &smp->dev_lock;
+		linux_smp_go(smp);
+	}
 	for (;;) {
-		switch (vcpu_step(&loop, &ex, err)) {
-		case VCPU_CONTINUE:
-		case VCPU_HALTED: /* not with an in-kernel LAPIC; harmless */
-			break;
-		case VCPU_INTERRUPTED:
-			end = on_interrupt(con, tick, deadline);
-			if (end >= 0)
-				return (enum linux_end)end;
-			break;
-		case VCPU_GUEST_EXIT: /* HC_exit from a guest program */
+		ev = vcpu_step(&loop, &ex, err);
+		if (ev == VCPU_INTERRUPTED)
+			end = on_interrupt(con, tick, deadline, smp, loop.lock);
+		else
+			end = linux_event_end(ev, &ex);
+		if (end == LINUX_GUEST_EXIT && ev == VCPU_GUEST_EXIT)
 			*exit_code = ex.exit_code;
-			return LINUX_GUEST_EXIT;
-		case VCPU_RESET: /* 0xFE to port 0x64, the ACPI reset reg */
-			return LINUX_RESET;
-		case VCPU_STOP: /* S5 to PM1a_CNT: the one BUS_STOP here */
-			return LINUX_POWEROFF;
-		case VCPU_BAD_HYPERCALL:
-			return LINUX_BAD_CALL;
-		case VCPU_HOST_ERROR:
-			return LINUX_HOST_ERROR;
-		case VCPU_OUTPUT_ERROR: /* the reader of stdout went away */
-			return LINUX_OUTPUT_ERR;
-		default: /* crashed, debug exit, guest fault */
-			/* reboot=t, and the last resort of every reboot
-			 * method: a triple fault, which KVM reports as a
-			 * shutdown. */
-			return ex.reason == KVM_EXIT_SHUTDOWN ? LINUX_RESET
-							      : LINUX_CRASHED;
-		}
+		if (end >= 0)
+			return (enum linux_end)end;
 	}
 }

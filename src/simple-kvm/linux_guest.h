@@ -11,7 +11,9 @@
 #include "errbuf.h"
 #include "hypercall_host.h"
 #include "linux_console.h"
+#include "linux_end.h"
 #include "preempt.h"
+#include "vcpu_loop.h"
 
 struct vm;
 struct vcpu;
@@ -83,24 +85,14 @@ int linux_enter(struct vcpu *vcpu, const struct linux_loaded *loaded,
 
 /*
  * The tick: a periodic LINUX_TICK_NS timer whose signal, like SIGINT and
- * SIGTERM, only KVM_RUN lets through. 0 or a negative errno.
+ * SIGTERM, only KVM_RUN lets through; kick_signo too when not 0 (the
+ * other vCPUs' threads end this one's KVM_RUN with it: linux_smp.h),
+ * with a handler for every thread. 0 or a negative errno.
  */
 int linux_tick_start(struct preempt_timer *tick, struct vcpu *vcpu,
-		     struct errbuf *err);
+		     int kick_signo, struct errbuf *err);
 
-/* How a Linux run ended. */
-enum linux_end {
-	LINUX_RESET,	  /* reset: ACPI, port 0x64 or triple fault (reboot) */
-	LINUX_POWEROFF,	  /* ACPI S5 through PM1a_CNT (poweroff) */
-	LINUX_GUEST_EXIT, /* a guest program called HC_exit; see *exit_code */
-	LINUX_QUIT,	  /* Ctrl-A X on the terminal */
-	LINUX_TIMEOUT,	  /* timeout_ns passed */
-	LINUX_STOPPED,	  /* SIGINT or SIGTERM */
-	LINUX_CRASHED,	  /* an exit nothing serves; err says which */
-	LINUX_BAD_CALL,	  /* a hypercall broke the ABI; err says how */
-	LINUX_HOST_ERROR, /* KVM_RUN failed */
-	LINUX_OUTPUT_ERR, /* writing the console's output failed (EPIPE) */
-};
+struct linux_smp;
 
 /*
  * Runs the vCPU until the guest resets or something stops it: ports go
@@ -109,12 +101,16 @@ enum linux_end {
  * none), and at each tick stdin is read and output flushed. A device's
  * reset ends the run as LINUX_RESET, its power-off (BUS_STOP) as
  * LINUX_POWEROFF. timeout_ns 0: no limit.
- * *exit_code is set for LINUX_GUEST_EXIT.
+ * *exit_code is set for LINUX_GUEST_EXIT. With smp (--cpus, else NULL)
+ * this is vCPU 0: the buses are served under smp's device lock, the APs
+ * start once the hypercall device is on the bus, and the run also ends
+ * (returning how) when another vCPU ended it.
  */
 enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
 			 struct bus *ports, struct bus *mmio,
 			 struct linux_console *con,
 			 const struct preempt_timer *tick, uint64_t timeout_ns,
-			 uint32_t *exit_code, struct errbuf *err);
+			 struct linux_smp *smp, uint32_t *exit_code,
+			 struct errbuf *err);
 
 #endif

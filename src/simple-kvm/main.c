@@ -23,6 +23,7 @@
 #include "layout.h"
 #include "linux.h"
 #include "linux_guest.h"
+#include "linux_smp.h"
 #include "loader.h"
 #include "machine.h"
 #include "outbuf.h"
@@ -58,6 +59,7 @@ struct options {
 	/* --kernel, --initrd, --append, and whether --mem was given */
 	struct linux_options lx;
 	int mem_given;
+	int cpus_given;
 };
 
 /* Long options without a letter. */
@@ -66,6 +68,7 @@ struct options {
 #define OPT_BOOT	 0x102 /* --boot pvh|bzimage|auto */
 #define OPT_KERNEL_CACHE 0x103
 #define OPT_FILL_CACHE	 0x104
+#define OPT_CPUS	 0x105 /* --cpus N */
 
 static void usage(FILE *out)
 {
@@ -125,6 +128,8 @@ static void usage(FILE *out)
 		"                          ~/.cache/simple-kvm)\n"
 		"      --fill-kernel-cache  with --kernel: fill the cache and exit\n"
 		"                          (no VM, no /dev/kvm)\n"
+		"      --cpus N            with --kernel: N vCPUs, one host thread\n"
+		"                          each (1 to 32; default 1)\n"
 		"      --initrd FILE       its initramfs\n"
 		"      --append CMDLINE    its command line\n"
 		"      --no-ioeventfd      with --kernel: disk kicks trap to the\n"
@@ -336,6 +341,11 @@ static int parse_value(int c, const char *arg, struct options *opt)
 					   arg);
 		opt->lx.console_virtio = !strcmp(arg, "virtio");
 		return 0;
+	case OPT_CPUS:
+		opt->cpus_given = 1;
+		if (parse_cpus(arg, LINUX_MAX_CPUS, &opt->lx.ncpus, &err))
+			return usage_error("--cpus %s: %s", arg, err.msg);
+		return 0;
 	case 'e':
 		if (parse_uint(arg, 0, UINT32_MAX, &v, &err))
 			return usage_error("--expect %s: %s", arg, err.msg);
@@ -380,6 +390,9 @@ static int check_linux_options(struct options *opt)
 
 	if (!lx->kernel && (lx->initrd || lx->append))
 		return usage_error("--initrd and --append need --kernel");
+	if (!lx->kernel && opt->cpus_given)
+		return usage_error("--cpus needs --kernel: a bare guest has "
+				   "one vCPU");
 	if (!lx->kernel &&
 	    (lx->boot_given || lx->kernel_cache || lx->fill_cache))
 		return usage_error("--boot, --kernel-cache and "
@@ -451,6 +464,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"boot", required_argument, NULL, OPT_BOOT},
 		{"kernel-cache", required_argument, NULL, OPT_KERNEL_CACHE},
 		{"fill-kernel-cache", no_argument, NULL, OPT_FILL_CACHE},
+		{"cpus", required_argument, NULL, OPT_CPUS},
 		{NULL, 0, NULL, 0},
 	};
 	int c, ret = 0;
@@ -458,7 +472,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	*opt = (struct options){.mode = CPU_MODE_REAL,
 				.mem_size = LAYOUT_RAM_DEFAULT,
 				.load_addr = LAYOUT_IMAGE_BASE,
-				.device = KVM_DEV_PATH};
+				.device = KVM_DEV_PATH,
+				.lx.ncpus = 1};
 	opterr = 0; /* we print one line of our own instead */
 	while (!ret &&
 	       (c = getopt_long(argc, argv, ":rsplvh", longopts, NULL)) != -1) {

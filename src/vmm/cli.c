@@ -131,3 +131,24 @@ int parse_uint(const char *text, uint64_t min, uint64_t max, uint64_t *val,
 	*val = n;
 	return 0;
 }
+
+int parse_cpus(const char *text, unsigned max, unsigned *n, struct errbuf *err)
+{
+	const char *c = text ? text : "";
+	uint64_t v = 0;
+	int ret = *c ? 0 : -EINVAL;
+
+	for (; !ret && *c; c++)
+		if (*c < '0' || *c > '9')
+			ret = -EINVAL;
+	if (!ret)
+		ret = leading_number(text, 10, &v, &c);
+	if (!ret && (v < 1 || v > max))
+		ret = -ERANGE;
+	if (ret)
+		return err_fail(err, -ret,
+				"'%s' is not a number of vCPUs from 1 to %u",
+				text ? text : "", max);
+	*n = (unsigned)v;
+	return 0;
+}

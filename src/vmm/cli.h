@@ -24,4 +24,10 @@ int parse_duration(const char *text, uint64_t *ns, struct errbuf *err);
 int parse_uint(const char *text, uint64_t min, uint64_t max, uint64_t *val,
 	       struct errbuf *err);
 
+/*
+ * A vCPU count (--cpus): decimal digits only, 1 to max. 0, or -EINVAL /
+ * -ERANGE with one line naming the text and the range.
+ */
+int parse_cpus(const char *text, unsigned max, unsigned *n, struct errbuf *err);
+
 #endif

@@ -132,8 +132,44 @@ void stats_add_device(struct exit_stats *s, const char *name, uint64_t exits,
 	s->devices[i].kicks += kicks;
 }
 
+void stats_merge(struct exit_stats *dst, const struct exit_stats *src)
+{
+	dst->total += src->total;
+	for (unsigned i = 0; i <= EXIT_REASON_COUNT; i++)
+		dst->by_reason[i] += src->by_reason[i];
+	dst->io_in += src->io_in;
+	dst->io_out += src->io_out;
+	for (unsigned i = 0; i < STATS_MAX_CALLS; i++)
+		dst->by_call[i] += src->by_call[i];
+	for (unsigned i = 0; i < STATS_PORT_SLOTS && src->ports[i].used; i++) {
+		struct port_count *pc = port_slot(dst, src->ports[i].port);
+
+		if (!pc) {
+			dst->other_ports +=
+				src->ports[i].in + src->ports[i].out;
+			continue;
+		}
+		pc->in += src->ports[i].in;
+		pc->out += src->ports[i].out;
+	}
+	dst->other_ports += src->other_ports;
+	dst->output_stalls += src->output_stalls;
+	dst->output_stall_ns += src->output_stall_ns;
+	for (unsigned i = 0; i < src->ndevices; i++)
+		stats_add_device(dst, src->devices[i].name,
+				 src->devices[i].exits, src->devices[i].kicks);
+}
+
 void stats_print_json(const struct exit_stats *s, const struct kernel_stats *ks,
 		      const char *(*call_name)(int call), FILE *out)
+{
+	stats_print_json_open(s, ks, call_name, out);
+	fprintf(out, "}\n");
+}
+
+void stats_print_json_open(const struct exit_stats *s,
+			   const struct kernel_stats *ks,
+			   const char *(*call_name)(int call), FILE *out)
 {
 	const char *sep = "";
 
@@ -170,13 +206,18 @@ void stats_print_json(const struct exit_stats *s, const struct kernel_stats *ks,
 	fprintf(out, "}");
 	print_devices_json(s, out);
 	fprintf(out, ",\"kernel\":");
+	stats_print_kernel_json(ks, out);
+}
+
+void stats_print_kernel_json(const struct kernel_stats *ks, FILE *out)
+{
 	if (!ks || !ks->valid) {
-		fprintf(out, "null}\n");
+		fprintf(out, "null");
 		return;
 	}
 	fprintf(out, "{");
 	for (unsigned i = 0; i < ks->count; i++)
 		fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "",
 			ks->entry[i].name, ks->entry[i].value);
-	fprintf(out, "}}\n");
+	fprintf(out, "}");
 }

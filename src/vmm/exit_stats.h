@@ -76,4 +76,17 @@ void stats_print_table(const struct exit_stats *s,
 void stats_print_json(const struct exit_stats *s, const struct kernel_stats *ks,
 		      const char *(*call_name)(int call), FILE *out);
 
+/* stats_print_json without the object's closing brace and newline, for a
+ * caller that adds members (simple-kvm's "vcpus"). */
+void stats_print_json_open(const struct exit_stats *s,
+			   const struct kernel_stats *ks,
+			   const char *(*call_name)(int call), FILE *out);
+
+/* The kernel's counters as one JSON object, or null when ks has none. */
+void stats_print_kernel_json(const struct kernel_stats *ks, FILE *out);
+
+/* Adds src's counts to dst's (several vCPUs' into a total): ports by
+ * number (past dst's table, into other_ports), devices by name. */
+void stats_merge(struct exit_stats *dst, const struct exit_stats *src);
+
 #endif

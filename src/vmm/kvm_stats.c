@@ -2,6 +2,7 @@
 #include "kvm_stats.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <linux/kvm.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,4 +106,74 @@ void kvm_stats_report(struct vcpu *vcpu, const struct exit_stats *stats,
 		stats_print_json(stats, &ks, hc_call_name, out);
 	else
 		stats_print_table(stats, &ks, hc_call_name, out);
+}
+
+/* Adds ks's counters to sum's, by name. */
+static void kernel_stats_add(struct kernel_stats *sum,
+			     const struct kernel_stats *ks)
+{
+	if (!ks->valid)
+		return;
+	sum->valid = 1;
+	for (unsigned i = 0; i < ks->count; i++) {
+		unsigned j = 0;
+
+		while (j < sum->count &&
+		       strcmp(sum->entry[j].name, ks->entry[i].name))
+			j++;
+		if (j == sum->count && sum->count < 16)
+			sum->entry[sum->count++] = ks->entry[i];
+		else if (j < sum->count)
+			sum->entry[j].value += ks->entry[i].value;
+	}
+}
+
+static uint64_t kernel_exits(const struct kernel_stats *ks)
+{
+	for (unsigned i = 0; ks->valid && i < ks->count; i++)
+		if (!strcmp(ks->entry[i].name, "exits"))
+			return ks->entry[i].value;
+	return 0;
+}
+
+void kvm_stats_report_vcpus(const struct vcpu_report *v, unsigned n,
+			    const struct exit_stats *total,
+			    enum stats_format format, FILE *out)
+{
+	struct kernel_stats *ks = calloc(n, sizeof(*ks)), sum = {0};
+
+	if (format == STATS_NONE || !ks) {
+		free(ks);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		kvm_stats_read(v[i].vcpu, &ks[i]);
+		kernel_stats_add(&sum, &ks[i]);
+	}
+	fflush(stdout);
+	if (format == STATS_JSON) {
+		stats_print_json_open(total, &sum, hc_call_name, out);
+		fprintf(out, ",\"vcpus\":[");
+		for (unsigned i = 0; i < n; i++) {
+			fprintf(out,
+				"%s{\"vcpu\":%u,\"exits\":%" PRIu64
+				",\"cpu_ns\":%" PRIu64 ",\"kernel\":",
+				i ? "," : "", i, v[i].stats->total,
+				v[i].cpu_ns);
+			stats_print_kernel_json(&ks[i], out);
+			fputc('}', out);
+		}
+		fprintf(out, "]}\n");
+	} else {
+		stats_print_table(total, &sum, hc_call_name, out);
+		fprintf(out, "per vCPU:\n");
+		for (unsigned i = 0; i < n; i++)
+			fprintf(out,
+				"  vcpu %u: %" PRIu64
+				" exits to the VMM, %" PRIu64
+				" kernel exits, %.3f s CPU time\n",
+				i, v[i].stats->total, kernel_exits(&ks[i]),
+				(double)v[i].cpu_ns / 1e9);
+	}
+	free(ks);
 }

@@ -2,6 +2,8 @@
 #ifndef KVM_STATS_H
 #define KVM_STATS_H
 
+#include <stdint.h>
+
 #include "exit_stats.h"
 
 struct vcpu;
@@ -20,5 +22,24 @@ enum stats_format { STATS_NONE, STATS_TABLE, STATS_JSON };
  * on out, after whatever the guest printed on stdout. */
 void kvm_stats_report(struct vcpu *vcpu, const struct exit_stats *stats,
 		      enum stats_format format, FILE *out);
+
+/* One vCPU of several, for kvm_stats_report_vcpus. */
+struct vcpu_report {
+	struct vcpu *vcpu;
+	const struct exit_stats *stats; /* its own exits */
+	uint64_t cpu_ns;		/* its thread's CPU time */
+};
+
+/*
+ * --stats for n vCPUs: total (every vCPU's exits, merged by the caller,
+ * with the devices' counts) beside the kernel's counters summed over the
+ * vCPUs, printed as kvm_stats_report prints one vCPU's; then a line per
+ * vCPU ("  vcpu N: E exits to the VMM, K kernel exits, T s CPU time"
+ * under "per vCPU:"), or, in JSON, a "vcpus" array in the same object
+ * ({"vcpu":N,"exits":E,"cpu_ns":T,"kernel":{...}} each).
+ */
+void kvm_stats_report_vcpus(const struct vcpu_report *v, unsigned n,
+			    const struct exit_stats *total,
+			    enum stats_format format, FILE *out);
 
 #endif

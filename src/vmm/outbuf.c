@@ -153,22 +153,31 @@ int outbuf_full(const struct outbuf *ob)
 	return ob->len > ob->high_water;
 }
 
-int outbuf_wait(struct outbuf *ob, const sigset_t *mask, uint64_t timeout_ns)
+int outbuf_poll(const struct outbuf *ob, const sigset_t *mask,
+		uint64_t timeout_ns)
 {
 	struct pollfd pfd = {.fd = ob->fd, .events = POLLOUT};
 	struct timespec ts = {.tv_sec = timeout_ns / 1000000000u,
 			      .tv_nsec = timeout_ns % 1000000000u};
 	int ret;
 
-	if (ob->error)
-		return -ob->error;
 	if (ob->fd < 0)
 		return -EAGAIN; /* detached: nothing will ever drain it */
 	ret = ppoll(&pfd, 1, timeout_ns ? &ts : NULL, mask);
 	if (ret < 0)
 		return -errno;
-	if (ret == 0)
-		return -ETIMEDOUT;
+	return ret == 0 ? -ETIMEDOUT : 0;
+}
+
+int outbuf_wait(struct outbuf *ob, const sigset_t *mask, uint64_t timeout_ns)
+{
+	int ret;
+
+	if (ob->error)
+		return -ob->error;
+	ret = outbuf_poll(ob, mask, timeout_ns);
+	if (ret)
+		return ret;
 	/* POLLERR or POLLHUP: the write says which error it is. */
 	ret = outbuf_flush(ob);
 	return ret == -EAGAIN ? 0 : ret;

@@ -85,6 +85,16 @@ int outbuf_flush(struct outbuf *ob);
 int outbuf_full(const struct outbuf *ob);
 
 /*
+ * The wait of outbuf_wait alone: ppoll on fd for POLLOUT with mask, at
+ * most timeout_ns (0: no limit); nothing written, nothing of ob changed,
+ * so that a caller may wait without holding the lock that guards ob.
+ * Returns 0 when fd takes bytes (or has an error a write will report),
+ * -EINTR, -ETIMEDOUT, or -EAGAIN for a detached buffer.
+ */
+int outbuf_poll(const struct outbuf *ob, const sigset_t *mask,
+		uint64_t timeout_ns);
+
+/*
  * Waits in ppoll, with the signal mask `mask` (the signals that should
  * interrupt: KVM_RUN's), until fd takes bytes, then flushes; at most
  * timeout_ns (0: no limit). Returns 0 when fd took bytes, -EINTR when a

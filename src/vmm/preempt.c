@@ -75,8 +75,10 @@ int preempt_catch_stop_signals(struct errbuf *err)
 	return 0;
 }
 
-/* preempt_catch_signal's signal, or 0. */
-static int caught_signal;
+/* preempt_catch_signal's signals: gdbstub's SIGIO, simple-kvm's kick of
+ * another vCPU's thread (--cpus). */
+static sigset_t caught_signals;
+static int caught_any;
 
 int preempt_catch_signal(int signo, struct errbuf *err)
 {
@@ -90,7 +92,10 @@ int preempt_catch_signal(int signo, struct errbuf *err)
 	    sigprocmask(SIG_BLOCK, &block, NULL) < 0)
 		return err_fail(err, errno, "signal %d: %s", signo,
 				strerror(errno));
-	caught_signal = signo;
+	if (!caught_any)
+		sigemptyset(&caught_signals);
+	sigaddset(&caught_signals, signo);
+	caught_any = 1;
 	return 0;
 }
 
@@ -114,11 +119,13 @@ int preempt_stop_requested(void)
 	return stop_signal;
 }
 
-/* The mask preempt_attach_vcpu gave KVM_RUN last, for preempt_run_mask. */
-static sigset_t run_mask;
-static int run_mask_set;
+/* The mask preempt_attach_vcpu gave KVM_RUN last on this thread, for
+ * preempt_run_mask: with --cpus, each vCPU's thread has its own. */
+static _Thread_local sigset_t run_mask;
+static _Thread_local int run_mask_set;
 
-int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
+/* KVM_RUN's mask for vcpu, and this thread's run mask. */
+static int set_run_mask(struct vcpu *vcpu, const sigset_t *during_run,
 			struct errbuf *err)
 {
 	/* The kernel's sigset is 64 bits on x86-64: the first 8 bytes of the
@@ -126,6 +133,20 @@ int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 	_Alignas(struct kvm_signal_mask)
 		uint8_t buf[sizeof(struct kvm_signal_mask) + 8];
 	struct kvm_signal_mask *arg = (struct kvm_signal_mask *)buf;
+
+	run_mask = *during_run;
+	run_mask_set = 1;
+	arg->len = 8;
+	memcpy(arg->sigset, during_run, 8);
+	if (ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, arg) < 0)
+		return err_fail(err, errno, "KVM_SET_SIGNAL_MASK: %s",
+				strerror(errno));
+	return 0;
+}
+
+int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
+			struct errbuf *err)
+{
 	sigset_t during_run;
 
 	if (sigprocmask(SIG_SETMASK, NULL, &during_run) < 0)
@@ -136,16 +157,19 @@ int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 		sigdelset(&during_run, SIGINT);
 		sigdelset(&during_run, SIGTERM);
 	}
-	if (caught_signal)
-		sigdelset(&during_run, caught_signal);
-	run_mask = during_run;
-	run_mask_set = 1;
-	arg->len = 8;
-	memcpy(arg->sigset, &during_run, 8);
-	if (ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, arg) < 0)
-		return err_fail(err, errno, "KVM_SET_SIGNAL_MASK: %s",
-				strerror(errno));
-	return 0;
+	for (int s = 1; caught_any && s < _NSIG; s++)
+		if (sigismember(&caught_signals, s) == 1)
+			sigdelset(&during_run, s);
+	return set_run_mask(vcpu, &during_run, err);
+}
+
+int preempt_attach_only(struct vcpu *vcpu, int signo, struct errbuf *err)
+{
+	sigset_t during_run;
+
+	sigfillset(&during_run);
+	sigdelset(&during_run, signo);
+	return set_run_mask(vcpu, &during_run, err);
 }
 
 static struct timespec timespec_of(uint64_t ns)

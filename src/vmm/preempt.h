@@ -42,8 +42,9 @@ int preempt_catch_stop_signals(struct errbuf *err);
 /*
  * One more signal treated like the stop signals (blocked, a handler that
  * does nothing, let through inside KVM_RUN only), without being a stop
- * request: gdbstub's SIGIO, so that gdb's Ctrl-C ends KVM_RUN. Call before
- * preempt_attach_vcpu.
+ * request: gdbstub's SIGIO, so that gdb's Ctrl-C ends KVM_RUN; with
+ * --cpus, the signal one vCPU's thread sends another to end its KVM_RUN.
+ * May be called for several signals. Call before preempt_attach_vcpu.
  */
 int preempt_catch_signal(int signo, struct errbuf *err);
 
@@ -56,8 +57,18 @@ int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 			struct errbuf *err);
 
 /*
- * The signal mask KVM_RUN runs with (the one preempt_attach_vcpu set last;
- * the thread's mask when none was set): for a wait outside KVM_RUN, in
+ * For a vCPU on a thread of its own that takes no timer and no stop
+ * signal (simple-kvm's other vCPUs with --cpus): KVM_RUN lets signo
+ * through and nothing else, and so does this thread's preempt_run_mask.
+ * signo needs a handler (preempt_catch_signal); the thread should block
+ * everything outside KVM_RUN. 0 or a negative errno.
+ */
+int preempt_attach_only(struct vcpu *vcpu, int signo, struct errbuf *err);
+
+/*
+ * The signal mask KVM_RUN runs with (the one preempt_attach_vcpu or
+ * preempt_attach_only set last on this thread; the thread's mask when none
+ * was set): for a wait outside KVM_RUN, in
  * ppoll, that the same signals must cut short. A timer's signal that
  * arrives there is delivered, and preempt_drain still reports it.
  */

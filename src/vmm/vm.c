@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -86,16 +87,16 @@ static int map_ram(struct vm *vm, uint64_t ram_size, struct errbuf *err)
 	return 0;
 }
 
-static int create_vcpu(struct vm *vm, const struct vm_platform *p,
-		       struct errbuf *err)
+static int create_vcpu(struct vm *vm, struct vcpu *vcpu, uint32_t id,
+		       const struct vm_platform *p, struct errbuf *err)
 {
-	struct vcpu *vcpu = &vm->vcpu;
 	void *run;
 
 	vcpu->vm = vm;
-	vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
+	vcpu->id = id;
+	vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, (unsigned long)id);
 	if (vcpu->fd < 0)
-		return err_fail(err, errno, "KVM_CREATE_VCPU: %s",
+		return err_fail(err, errno, "KVM_CREATE_VCPU(%u): %s", id,
 				strerror(errno));
 
 	vcpu->run_size = vm->kvm->vcpu_mmap_size;
@@ -142,6 +143,37 @@ static int enable_emulation_exit(struct vm *vm, struct errbuf *err)
 			&cap, err);
 }
 
+/* vCPU 0 in vm->vcpu, the others in vm->aps, every one before any runs
+ * (KVM wants a vCPU's ID below KVM_CAP_MAX_VCPU_ID; it refuses more
+ * vCPUs than KVM_CAP_MAX_VCPUS). */
+static int create_vcpus(struct vm *vm, const struct vm_platform *p,
+			struct errbuf *err)
+{
+	unsigned n = p && p->ncpus > 1 ? p->ncpus : 1;
+	int ret;
+
+	vm->nvcpus = n;
+	if (n > 1) {
+		vm->aps = calloc(n - 1, sizeof(*vm->aps));
+		if (!vm->aps)
+			return err_fail(err, ENOMEM, "%u vCPUs: out of memory",
+					n);
+		for (unsigned i = 0; i < n - 1; i++)
+			vm->aps[i].fd = -1;
+	}
+	ret = create_vcpu(vm, &vm->vcpu, 0, p, err);
+	for (unsigned i = 1; !ret && i < n; i++)
+		ret = create_vcpu(vm, &vm->aps[i - 1], i, p, err);
+	return ret;
+}
+
+struct vcpu *vm_vcpu(struct vm *vm, unsigned i)
+{
+	if (i >= vm->nvcpus)
+		return NULL;
+	return i == 0 ? &vm->vcpu : &vm->aps[i - 1];
+}
+
 int vm_create_platform(struct vm *vm, const struct kvm_dev *kvm,
 		       uint64_t ram_size, const struct vm_platform *p,
 		       struct errbuf *err)
@@ -180,7 +212,7 @@ int vm_create_platform(struct vm *vm, const struct kvm_dev *kvm,
 		ret = p->before_vcpu(vm, err);
 	if (ret)
 		goto out;
-	ret = create_vcpu(vm, p, err);
+	ret = create_vcpus(vm, p, err);
 	if (ret)
 		goto out;
 	return 0;
@@ -203,20 +235,26 @@ void vm_init(struct vm *vm)
 	vm->vcpu.fd = -1;
 }
 
+static void vcpu_free(struct vcpu *vcpu)
+{
+	if (vcpu->run)
+		munmap(vcpu->run, vcpu->run_size);
+	if (vcpu->fd >= 0)
+		close(vcpu->fd);
+}
+
 void vm_destroy(struct vm *vm)
 {
-	struct vcpu *vcpu = &vm->vcpu;
-
 	/* An all-zero VM reads as "descriptor 0"; only vm_create, which sets
 	 * the KVM handle first, makes the descriptors mean anything. */
 	if (!vm->kvm) {
 		vm_init(vm);
 		return;
 	}
-	if (vcpu->run)
-		munmap(vcpu->run, vcpu->run_size);
-	if (vcpu->fd >= 0)
-		close(vcpu->fd);
+	vcpu_free(&vm->vcpu);
+	for (unsigned i = 0; vm->aps && i + 1 < vm->nvcpus; i++)
+		vcpu_free(&vm->aps[i]);
+	free(vm->aps);
 	if (vm->mem.host)
 		munmap(vm->mem.host, vm->mem.size);
 	if (vm->fd >= 0)

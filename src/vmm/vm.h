@@ -1,5 +1,5 @@
-/* vm.h - one virtual machine: its file descriptors, its RAM and its single
- * vCPU. */
+/* vm.h - one virtual machine: its file descriptors, its RAM and its
+ * vCPUs (one, or a PC's several). */
 #ifndef VM_H
 #define VM_H
 
@@ -14,6 +14,7 @@ struct vm;
 
 struct vcpu {
 	struct vm *vm; /* back pointer to the VM that owns this vCPU */
+	uint32_t id;   /* KVM's vCPU ID, which is its LAPIC's APIC ID */
 	int fd;
 	struct kvm_run *run; /* shared with the kernel, mmap'ed from fd */
 	size_t run_size;
@@ -27,7 +28,10 @@ struct vm {
 	const struct kvm_dev *kvm;
 	int fd;
 	struct guest_mem mem; /* guest RAM, guest physical 0 .. mem.size */
-	struct vcpu vcpu;
+	struct vcpu vcpu;     /* vCPU 0, the boot processor */
+	/* vm_platform's ncpus - 1 more, IDs 1.. (NULL with one vCPU) */
+	struct vcpu *aps;
+	unsigned nvcpus; /* 1 + the APs */
 };
 
 /*
@@ -61,9 +65,15 @@ struct vm_platform {
 	/* Leave KVM_CAP_EXIT_ON_EMULATION_FAILURE off (a guest OS, whose
 	 * processes would stop the VM where they should get a #UD). */
 	int no_emulation_exit;
+	/* vCPUs to create, all before any runs (0: one). With an in-kernel
+	 * irqchip, KVM starts those after vCPU 0 waiting for INIT and SIPI
+	 * (KVM_MP_STATE_UNINITIALIZED), which the guest's BSP sends through
+	 * its LAPIC. set_cpuid sees each vCPU's id and vm->nvcpus. */
+	unsigned ncpus;
 };
 
-/* vm_create with a platform's hooks (p NULL: vm_create). */
+/* vm_create with a platform's hooks (p NULL: vm_create), and its ncpus
+ * vCPUs. */
 int vm_create_platform(struct vm *vm, const struct kvm_dev *kvm,
 		       uint64_t ram_size, const struct vm_platform *p,
 		       struct errbuf *err);
@@ -81,6 +91,9 @@ void vm_destroy(struct vm *vm);
  * interrupt lines or a TSS address.
  */
 int vm_close_fd(struct vm *vm, struct errbuf *err);
+
+/* vCPU i of vm->nvcpus (0: vm->vcpu), or NULL past them. */
+struct vcpu *vm_vcpu(struct vm *vm, unsigned i);
 
 /* Checks a RAM size against the limits vm_create enforces. */
 int vm_check_ram_size(uint64_t ram_size, struct errbuf *err);

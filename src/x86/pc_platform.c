@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 
 #include "cpu_mode.h"
+#include "cpu_topology.h"
 #include "vm.h"
 
 #define BOOT_CS			 0x10 /* the selectors boot.rst requires */
@@ -41,14 +42,24 @@ int pc_set_cpuid(struct vcpu *vcpu, struct errbuf *err)
 {
 	const struct kvm_cpuid2 *sup = vcpu->vm->kvm->cpuid;
 	size_t size = sizeof(*sup) + sup->nent * sizeof(sup->entries[0]);
+	const uint32_t cap = sup->nent + CPU_TOPOLOGY_EXTRA;
 	int deadline = ioctl(vcpu->vm->kvm->fd, KVM_CHECK_EXTENSION,
 			     KVM_CAP_TSC_DEADLINE_TIMER) > 0;
-	struct kvm_cpuid2 *cpuid = malloc(size);
+	struct kvm_cpuid2 *cpuid =
+		malloc(sizeof(*sup) + cap * sizeof(sup->entries[0]));
+	unsigned ncpus = vcpu->vm->nvcpus ? vcpu->vm->nvcpus : 1;
 	int ret = 0;
 
 	if (!cpuid)
 		return err_fail(err, ENOMEM, "CPUID table");
 	memcpy(cpuid, sup, size);
+	/* Its own APIC ID, which the MP table and the LAPIC say too, in a
+	 * package of ncpus cores: KVM's table has the host's. */
+	if (cpu_topology_apply(cpuid, cap, vcpu->id, ncpus)) {
+		free(cpuid);
+		return err_fail(err, EINVAL, "CPUID for vCPU %u of %u",
+				vcpu->id, ncpus);
+	}
 	for (uint32_t i = 0; i < cpuid->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
 

@@ -30,7 +30,9 @@ int pc_platform_create(struct vm *vm, struct errbuf *err);
  * ECX bit 31) and the TSC deadline timer when KVM emulates it, so that
  * Linux trusts the KVM leaves 0x40000000.. (kvm-clock) and needs no PIT
  * to calibrate its local APIC timer; minus SMAP, under which KVM_TRANSLATE
- * cannot read user pages (see the .c file). Call before the first KVM_RUN.
+ * cannot read user pages (see the .c file); and the vCPU's own APIC ID
+ * and the machine's topology (cpu_topology.h: vcpu->id of
+ * vm->nvcpus). Call before the first KVM_RUN.
  */
 int pc_set_cpuid(struct vcpu *vcpu, struct errbuf *err);
 

@@ -120,6 +120,11 @@ static enum vcpu_event serve_mmio(struct vcpu_loop *l, struct errbuf *err)
 	return VCPU_CRASHED;
 }
 
+/* The loop whose exit this thread is serving, for the hypercall device,
+ * which several vCPUs' loops share on one port bus (--cpus): the ABI is
+ * one device, but each call is its caller's (its registers, its stats). */
+static _Thread_local struct vcpu_loop *serving;
+
 /* The hypercall device: the whole exit, with every check of the ABI. */
 static int hc_dev_access(struct vcpu_loop *l, struct errbuf *err)
 {
@@ -140,21 +145,21 @@ static int hc_dev_read(void *opaque, uint64_t off, void *data, uint32_t len,
 		       struct errbuf *err)
 {
 	(void)off, (void)data, (void)len;
-	return hc_dev_access(opaque, err);
+	return hc_dev_access(serving ? serving : opaque, err);
 }
 
 static int hc_dev_write(void *opaque, uint64_t off, const void *data,
 			uint32_t len, struct errbuf *err)
 {
 	(void)off, (void)data, (void)len;
-	return hc_dev_access(opaque, err);
+	return hc_dev_access(serving ? serving : opaque, err);
 }
 
 /* A write to the fault-report port: the VMM's handlers' frame. */
 static int fault_dev_write(void *opaque, uint64_t off, const void *data,
 			   uint32_t len, struct errbuf *err)
 {
-	struct vcpu_loop *l = opaque;
+	struct vcpu_loop *l = serving ? serving : opaque;
 
 	(void)off, (void)data, (void)len;
 	l->stop_event = serve_fault_report(l, l->cur, err);
@@ -189,6 +194,38 @@ static enum vcpu_event output_failed(struct outbuf *ob, struct vcpu_exit *ex,
 	return ex->event = VCPU_OUTPUT_ERROR;
 }
 
+static void lock(struct vcpu_loop *l)
+{
+	if (l->lock)
+		pthread_mutex_lock(l->lock);
+}
+
+static void unlock(struct vcpu_loop *l)
+{
+	if (l->lock)
+		pthread_mutex_unlock(l->lock);
+}
+
+/* One wait for stdout's reader, then a flush. With other vCPUs beside
+ * this one, the lock is let go while it waits: they serve their exits
+ * meanwhile, and one that prints stalls at its own gate. */
+static int wait_reader(struct vcpu_loop *l, struct outbuf *ob)
+{
+	int ret;
+
+	if (!l->lock)
+		return outbuf_wait(ob, preempt_run_mask(), 0);
+	if (ob->error)
+		return -ob->error;
+	unlock(l);
+	ret = outbuf_poll(ob, preempt_run_mask(), 0);
+	lock(l);
+	if (ret)
+		return ret;
+	ret = outbuf_flush(ob);
+	return ret == -EAGAIN ? 0 : ret;
+}
+
 /*
  * The output gate before KVM_RUN: flush what the last exit printed, and
  * keep the vCPU out while the buffer is over its mark. Returns
@@ -218,7 +255,7 @@ static enum vcpu_event gate_output(struct vcpu_loop *l, struct vcpu_exit *ex,
 	since = monotonic_ns();
 	l->hc->stats->output_stalls++;
 	do
-		ret = outbuf_wait(ob, preempt_run_mask(), 0);
+		ret = wait_reader(l, ob);
 	while (!ret && outbuf_full(ob));
 	l->hc->stats->output_stall_ns += monotonic_ns() - since;
 	if (ret == -EINTR)
@@ -238,8 +275,13 @@ enum vcpu_event vcpu_step(struct vcpu_loop *l, struct vcpu_exit *ex,
 	struct kvm_run *run = l->vcpu->run;
 	int ret;
 
-	if (l->hc->outbuf && gate_output(l, ex, err) != VCPU_CONTINUE)
-		return ex->event;
+	if (l->hc->outbuf) {
+		lock(l);
+		ret = gate_output(l, ex, err) != VCPU_CONTINUE;
+		unlock(l);
+		if (ret)
+			return ex->event;
+	}
 	ret = vcpu_run(l->vcpu);
 
 	/* EAGAIN: KVM_RUN found a signal pending before entering the guest,
@@ -263,10 +305,18 @@ enum vcpu_event vcpu_step(struct vcpu_loop *l, struct vcpu_exit *ex,
 	l->stop_event = VCPU_STOP; /* what a device's BUS_STOP means */
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
+		lock(l);
+		serving = l;
 		ex->event = serve_io(l, ex, err);
+		serving = NULL;
+		unlock(l);
 		break;
 	case KVM_EXIT_MMIO:
+		lock(l);
+		serving = l;
 		ex->event = serve_mmio(l, err);
+		serving = NULL;
+		unlock(l);
 		break;
 	case KVM_EXIT_HLT:
 		ex->event = VCPU_HALTED;

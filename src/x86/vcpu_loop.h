@@ -2,6 +2,7 @@
 #ifndef VCPU_LOOP_H
 #define VCPU_LOOP_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "bus.h"
@@ -73,14 +74,21 @@ struct vcpu_loop {
 	/* vcpu_step's, for the hypercall device's handlers. */
 	struct vcpu_exit *cur;
 	enum vcpu_event stop_event; /* what a BUS_STOP of theirs means */
+	/* Several vCPU threads on the same buses and output buffer (simple-
+	 * kvm --cpus): held while an exit is served (the buses and every
+	 * device on them) and while the output gate flushes hc->outbuf, let
+	 * go while it waits for the reader. NULL: one vCPU, no lock. */
+	pthread_mutex_t *lock;
 };
 
 /*
  * Registers the hypercall ABI (0xe9, 0x500..0x507) and the fault-report
  * port (HC_PORT_FAULT_REPORT) on ports as one device served by l's hc
  * with every check of hc_handle_io (direction, size, count), and makes
- * ports l's port bus. l must outlive the ranges. 0, or a negative errno
- * with one line.
+ * ports l's port bus. l must outlive the ranges. Other vCPU loops may
+ * share ports (set their ports field to it): an exit is served by the
+ * loop of the vCPU that made it, with that loop's hc and vCPU. 0, or a
+ * negative errno with one line.
  */
 int vcpu_loop_add_hypercalls(struct vcpu_loop *l, struct bus *ports,
 			     struct errbuf *err);

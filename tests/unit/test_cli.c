@@ -1,4 +1,5 @@
 /* test_cli.c - sizes, durations and numbers as users type them. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -108,6 +109,42 @@ static void test_numbers(void **state)
 	assert_int_equal(parse_uint("", 0, 100, &v, NULL), -22);
 }
 
+/* --cpus: decimal 1 to the maximum, nothing else, and the line says so */
+static void test_cpus(void **state)
+{
+	const char *bad[] = {"0",
+			     "33",
+			     "",
+			     "two",
+			     "2x",
+			     "0x2",
+			     "-1",
+			     "+2",
+			     " 2",
+			     "2 ",
+			     "99999999999999999999",
+			     NULL};
+	struct errbuf err;
+	unsigned n = 0;
+
+	(void)state;
+	assert_int_equal(parse_cpus("1", 32, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(parse_cpus("4", 32, &n, NULL), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(parse_cpus("32", 32, &n, NULL), 0);
+	assert_int_equal(n, 32);
+	assert_int_equal(parse_cpus("016", 32, &n, NULL), 0);
+	assert_int_equal(n, 16);
+	for (int i = 0; bad[i]; i++) {
+		n = 7;
+		assert_true(parse_cpus(bad[i], 32, &n, &err) < 0);
+		assert_int_equal(n, 7);
+		assert_non_null(strstr(err.msg, "from 1 to 32"));
+	}
+	assert_int_equal(parse_cpus(NULL, 32, &n, &err), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_bad_durations),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_cpus),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
