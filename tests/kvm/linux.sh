@@ -397,7 +397,9 @@ lx_acpi_checks() {
 		"LINUX-TEST: dmesg ACPI: PCI Root Bridge [PCI0] (domain 0000 [bus 00])"
 	lx_line "linux: the DSDT's _S5 is found" \
 		"LINUX-TEST: dmesg ACPI: PM: (supports S0 S5)"
-	if grep -q '^LINUX-TEST: irq 4: *[1-9][0-9]* *IO-APIC *4-edge *ttyS0' "$TMP/out"; then
+	# one count per CPU (--cpus): any of them counting will do
+	if tr -d '\r' <"$TMP/out" | awk '/^LINUX-TEST: irq 4: .*IO-APIC +4-edge +ttyS0$/ {
+		for (i = 4; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i } END { exit !(n > 0) }'; then
 		pass "linux: the serial port's IRQ 4 goes through the IOAPIC"
 	else
 		fail "linux: the serial port's IRQ 4 goes through the IOAPIC" \
