@@ -33,12 +33,12 @@ for f in "$SK" "$KERNEL" "$INITRD"; do
 done
 now() { cut -d' ' -f1 /proc/uptime; }
 
-# boot PATH CACHE_DIR: one boot; prints the seconds to init's marker
-# (the guest then panics with panic=-1, which ends the run).
+# boot PATH CACHE_DIR [CPUS]: one boot; prints the seconds to init's
+# marker (the guest then panics with panic=-1, which ends the run).
 boot() {
 	t0=$(now)
 	"$SK" --kernel "$KERNEL" --initrd "$INITRD" --mem 256M --timeout 120s \
-		--boot "$1" --kernel-cache "$2" -v \
+		--boot "$1" --kernel-cache "$2" --cpus "${3:-1}" -v \
 		--append "console=ttyS0 quiet panic=-1 lxtest=panic" </dev/null 2>"$TMP/err" |
 		while IFS= read -r line; do
 			case $line in
@@ -105,9 +105,17 @@ if [ -n "$thp_was" ] && [ "$thp_was" != never ] && [ -w "$THP" ]; then
 	trap 'echo "$thp_was" >"$THP"; rm -rf "$TMP"' EXIT
 	echo "transparent huge pages: $thp_was (pvh-4k boots with never)"
 fi
-# one_boot CONFIG: pvh, bzimage, or pvh-4k (pvh with huge pages off)
+# With two or more CPUs here (KVM_RUN_SMP=2), each round also boots the
+# PVH path with --cpus 2: issue 20's "--cpus 2 / 1 vCPU", reported.
+: >"$TMP/pvh-2cpu"
+smp=
+[ "$(grep -c '^processor' /proc/cpuinfo)" -lt 2 ] || smp="pvh-2cpu"
+# one_boot CONFIG: pvh, bzimage, pvh-4k (pvh with huge pages off),
+# pvh-2cpu (--cpus 2) or qm-microvm
 one_boot() {
-	if [ "$1" = qm-microvm ]; then
+	if [ "$1" = pvh-2cpu ]; then
+		boot pvh "$CACHE" 2
+	elif [ "$1" = qm-microvm ]; then
 		qm_boot
 	elif [ "$1" = pvh-4k ]; then
 		echo never >"$THP"
@@ -121,7 +129,7 @@ i=1
 while [ "$i" -le "$ROUNDS" ]; do
 	# alternate which path goes first, so that neither always follows
 	# the other's page cache and host load
-	if [ $((i % 2)) = 1 ]; then order="pvh $qemu bzimage $small"; else order="$small bzimage $qemu pvh"; fi
+	if [ $((i % 2)) = 1 ]; then order="pvh $smp $qemu bzimage $small"; else order="$small bzimage $qemu $smp pvh"; fi
 	for p in $order; do
 		t=$(one_boot "$p")
 		echo "round $i: $p ${t:-failed} s"
@@ -144,4 +152,9 @@ if [ -n "$qemu" ]; then
 	qm=$(median <"$TMP/qm-microvm")
 	echo "median QEMU -M microvm,rtc=on (PVH): $qm s [$(sort -n "$TMP/qm-microvm" | head -1)-$(sort -n "$TMP/qm-microvm" | tail -1)]"
 	awk "BEGIN { if ($qm > 0) printf \"pvh / QEMU microvm: %.2f (target <= 0.8)\n\", $pvh / $qm }"
+fi
+if [ -n "$smp" ]; then
+	p2=$(median <"$TMP/pvh-2cpu")
+	echo "median pvh with --cpus 2: $p2 s [$(sort -n "$TMP/pvh-2cpu" | head -1)-$(sort -n "$TMP/pvh-2cpu" | tail -1)]"
+	awk "BEGIN { if ($pvh > 0) printf \"--cpus 2 / 1 vCPU: %.2f (reported; $(grep -c '^processor' /proc/cpuinfo) sandbox CPUs)\n\", $p2 / $pvh }"
 fi
