@@ -489,6 +489,30 @@ int linux_fill_main(const struct linux_options *o)
 	return STATUS_OK;
 }
 
+int linux_extract_main(const struct linux_options *o)
+{
+	char dir[KCACHE_PATH_MAX];
+	struct linux_loaded l;
+	struct errbuf err;
+	size_t size;
+	int ret, cached = !kcache_dir(o->kernel_cache, dir, sizeof(dir));
+
+	ret = linux_extract_vmlinux(o->kernel, cached ? dir : NULL, o->extract,
+				    &l, &size, &err);
+	if (ret) {
+		fprintf(stderr, "simple-kvm: --extract-vmlinux: %s\n", err.msg);
+		return ret == -ENOEXEC || ret == -EBADMSG ? STATUS_IMAGE
+							  : STATUS_HOST;
+	}
+	if (o->verbose)
+		say_path(&l, cached ? dir : NULL);
+	fprintf(stderr,
+		"simple-kvm: wrote the vmlinux (%zu bytes, PVH entry 0x%" PRIx32
+		") to %s\n",
+		size, l.pvh_entry, o->extract);
+	return STATUS_OK;
+}
+
 int linux_main(const struct kvm_dev *kvm, const struct linux_options *o)
 {
 	struct outbuf out;

@@ -33,6 +33,7 @@ struct linux_options {
 	int boot_given;
 	const char *kernel_cache; /* --kernel-cache DIR; NULL: the default */
 	int fill_cache;		  /* --fill-kernel-cache: no VM, no KVM */
+	const char *extract;	  /* --extract-vmlinux FILE: no VM, no KVM */
 	unsigned ncpus;		  /* --cpus: 1 to LINUX_MAX_CPUS */
 };
 
@@ -43,6 +44,14 @@ struct linux_options {
  * has no place or cannot be written.
  */
 int linux_fill_main(const struct linux_options *o);
+
+/*
+ * --extract-vmlinux FILE: writes the vmlinux a PVH boot of o->kernel
+ * enters to FILE (for gdb: docs/debugging.md), through the kernel cache
+ * when there is one; no VM. Returns 0, 65 for a kernel with no PVH
+ * vmlinux to give, 70 when FILE cannot be written.
+ */
+int linux_extract_main(const struct linux_options *o);
 
 /*
  * Boots o->kernel in a new VM made from kvm and runs it to its end;

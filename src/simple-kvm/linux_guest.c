@@ -117,6 +117,73 @@ out:
 	return ret;
 }
 
+/* len bytes to path, whole or not at all (a temporary file renamed). */
+static int write_whole(const char *path, const uint8_t *data, size_t len,
+		       struct errbuf *err)
+{
+	char tmp[4096 + 32];
+	int fd, ret = 0, n;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return err_fail(err, ENAMETOOLONG, "%s: name too long", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return err_fail(err, errno, "%s: %s", path, strerror(errno));
+	while (len && !ret) {
+		ssize_t w = write(fd, data, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			ret = w < 0 ? -errno : -EIO;
+		else {
+			data += w;
+			len -= (size_t)w;
+		}
+	}
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		return err_fail(err, -ret, "%s: %s", path, strerror(-ret));
+	}
+	return 0;
+}
+
+int linux_extract_vmlinux(const char *kernel, const char *cache_dir,
+			  const char *path, struct linux_loaded *out,
+			  size_t *size, struct errbuf *err)
+{
+	struct kimg_options ko = {KIMG_BOOT_PVH, cache_dir, NULL};
+	struct kernel_image k = {0};
+	struct kindex_ident id;
+	uint8_t *image = NULL;
+	size_t isize;
+	int ret, have_id;
+
+	memset(out, 0, sizeof(*out));
+	*size = 0;
+	ret = read_kernel(kernel, &image, &isize, &id, &have_id, err);
+	ko.ident = have_id ? &id : NULL;
+	if (!ret)
+		ret = kimg_prepare(image, isize, &ko, &k, err);
+	if (ret) {
+		err_wrap(err, ret, "%s", kernel);
+		goto out;
+	}
+	note_image(&k, out);
+	ret = write_whole(path, k.elf, k.elf_size, err);
+	if (!ret)
+		*size = k.elf_size;
+out:
+	kimg_free(&k);
+	free(image);
+	return ret;
+}
+
 int linux_fill_cache(const char *kernel, const char *cache_dir,
 		     struct linux_loaded *out, struct errbuf *err)
 {

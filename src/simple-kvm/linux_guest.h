@@ -77,6 +77,18 @@ int linux_load(struct vm *vm, const struct linux_load_args *args,
 int linux_fill_cache(const char *kernel, const char *cache_dir,
 		     struct linux_loaded *out, struct errbuf *err);
 
+/*
+ * --extract-vmlinux: writes the vmlinux that a PVH boot of kernel would
+ * enter (a bzImage's payload, decompressed or from the cache when
+ * cache_dir is not NULL; a vmlinux as it is) to path, through a
+ * temporary file beside it and rename(), so path is the whole ELF or
+ * untouched. *size is its length. 0, or a negative errno with one line in
+ * err (no PVH vmlinux in kernel, path not writable).
+ */
+int linux_extract_vmlinux(const char *kernel, const char *cache_dir,
+			  const char *path, struct linux_loaded *out,
+			  size_t *size, struct errbuf *err);
+
 /* The entry state of the path linux_load took (KVM calls only): the
  * 32-bit boot protocol's, or PVH's; the CPUID came with the vCPU (the
  * PC platform's set_cpuid hook). */

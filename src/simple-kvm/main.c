@@ -69,6 +69,7 @@ struct options {
 #define OPT_KERNEL_CACHE 0x103
 #define OPT_FILL_CACHE	 0x104
 #define OPT_CPUS	 0x105 /* --cpus N */
+#define OPT_EXTRACT	 0x106 /* --extract-vmlinux FILE */
 
 static void usage(FILE *out)
 {
@@ -128,6 +129,9 @@ static void usage(FILE *out)
 		"                          ~/.cache/simple-kvm)\n"
 		"      --fill-kernel-cache  with --kernel: fill the cache and exit\n"
 		"                          (no VM, no /dev/kvm)\n"
+		"      --extract-vmlinux FILE  with --kernel: write the vmlinux\n"
+		"                          the PVH boot enters to FILE (for gdb)\n"
+		"                          and exit (no VM, no /dev/kvm)\n"
 		"      --cpus N            with --kernel: N vCPUs, one host thread\n"
 		"                          each (1 to 32; default 1)\n"
 		"      --initrd FILE       its initramfs\n"
@@ -397,6 +401,11 @@ static int check_linux_options(struct options *opt)
 	    (lx->boot_given || lx->kernel_cache || lx->fill_cache))
 		return usage_error("--boot, --kernel-cache and "
 				   "--fill-kernel-cache need --kernel");
+	if (!lx->kernel && lx->extract)
+		return usage_error("--extract-vmlinux needs --kernel");
+	if (lx->extract && lx->fill_cache)
+		return usage_error("--extract-vmlinux and --fill-kernel-cache: "
+				   "one at a time");
 	if (!lx->kernel && net_wants_vhost(lx))
 		return usage_error("--net tap=,vhost=on needs --kernel: "
 				   "vhost-net takes the kicks from "
@@ -464,6 +473,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"boot", required_argument, NULL, OPT_BOOT},
 		{"kernel-cache", required_argument, NULL, OPT_KERNEL_CACHE},
 		{"fill-kernel-cache", no_argument, NULL, OPT_FILL_CACHE},
+		{"extract-vmlinux", required_argument, NULL, OPT_EXTRACT},
 		{"cpus", required_argument, NULL, OPT_CPUS},
 		{NULL, 0, NULL, 0},
 	};
@@ -522,6 +532,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_FILL_CACHE:
 			opt->lx.fill_cache = 1;
+			break;
+		case OPT_EXTRACT:
+			opt->lx.extract = optarg;
 			break;
 		case 'I':
 			opt->lx.initrd = optarg;
@@ -932,6 +945,8 @@ int main(int argc, char **argv)
 
 	if (opt.lx.fill_cache) /* native, outside any sandbox: no KVM */
 		return linux_fill_main(&opt.lx);
+	if (opt.lx.extract) /* no VM either */
+		return linux_extract_main(&opt.lx);
 	ret = kvm_dev_open(&kvm, opt.device, &err);
 	if (ret) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);

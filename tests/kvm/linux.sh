@@ -62,6 +62,9 @@ lx_flag_refusals() {
 	done
 	run "$SK" --cpus 2 -l
 	check "linux: --cpus without --kernel is a usage error" 64 "--cpus needs --kernel"
+	run "$SK" --extract-vmlinux x -l
+	check "linux: --extract-vmlinux without --kernel is a usage error" 64 \
+		"--extract-vmlinux needs --kernel"
 	run "$SK" --kernel "$LX_NO_KERNEL" --raw-output --deny gvaToHva \
 		--no-seccomp --stats --timeout 5s -v
 	check "linux: --kernel keeps --raw-output, --deny, --stats, --timeout, -v" \
@@ -91,7 +94,28 @@ lx_payload_checks() {
 	run "$SK" --kernel "$TMP/bad-payload" --kernel-cache "$TMP/empty-cache"
 	check "linux: a damaged payload is one line and status 65" 65 \
 		"the bzImage's payload: xz: corrupt data"
+	run "$SK" --kernel "$TMP/bad-payload" --kernel-cache "$TMP/empty-cache" \
+		--extract-vmlinux "$TMP/x.vmlinux"
+	check "linux: --extract-vmlinux of a damaged payload: 65, no file" 65 \
+		"--extract-vmlinux: $TMP/bad-payload: the bzImage's payload: xz: corrupt data"
+	[ ! -e "$TMP/x.vmlinux" ] || fail "linux: --extract-vmlinux left a file after a failure"
 	rm -f "$TMP/bad-payload"
+	# --extract-vmlinux (issue 20): the vmlinux the PVH boot enters, for
+	# gdb: an ELF (its magic), the very bytes of the cache's entry
+	run "$SK" --kernel "$TMP/vmlinuz" --kernel-cache "$LX_CACHE" \
+		--extract-vmlinux "$TMP/x.vmlinux"
+	check "linux: --extract-vmlinux writes the vmlinux and says so" 0 \
+		"wrote the vmlinux ($(wc -c <"$lx_vmlinux" 2>/dev/null | tr -d ' ') bytes, PVH entry 0x"
+	if [ -n "$lx_vmlinux" ] && cmp -s "$TMP/x.vmlinux" "$lx_vmlinux" &&
+		[ "$(od -An -tx1 -N4 "$TMP/x.vmlinux" | tr -d ' ')" = 7f454c46 ]; then
+		pass "linux: the extracted vmlinux is an ELF, the cache entry's bytes"
+	else
+		fail "linux: the extracted vmlinux is an ELF, the cache entry's bytes"
+	fi
+	rm -f "$TMP/x.vmlinux"
+	run "$SK" --kernel "$TMP/vmlinuz" --extract-vmlinux /nonexistent/dir/vmlinux
+	check "linux: --extract-vmlinux into a missing directory: one line, 70" 70 \
+		"--extract-vmlinux: /nonexistent/dir/vmlinux: No such file or directory"
 }
 
 lx_refusals() {
