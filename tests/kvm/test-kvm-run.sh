@@ -177,6 +177,18 @@ regs 00000016 1 >"$tmp/r"; lapic '(none)' '236 ' 0x10 >"$tmp/l"
 watchdog_says 1 "interrupts off: not lost"
 regs 00000216 0 >"$tmp/r"
 watchdog_says 1 "running, not halted: not lost"
+# The busy check reads only the LAPIC: a deliverable vector pending.
+pending_says() { # EXPECTED WHAT: lapic in $tmp/l
+    local got=0
+    "$repo/scripts/kvm-run-watchdog" --pending "$tmp/l" || got=$?
+    check "watchdog (busy): $2 (status $got)" test "$got" = "$1"
+}
+lapic '(none)' '236 ' 0x10 >"$tmp/l"
+pending_says 0 "vector 236 pending above PPR 0x10"
+lapic '(none)' '(none)' 0x10 >"$tmp/l"
+pending_says 1 "nothing pending"
+lapic '236 ' '48 236 ' 0xe0 >"$tmp/l"
+pending_says 1 "236 in service, PPR 0xe0"
 
 # --- usage errors are kvm-run's own failures (125), with no VM booted.
 status=0
