@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aml.h"
+#include "le_bytes.h"
 
 #define HDR_SIZE     36 /* the common System Description Table header */
 #define RSDP_SIZE    36
@@ -80,24 +81,6 @@
 #define RES_PRODUCER_FIXED 0x0c /* producer, positive decode, min/max fixed */
 #define RES_MEM_RW	   0x01 /* read-write, non-cacheable */
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
 uint8_t acpi_checksum(const uint8_t *p, size_t len)
 {
 	uint8_t sum = 0;
@@ -111,13 +94,13 @@ uint8_t acpi_checksum(const uint8_t *p, size_t len)
 static void header(uint8_t *t, const char sig[4], uint32_t len, uint8_t rev)
 {
 	memcpy(t, sig, 4);
-	put32(t + 4, len);
+	le_put32(t + 4, len);
 	t[8] = rev;
 	memcpy(t + 10, OEM_ID, 6);
 	memcpy(t + 16, OEM_TABLE_ID, 8);
-	put32(t + 24, 1); /* OEM revision */
+	le_put32(t + 24, 1); /* OEM revision */
 	memcpy(t + 28, CREATOR_ID, 4);
-	put32(t + 32, 1); /* creator revision */
+	le_put32(t + 32, 1); /* creator revision */
 }
 
 static void seal(uint8_t *t)
@@ -135,7 +118,7 @@ static void gas_io(uint8_t *g, uint8_t bits, uint16_t port)
 	g[1] = bits;
 	g[2] = 0; /* bit offset */
 	g[3] = bits == 8 ? GAS_ACCESS_BYTE : 0;
-	put64(g + 4, port);
+	le_put64(g + 4, port);
 }
 
 /*
@@ -150,25 +133,25 @@ static void fadt(uint8_t *t, uint64_t facs, uint64_t dsdt)
 	header(t, "FACP", FADT_SIZE, FADT_REV);
 	/* the FACS by its 64-bit field only: with both set, ACPICA installs
 	 * it twice (and ACPI 6.4 wants FIRMWARE_CTRL 0 beside X_) */
-	put32(t + FADT_DSDT, (uint32_t)dsdt);
-	put16(t + FADT_SCI_INT, ACPI_SCI_IRQ);
-	put32(t + FADT_PM1A_EVT, ACPI_PM_BASE + ACPI_PM1_STS);
-	put32(t + FADT_PM1A_CNT, ACPI_PM_BASE + ACPI_PM1_CNT);
+	le_put32(t + FADT_DSDT, (uint32_t)dsdt);
+	le_put16(t + FADT_SCI_INT, ACPI_SCI_IRQ);
+	le_put32(t + FADT_PM1A_EVT, ACPI_PM_BASE + ACPI_PM1_STS);
+	le_put32(t + FADT_PM1A_CNT, ACPI_PM_BASE + ACPI_PM1_CNT);
 	t[FADT_PM1_EVT_LEN] = ACPI_PM1_EVT_LEN;
 	t[FADT_PM1_CNT_LEN] = ACPI_PM1_CNT_LEN;
-	put16(t + FADT_P_LVL2_LAT, 101);  /* over 100: no C2 */
-	put16(t + FADT_P_LVL3_LAT, 1001); /* over 1000: no C3 */
+	le_put16(t + FADT_P_LVL2_LAT, 101);  /* over 100: no C2 */
+	le_put16(t + FADT_P_LVL3_LAT, 1001); /* over 1000: no C3 */
 	t[FADT_CENTURY] = RTC_CENTURY_INDEX;
 	/* no 8042 bit: port 0x64 answers only as a reset line */
-	put16(t + FADT_BOOT_ARCH, BOOT_LEGACY_DEVICES | BOOT_NO_VGA);
-	put32(t + FADT_FLAGS, FADT_F_WBINVD | FADT_F_PROC_C1 |
-				      FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON |
-				      FADT_F_FIX_RTC | FADT_F_RESET_REG_SUP |
-				      FADT_F_HEADLESS);
+	le_put16(t + FADT_BOOT_ARCH, BOOT_LEGACY_DEVICES | BOOT_NO_VGA);
+	le_put32(t + FADT_FLAGS, FADT_F_WBINVD | FADT_F_PROC_C1 |
+					 FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON |
+					 FADT_F_FIX_RTC | FADT_F_RESET_REG_SUP |
+					 FADT_F_HEADLESS);
 	gas_io(t + FADT_RESET_REG, 8, ACPI_PM_BASE + ACPI_RESET_REG);
 	t[FADT_RESET_VALUE] = ACPI_RESET_VALUE;
-	put64(t + FADT_X_FACS, facs);
-	put64(t + FADT_X_DSDT, dsdt);
+	le_put64(t + FADT_X_FACS, facs);
+	le_put64(t + FADT_X_DSDT, dsdt);
 	gas_io(t + FADT_X_PM1A_EVT, 8 * ACPI_PM1_EVT_LEN,
 	       ACPI_PM_BASE + ACPI_PM1_STS);
 	gas_io(t + FADT_X_PM1A_CNT, 8 * ACPI_PM1_CNT_LEN,
@@ -181,7 +164,7 @@ static void fadt(uint8_t *t, uint64_t facs, uint64_t dsdt)
 static void facs(uint8_t *t)
 {
 	memcpy(t, "FACS", 4);
-	put32(t + 4, FACS_SIZE);
+	le_put32(t + 4, FACS_SIZE);
 	t[32] = 2; /* version */
 }
 
@@ -205,32 +188,32 @@ static void madt(uint8_t *t, unsigned ncpus)
 	uint8_t *e = t + HDR_SIZE + 8;
 
 	header(t, "APIC", (uint32_t)len, MADT_REV);
-	put32(t + HDR_SIZE, ACPI_LAPIC_ADDR);
-	put32(t + HDR_SIZE + 4, MADT_PCAT_COMPAT);
+	le_put32(t + HDR_SIZE, ACPI_LAPIC_ADDR);
+	le_put32(t + HDR_SIZE + 4, MADT_PCAT_COMPAT);
 	for (unsigned i = 0; i < ncpus; i++, e += 8) {
 		e[0] = MADT_LAPIC;
 		e[1] = 8;
 		e[2] = (uint8_t)i; /* ACPI processor UID */
 		e[3] = (uint8_t)i; /* APIC ID */
-		put32(e + 4, MADT_LAPIC_ENABLED);
+		le_put32(e + 4, MADT_LAPIC_ENABLED);
 	}
 	e[0] = MADT_IOAPIC;
 	e[1] = 12;
 	e[2] = 0; /* IOAPIC ID: KVM's reads 0 */
-	put32(e + 4, ACPI_IOAPIC_ADDR);
-	put32(e + 8, 0); /* GSI base */
+	le_put32(e + 4, ACPI_IOAPIC_ADDR);
+	le_put32(e + 8, 0); /* GSI base */
 	e += 12;
 	e[0] = MADT_ISO;
 	e[1] = 10;
 	e[2] = 0; /* ISA */
 	e[3] = ACPI_SCI_IRQ;
-	put32(e + 4, ACPI_SCI_IRQ);
-	put16(e + 8, MPS_HIGH_LEVEL);
+	le_put32(e + 4, ACPI_SCI_IRQ);
+	le_put16(e + 8, MPS_HIGH_LEVEL);
 	e += 10;
 	e[0] = MADT_LAPIC_NMI;
 	e[1] = 6;
 	e[2] = 0xff; /* every processor */
-	put16(e + 3, 0);
+	le_put16(e + 3, 0);
 	e[5] = 1; /* LINT1 */
 	seal(t);
 }
@@ -247,30 +230,30 @@ static size_t host_bridge_crs(const struct acpi_config *cfg, uint8_t *r)
 	uint8_t *p = r;
 
 	p[0] = RES_WORD_ADDR;
-	put16(p + 1, 13);
+	le_put16(p + 1, 13);
 	p[3] = RES_TYPE_BUS;
 	p[4] = RES_PRODUCER_FIXED;
 	p[5] = 0;
 	memset(p + 6, 0, 8); /* granularity, min 0, max 0, translation */
-	put16(p + 14, 1);    /* length: one bus */
+	le_put16(p + 14, 1); /* length: one bus */
 	p += 16;
 	p[0] = RES_IO_PORT;
 	p[1] = 1; /* 16-bit decode */
-	put16(p + 2, 0xcf8);
-	put16(p + 4, 0xcf8);
+	le_put16(p + 2, 0xcf8);
+	le_put16(p + 4, 0xcf8);
 	p[6] = 1; /* alignment */
 	p[7] = 8; /* length */
 	p += 8;
 	p[0] = RES_DWORD_ADDR;
-	put16(p + 1, 23);
+	le_put16(p + 1, 23);
 	p[3] = RES_TYPE_MEMORY;
 	p[4] = RES_PRODUCER_FIXED;
 	p[5] = RES_MEM_RW;
-	put32(p + 6, 0); /* granularity */
-	put32(p + 10, (uint32_t)cfg->pci_mmio_base);
-	put32(p + 14, last);
-	put32(p + 18, 0); /* translation */
-	put32(p + 22, (uint32_t)cfg->pci_mmio_size);
+	le_put32(p + 6, 0); /* granularity */
+	le_put32(p + 10, (uint32_t)cfg->pci_mmio_base);
+	le_put32(p + 14, last);
+	le_put32(p + 18, 0); /* translation */
+	le_put32(p + 22, (uint32_t)cfg->pci_mmio_size);
 	p += 26;
 	p[0] = RES_END_TAG;
 	p[1] = 0; /* checksum 0: "the bytes sum to zero" not claimed */
@@ -358,10 +341,10 @@ static void rsdp(uint8_t *t, uint64_t xsdt)
 {
 	memcpy(t, "RSD PTR ", 8);
 	memcpy(t + 9, OEM_ID, 6);
-	t[15] = 2;	  /* revision: ACPI 2.0 and later, with the XSDT */
-	put32(t + 16, 0); /* no RSDT: Linux takes the XSDT */
-	put32(t + 20, RSDP_SIZE);
-	put64(t + 24, xsdt);
+	t[15] = 2;	     /* revision: ACPI 2.0 and later, with the XSDT */
+	le_put32(t + 16, 0); /* no RSDT: Linux takes the XSDT */
+	le_put32(t + 20, RSDP_SIZE);
+	le_put64(t + 24, xsdt);
 	t[8] = acpi_checksum(t, RSDP_V1_SIZE);
 	t[32] = acpi_checksum(t, RSDP_SIZE);
 }
@@ -393,8 +376,8 @@ int acpi_build(const struct acpi_config *cfg, uint64_t base, uint8_t *buf,
 	facs(buf + off[1]);
 	x = buf + off[2];
 	header(x, "XSDT", HDR_SIZE + 8 * XSDT_ENTRIES, 1);
-	put64(x + HDR_SIZE, base + off[3]);
-	put64(x + HDR_SIZE + 8, base + off[4]);
+	le_put64(x + HDR_SIZE, base + off[3]);
+	le_put64(x + HDR_SIZE + 8, base + off[4]);
 	seal(x);
 	rsdp(buf, base + off[2]);
 	*out = (struct acpi_layout){base,

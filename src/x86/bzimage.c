@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "le_bytes.h"
 
 /* Offsets in the file and in the zero page (they coincide from 0x1f1). */
 #define OFF_ACPI_RSDP_ADDR 0x070 /* the zero page's; boot protocol 2.14 */
@@ -43,46 +44,19 @@
 #define PAYLOAD_PROTOCOL 0x0208 /* payload_offset/length appeared in 2.08 */
 #define PAGE_MASK_4K	 0xfffULL
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
 /* The header fields, read once the magic numbers and protocol version
  * said the file has them. */
 static void read_fields(const uint8_t *image, struct bz_header *hdr)
 {
 	hdr->loadflags = image[OFF_LOADFLAGS];
-	hdr->initrd_addr_max = get32(image + OFF_INITRD_MAX);
-	hdr->kernel_alignment = get32(image + OFF_KERNEL_ALIGN);
+	hdr->initrd_addr_max = le_get32(image + OFF_INITRD_MAX);
+	hdr->kernel_alignment = le_get32(image + OFF_KERNEL_ALIGN);
 	hdr->relocatable = image[OFF_RELOCATABLE];
-	hdr->cmdline_size = get32(image + OFF_CMDLINE_SIZE);
-	hdr->pref_address = (uint64_t)get32(image + OFF_PREF_ADDRESS) |
-			    (uint64_t)get32(image + OFF_PREF_ADDRESS + 4) << 32;
-	hdr->init_size = get32(image + OFF_INIT_SIZE);
+	hdr->cmdline_size = le_get32(image + OFF_CMDLINE_SIZE);
+	hdr->pref_address = (uint64_t)le_get32(image + OFF_PREF_ADDRESS) |
+			    (uint64_t)le_get32(image + OFF_PREF_ADDRESS + 4)
+				    << 32;
+	hdr->init_size = le_get32(image + OFF_INIT_SIZE);
 }
 
 int bz_parse(const uint8_t *image, size_t size, struct bz_header *hdr,
@@ -90,12 +64,12 @@ int bz_parse(const uint8_t *image, size_t size, struct bz_header *hdr,
 {
 	memset(hdr, 0, sizeof(*hdr));
 	if (size < OFF_INIT_SIZE + 4 ||
-	    get16(image + OFF_BOOT_FLAG) != 0xaa55 ||
-	    get32(image + OFF_HEADER) != HDRS_MAGIC)
+	    le_get16(image + OFF_BOOT_FLAG) != 0xaa55 ||
+	    le_get32(image + OFF_HEADER) != HDRS_MAGIC)
 		return err_fail(err, ENOEXEC,
 				"not a bzImage (no boot flag 0xAA55 and "
 				"\"HdrS\" setup header)");
-	hdr->version = get16(image + OFF_VERSION);
+	hdr->version = le_get16(image + OFF_VERSION);
 	if (hdr->version < MIN_PROTOCOL)
 		return err_fail(err, ENOEXEC,
 				"boot protocol %u.%02u is too old (2.06 or "
@@ -166,9 +140,9 @@ static void write_e820(uint8_t *zp, uint64_t ram_size)
 	for (size_t i = 0; i < n; i++) {
 		uint8_t *e = zp + OFF_E820_TABLE + i * E820_ENTRY_SIZE;
 
-		put64(e, map[i].addr);
-		put64(e + 8, map[i].size);
-		put32(e + 16, map[i].type);
+		le_put64(e, map[i].addr);
+		le_put64(e + 8, map[i].size);
+		le_put32(e + 16, map[i].type);
 	}
 	zp[OFF_E820_ENTRIES] = (uint8_t)n;
 }
@@ -210,15 +184,15 @@ static void fill_zero_page(uint8_t *zp, const uint8_t *image,
 	       hdr_end - OFF_SETUP_SECTS);
 	zp[OFF_TYPE_OF_LOADER] = LOADER_UNDEFINED;
 	zp[OFF_LOADFLAGS] |= CAN_USE_HEAP;
-	put16(zp + OFF_HEAP_END_PTR, 0xfe00);
-	put32(zp + OFF_CODE32_START, (uint32_t)BZ_KERNEL_ADDR);
-	put32(zp + OFF_CMD_LINE_PTR, (uint32_t)BZ_CMDLINE_ADDR);
-	put32(zp + OFF_RAMDISK_IMAGE, (uint32_t)lay->initrd_addr);
-	put32(zp + OFF_RAMDISK_SIZE, (uint32_t)lay->initrd_size);
+	le_put16(zp + OFF_HEAP_END_PTR, 0xfe00);
+	le_put32(zp + OFF_CODE32_START, (uint32_t)BZ_KERNEL_ADDR);
+	le_put32(zp + OFF_CMD_LINE_PTR, (uint32_t)BZ_CMDLINE_ADDR);
+	le_put32(zp + OFF_RAMDISK_IMAGE, (uint32_t)lay->initrd_addr);
+	le_put32(zp + OFF_RAMDISK_SIZE, (uint32_t)lay->initrd_size);
 	write_e820(zp, ram_size);
 	/* Linux reads it before scanning the BIOS area for the RSDP (an
 	 * older kernel ignores it, and finds the RSDP by its scan) */
-	put64(zp + OFF_ACPI_RSDP_ADDR, acpi_rsdp);
+	le_put64(zp + OFF_ACPI_RSDP_ADDR, acpi_rsdp);
 }
 
 int bz_load(const struct guest_mem *mem, const uint8_t *image, size_t size,
@@ -280,8 +254,8 @@ int bz_payload(const uint8_t *image, size_t size, const struct bz_header *hdr,
 				"boot protocol %u.%02u has no payload fields "
 				"(2.08 or later)",
 				hdr->version >> 8, hdr->version & 0xff);
-	off = get32(image + OFF_PAYLOAD_OFFSET);
-	len = get32(image + OFF_PAYLOAD_LENGTH);
+	off = le_get32(image + OFF_PAYLOAD_OFFSET);
+	len = le_get32(image + OFF_PAYLOAD_LENGTH);
 	/* the size trailer's 4 bytes and at least one byte of data */
 	if (len <= 4 || off > hdr->kernel_size || len > hdr->kernel_size - off)
 		return err_fail(err, ENOEXEC,
@@ -294,6 +268,6 @@ int bz_payload(const uint8_t *image, size_t size, const struct bz_header *hdr,
 	out->length = len;
 	/* The kernel's build appends the decompressed size, 32 bits
 	 * little-endian, to every compressed format (size_append). */
-	out->decompressed_size = get32(p + len - 4);
+	out->decompressed_size = le_get32(p + len - 4);
 	return 0;
 }

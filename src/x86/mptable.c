@@ -1,6 +1,7 @@
 /* mptable.c - the MP floating pointer and configuration table, built in a
  * host buffer and copied into guest RAM. */
 #include "mptable.h"
+#include "le_bytes.h"
 
 #include <errno.h>
 #include <string.h>
@@ -21,18 +22,6 @@
 #define IOAPIC_ENABLED 0x01
 #define ALL_LAPICS     0xff
 #define SPEC_REV       4 /* version 1.4 */
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
 
 /* The byte that makes the sum of all n bytes zero, as both tables want. */
 static uint8_t checksum(const uint8_t *p, size_t n)
@@ -61,8 +50,8 @@ static uint8_t *put_cpu(uint8_t *p, const struct mptable_config *c, unsigned id)
 	p[1] = (uint8_t)id;
 	p[2] = MPTABLE_LAPIC_VER;
 	p[3] = CPU_ENABLED | (id == 0 ? CPU_BOOT : 0);
-	put32(p + 4, c->cpu_signature);
-	put32(p + 8, c->cpu_features);
+	le_put32(p + 4, c->cpu_signature);
+	le_put32(p + 8, c->cpu_features);
 	return p + CPU_ENTRY; /* 8 reserved bytes, zero */
 }
 
@@ -82,7 +71,7 @@ static uint8_t *put_intr(uint8_t *p, enum mptable_entry type,
 {
 	p[0] = (uint8_t)type;
 	p[1] = (uint8_t)irq_type;
-	put16(p + 2, 0);
+	le_put16(p + 2, 0);
 	p[4] = MPTABLE_BUS_ISA;
 	p[5] = src_irq;
 	p[6] = dst;
@@ -102,7 +91,7 @@ static uint8_t *put_entries(uint8_t *p, const struct mptable_config *c)
 	p[1] = ioapic;
 	p[2] = MPTABLE_IOAPIC_VER;
 	p[3] = IOAPIC_ENABLED;
-	put32(p + 4, MPTABLE_IOAPIC_ADDR);
+	le_put32(p + 4, MPTABLE_IOAPIC_ADDR);
 	p += SMALL_ENTRY;
 	for (uint8_t irq = 0; irq < ISA_IRQS; irq++)
 		if (irq != ISA_CASCADE)
@@ -118,12 +107,12 @@ static void put_header(uint8_t *h, const struct mptable_config *c)
 	const uint16_t len = (uint16_t)(HEADER_SIZE + entries_size(c->ncpus));
 
 	memcpy(h, "PCMP", 4);
-	put16(h + 4, len);
+	le_put16(h + 4, len);
 	h[6] = SPEC_REV;
 	memcpy(h + 8, "SIMPLKVM", 8);
 	memcpy(h + 16, "SIMPLE-KVM  ", 12);
-	put16(h + 34, (uint16_t)count);
-	put32(h + 36, MPTABLE_LAPIC_ADDR);
+	le_put16(h + 34, (uint16_t)count);
+	le_put32(h + 36, MPTABLE_LAPIC_ADDR);
 	h[7] = checksum(h, len); /* the entries are in place already */
 }
 
@@ -132,7 +121,7 @@ static void put_header(uint8_t *h, const struct mptable_config *c)
 static void put_floating(uint8_t *f, uint64_t table)
 {
 	memcpy(f, "_MP_", 4);
-	put32(f + 4, (uint32_t)table);
+	le_put32(f + 4, (uint32_t)table);
 	f[8] = 1; /* length in 16-byte units */
 	f[9] = SPEC_REV;
 	f[10] = checksum(f, FLOATING_SIZE);
