@@ -10,6 +10,7 @@
 
 #include "bzimage.h"
 #include "clock.h"
+#include "kernel_cache.h"
 #include "linux_end.h"
 #include "linux_smp.h"
 #include "loader.h"
@@ -122,35 +123,11 @@ static int write_whole(const char *path, const uint8_t *data, size_t len,
 		       struct errbuf *err)
 {
 	char tmp[4096 + 32];
-	int fd, ret = 0, n;
+	int n = snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
 
-	n = snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return err_fail(err, ENAMETOOLONG, "%s: name too long", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return err_fail(err, errno, "%s: %s", path, strerror(errno));
-	while (len && !ret) {
-		ssize_t w = write(fd, data, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			ret = w < 0 ? -errno : -EIO;
-		else {
-			data += w;
-			len -= (size_t)w;
-		}
-	}
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		return err_fail(err, -ret, "%s: %s", path, strerror(-ret));
-	}
-	return 0;
+	return kcache_write_replace(tmp, path, data, len, err);
 }
 
 int linux_extract_vmlinux(const char *kernel, const char *cache_dir,

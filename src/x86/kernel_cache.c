@@ -116,7 +116,7 @@ int kcache_put(const char *dir, const char *key, const uint8_t *data,
 	       size_t len, struct errbuf *err)
 {
 	char path[KCACHE_PATH_MAX], tmp[KCACHE_PATH_MAX + 32];
-	int fd, ret = make_dirs(dir, err);
+	int ret = make_dirs(dir, err);
 
 	if (ret)
 		return ret;
@@ -126,9 +126,16 @@ int kcache_put(const char *dir, const char *key, const uint8_t *data,
 	 * pid keeps two VMMs filling the cache at once apart */
 	snprintf(tmp, sizeof(tmp), "%s/.vmlinux-%s.%ld.tmp", dir, key,
 		 (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	return kcache_write_replace(tmp, path, data, len, err);
+}
+
+int kcache_write_replace(const char *tmp, const char *path, const uint8_t *data,
+			 size_t len, struct errbuf *err)
+{
+	int ret, fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
 	if (fd < 0)
-		return err_fail(err, errno, "%s: %s", tmp, strerror(errno));
+		return err_fail(err, errno, "%s: %s", path, strerror(errno));
 	ret = write_all(fd, data, len);
 	if (close(fd) && !ret)
 		ret = -errno;

@@ -44,4 +44,13 @@ int kcache_get(const char *dir, const char *key, size_t want_size,
 int kcache_put(const char *dir, const char *key, const uint8_t *data,
 	       size_t len, struct errbuf *err);
 
+/*
+ * The write under kcache_put, for any file: len bytes to the temporary
+ * file tmp (beside path, on the same file system), then rename() to path,
+ * so path is the whole data or as it was. 0, or a negative errno with a
+ * line naming path in err (and tmp removed).
+ */
+int kcache_write_replace(const char *tmp, const char *path, const uint8_t *data,
+			 size_t len, struct errbuf *err);
+
 #endif
