@@ -33,6 +33,19 @@ for f in "$SK" "$KERNEL" "$INITRD"; do
 done
 now() { cut -d' ' -f1 /proc/uptime; }
 
+# until_init: reads a boot's console on stdin and prints the seconds from
+# $t0 to init's marker, then drains the rest
+until_init() {
+	while IFS= read -r line; do
+		case $line in
+		*"LINUX-TEST: init started"*)
+			awk "BEGIN { printf \"%.2f\n\", $(now) - $t0 }"
+			cat >/dev/null
+			;;
+		esac
+	done
+}
+
 # boot PATH CACHE_DIR [CPUS]: one boot; prints the seconds to init's
 # marker (the guest then panics with panic=-1, which ends the run).
 boot() {
@@ -40,14 +53,7 @@ boot() {
 	"$SK" --kernel "$KERNEL" --initrd "$INITRD" --mem 256M --timeout 120s \
 		--boot "$1" --kernel-cache "$2" --cpus "${3:-1}" -v \
 		--append "console=ttyS0 quiet panic=-1 lxtest=panic" </dev/null 2>"$TMP/err" |
-		while IFS= read -r line; do
-			case $line in
-			*"LINUX-TEST: init started"*)
-				awk "BEGIN { printf \"%.2f\n\", $(now) - $t0 }"
-				cat >/dev/null
-				;;
-			esac
-		done
+		until_init
 }
 
 # qm_boot: QEMU microvm, PVH entry of the cached vmlinux, to init's marker
@@ -57,15 +63,11 @@ qm_boot() {
 		-nodefaults -no-user-config -display none -no-reboot -serial stdio \
 		-kernel "$VMLINUX" -initrd "$INITRD" \
 		-append "console=ttyS0 quiet panic=-1 reboot=t lxtest=panic" </dev/null 2>"$TMP/qerr" |
-		while IFS= read -r line; do
-			case $line in
-			*"LINUX-TEST: init started"*)
-				awk "BEGIN { printf \"%.2f\n\", $(now) - $t0 }"
-				cat >/dev/null
-				;;
-			esac
-		done
+		until_init
 }
+
+# range FILE: "[min-max]" of the numbers in FILE, one a line
+range() { echo "[$(sort -n "$1" | head -1)-$(sort -n "$1" | tail -1)]"; }
 
 # median of the numbers on stdin
 median() {
@@ -141,20 +143,20 @@ t=$(boot pvh "$TMP/empty-cache")
 echo "one boot with an empty cache (the VMM decompresses): ${t:-failed} s; $(grep -o 'decompressed from the [a-z]* payload in [0-9.]* s' "$TMP/err" 2>/dev/null || true)"
 pvh=$(median <"$TMP/pvh")
 bz=$(median <"$TMP/bzimage")
-echo "median to init's first line: pvh (cache filled) $pvh s [$(sort -n "$TMP/pvh" | head -1)-$(sort -n "$TMP/pvh" | tail -1)], --boot bzimage $bz s [$(sort -n "$TMP/bzimage" | head -1)-$(sort -n "$TMP/bzimage" | tail -1)], $ROUNDS rounds"
+echo "median to init's first line: pvh (cache filled) $pvh s $(range "$TMP/pvh"), --boot bzimage $bz s $(range "$TMP/bzimage"), $ROUNDS rounds"
 awk "BEGIN { if ($bz > 0) printf \"pvh / bzimage: %.2f (target <= 0.6)\n\", $pvh / $bz }"
 if [ -n "$small" ]; then
 	p4=$(median <"$TMP/pvh-4k")
-	echo "median pvh with huge pages off: $p4 s [$(sort -n "$TMP/pvh-4k" | head -1)-$(sort -n "$TMP/pvh-4k" | tail -1)]"
+	echo "median pvh with huge pages off: $p4 s $(range "$TMP/pvh-4k")"
 	awk "BEGIN { if ($p4 > 0) printf \"pvh / pvh with 4 KiB pages: %.2f (reported)\n\", $pvh / $p4 }"
 fi
 if [ -n "$qemu" ]; then
 	qm=$(median <"$TMP/qm-microvm")
-	echo "median QEMU -M microvm,rtc=on (PVH): $qm s [$(sort -n "$TMP/qm-microvm" | head -1)-$(sort -n "$TMP/qm-microvm" | tail -1)]"
+	echo "median QEMU -M microvm,rtc=on (PVH): $qm s $(range "$TMP/qm-microvm")"
 	awk "BEGIN { if ($qm > 0) printf \"pvh / QEMU microvm: %.2f (target <= 0.8)\n\", $pvh / $qm }"
 fi
 if [ -n "$smp" ]; then
 	p2=$(median <"$TMP/pvh-2cpu")
-	echo "median pvh with --cpus 2: $p2 s [$(sort -n "$TMP/pvh-2cpu" | head -1)-$(sort -n "$TMP/pvh-2cpu" | tail -1)]"
+	echo "median pvh with --cpus 2: $p2 s $(range "$TMP/pvh-2cpu")"
 	awk "BEGIN { if ($pvh > 0) printf \"--cpus 2 / 1 vCPU: %.2f (reported; $(grep -c '^processor' /proc/cpuinfo) sandbox CPUs)\n\", $p2 / $pvh }"
 fi

@@ -288,6 +288,16 @@ fi
 	sh "$(dirname "$0")/start.sh" "$BUILD" || touch "$TMP/failed"
 	echo
 
+	# linux_bench SCRIPT: a bench that boots Linux, which only the
+	# sandbox's KVM does
+	linux_bench() {
+		if [ -n "${KVM_RUN_SANDBOX:-}" ]; then
+			sh "$(dirname "$0")/$1" "$BUILD" || touch "$TMP/failed"
+		else
+			echo "(not here: this KVM does not boot Linux; the sandbox's run has it)"
+		fi
+	}
+
 	# issue 18: the bare virtio-blk driver's reads against bare port exits
 	echo "== the bare virtio driver (bench/virtio.sh)"
 	sh "$(dirname "$0")/virtio.sh" "$BUILD" || touch "$TMP/failed"
@@ -296,11 +306,7 @@ fi
 	# issue 18: the disk's exits per request under a Linux guest, which
 	# only the sandbox's KVM boots
 	echo "== virtio-blk exits per request, Linux guest (bench/virtio-exits.sh)"
-	if [ -n "${KVM_RUN_SANDBOX:-}" ]; then
-		sh "$(dirname "$0")/virtio-exits.sh" "$BUILD" || touch "$TMP/failed"
-	else
-		echo "(not here: this KVM does not boot Linux; the sandbox's run has it)"
-	fi
+	linux_bench virtio-exits.sh
 	echo
 
 	# issue 18: Linux reading /dev/vda on simple-kvm against QEMU
@@ -315,18 +321,10 @@ fi
 
 	# issue 20: the PVH boot from the kernel cache against --boot bzimage
 	echo "== Linux boot, PVH from the cache against --boot bzimage (bench/boot.sh)"
-	if [ -n "${KVM_RUN_SANDBOX:-}" ]; then
-		sh "$(dirname "$0")/boot.sh" "$BUILD" || touch "$TMP/failed"
-	else
-		echo "(not here: this KVM does not boot Linux; the sandbox's run has it)"
-	fi
+	linux_bench boot.sh
 	echo
 	echo "== the VMM's host memory beyond guest RAM, Linux at its shell (bench/memory.sh)"
-	if [ -n "${KVM_RUN_SANDBOX:-}" ]; then
-		sh "$(dirname "$0")/memory.sh" "$BUILD" || touch "$TMP/failed"
-	else
-		echo "(not here: this KVM does not boot Linux; the sandbox's run has it)"
-	fi
+	linux_bench memory.sh
 	echo
 
 	if [ -z "${KVM_RUN_SANDBOX:-}" ]; then
