@@ -130,32 +130,43 @@ static int write_whole(const char *path, const uint8_t *data, size_t len,
 	return kcache_write_replace(tmp, path, data, len, err);
 }
 
+/* The vmlinux a PVH boot of kernel enters, without a VM: kernel's bytes
+ * in *image (the caller frees them and kimg_frees k, on failure too),
+ * *out noted. 0, or a negative errno with a line naming kernel. */
+static int prepare_pvh(const char *kernel, const char *cache_dir,
+		       uint8_t **image, struct kernel_image *k,
+		       struct linux_loaded *out, struct errbuf *err)
+{
+	struct kimg_options ko = {KIMG_BOOT_PVH, cache_dir, NULL};
+	struct kindex_ident id;
+	int ret, have_id;
+	size_t size;
+
+	memset(out, 0, sizeof(*out));
+	*image = NULL;
+	ret = read_kernel(kernel, image, &size, &id, &have_id, err);
+	ko.ident = have_id ? &id : NULL;
+	if (!ret)
+		ret = kimg_prepare(*image, size, &ko, k, err);
+	if (ret)
+		return err_wrap(err, ret, "%s", kernel);
+	note_image(k, out);
+	return 0;
+}
+
 int linux_extract_vmlinux(const char *kernel, const char *cache_dir,
 			  const char *path, struct linux_loaded *out,
 			  size_t *size, struct errbuf *err)
 {
-	struct kimg_options ko = {KIMG_BOOT_PVH, cache_dir, NULL};
 	struct kernel_image k = {0};
-	struct kindex_ident id;
-	uint8_t *image = NULL;
-	size_t isize;
-	int ret, have_id;
+	uint8_t *image;
+	int ret = prepare_pvh(kernel, cache_dir, &image, &k, out, err);
 
-	memset(out, 0, sizeof(*out));
 	*size = 0;
-	ret = read_kernel(kernel, &image, &isize, &id, &have_id, err);
-	ko.ident = have_id ? &id : NULL;
 	if (!ret)
-		ret = kimg_prepare(image, isize, &ko, &k, err);
-	if (ret) {
-		err_wrap(err, ret, "%s", kernel);
-		goto out;
-	}
-	note_image(&k, out);
-	ret = write_whole(path, k.elf, k.elf_size, err);
+		ret = write_whole(path, k.elf, k.elf_size, err);
 	if (!ret)
 		*size = k.elf_size;
-out:
 	kimg_free(&k);
 	free(image);
 	return ret;
@@ -164,30 +175,16 @@ out:
 int linux_fill_cache(const char *kernel, const char *cache_dir,
 		     struct linux_loaded *out, struct errbuf *err)
 {
-	struct kimg_options ko = {KIMG_BOOT_PVH, cache_dir, NULL};
 	struct kernel_image k = {0};
-	struct kindex_ident id;
-	uint8_t *image = NULL;
-	int ret, have_id;
-	size_t size;
+	uint8_t *image;
+	int ret = prepare_pvh(kernel, cache_dir, &image, &k, out, err);
 
-	memset(out, 0, sizeof(*out));
-	ret = read_kernel(kernel, &image, &size, &id, &have_id, err);
-	ko.ident = have_id ? &id : NULL;
-	if (!ret)
-		ret = kimg_prepare(image, size, &ko, &k, err);
-	if (ret) {
-		err_wrap(err, ret, "%s", kernel);
-		goto out;
-	}
-	note_image(&k, out);
-	if (k.source == KIMG_FROM_FILE)
+	if (!ret && k.source == KIMG_FROM_FILE)
 		ret = err_fail(err, EINVAL,
 			       "%s: a vmlinux already; nothing to cache",
 			       kernel);
-	else if (k.source == KIMG_FROM_PAYLOAD && !k.stored)
+	else if (!ret && k.source == KIMG_FROM_PAYLOAD && !k.stored)
 		ret = err_fail(err, EIO, "%s", k.cache_note);
-out:
 	kimg_free(&k);
 	free(image);
 	return ret;
