@@ -176,10 +176,14 @@ int outbuf_wait(struct outbuf *ob, const sigset_t *mask, uint64_t timeout_ns)
 	if (ob->error)
 		return -ob->error;
 	ret = outbuf_poll(ob, mask, timeout_ns);
-	if (ret)
-		return ret;
+	return ret ? ret : outbuf_flush_ready(ob);
+}
+
+int outbuf_flush_ready(struct outbuf *ob)
+{
 	/* POLLERR or POLLHUP: the write says which error it is. */
-	ret = outbuf_flush(ob);
+	int ret = outbuf_flush(ob);
+
 	return ret == -EAGAIN ? 0 : ret;
 }
 

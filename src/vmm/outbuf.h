@@ -95,6 +95,12 @@ int outbuf_poll(const struct outbuf *ob, const sigset_t *mask,
 		uint64_t timeout_ns);
 
 /*
+ * The rest of outbuf_wait, once outbuf_poll said fd takes bytes: a flush.
+ * 0 (all written, or some left), or the write's negative errno.
+ */
+int outbuf_flush_ready(struct outbuf *ob);
+
+/*
  * Waits in ppoll, with the signal mask `mask` (the signals that should
  * interrupt: KVM_RUN's), until fd takes bytes, then flushes; at most
  * timeout_ns (0: no limit). Returns 0 when fd took bytes, -EINTR when a

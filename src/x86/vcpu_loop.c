@@ -220,10 +220,7 @@ static int wait_reader(struct vcpu_loop *l, struct outbuf *ob)
 	unlock(l);
 	ret = outbuf_poll(ob, preempt_run_mask(), 0);
 	lock(l);
-	if (ret)
-		return ret;
-	ret = outbuf_flush(ob);
-	return ret == -EAGAIN ? 0 : ret;
+	return ret ? ret : outbuf_flush_ready(ob);
 }
 
 /*
