@@ -10,15 +10,16 @@
 
 /*
  * What an access came to, beside an error (a negative errno with one line
- * in the errbuf). A device returns BUS_OK, BUS_RESET or BUS_STOP; the bus
- * adds BUS_UNCLAIMED. The run loop turns RESET and STOP into events, so a
- * reboot is never mistaken for a failure.
+ * in the errbuf). A device returns BUS_OK, BUS_RESET, BUS_STOP or
+ * BUS_TRAP; the bus adds BUS_UNCLAIMED. The run loop turns RESET, STOP and
+ * TRAP into events, so a reboot is never mistaken for a failure.
  */
 enum bus_result {
 	BUS_OK = 0,	   /* a device served the access */
 	BUS_UNCLAIMED = 1, /* no device holds the whole access */
 	BUS_RESET = 2,	   /* served; the guest asked to reset the machine */
 	BUS_STOP = 3,	   /* served; the guest asked to stop (power off) */
+	BUS_TRAP = 4,	   /* a debugger's trap: its stub looks (gdbstub.h) */
 };
 
 /*

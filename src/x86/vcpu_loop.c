@@ -65,6 +65,8 @@ static enum vcpu_event bus_event(struct vcpu_loop *l, int ret)
 		return VCPU_RESET;
 	if (ret == BUS_STOP)
 		return l->stop_event;
+	if (ret == BUS_TRAP) /* the exit's reason stays KVM_EXIT_IO */
+		return VCPU_DEBUG;
 	return VCPU_BAD_HYPERCALL; /* a device failed: err has its line */
 }
 

@@ -22,7 +22,7 @@ enum vcpu_event {
 	VCPU_GUEST_EXIT,     /* the guest called HC_exit; see exit_code */
 	VCPU_BAD_HYPERCALL,  /* the guest broke the hypercall ABI */
 	VCPU_CRASHED,	     /* an exit no one serves: triple fault, MMIO... */
-	VCPU_DEBUG,	     /* KVM_EXIT_DEBUG: breakpoint, step, watchpoint */
+	VCPU_DEBUG,	     /* KVM_EXIT_DEBUG or a trap: breakpoint, step... */
 	VCPU_HOST_ERROR,     /* KVM_RUN itself failed */
 	VCPU_GUEST_FAULT,    /* an exception or triple fault; see fault */
 	VCPU_OUTPUT_BLOCKED, /* output_nowait: the output buffer is full */
@@ -97,7 +97,9 @@ int vcpu_loop_add_hypercalls(struct vcpu_loop *l, struct bus *ports,
  * Runs the vCPU until its next exit to userspace, counts the exit, serves
  * it when it is a hypercall (or another port, through other_port), and
  * says what happened. A device's BUS_RESET and BUS_STOP come back as
- * VCPU_RESET and VCPU_STOP, a device's error as VCPU_BAD_HYPERCALL. For
+ * VCPU_RESET and VCPU_STOP, its BUS_TRAP as VCPU_DEBUG (with reason
+ * KVM_EXIT_IO and the OUT not yet finished: gdbstub.h), a device's error
+ * as VCPU_BAD_HYPERCALL. For
  * VCPU_BAD_HYPERCALL, VCPU_CRASHED,
  * VCPU_HOST_ERROR, VCPU_GUEST_FAULT and VCPU_OUTPUT_ERROR, err holds one
  * line saying what went wrong (for a fault, fault_format's text).
