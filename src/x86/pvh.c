@@ -105,8 +105,10 @@ static int check_load(const Elf64_Phdr *ph, unsigned i, size_t size,
 				"0x%" PRIx64 ") is malformed or below 1 MiB",
 				i, (uint64_t)ph->p_memsz,
 				(uint64_t)ph->p_paddr);
-	if (!k->nload || ph->p_paddr < k->start)
+	if (!k->nload || ph->p_paddr < k->start) {
 		k->start = ph->p_paddr;
+		k->vstart = ph->p_vaddr;
+	}
 	if (end > k->end)
 		k->end = end;
 	k->nload++;
@@ -300,6 +302,7 @@ int pvh_load(const struct guest_mem *mem, const uint8_t *elf, size_t size,
 	memset(out, 0, sizeof(*out));
 	out->kernel_start = k->start;
 	out->kernel_end = k->end;
+	out->kernel_vstart = k->vstart;
 	if (!k->has_note)
 		return err_fail(err, ENOEXEC,
 				"no PVH note (XEN_ELFNOTE_PHYS32_ENTRY): a "

@@ -31,11 +31,12 @@
 
 /* What the ELF file says, checked against the file's size. */
 struct pvh_kernel {
-	uint32_t entry; /* XEN_ELFNOTE_PHYS32_ENTRY */
-	uint64_t start; /* lowest p_paddr of a PT_LOAD */
-	uint64_t end;	/* highest p_paddr + p_memsz */
-	unsigned nload; /* PT_LOAD segments */
-	int has_note;	/* 0: an ELF kernel without the PVH note */
+	uint32_t entry;	 /* XEN_ELFNOTE_PHYS32_ENTRY */
+	uint64_t start;	 /* lowest p_paddr of a PT_LOAD */
+	uint64_t vstart; /* that segment's p_vaddr: where start is linked */
+	uint64_t end;	 /* highest p_paddr + p_memsz */
+	unsigned nload;	 /* PT_LOAD segments */
+	int has_note;	 /* 0: an ELF kernel without the PVH note */
 };
 
 /* True when data starts with the ELF magic (then pvh_parse says more). */
@@ -64,7 +65,8 @@ struct pvh_boot_args {
 /* Where pvh_load put things, for messages. */
 struct pvh_layout {
 	uint64_t kernel_start, kernel_end;
-	uint64_t initrd_addr; /* 0 without an initrd */
+	uint64_t kernel_vstart; /* kernel_start's link-time virtual address */
+	uint64_t initrd_addr;	/* 0 without an initrd */
 	uint64_t initrd_size;
 	unsigned memmap_entries;
 };

@@ -40,6 +40,8 @@ static void test_parse_good(void **state)
 	assert_true(k.has_note);
 	assert_int_equal(k.entry, FV_ENTRY);
 	assert_int_equal(k.start, FV_TEXT_PADDR);
+	/* where start is linked, for gdb's image alias */
+	assert_int_equal(k.vstart, 0xffffffff80200000ULL);
 	/* the percpu segment (vaddr 0) counts by its p_paddr */
 	assert_int_equal(k.end, FV_PCPU_PADDR + FV_PCPU_SIZE);
 	assert_int_equal(k.nload, 2);
