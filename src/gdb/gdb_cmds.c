@@ -158,6 +158,85 @@ static int cmd_breakpoint(struct gdbstub *gs, const char *args, int insert)
 	return ret ? gdb_reply_error(gs, -ret) : gdb_reply(gs, "OK");
 }
 
+/* --- threads: vCPU index i is gdb's thread i + 1 ------------------- */
+
+unsigned gdb_cpu_index(const struct gdbstub *gs)
+{
+	for (unsigned i = 0; i < gs->cpus.n; i++)
+		if (gs->cpus.vcpu[i] == gs->vcpu)
+			return i;
+	return 0;
+}
+
+/* A thread id as gdb writes it: hex, or -1 (all), 0 (any). 0 with *id,
+ * or -1 when it is neither or names no vCPU. */
+static int parse_thread_id(const struct gdbstub *gs, const char *s, long *id)
+{
+	uint64_t v;
+
+	if (!strcmp(s, "-1")) {
+		*id = -1;
+		return 0;
+	}
+	if (rsp_parse_hex(&s, &v) || *s || v > gs->cpus.n)
+		return -1;
+	*id = (long)v;
+	return 0;
+}
+
+/* Hg ID picks the vCPU whose registers and page tables gdb reads next,
+ * Hc ID the one that s and c resume (0 and -1: gdb's current one). */
+static int cmd_set_thread(struct gdbstub *gs, const char *args)
+{
+	long id;
+
+	if ((args[0] != 'g' && args[0] != 'c') ||
+	    parse_thread_id(gs, args + 1, &id))
+		return gdb_reply_error(gs, EINVAL);
+	if (args[0] == 'g' && id > 0)
+		gs->vcpu = gs->cpus.vcpu[id - 1];
+	if (args[0] == 'c') {
+		gs->hc_any = id <= 0;
+		if (id > 0)
+			gs->step_cpu = (unsigned)(id - 1);
+	}
+	return gdb_reply(gs, "OK");
+}
+
+/* T ID: whether the thread is alive; every vCPU is, for the whole run. */
+static int cmd_thread_alive(struct gdbstub *gs, const char *args)
+{
+	long id;
+
+	if (parse_thread_id(gs, args, &id) || id <= 0)
+		return gdb_reply_error(gs, ENOENT);
+	return gdb_reply(gs, "OK");
+}
+
+static int cmd_thread_list(struct gdbstub *gs)
+{
+	size_t at = 0;
+
+	gs->reply[at++] = 'm';
+	for (unsigned i = 0; i < gs->cpus.n; i++)
+		at += (size_t)snprintf(gs->reply + at, sizeof(gs->reply) - at,
+				       "%s%x", i ? "," : "", i + 1);
+	return gdb_reply(gs, gs->reply);
+}
+
+/* qThreadExtraInfo,ID: "vCPU N", which info threads shows beside it. */
+static int cmd_thread_info(struct gdbstub *gs, const char *args)
+{
+	char text[32];
+	long id;
+
+	if (parse_thread_id(gs, args, &id) || id <= 0)
+		return gdb_reply_error(gs, ENOENT);
+	snprintf(text, sizeof(text), "vCPU %ld", id - 1);
+	rsp_hex_encode(gs->reply, text, strlen(text));
+	return gdb_reply(gs, gs->reply);
+}
+
 /* qXfer:features:read:ANNEX:OFFSET,LENGTH */
 static int cmd_read_features(struct gdbstub *gs, const char *args)
 {
@@ -196,26 +275,40 @@ static int cmd_query(struct gdbstub *gs, const char *pkt)
 		return cmd_read_features(gs, pkt + 20);
 	if (!strcmp(pkt, "qAttached"))
 		return gdb_reply(gs, "1"); /* gdb's quit detaches, not kills */
+	if (!strcmp(pkt, "qfThreadInfo"))
+		return cmd_thread_list(gs);
+	if (!strcmp(pkt, "qsThreadInfo"))
+		return gdb_reply(gs, "l"); /* all of them came in the first */
+	if (!strcmp(pkt, "qC")) {
+		snprintf(text, sizeof(text), "QC%x", gdb_cpu_index(gs) + 1);
+		return gdb_reply(gs, text);
+	}
+	if (!strncmp(pkt, "qThreadExtraInfo,", 17))
+		return cmd_thread_info(gs, pkt + 17);
 	return gdb_reply(gs, ""); /* unknown: the protocol's "unsupported" */
 }
 
 /* c [ADDR], s [ADDR], and C/S SIG[;ADDR] (the signal is not delivered:
- * a guest has no signals). */
+ * a guest has no signals). s steps Hc's vCPU alone; c runs them all. */
 static enum gdb_cmd_result cmd_resume(struct gdbstub *gs, const char *pkt)
 {
 	const char *s = pkt + 1;
 	struct kvm_regs regs;
+	struct vcpu *target;
 	uint64_t addr, sig;
 
 	if ((*pkt == 'C' || *pkt == 'S') &&
 	    (rsp_parse_hex(&s, &sig) || (*s && *s++ != ';')))
 		return gdb_reply_error(gs, EINVAL), CMD_STAY;
+	if (gs->hc_any) /* gdb means the thread it looks at */
+		gs->step_cpu = gdb_cpu_index(gs);
+	target = gs->cpus.vcpu[gs->step_cpu];
 	if (*s) {
 		if (rsp_parse_hex(&s, &addr) || *s ||
-		    vcpu_get_regs(gs->vcpu, &regs, NULL))
+		    vcpu_get_regs(target, &regs, NULL))
 			return gdb_reply_error(gs, EINVAL), CMD_STAY;
 		regs.rip = addr;
-		if (vcpu_set_regs(gs->vcpu, &regs, NULL))
+		if (vcpu_set_regs(target, &regs, NULL))
 			return gdb_reply_error(gs, EIO), CMD_STAY;
 	}
 	gs->stepping = *pkt == 's' || *pkt == 'S';
@@ -263,8 +356,10 @@ enum gdb_cmd_result gdb_dispatch(struct gdbstub *gs, char *pkt, size_t len)
 	case 'k':
 		return CMD_KILL; /* gdb expects no reply */
 	case 'H':
+		cmd_set_thread(gs, pkt + 1);
+		return CMD_STAY;
 	case 'T':
-		gdb_reply(gs, "OK"); /* one thread: any choice of it is fine */
+		cmd_thread_alive(gs, pkt + 1);
 		return CMD_STAY;
 	case 'q':
 		cmd_query(gs, pkt);

@@ -23,22 +23,27 @@ enum {
 
 /*
  * Copies up to len bytes from (or, with write, to) guest virtual gva, page
- * by page through the guest's own page tables (KVM_TRANSLATE) and the
- * bounds-checked RAM accessors; stops at the first byte not mapped or not
- * RAM. Returns the bytes copied. The int3 bytes we planted are hidden: a
- * read sees the guest's own bytes, a write over one becomes the guest's
- * byte and the int3 stays, at whichever virtual address gdb uses.
+ * by page through the page tables of gs->vcpu (gdb's Hg thread;
+ * KVM_TRANSLATE) and the bounds-checked RAM accessors; stops at the first
+ * byte not mapped or not RAM. Returns the bytes copied. The trap bytes we
+ * planted are hidden: a read sees the guest's own bytes, a write over one
+ * becomes the guest's byte and the trap stays, at whichever virtual
+ * address gdb uses.
  */
 size_t gdbt_access(struct gdbstub *gs, uint64_t gva, void *buf, size_t len,
 		   int write);
 
 /*
- * Z/z TYPE,ADDR,KIND: 0 an int3 (plus a debug register while one is free),
- * kept per guest physical byte with a count of the virtual addresses that
- * planted it, so that aliases share the guest's saved byte;
- * 1 an execution breakpoint, 2/3/4 write/read/access watchpoints of 1, 2,
- * 4 or (long mode) 8 aligned bytes, all in DR0-DR3. 0, or -EINVAL,
- * -ENOSPC (no free slot), -EFAULT (int3 address not in RAM), -ENOENT.
+ * Z/z TYPE,ADDR,KIND: 0 a trap (gs->trap: an int3, or a port trap, which
+ * needs an instruction of 2 bytes or more there), plus a debug register
+ * while one is free; kept per guest physical byte with a count of the
+ * virtual addresses that planted it, so that aliases share the guest's
+ * saved bytes; 1 an execution breakpoint (a trap with z1_as_trap),
+ * 2/3/4 write/read/access watchpoints of 1, 2, 4 or (long mode) 8 aligned
+ * bytes, all in DR0-DR3. 0, or -EINVAL (a port trap over a one-byte
+ * instruction, a bad length), -ENOSPC (no free slot), -EFAULT (address
+ * not in RAM), -EBUSY (it would overlap another trap), -EPERM (a port
+ * trap in user space: long mode's lower half), -ENOENT.
  */
 int gdbt_breakpoint(struct gdbstub *gs, int type, uint64_t addr, uint64_t kind,
 		    int insert);
@@ -53,18 +58,30 @@ void gdbt_clear(struct gdbstub *gs);
 int gdbt_snapshot_watches(struct gdbstub *gs);
 
 /*
- * Programs KVM for the next run (KVM_SET_GUEST_DEBUG): the debug
- * registers, single step for gs->stepping or gs->watch_stepping; all off
- * when enable is 0. 0 or a negative errno.
+ * Programs KVM for the next run of every vCPU (KVM_SET_GUEST_DEBUG): the
+ * debug registers, single step for gs->step_cpu when gs->stepping, for
+ * all with gs->watch_stepping; all off when enable is 0. 0 or a negative
+ * errno.
  */
 int gdbt_apply_debug(struct gdbstub *gs, int enable);
 
 /*
- * The stop reply for a KVM_EXIT_DEBUG ("T05swbreak:;", "T05watch:ADDR;",
- * "T05"...) in out; 0 when the exit is only our own watch step and nothing
- * changed (the guest should simply go on).
+ * The stop reply for vcpu's KVM_EXIT_DEBUG ("T05swbreak:;",
+ * "T05watch:ADDR;", "T05"...) in out; 0 when the exit is only our own
+ * watch step and nothing changed (the guest should simply go on).
  */
-int gdbt_stop_reason(struct gdbstub *gs, char *out, size_t cap);
+int gdbt_stop_reason(struct gdbstub *gs, struct vcpu *vcpu, char *out,
+		     size_t cap);
+
+/*
+ * vcpu wrote GDB_TRAP_PORT_NUMBER (a VCPU_DEBUG from the trap port's
+ * device): finishes the OUT, and when it was one of our traps puts RIP
+ * back on it and writes the stop reply ("T05swbreak:;", or hwbreak for a
+ * Z1 served by a trap) to out: 1. 0 when the guest wrote the port itself
+ * (it runs on past its OUT).
+ */
+int gdbt_port_trap(struct gdbstub *gs, struct vcpu *vcpu, char *out,
+		   size_t cap);
 
 /*
  * Whether a fault report is one of our int3s caught by the VMM's #BP

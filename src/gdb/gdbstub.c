@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -18,6 +19,7 @@
 #include "gdb_conn.h"
 #include "gdb_target.h"
 #include "preempt.h"
+#include "vm.h"
 
 /* --- the socket ---------------------------------------------------- */
 
@@ -68,20 +70,40 @@ static int listen_unix(struct gdbstub *gs, const char *path, struct errbuf *err)
 	return 0;
 }
 
-int gdbstub_open(struct gdbstub *gs, const char *spec, struct vcpu *vcpu,
-		 int long_mode, FILE *log, struct errbuf *err)
+int gdbstub_open(struct gdbstub *gs, const char *spec,
+		 const struct gdb_cpus *cpus, int long_mode, FILE *log,
+		 struct errbuf *err)
 {
 	int ret;
 
 	memset(gs, 0, sizeof(*gs));
 	gs->listen_fd = gs->conn_fd = -1;
-	gs->vcpu = vcpu;
+	if (cpus->n < 1 || cpus->n > GDB_MAX_CPUS)
+		return err_fail(err, EINVAL, "--gdb: %u vCPUs (1 to %d)",
+				cpus->n, GDB_MAX_CPUS);
+	memcpy(gs->cpu_list, cpus->vcpu, cpus->n * sizeof(*cpus->vcpu));
+	gs->cpus = *cpus;
+	gs->cpus.vcpu = gs->cpu_list;
+	gs->vcpu = gs->cpu_list[0];
+	gs->hc_any = 1;
+	gs->threads = cpus->n > 1;
 	gs->long_mode = long_mode;
 	gs->log = log;
+	pthread_mutex_init(&gs->lock, NULL);
+	pthread_cond_init(&gs->cond, NULL);
+	gs->inited = 1;
+	/* Until gdb lets them go, no vCPU has run: every one is parked. */
+	gs->stopped = 1;
+	memset(gs->parked, 1, sizeof(gs->parked));
 	rsp_decoder_init(&gs->dec);
 	/* Before the first KVM_RUN: the stub's reason to exist is to stop the
 	 * guest before its first instruction. */
-	snprintf(gs->stop_reply, sizeof(gs->stop_reply), "S%02x", GDB_SIGTRAP);
+	if (gs->threads)
+		snprintf(gs->stop_reply, sizeof(gs->stop_reply),
+			 "T%02xthread:1;", GDB_SIGTRAP);
+	else
+		snprintf(gs->stop_reply, sizeof(gs->stop_reply), "S%02x",
+			 GDB_SIGTRAP);
 	if (!strncmp(spec, "unix:", 5))
 		ret = listen_unix(gs, spec + 5, err);
 	else
@@ -91,6 +113,36 @@ int gdbstub_open(struct gdbstub *gs, const char *spec, struct vcpu *vcpu,
 	if (ret)
 		gdbstub_finish(gs, -1);
 	return ret;
+}
+
+/* The trap port's device: a write is a breakpoint's trap, or the guest's
+ * own (gdbt_port_trap tells which); reads give all ones. */
+static int trap_port_write(void *opaque, uint64_t off, const void *data,
+			   uint32_t len, struct errbuf *err)
+{
+	(void)opaque, (void)off, (void)data, (void)len, (void)err;
+	return BUS_TRAP;
+}
+
+int gdbstub_use_port_traps(struct gdbstub *gs, struct bus *ports,
+			   int z1_as_trap, struct errbuf *err)
+{
+	int ret = bus_register(ports, GDB_TRAP_PORT_NUMBER, 1, "gdb trap", NULL,
+			       trap_port_write, gs, err);
+
+	if (!ret) {
+		gs->trap = GDB_TRAP_PORT;
+		gs->z1_as_trap = z1_as_trap;
+	}
+	return ret;
+}
+
+void gdbstub_set_image_alias(struct gdbstub *gs, uint64_t va, uint64_t pa,
+			     uint64_t len)
+{
+	gs->alias_va = va;
+	gs->alias_pa = pa;
+	gs->alias_len = len;
 }
 
 /* Waits until fd is readable: 0, or -1 when a stop signal came first. */
@@ -132,6 +184,8 @@ static void close_listener(struct gdbstub *gs)
 		unlink(gs->unix_path);
 	gs->unix_path[0] = '\0';
 }
+
+static void let_run(struct gdbstub *gs);
 
 /* --- the connection ------------------------------------------------ */
 
@@ -242,11 +296,16 @@ static enum gdb_verdict serve(struct gdbstub *gs)
 	}
 }
 
-/* Tells gdb why the guest stopped, then serves it. */
+/* Tells gdb why the guest stopped ("T05...", with the reporter's thread
+ * when there are several), then serves it. */
 static enum gdb_verdict stop(struct gdbstub *gs, const char *why)
 {
-	snprintf(gs->stop_reply, sizeof(gs->stop_reply), "%s", why);
-	if (gdb_reply(gs, why) < 0)
+	if (gs->threads && why[0] == 'T')
+		snprintf(gs->stop_reply, sizeof(gs->stop_reply),
+			 "%.3sthread:%x;%s", why, gs->reporter + 1, why + 3);
+	else
+		snprintf(gs->stop_reply, sizeof(gs->stop_reply), "%s", why);
+	if (gdb_reply(gs, gs->stop_reply) < 0)
 		return lost(gs);
 	return serve(gs);
 }
@@ -313,6 +372,7 @@ static int accept_gdb(struct gdbstub *gs, int *killed)
 
 enum gdb_verdict gdbstub_attach(struct gdbstub *gs)
 {
+	enum gdb_verdict verdict;
 	int fd, killed = 0;
 
 	if (gs->log)
@@ -329,6 +389,7 @@ enum gdb_verdict gdbstub_attach(struct gdbstub *gs)
 		return GDB_KILL;
 	/* One client: later ones find no one listening. */
 	close_listener(gs);
+	pthread_mutex_lock(&gs->lock);
 	if (fd < 0 || arm_sigio(fd) < 0) {
 		if (fd >= 0)
 			close(fd);
@@ -337,10 +398,14 @@ enum gdb_verdict gdbstub_attach(struct gdbstub *gs)
 				"simple-kvm: gdb: accept: %s; the "
 				"guest runs without gdb\n",
 				strerror(errno));
-		return GDB_RESUME;
+		verdict = GDB_RESUME;
+	} else {
+		gs->conn_fd = fd;
+		verdict = serve(gs);
 	}
-	gs->conn_fd = fd;
-	return serve(gs);
+	let_run(gs);
+	pthread_mutex_unlock(&gs->lock);
+	return verdict;
 }
 
 /* Whether gdb sent Ctrl-C while the guest ran (1), or left (-1). Reads
@@ -400,42 +465,171 @@ static enum gdb_verdict fatal_stop(struct gdbstub *gs, int signo)
 	return stop(gs, why) == GDB_KILL ? GDB_KILL : GDB_NOT_MINE;
 }
 
-enum gdb_verdict gdbstub_on_event(struct gdbstub *gs,
-				  const struct vcpu_exit *ex)
+/* --- all-stop: one vCPU stops them all ------------------------------ */
+
+/* Every vCPU but index out of KVM_RUN and parked (or the run ending):
+ * each that runs is kicked and parks at its loop's next gdbstub_hold.
+ * With the lock held; the wait lets it go. */
+static void stop_others(struct gdbstub *gs, unsigned index)
 {
-	char why[64];
+	int waiting;
+
+	atomic_store(&gs->stopped, 1);
+	memset(gs->may_run, 0, sizeof(gs->may_run));
+	for (unsigned i = 0; i < gs->cpus.n; i++)
+		if (i != index && !gs->parked[i] && gs->cpus.kick)
+			gs->cpus.kick(gs->cpus.ctx, i);
+	do {
+		waiting = 0;
+		for (unsigned i = 0; i < gs->cpus.n; i++)
+			waiting |= i != index && !gs->parked[i];
+		if (waiting && !gs->released)
+			pthread_cond_wait(&gs->cond, &gs->lock);
+	} while (waiting && !gs->released);
+}
+
+/* After a stop: a step runs step_cpu alone, anything else every vCPU. */
+static void let_run(struct gdbstub *gs)
+{
+	if (gs->stepping && gs->conn_fd >= 0) {
+		memset(gs->may_run, 0, sizeof(gs->may_run));
+		gs->may_run[gs->step_cpu] = 1;
+		gs->parked[gs->step_cpu] = 0;
+	} else {
+		atomic_store(&gs->stopped, 0);
+		memset(gs->may_run, 1, sizeof(gs->may_run));
+		memset(gs->parked, 0, sizeof(gs->parked));
+	}
+	pthread_cond_broadcast(&gs->cond);
+}
+
+void gdbstub_hold(struct gdbstub *gs, unsigned index)
+{
+	if (!gs->inited || !atomic_load(&gs->stopped))
+		return; /* a kick makes the next KVM_RUN come back here */
+	pthread_mutex_lock(&gs->lock);
+	while (atomic_load(&gs->stopped) && !gs->may_run[index] &&
+	       !gs->released) {
+		if (!gs->parked[index]) {
+			gs->parked[index] = 1;
+			pthread_cond_broadcast(&gs->cond);
+		}
+		pthread_cond_wait(&gs->cond, &gs->lock);
+	}
+	gs->parked[index] = 0;
+	pthread_mutex_unlock(&gs->lock);
+}
+
+void gdbstub_release_all(struct gdbstub *gs)
+{
+	if (!gs || !gs->inited)
+		return;
+	pthread_mutex_lock(&gs->lock);
+	gs->released = 1;
+	pthread_cond_broadcast(&gs->cond);
+	pthread_mutex_unlock(&gs->lock);
+}
+
+/* Whether vCPU index's event is one gdb hears of, with the stop reply in
+ * why: 1 a stop, 0 none (*verdict says what the loop does), -1 a stop
+ * the guest cannot resume from (signal in *signo). */
+static int classify(struct gdbstub *gs, unsigned index,
+		    const struct vcpu_exit *ex, char *why, size_t cap,
+		    int *signo, enum gdb_verdict *verdict)
+{
+	struct vcpu *vcpu = gs->cpus.vcpu[index];
 	int irq;
 
-	if (gs->conn_fd < 0)
-		return GDB_NOT_MINE;
+	*verdict = GDB_NOT_MINE;
 	switch (ex->event) {
 	case VCPU_DEBUG:
-		if (!gdbt_stop_reason(gs, why, sizeof(why)))
-			return GDB_RESUME; /* a watch step that saw nothing */
-		return stop(gs, why);
+		*verdict = GDB_RESUME; /* a watch step that saw nothing */
+		return gdbt_stop_reason(gs, vcpu, why, cap);
 	case VCPU_INTERRUPTED:
 		irq = interrupt_requested(gs);
-		if (irq < 0)
+		if (irq < 0) {
+			stop_others(gs,
+				    index); /* no vCPU ioctl races KVM_RUN */
 			disconnect(gs, "disconnected");
+			let_run(gs);
+		}
 		if (irq <= 0)
-			return GDB_NOT_MINE;
-		snprintf(why, sizeof(why), "T%02x", GDB_SIGINT);
-		return stop(gs, why);
+			return 0;
+		snprintf(why, cap, "T%02x", GDB_SIGINT);
+		return 1;
 	case VCPU_GUEST_FAULT:
-		if (gdbt_int3_reported(gs, &ex->fault))
-			return stop(gs, "T05swbreak:;");
+		if (gdbt_int3_reported(gs, &ex->fault)) {
+			snprintf(why, cap, "T05swbreak:;");
+			return 1;
+		}
 		/* gdb reads the live registers: make them the faulting
 		 * instruction's rather than the VMM handler's. */
 		if (ex->fault.kind == FAULT_EXCEPTION)
-			vcpu_set_regs(gs->vcpu, &ex->fault.regs, NULL);
-		return fatal_stop(gs, fault_signal(&ex->fault));
+			vcpu_set_regs(vcpu, &ex->fault.regs, NULL);
+		*signo = fault_signal(&ex->fault);
+		return -1;
 	case VCPU_CRASHED:
-		return fatal_stop(gs, GDB_SIGSEGV);
+		*signo = GDB_SIGSEGV;
+		return -1;
 	case VCPU_BAD_HYPERCALL:
-		return fatal_stop(gs, GDB_SIGSYS);
+		*signo = GDB_SIGSYS;
+		return -1;
 	default:
-		return GDB_NOT_MINE;
+		return 0;
 	}
+}
+
+/* vCPU index's stop: the others parked, gdb told and served, then the
+ * vCPUs gdb lets run are let go. With the lock held. */
+static enum gdb_verdict report(struct gdbstub *gs, unsigned index, int kind,
+			       const char *why, int signo)
+{
+	enum gdb_verdict verdict;
+
+	stop_others(gs, index);
+	if (gs->released) /* the run ends meanwhile: nothing to serve */
+		return GDB_RESUME;
+	gs->reporter = index;
+	gs->vcpu = gs->cpus.vcpu[index]; /* gdb's thread is the reporter */
+	gs->step_cpu = index;
+	verdict = kind < 0 ? fatal_stop(gs, signo) : stop(gs, why);
+	let_run(gs);
+	return verdict;
+}
+
+enum gdb_verdict gdbstub_on_event(struct gdbstub *gs, unsigned index,
+				  const struct vcpu_exit *ex)
+{
+	struct vcpu *vcpu = gs->cpus.vcpu[index];
+	enum gdb_verdict verdict = GDB_RESUME;
+	int kind, signo = 0, trap = 0;
+	char why[64];
+
+	if (!gs->inited)
+		return GDB_NOT_MINE;
+	pthread_mutex_lock(&gs->lock);
+	/* The trap port: ours or the guest's own OUT, finished either way;
+	 * with gdb gone it is only the guest's. */
+	if (ex->event == VCPU_DEBUG && ex->reason == KVM_EXIT_IO)
+		trap = gdbt_port_trap(gs, vcpu, why, sizeof(why)) ? 1 : -1;
+	if (gs->conn_fd < 0 || trap < 0) {
+		pthread_mutex_unlock(&gs->lock);
+		return trap ? GDB_RESUME : GDB_NOT_MINE;
+	}
+	/* Another vCPU's stop is under way, or gdb steps another: this
+	 * event waits. A trap's RIP is back on it and a debug register fires
+	 * again, so the breakpoint is reported once this vCPU runs again. */
+	if (atomic_load(&gs->stopped) && !gs->may_run[index]) {
+		pthread_mutex_unlock(&gs->lock);
+		return GDB_RESUME;
+	}
+	kind = trap ? 1
+		    : classify(gs, index, ex, why, sizeof(why), &signo,
+			       &verdict);
+	if (kind)
+		verdict = report(gs, index, kind, why, signo);
+	pthread_mutex_unlock(&gs->lock);
+	return verdict;
 }
 
 /* gdb acks the exit reply: closing before that would make its ack fail
@@ -465,4 +659,9 @@ void gdbstub_finish(struct gdbstub *gs, int status)
 		close(gs->conn_fd);
 	gs->conn_fd = -1;
 	close_listener(gs);
+	if (gs->inited) {
+		pthread_cond_destroy(&gs->cond);
+		pthread_mutex_destroy(&gs->lock);
+		gs->inited = 0;
+	}
 }

@@ -1,5 +1,6 @@
-/* gdbstub.h - a GDB remote stub for one vCPU: a socket, gdb's commands, and
- * KVM's guest-debug state. */
+/* gdbstub.h - a GDB remote stub: a socket, gdb's commands, KVM's guest-
+ * debug state, and each vCPU as one of gdb's threads, all stopped when one
+ * stops (all-stop). */
 #ifndef GDBSTUB_H
 #define GDBSTUB_H
 
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <sys/un.h>
 
+#include "bus.h"
 #include "errbuf.h"
 #include "gdb_rsp.h"
 #include "gdb_state.h"
@@ -23,14 +25,39 @@ enum gdb_verdict {
 
 /*
  * Listens on spec: "PORT" (TCP on 127.0.0.1 only; 0 lets the kernel pick)
- * or "unix:PATH" (created, and removed again once gdb connects). Also
- * arranges for the connection's input to raise SIGIO, let through only in
- * KVM_RUN (preempt_catch_signal): call before preempt_attach_vcpu. The
- * vCPU must stay where it is while the stub lives. long_mode picks the
- * register set. 0, or a negative errno with the reason in err.
+ * or "unix:PATH" (created, and removed again once gdb connects), for the
+ * vCPUs in cpus (copied; 1 to GDB_MAX_CPUS, each gdb's thread index + 1;
+ * cpus->kick is needed with more than one). Also arranges for the
+ * connection's input to raise SIGIO, let through only in KVM_RUN
+ * (preempt_catch_signal): call before preempt_attach_vcpu, and let SIGIO
+ * through vCPU 0's KVM_RUN. The vCPUs must stay where they are while the
+ * stub lives. long_mode picks the register set. Software breakpoints are
+ * int3s, for the VMM's own #BP handler (gdbstub_use_port_traps changes
+ * that). 0, or a negative errno with the reason in err.
  */
-int gdbstub_open(struct gdbstub *gs, const char *spec, struct vcpu *vcpu,
-		 int long_mode, FILE *log, struct errbuf *err);
+int gdbstub_open(struct gdbstub *gs, const char *spec,
+		 const struct gdb_cpus *cpus, int long_mode, FILE *log,
+		 struct errbuf *err);
+
+/*
+ * For a guest with its own IDT (Linux): software breakpoints become port
+ * traps (gdb_state.h), and the trap port GDB_TRAP_PORT_NUMBER a device on
+ * ports whose writes come back from vcpu_step as VCPU_DEBUG (BUS_TRAP).
+ * z1_as_trap serves hardware breakpoints as traps too, for a KVM whose
+ * debug registers do not fire (gdb_probe.h). 0, or a negative errno.
+ */
+int gdbstub_use_port_traps(struct gdbstub *gs, struct bus *ports,
+			   int z1_as_trap, struct errbuf *err);
+
+/*
+ * A kernel image linked at va but loaded at pa (len bytes): where the
+ * guest's page tables do not map an address of it to RAM (before paging
+ * is on, or before the kernel maps itself), gdb's reads and breakpoints
+ * take the link-time mapping, so "hbreak start_kernel" can be set before
+ * the kernel runs. Other addresses always go through the page tables.
+ */
+void gdbstub_set_image_alias(struct gdbstub *gs, uint64_t va, uint64_t pa,
+			     uint64_t len);
 
 /*
  * Says where it listens, waits for gdb to connect (only one client: the
@@ -41,21 +68,40 @@ int gdbstub_open(struct gdbstub *gs, const char *spec, struct vcpu *vcpu,
  * closed unanswered with a notice, and the stub waits for the next one.
  * Every reply, here and later, is sent without blocking: a client that
  * takes none of it for GDB_STALL_MS is dropped as if it had detached.
- * SIGINT or SIGTERM while waiting or sending: GDB_KILL.
+ * SIGINT or SIGTERM while waiting or sending: GDB_KILL. Until it returns
+ * every vCPU is parked (gdbstub_hold); then gdb's resume lets them run.
  */
 enum gdb_verdict gdbstub_attach(struct gdbstub *gs);
 
 /*
- * Shows gdb one vcpu_step result first. VCPU_DEBUG becomes a SIGTRAP stop,
- * gdb's Ctrl-C (seen at a VCPU_INTERRUPTED) a SIGINT stop, a guest fault
- * a signal stop at the faulting instruction (SIGSEGV, SIGILL, SIGFPE...;
- * the vCPU's registers are set to the fault's), a crash SIGSEGV and a bad
- * hypercall SIGSYS; each is served until gdb resumes. A fault, crash or
- * bad hypercall is then the program's again (GDB_NOT_MINE): the guest
- * cannot go on. Without gdb attached, every event is GDB_NOT_MINE.
+ * Shows gdb one vcpu_step result of vCPU index first. VCPU_DEBUG becomes
+ * a SIGTRAP stop (a debug exit, or a write to the trap port: one of our
+ * traps, else the guest's own OUT, which runs on), gdb's Ctrl-C (seen at
+ * a VCPU_INTERRUPTED) a SIGINT stop, a guest fault a signal stop at the
+ * faulting instruction (SIGSEGV, SIGILL, SIGFPE...; the vCPU's registers
+ * are set to the fault's), a crash SIGSEGV and a bad hypercall SIGSYS.
+ * A stop first parks every other vCPU (cpus->kick, then gdbstub_hold),
+ * says thread:ID when there are several, and is served until gdb resumes:
+ * s runs the stepped vCPU alone, c all of them. A fault, crash or bad
+ * hypercall is then the program's again (GDB_NOT_MINE): the guest cannot
+ * go on. An event of a vCPU while another's stop is under way waits: it
+ * is reported when that vCPU runs again (GDB_RESUME). Without gdb
+ * attached, every event is GDB_NOT_MINE. Thread-safe: each vCPU's thread
+ * calls it for its own events.
  */
-enum gdb_verdict gdbstub_on_event(struct gdbstub *gs,
+enum gdb_verdict gdbstub_on_event(struct gdbstub *gs, unsigned index,
 				  const struct vcpu_exit *ex);
+
+/*
+ * vCPU index's thread calls this before each vcpu_step: while gdb holds
+ * the guest and does not let this vCPU run, it waits here, parked outside
+ * KVM_RUN. Costs an atomic load when gdb holds nothing.
+ */
+void gdbstub_hold(struct gdbstub *gs, unsigned index);
+
+/* The run ends: no vCPU parks any more, and a stop under way serves no
+ * one (the program then ends every vCPU's loop). gs may be NULL. */
+void gdbstub_release_all(struct gdbstub *gs);
 
 /*
  * Tells gdb that the run ended: "W status" (exited with that code), or

@@ -700,7 +700,7 @@ static int run_guest(struct vm *vm, struct hc_env *env, struct machine *m,
 	}
 	for (;;) {
 		vcpu_step(&loop, &ex, &err);
-		switch (gdb ? gdbstub_on_event(gdb, &ex) : GDB_NOT_MINE) {
+		switch (gdb ? gdbstub_on_event(gdb, 0, &ex) : GDB_NOT_MINE) {
 		case GDB_RESUME: /* a stop gdb served, or its Ctrl-C */
 			continue;
 		case GDB_KILL:
@@ -830,6 +830,8 @@ static int load_and_run(struct vm *vm, const struct options *opt,
 	struct exit_stats stats = {0};
 	struct hc_env env =
 		hc_env_for_vcpu(&vm->vcpu, &stats, outbuf_stream(out));
+	struct vcpu *const only[1] = {&vm->vcpu};
+	const struct gdb_cpus one_cpu = {.vcpu = only, .n = 1};
 	struct guest_bytes guest;
 	struct machine m;
 	struct gdbstub gdb;
@@ -874,7 +876,7 @@ static int load_and_run(struct vm *vm, const struct options *opt,
 	}
 	if (vcpu_enter_mode(&vm->vcpu, opt->mode, LAYOUT_IMAGE_BASE, &err) ||
 	    (opt->gdb &&
-	     gdbstub_open(&gdb, opt->gdb, &vm->vcpu, opt->mode == CPU_MODE_LONG,
+	     gdbstub_open(&gdb, opt->gdb, &one_cpu, opt->mode == CPU_MODE_LONG,
 			  stderr, &err)) ||
 	    prepare_run(vm, opt, &timer, &err)) {
 		fprintf(stderr, "simple-kvm: %s\n", err.msg);
