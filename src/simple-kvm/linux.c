@@ -9,6 +9,8 @@
 
 #include "acpi_pm.h"
 #include "exit_stats.h"
+#include "gdb_probe.h"
+#include "gdbstub.h"
 #include "guest_va.h"
 #include "hypercall_host.h"
 #include "kvm.h"
@@ -21,6 +23,7 @@
 #include "mptable.h"
 #include "outbuf.h"
 #include "pc_platform.h"
+#include "preempt.h"
 #include "run_output.h"
 #include "seccomp_filter.h"
 #include "status.h"
@@ -60,6 +63,12 @@ static int end_status(struct vcpu *vcpu, struct outbuf *out, enum linux_end end,
 		return STATUS_TIMEOUT;
 	case LINUX_STOPPED:
 		report(vcpu, out, "stopped by a signal", "");
+		return STATUS_INTERRUPTED;
+	case LINUX_GDB_KILL: /* or SIGINT/SIGTERM while gdb held it */
+		report(vcpu, out, "stopped by ",
+		       preempt_stop_requested()
+			       ? strsignal(preempt_stop_requested())
+			       : "gdb's kill request");
 		return STATUS_INTERRUPTED;
 	case LINUX_CRASHED:
 		report(vcpu, out, err->msg, "");
@@ -136,7 +145,49 @@ static int start_aps(struct vm *vm, struct linux_smp *smp,
 
 	if (!ret && vm->nvcpus > 1)
 		ret = linux_smp_start(smp, env, &m->ports, &m->mmio,
-				      !o->no_seccomp, err);
+				      !o->no_seccomp && !o->gdb, err);
+	return ret;
+}
+
+/*
+ * --gdb: the stub, with each vCPU as a thread. Linux has its own IDT, so
+ * software breakpoints are port traps; where this KVM's debug registers do
+ * not fire (the sandbox), hardware breakpoints are traps too, and we say
+ * so. Before the tick, which lets the stub's SIGIO through vCPU 0's
+ * KVM_RUN.
+ */
+static int open_gdb(struct gdbstub *gdb, struct vm *vm, struct linux_smp *smp,
+		    struct machine *m, const struct linux_options *o,
+		    const struct linux_loaded *l, struct errbuf *err)
+{
+	struct vcpu *list[LINUX_MAX_CPUS];
+	struct gdb_cpus cpus = {.vcpu = list, .n = vm->nvcpus};
+	int fires = gdb_probe_dr_fires(vm->kvm, err);
+	int ret;
+
+	if (fires < 0)
+		return fires;
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		list[i] = vm_vcpu(vm, i);
+	if (vm->nvcpus > 1) {
+		cpus.kick = linux_smp_kick;
+		cpus.ctx = smp;
+	}
+	ret = gdbstub_open(gdb, o->gdb, &cpus, 1, stderr, err);
+	if (!ret)
+		ret = gdbstub_use_port_traps(gdb, &m->ports, !fires, err);
+	if (!ret && l->path == KIMG_PVH) /* a bzImage's is wherever it goes */
+		gdbstub_set_image_alias(
+			gdb, l->pvh.kernel_vstart, l->pvh.kernel_start,
+			l->pvh.kernel_end - l->pvh.kernel_start);
+	if (ret)
+		gdbstub_finish(gdb, -1);
+	else if (!fires)
+		fprintf(stderr,
+			"simple-kvm: gdb: this KVM's debug registers do not "
+			"fire (QEMU's emulated SVM): hardware breakpoints are "
+			"planted traps as well, watchpoints are checked by "
+			"stepping\n");
 	return ret;
 }
 
@@ -166,14 +217,17 @@ static void report_vcpus(struct vm *vm, struct linux_smp *smp,
  * TCSETS, which the allowlist lets through.
  */
 static int run(struct vm *vm, const struct linux_options *o,
-	       struct linux_console *con, struct machine *m,
-	       const struct acpi_pm *pm, struct outbuf *out, struct errbuf *err)
+	       const struct linux_loaded *l, struct linux_console *con,
+	       struct machine *m, const struct acpi_pm *pm, struct outbuf *out,
+	       struct errbuf *err)
 {
 	struct exit_stats stats = {0};
 	struct hc_env env = hc_env_for_vcpu(&vm->vcpu, &stats, out->stream);
 	struct preempt_timer tick = {0};
 	const bool smp_on = vm->nvcpus > 1;
 	struct linux_smp smp = {0};
+	struct gdbstub gdb = {.inited = 0};
+	struct gdbstub *gdb_on = o->gdb ? &gdb : NULL;
 	uint64_t bsp_ns = 0;
 	uint32_t exit_code = 0;
 	unsigned who = 0;
@@ -187,10 +241,12 @@ static int run(struct vm *vm, const struct linux_options *o,
 	env.escape_controls = !o->raw_output && isatty(STDOUT_FILENO);
 	con->escape = env.escape_controls;
 	m->console.escape = env.escape_controls;
-	if (linux_tick_start(&tick, &vm->vcpu, smp_on ? LINUX_KICK_SIGNAL : 0,
+	gdb.listen_fd = gdb.conn_fd = -1; /* gdbstub_finish: nothing open */
+	if ((gdb_on && open_gdb(&gdb, vm, &smp, m, o, l, err)) ||
+	    linux_tick_start(&tick, &vm->vcpu, smp_on ? LINUX_KICK_SIGNAL : 0,
 			     err) ||
 	    (smp_on && start_aps(vm, &smp, &env, m, o, err)) ||
-	    (!o->no_seccomp && seccomp_lockdown(err))) {
+	    (!o->no_seccomp && !gdb_on && seccomp_lockdown(err))) {
 		fprintf(stderr, "simple-kvm: %s\n", err->msg);
 		if (smp_on && smp.ready) { /* the lockdown failed: stop them */
 			end = LINUX_HOST_ERROR;
@@ -198,12 +254,18 @@ static int run(struct vm *vm, const struct linux_options *o,
 		}
 		linux_smp_destroy(&smp);
 		preempt_destroy(&tick);
+		gdbstub_finish(&gdb, -1);
 		linux_console_close(con);
 		return STATUS_HOST;
 	}
+	smp.gdb = gdb_on; /* before the APs' go, in linux_run */
 	bsp_ns = linux_thread_cpu_ns();
-	end = linux_run(&vm->vcpu, &env, &m->ports, &m->mmio, con, &tick,
-			o->timeout_ns, smp_on ? &smp : NULL, &exit_code, err);
+	if (gdb_on && gdbstub_attach(&gdb) == GDB_KILL)
+		end = LINUX_GDB_KILL;
+	else
+		end = linux_run(&vm->vcpu, &env, &m->ports, &m->mmio, con,
+				&tick, o->timeout_ns, smp_on ? &smp : NULL,
+				gdb_on, &exit_code, err);
 	bsp_ns = linux_thread_cpu_ns() - bsp_ns;
 	/* every vCPU out of KVM_RUN, the end the first one saw */
 	if (smp_on)
@@ -214,6 +276,7 @@ static int run(struct vm *vm, const struct linux_options *o,
 		say_end(end, con, pm);
 	status = end_status(vm_vcpu(vm, who), out, end, exit_code, o, err);
 	status = run_output_end(out, "the console's output", status);
+	gdbstub_finish(&gdb, status); /* gdb hears the exit status */
 	if (smp_on) {
 		report_vcpus(vm, &smp, &stats, bsp_ns, m, o->stats);
 	} else {
@@ -458,7 +521,7 @@ static int boot(const struct kvm_dev *kvm, const struct linux_options *o,
 	machine_init(&m);
 	status = build_devices(&vm, o, &con, &m, &pm, out, &err);
 	if (status == STATUS_OK)
-		status = run(&vm, o, &con, &m, &pm, out, &err);
+		status = run(&vm, o, &loaded, &con, &m, &pm, out, &err);
 	else
 		linux_console_close(&con);
 	machine_destroy(&m);

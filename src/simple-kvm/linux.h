@@ -35,6 +35,7 @@ struct linux_options {
 	int fill_cache;		  /* --fill-kernel-cache: no VM, no KVM */
 	const char *extract;	  /* --extract-vmlinux FILE: no VM, no KVM */
 	unsigned ncpus;		  /* --cpus: 1 to LINUX_MAX_CPUS */
+	const char *gdb;	  /* --gdb PORT or unix:PATH, else NULL */
 };
 
 /*

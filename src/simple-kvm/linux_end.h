@@ -13,6 +13,7 @@ enum linux_end {
 	LINUX_QUIT,	  /* Ctrl-A X on the terminal */
 	LINUX_TIMEOUT,	  /* timeout_ns passed */
 	LINUX_STOPPED,	  /* SIGINT or SIGTERM */
+	LINUX_GDB_KILL,	  /* gdb's kill request (--gdb) */
 	LINUX_CRASHED,	  /* an exit nothing serves; err says which */
 	LINUX_BAD_CALL,	  /* a hypercall broke the ABI; err says how */
 	LINUX_HOST_ERROR, /* KVM_RUN failed */

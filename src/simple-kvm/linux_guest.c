@@ -10,6 +10,7 @@
 
 #include "bzimage.h"
 #include "clock.h"
+#include "gdbstub.h"
 #include "kernel_cache.h"
 #include "linux_end.h"
 #include "linux_smp.h"
@@ -248,8 +249,8 @@ enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
 			 struct bus *ports, struct bus *mmio,
 			 struct linux_console *con,
 			 const struct preempt_timer *tick, uint64_t timeout_ns,
-			 struct linux_smp *smp, uint32_t *exit_code,
-			 struct errbuf *err)
+			 struct linux_smp *smp, struct gdbstub *gdb,
+			 uint32_t *exit_code, struct errbuf *err)
 {
 	struct vcpu_loop loop = {.vcpu = vcpu, .hc = hc, .mmio = mmio};
 	uint64_t deadline = timeout_ns ? monotonic_ns() + timeout_ns : 0;
@@ -264,7 +265,19 @@ enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
 		linux_smp_go(smp);
 	}
 	for (;;) {
+		if (gdb)
+			gdbstub_hold(gdb, 0);
 		ev = vcpu_step(&loop, &ex, err);
+		if (ev == VCPU_INTERRUPTED && smp)
+			linux_smp_take_kick(vcpu);
+		switch (gdb ? gdbstub_on_event(gdb, 0, &ex) : GDB_NOT_MINE) {
+		case GDB_RESUME: /* a stop gdb served, a kick to park */
+			continue;
+		case GDB_KILL:
+			return LINUX_GDB_KILL;
+		case GDB_NOT_MINE:
+			break;
+		}
 		if (ev == VCPU_INTERRUPTED)
 			end = on_interrupt(con, tick, deadline, smp, loop.lock);
 		else

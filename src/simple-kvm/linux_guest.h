@@ -105,6 +105,7 @@ int linux_tick_start(struct preempt_timer *tick, struct vcpu *vcpu,
 		     int kick_signo, struct errbuf *err);
 
 struct linux_smp;
+struct gdbstub;
 
 /*
  * Runs the vCPU until the guest resets or something stops it: ports go
@@ -116,13 +117,15 @@ struct linux_smp;
  * *exit_code is set for LINUX_GUEST_EXIT. With smp (--cpus, else NULL)
  * this is vCPU 0: the buses are served under smp's device lock, the APs
  * start once the hypercall device is on the bus, and the run also ends
- * (returning how) when another vCPU ended it.
+ * (returning how) when another vCPU ended it. With gdb (--gdb, else
+ * NULL) each event goes to the stub first, and the vCPU parks in it while
+ * gdb holds the guest; gdb's kill ends the run as LINUX_GDB_KILL.
  */
 enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
 			 struct bus *ports, struct bus *mmio,
 			 struct linux_console *con,
 			 const struct preempt_timer *tick, uint64_t timeout_ns,
-			 struct linux_smp *smp, uint32_t *exit_code,
-			 struct errbuf *err);
+			 struct linux_smp *smp, struct gdbstub *gdb,
+			 uint32_t *exit_code, struct errbuf *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "gdbstub.h"
 #include "guest_va.h"
 #include "linux_end.h"
 #include "preempt.h"
@@ -87,8 +88,31 @@ void linux_smp_end(struct linux_smp *s, unsigned who, enum linux_end end,
 			if (i != who && s->aps[i - 1].started)
 				kick(s->aps[i - 1].vcpu, s->aps[i - 1].thread);
 		pthread_cond_broadcast(&s->cond); /* APs waiting for go */
+		gdbstub_release_all(s->gdb);	  /* and those gdb parked */
 	}
 	pthread_mutex_unlock(&s->lock);
+}
+
+void linux_smp_kick(void *ctx, unsigned index)
+{
+	struct linux_smp *s = ctx;
+
+	if (index == 0)
+		kick(s->bsp, s->bsp_thread);
+	else if (index < s->n && s->aps[index - 1].started)
+		kick(s->aps[index - 1].vcpu, s->aps[index - 1].thread);
+}
+
+void linux_smp_take_kick(struct vcpu *vcpu)
+{
+	const struct timespec zero = {0, 0};
+	sigset_t kick_set;
+
+	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	sigemptyset(&kick_set);
+	sigaddset(&kick_set, LINUX_KICK_SIGNAL);
+	while (sigtimedwait(&kick_set, NULL, &zero) > 0)
+		;
 }
 
 /* An AP's run: vcpu_step until the run ends, here or elsewhere. */
@@ -105,8 +129,22 @@ static void ap_loop(struct linux_ap *ap, unsigned index)
 	int end;
 
 	while (!linux_smp_ended(s)) {
+		if (s->gdb)
+			gdbstub_hold(s->gdb, index);
 		ev = vcpu_step(&loop, &ex, &ap->err);
 		if (ev == VCPU_INTERRUPTED) /* a kick, or KVM took a SIPI */
+			linux_smp_take_kick(ap->vcpu);
+		switch (s->gdb ? gdbstub_on_event(s->gdb, index, &ex)
+			       : GDB_NOT_MINE) {
+		case GDB_RESUME:
+			continue;
+		case GDB_KILL:
+			linux_smp_end(s, index, LINUX_GDB_KILL, 0, &ap->err);
+			return;
+		case GDB_NOT_MINE:
+			break;
+		}
+		if (ev == VCPU_INTERRUPTED)
 			continue;
 		end = linux_event_end(ev, &ex);
 		if (end >= 0) {

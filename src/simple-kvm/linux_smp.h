@@ -19,6 +19,7 @@
 
 struct vm;
 struct vcpu;
+struct gdbstub;
 
 /* --cpus: at most what the MP table describes. */
 #define LINUX_MAX_CPUS MPTABLE_MAX_CPUS
@@ -65,6 +66,9 @@ struct linux_smp {
 	uint32_t exit_code;
 	struct errbuf err;
 	struct linux_ap *aps; /* n - 1 */
+	/* --gdb: each AP's loop shows the stub its events and parks in it;
+	 * the run's end releases every parked vCPU. NULL: none. */
+	struct gdbstub *gdb;
 };
 
 /* For vm's vCPUs, on the thread that will run vCPU 0. 0, or -ENOMEM with
@@ -111,6 +115,19 @@ void linux_smp_end(struct linux_smp *s, unsigned who, enum linux_end end,
  */
 unsigned linux_smp_finish(struct linux_smp *s, enum linux_end *end,
 			  uint32_t *exit_code, struct errbuf *err);
+
+/* For the gdb stub (struct gdb_cpus's kick, ctx a struct linux_smp):
+ * ends vCPU index's KVM_RUN now, or its next one. */
+void linux_smp_kick(void *ctx, unsigned index);
+
+/*
+ * On a vCPU's thread after its KVM_RUN was interrupted: the kick that did
+ * it is spent (immediate_exit back to 0, its signal taken), else every
+ * KVM_RUN after it would return at once. Safe because a kicker sets what
+ * the kick is for (the run's end, gdb's stop) before it kicks, and the
+ * loop checks that next.
+ */
+void linux_smp_take_kick(struct vcpu *vcpu);
 
 /* Frees what init made; after linux_smp_finish (or a failed start). */
 void linux_smp_destroy(struct linux_smp *s);

@@ -97,7 +97,8 @@ static void usage(FILE *out)
 		"      --gdb unix:PATH|PORT  stop before the first instruction and\n"
 		"                          wait for gdb on a private unix socket\n"
 		"                          (or TCP on 127.0.0.1); implies\n"
-		"                          --no-seccomp (docs/debugging.md)\n"
+		"                          --no-seccomp (docs/debugging.md);\n"
+		"                          with --kernel each vCPU is a thread\n"
 		"      --device PATH       the KVM device (default /dev/kvm)\n"
 		"  -v, --verbose           say where guest RAM lives, and more\n"
 		"      --disk FILE[,ro]    a virtio-blk disk on PCI backed by the raw\n"
@@ -373,10 +374,9 @@ static void name_flag(char *buf, size_t len, int given, const char *name)
 /*
  * --kernel excludes every flag that only the bare mode reads, so that none
  * is silently ignored: a mode, a GUEST, --load-addr, --expect (Linux
- * never halts with an answer in EAX), --ignore-unknown-ports (the console
- * already serves every port outside the ABI as an empty ISA bus) and
- * --gdb (the stub drives the bare mode's vCPU loop only). --initrd and
- * --append need --kernel.
+ * never halts with an answer in EAX) and --ignore-unknown-ports (the
+ * console already serves every port outside the ABI as an empty ISA bus).
+ * --initrd and --append need --kernel.
  */
 static bool net_wants_vhost(const struct linux_options *lx)
 {
@@ -406,6 +406,9 @@ static int check_linux_options(struct options *opt)
 	if (lx->extract && lx->fill_cache)
 		return usage_error("--extract-vmlinux and --fill-kernel-cache: "
 				   "one at a time");
+	if ((lx->extract || lx->fill_cache) && opt->gdb)
+		return usage_error("--gdb debugs a boot: --extract-vmlinux "
+				   "and --fill-kernel-cache run no guest");
 	if (!lx->kernel && net_wants_vhost(lx))
 		return usage_error("--net tap=,vhost=on needs --kernel: "
 				   "vhost-net takes the kicks from "
@@ -419,7 +422,6 @@ static int check_linux_options(struct options *opt)
 	name_flag(bad, sizeof(bad), opt->has_expect, "--expect");
 	name_flag(bad, sizeof(bad), opt->ignore_unknown_ports,
 		  "--ignore-unknown-ports");
-	name_flag(bad, sizeof(bad), opt->gdb != NULL, "--gdb");
 	/* Linux's virtio_net waits for frames: the device thread polls the
 	 * wire, and --no-ioeventfd has none */
 	name_flag(bad, sizeof(bad), lx->nnets > 0 && opt->no_ioeventfd,
@@ -955,6 +957,7 @@ int main(int argc, char **argv)
 		return ret == -ENOMEM ? STATUS_HOST : STATUS_NO_KVM;
 	}
 	if (opt.lx.kernel) {
+		opt.lx.gdb = opt.gdb;
 		status = linux_main(&kvm, &opt.lx);
 		kvm_dev_close(&kvm);
 		return status;
