@@ -2,8 +2,7 @@
 # mode this KVM runs, and bad input from a raw client (tests/kvm/gdb_client.c).
 # Sourced by run.sh after lib.sh; POSIX sh for the sandbox's busybox.
 #
-# gdb: the host's own, or in the sandbox (no libraries there) the copy that
-# make puts in $BUILD/gdb-rt with its libraries, Python and data directory.
+# gdb: lib.sh's gdb_find.
 
 GDB_DIR=$here/gdb
 GDB_CLIENT=$BUILD/tests/gdb-client
@@ -19,24 +18,6 @@ gdb_case() {
 	cp "$TMP/sk.err" "$TMP/err" 2>/dev/null
 	fail "$1" "${2:-see the log}"
 	return 1
-}
-
-# Sets GDB to a command that runs gdb, or leaves it empty.
-gdb_find() {
-	GDB=
-	rt=$BUILD/gdb-rt
-	if [ -x "$rt/gdb" ] && { [ -n "${KVM_RUN_SANDBOX:-}" ] ||
-		! command -v gdb >/dev/null 2>&1; }; then
-		cat >"$TMP/gdb" <<-WRAPPER
-			#!/bin/sh
-			PYTHONHOME="$rt" exec "$rt/ld-linux-x86-64.so.2" \
-				--library-path "$rt" "$rt/gdb" --data-directory="$rt/data" "\$@"
-		WRAPPER
-		chmod +x "$TMP/gdb"
-		GDB=$TMP/gdb
-	elif command -v gdb >/dev/null 2>&1; then
-		GDB=gdb
-	fi
 }
 
 # Whether this KVM runs mode $1 (lib.sh's NO_PAGING: kvm_pvm refuses

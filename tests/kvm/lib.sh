@@ -173,3 +173,22 @@ stats_field() {
 # The host address of guest RAM, from simple-kvm --verbose.
 ram_base() { sed -n 's/.*RAM at host address \(0x[0-9a-f]*\).*/\1/p' "$TMP/err"; }
 
+# Sets GDB to a command that runs gdb, or leaves it empty: the host's own,
+# or in the sandbox (no libraries there) the copy that make puts in
+# $BUILD/gdb-rt with its libraries, Python and data directory.
+gdb_find() {
+	GDB=
+	rt=$BUILD/gdb-rt
+	if [ -x "$rt/gdb" ] && { [ -n "${KVM_RUN_SANDBOX:-}" ] ||
+		! command -v gdb >/dev/null 2>&1; }; then
+		cat >"$TMP/gdb" <<-WRAPPER
+			#!/bin/sh
+			PYTHONHOME="$rt" exec "$rt/ld-linux-x86-64.so.2" \
+				--library-path "$rt" "$rt/gdb" --data-directory="$rt/data" "\$@"
+		WRAPPER
+		chmod +x "$TMP/gdb"
+		GDB=$TMP/gdb
+	elif command -v gdb >/dev/null 2>&1; then
+		GDB=gdb
+	fi
+}

@@ -111,6 +111,16 @@ if [ ! -c /dev/console ]; then
 fi
 echo "LINUX-TEST: init started"
 mount -t proc proc /proc
+# lxtest=gdb (linux.sh's boot under --gdb): where sync(2)'s entry is, from
+# the kernel's own symbols (Debian's ship none beside it), then sync
+# every 0.2 s for the breakpoint the host's gdb sets there.
+if grep -qw lxtest=gdb /proc/cmdline; then
+	echo "LINUX-TEST: gdb sync at $(sed -n 's/^\([0-9a-f]*\) T __x64_sys_sync$/\1/p' /proc/kallsyms)"
+	while :; do
+		sync
+		sleep 0.2
+	done
+fi
 # lxtest=panic (linux.sh's second boot, with --raw-output on a terminal):
 # an OSC as it is, then init exits, which panics the kernel.
 if grep -qw lxtest=panic /proc/cmdline; then
