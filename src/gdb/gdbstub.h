@@ -95,7 +95,9 @@ enum gdb_verdict gdbstub_on_event(struct gdbstub *gs, unsigned index,
 /*
  * vCPU index's thread calls this before each vcpu_step: while gdb holds
  * the guest and does not let this vCPU run, it waits here, parked outside
- * KVM_RUN. Costs an atomic load when gdb holds nothing.
+ * KVM_RUN. Costs an atomic load when gdb holds nothing. The loop spends
+ * a kick that ended its last KVM_RUN before it comes here (struct
+ * gdb_cpus), or every KVM_RUN after the stop would return at once.
  */
 void gdbstub_hold(struct gdbstub *gs, unsigned index);
 
