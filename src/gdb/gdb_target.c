@@ -71,10 +71,13 @@ int gdbt_apply_debug(struct gdbstub *gs, int enable)
 static int translate_on(const struct gdbstub *gs, struct vcpu *vcpu,
 			uint64_t addr, uint64_t *gpa)
 {
+	struct kvm_sregs sregs;
+
+	/* before paging only: once the kernel's tables are on, a hole in
+	 * them (freed init text) is no licence to write what is now another
+	 * page's */
 	if (addr - gs->alias_va < gs->alias_len &&
-	    (vcpu_translate(vcpu, addr, gpa) < 0 ||
-	     !gmem_contains(&vcpu->vm->mem, *gpa, 1))) {
-		/* before paging, or before the tables map the image */
+	    !vcpu_get_sregs(vcpu, &sregs, NULL) && !(sregs.cr0 & (1u << 31))) {
 		*gpa = gs->alias_pa + (addr - gs->alias_va);
 		return 0;
 	}
@@ -201,7 +204,10 @@ static int plant_site(struct gdbstub *gs, const uint64_t gpa[], int len)
 	struct gdb_sw_site *site = site_at(gs, gpa[0]);
 	uint8_t trap[GDB_TRAP_MAX_LEN];
 
-	if (site) {
+	if (site) { /* an alias: the same bytes, or it would half cover */
+		if (site->len != len ||
+		    memcmp(site->gpa, gpa, (size_t)len * sizeof(gpa[0])))
+			return -EBUSY;
 		site->users++;
 		return (int)(site - gs->sites);
 	}
@@ -489,12 +495,12 @@ int gdbt_stop_reason(struct gdbstub *gs, struct vcpu *vcpu, char *out,
 }
 
 /*
- * The OUT of a port trap exited before KVM finished it (on SVM the RIP is
- * still the OUT's, and KVM moves it on at the next KVM_RUN): finish it
- * now with a KVM_RUN that enters no guest code (immediate_exit), so that
- * RIP is past the trap on every KVM and can be set back.
+ * An exit's I/O or MMIO is finished only at the next KVM_RUN (on SVM an
+ * OUT's RIP is still the OUT's until then): finish it now with a KVM_RUN
+ * that enters no guest code (immediate_exit), so that the registers are
+ * the instruction's after, on every KVM.
  */
-static int finish_port_out(struct vcpu *vcpu)
+int gdbt_finish_exit(struct vcpu *vcpu)
 {
 	int was = __atomic_exchange_n(&vcpu->run->immediate_exit, 1,
 				      __ATOMIC_SEQ_CST);
@@ -511,7 +517,7 @@ int gdbt_port_trap(struct gdbstub *gs, struct vcpu *vcpu, char *out, size_t cap)
 	const struct gdb_sw_bp *bp;
 	struct kvm_regs regs;
 
-	if (finish_port_out(vcpu) || vcpu_get_regs(vcpu, &regs, NULL))
+	if (gdbt_finish_exit(vcpu) || vcpu_get_regs(vcpu, &regs, NULL))
 		return 0;
 	bp = planted_on(gs, vcpu, regs.rip - 2);
 	if (!bp || gs->sites[bp->site].len != 2)

@@ -83,6 +83,11 @@ int gdbt_stop_reason(struct gdbstub *gs, struct vcpu *vcpu, char *out,
 int gdbt_port_trap(struct gdbstub *gs, struct vcpu *vcpu, char *out,
 		   size_t cap);
 
+/* Finishes what vcpu's last exit left for the next KVM_RUN (an OUT's or
+ * IN's completion, an MMIO read's value) without running guest code, so
+ * that its registers are consistent for gdb: 0, or a negative errno. */
+int gdbt_finish_exit(struct vcpu *vcpu);
+
 /*
  * Whether a fault report is one of our int3s caught by the VMM's #BP
  * handler; if so, puts the vCPU back at the int3 with the registers from

@@ -511,6 +511,8 @@ void gdbstub_hold(struct gdbstub *gs, unsigned index)
 	while (atomic_load(&gs->stopped) && !gs->may_run[index] &&
 	       !gs->released) {
 		if (!gs->parked[index]) {
+			/* gdb reads what the last exit left consistent */
+			gdbt_finish_exit(gs->cpus.vcpu[index]);
 			gs->parked[index] = 1;
 			pthread_cond_broadcast(&gs->cond);
 		}
@@ -526,6 +528,8 @@ void gdbstub_release_all(struct gdbstub *gs)
 		return;
 	pthread_mutex_lock(&gs->lock);
 	gs->released = 1;
+	atomic_store(&gs->stopped, 0); /* no stop may outlive the run */
+	memset(gs->may_run, 1, sizeof(gs->may_run));
 	pthread_cond_broadcast(&gs->cond);
 	pthread_mutex_unlock(&gs->lock);
 }
@@ -587,8 +591,10 @@ static enum gdb_verdict report(struct gdbstub *gs, unsigned index, int kind,
 	enum gdb_verdict verdict;
 
 	stop_others(gs, index);
-	if (gs->released) /* the run ends meanwhile: nothing to serve */
+	if (gs->released) { /* the run ends meanwhile: nothing to serve */
+		let_run(gs);
 		return GDB_RESUME;
+	}
 	gs->reporter = index;
 	gs->vcpu = gs->cpus.vcpu[index]; /* gdb's thread is the reporter */
 	gs->step_cpu = index;
@@ -612,16 +618,23 @@ enum gdb_verdict gdbstub_on_event(struct gdbstub *gs, unsigned index,
 	 * with gdb gone it is only the guest's. */
 	if (ex->event == VCPU_DEBUG && ex->reason == KVM_EXIT_IO)
 		trap = gdbt_port_trap(gs, vcpu, why, sizeof(why)) ? 1 : -1;
-	if (gs->conn_fd < 0 || trap < 0) {
+	/* with the run ending, every event is the program's (a trap's RIP
+	 * is back on it: the vCPU ends before it runs it again) */
+	if (gs->conn_fd < 0 || trap < 0 || gs->released) {
 		pthread_mutex_unlock(&gs->lock);
 		return trap ? GDB_RESUME : GDB_NOT_MINE;
 	}
-	/* Another vCPU's stop is under way, or gdb steps another: this
-	 * event waits. A trap's RIP is back on it and a debug register fires
-	 * again, so the breakpoint is reported once this vCPU runs again. */
+	/* Another vCPU's stop is under way, or gdb steps another: a stop
+	 * this vCPU met waits. A trap's RIP is back on it and a debug
+	 * register fires again, so the breakpoint is reported once this vCPU
+	 * runs again. What ends the guest (a reset, a fault) is the
+	 * program's at once. */
 	if (atomic_load(&gs->stopped) && !gs->may_run[index]) {
 		pthread_mutex_unlock(&gs->lock);
-		return GDB_RESUME;
+		return trap || ex->event == VCPU_DEBUG ||
+				       ex->event == VCPU_INTERRUPTED
+			       ? GDB_RESUME
+			       : GDB_NOT_MINE;
 	}
 	kind = trap ? 1
 		    : classify(gs, index, ex, why, sizeof(why), &signo,

@@ -272,6 +272,10 @@ enum linux_end linux_run(struct vcpu *vcpu, struct hc_env *hc,
 			linux_smp_take_kick(vcpu);
 		switch (gdb ? gdbstub_on_event(gdb, 0, &ex) : GDB_NOT_MINE) {
 		case GDB_RESUME: /* a stop gdb served, a kick to park */
+			/* the kick that ended the run may have been spent
+			 * on the stop: its end is still to be seen */
+			if (smp && linux_smp_ended(smp))
+				return linux_smp_end_of(smp);
 			continue;
 		case GDB_KILL:
 			return LINUX_GDB_KILL;
