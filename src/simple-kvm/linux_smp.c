@@ -158,7 +158,9 @@ static void ap_loop(struct linux_ap *ap, unsigned index)
 /* Signals, then seccomp, on the AP's own thread. */
 static int ap_setup(struct linux_ap *ap)
 {
-	int ret = preempt_attach_only(ap->vcpu, LINUX_KICK_SIGNAL, &ap->err);
+	/* the kick, and with --gdb its SIGIO: gdb's Ctrl-C reaches a vCPU
+	 * that gdb steps while vCPU 0 is parked */
+	int ret = preempt_attach_caught(ap->vcpu, &ap->err);
 
 	/* one at a time: libseccomp keeps some state of its own */
 	pthread_mutex_lock(&ap->smp->lock);

@@ -172,6 +172,17 @@ int preempt_attach_only(struct vcpu *vcpu, int signo, struct errbuf *err)
 	return set_run_mask(vcpu, &during_run, err);
 }
 
+int preempt_attach_caught(struct vcpu *vcpu, struct errbuf *err)
+{
+	sigset_t during_run;
+
+	sigfillset(&during_run);
+	for (int s = 1; caught_any && s < _NSIG; s++)
+		if (sigismember(&caught_signals, s) == 1)
+			sigdelset(&during_run, s);
+	return set_run_mask(vcpu, &during_run, err);
+}
+
 static struct timespec timespec_of(uint64_t ns)
 {
 	return (struct timespec){.tv_sec = ns / 1000000000u,

@@ -66,6 +66,12 @@ int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 int preempt_attach_only(struct vcpu *vcpu, int signo, struct errbuf *err);
 
 /*
+ * The same for every signal preempt_catch_signal caught so far (a kick,
+ * the gdb stub's SIGIO) and nothing else: no timer, no stop signal.
+ */
+int preempt_attach_caught(struct vcpu *vcpu, struct errbuf *err);
+
+/*
  * The signal mask KVM_RUN runs with (the one preempt_attach_vcpu or
  * preempt_attach_only set last on this thread; the thread's mask when none
  * was set): for a wait outside KVM_RUN, in
