@@ -30,10 +30,11 @@ enum gdb_verdict {
  * cpus->kick is needed with more than one). Also arranges for the
  * connection's input to raise SIGIO, let through only in KVM_RUN
  * (preempt_catch_signal): call before preempt_attach_vcpu, and let SIGIO
- * through every vCPU's KVM_RUN (preempt_attach_caught for the others). The vCPUs must stay where they are while the
- * stub lives. long_mode picks the register set. Software breakpoints are
- * int3s, for the VMM's own #BP handler (gdbstub_use_port_traps changes
- * that). 0, or a negative errno with the reason in err.
+ * through every vCPU's KVM_RUN (preempt_attach_caught for the others). The
+ * vCPUs must stay where they are while the stub lives. long_mode picks the
+ * register set. Software breakpoints are int3s, for the VMM's own #BP handler
+ * (gdbstub_use_port_traps changes that). 0, or a negative errno with the reason
+ * in err.
  */
 int gdbstub_open(struct gdbstub *gs, const char *spec,
 		 const struct gdb_cpus *cpus, int long_mode, FILE *log,
