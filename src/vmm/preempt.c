@@ -144,6 +144,14 @@ static int set_run_mask(struct vcpu *vcpu, const sigset_t *during_run,
 	return 0;
 }
 
+/* Lets every signal preempt_catch_signal caught through mask. */
+static void allow_caught(sigset_t *mask)
+{
+	for (int s = 1; caught_any && s < _NSIG; s++)
+		if (sigismember(&caught_signals, s) == 1)
+			sigdelset(mask, s);
+}
+
 int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 			struct errbuf *err)
 {
@@ -157,18 +165,7 @@ int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 		sigdelset(&during_run, SIGINT);
 		sigdelset(&during_run, SIGTERM);
 	}
-	for (int s = 1; caught_any && s < _NSIG; s++)
-		if (sigismember(&caught_signals, s) == 1)
-			sigdelset(&during_run, s);
-	return set_run_mask(vcpu, &during_run, err);
-}
-
-int preempt_attach_only(struct vcpu *vcpu, int signo, struct errbuf *err)
-{
-	sigset_t during_run;
-
-	sigfillset(&during_run);
-	sigdelset(&during_run, signo);
+	allow_caught(&during_run);
 	return set_run_mask(vcpu, &during_run, err);
 }
 
@@ -177,9 +174,7 @@ int preempt_attach_caught(struct vcpu *vcpu, struct errbuf *err)
 	sigset_t during_run;
 
 	sigfillset(&during_run);
-	for (int s = 1; caught_any && s < _NSIG; s++)
-		if (sigismember(&caught_signals, s) == 1)
-			sigdelset(&during_run, s);
+	allow_caught(&during_run);
 	return set_run_mask(vcpu, &during_run, err);
 }
 

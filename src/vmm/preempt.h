@@ -58,22 +58,17 @@ int preempt_attach_vcpu(const struct preempt_timer *t, struct vcpu *vcpu,
 
 /*
  * For a vCPU on a thread of its own that takes no timer and no stop
- * signal (simple-kvm's other vCPUs with --cpus): KVM_RUN lets signo
- * through and nothing else, and so does this thread's preempt_run_mask.
- * signo needs a handler (preempt_catch_signal); the thread should block
- * everything outside KVM_RUN. 0 or a negative errno.
- */
-int preempt_attach_only(struct vcpu *vcpu, int signo, struct errbuf *err);
-
-/*
- * The same for every signal preempt_catch_signal caught so far (a kick,
- * the gdb stub's SIGIO) and nothing else: no timer, no stop signal.
+ * signal (simple-kvm's other vCPUs with --cpus): KVM_RUN lets through
+ * the signals preempt_catch_signal caught so far (a kick, the gdb stub's
+ * SIGIO) and nothing else, and so does this thread's preempt_run_mask.
+ * The thread should block everything outside KVM_RUN. 0 or a negative
+ * errno.
  */
 int preempt_attach_caught(struct vcpu *vcpu, struct errbuf *err);
 
 /*
  * The signal mask KVM_RUN runs with (the one preempt_attach_vcpu or
- * preempt_attach_only set last on this thread; the thread's mask when none
+ * preempt_attach_caught set last on this thread; the thread's mask when none
  * was set): for a wait outside KVM_RUN, in
  * ppoll, that the same signals must cut short. A timer's signal that
  * arrives there is delivered, and preempt_drain still reports it.
