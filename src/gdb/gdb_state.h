@@ -85,7 +85,6 @@ struct gdbstub {
 	unsigned reporter; /* the vCPU whose stop gdb was told of */
 	unsigned step_cpu; /* Hc's pick, or the reporter (Hc0, Hc-1) */
 	int hc_any;	   /* Hc named no one thread */
-	int threads;	   /* say thread:ID in stop replies */
 	enum gdb_trap trap;
 	/* Hardware breakpoints (Z1) are planted traps too: this KVM's debug
 	 * registers do not fire (gdb_probe.h). */
@@ -102,8 +101,8 @@ struct gdbstub {
 	 * it run, since a vCPU that runs unstopped never passes the lock. */
 	unsigned char parked[GDB_MAX_CPUS];
 	int long_mode; /* serve i386:x86-64 registers, else i386 */
-	/* gdbstub_set_image_alias: va..va+len is pa..pa+len where the page
-	 * tables say nothing (len 0: none) */
+	/* gdbstub_set_image_alias: va..va+len is pa..pa+len while paging is
+	 * off (len 0: none) */
 	uint64_t alias_va, alias_pa, alias_len;
 	int listen_fd, conn_fd;
 	FILE *log; /* one-line notices: waiting, attached, detached */

@@ -66,8 +66,8 @@ int gdbt_apply_debug(struct gdbstub *gs, int enable)
 }
 
 /* The guest physical address of gdb's address addr, through vcpu's page
- * tables, or the image alias where they map nothing in RAM; none above
- * 4 GiB outside long mode, where a linear address has 32 bits. */
+ * tables, or the image alias while paging is off; none above 4 GiB
+ * outside long mode, where a linear address has 32 bits. */
 static int translate_on(const struct gdbstub *gs, struct vcpu *vcpu,
 			uint64_t addr, uint64_t *gpa)
 {

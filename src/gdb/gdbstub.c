@@ -86,7 +86,6 @@ int gdbstub_open(struct gdbstub *gs, const char *spec,
 	gs->cpus.vcpu = gs->cpu_list;
 	gs->vcpu = gs->cpu_list[0];
 	gs->hc_any = 1;
-	gs->threads = cpus->n > 1;
 	gs->long_mode = long_mode;
 	gs->log = log;
 	pthread_mutex_init(&gs->lock, NULL);
@@ -98,7 +97,7 @@ int gdbstub_open(struct gdbstub *gs, const char *spec,
 	rsp_decoder_init(&gs->dec);
 	/* Before the first KVM_RUN: the stub's reason to exist is to stop the
 	 * guest before its first instruction. */
-	if (gs->threads)
+	if (cpus->n > 1)
 		snprintf(gs->stop_reply, sizeof(gs->stop_reply),
 			 "T%02xthread:1;", GDB_SIGTRAP);
 	else
@@ -300,7 +299,7 @@ static enum gdb_verdict serve(struct gdbstub *gs)
  * when there are several), then serves it. */
 static enum gdb_verdict stop(struct gdbstub *gs, const char *why)
 {
-	if (gs->threads && why[0] == 'T')
+	if (gs->cpus.n > 1 && why[0] == 'T')
 		snprintf(gs->stop_reply, sizeof(gs->stop_reply),
 			 "%.3sthread:%x;%s", why, gs->reporter + 1, why + 3);
 	else
@@ -552,8 +551,8 @@ static int classify(struct gdbstub *gs, unsigned index,
 	case VCPU_INTERRUPTED:
 		irq = interrupt_requested(gs);
 		if (irq < 0) {
-			stop_others(gs,
-				    index); /* no vCPU ioctl races KVM_RUN */
+			/* parked first: no vCPU ioctl races KVM_RUN */
+			stop_others(gs, index);
 			disconnect(gs, "disconnected");
 			let_run(gs);
 		}
@@ -603,6 +602,22 @@ static enum gdb_verdict report(struct gdbstub *gs, unsigned index, int kind,
 	return verdict;
 }
 
+/* The events a stop can come from; the others are always the
+ * program's, whatever gdb is doing. */
+static int stub_looks_at(enum vcpu_event event)
+{
+	switch (event) {
+	case VCPU_DEBUG:
+	case VCPU_INTERRUPTED:
+	case VCPU_GUEST_FAULT:
+	case VCPU_CRASHED:
+	case VCPU_BAD_HYPERCALL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 enum gdb_verdict gdbstub_on_event(struct gdbstub *gs, unsigned index,
 				  const struct vcpu_exit *ex)
 {
@@ -611,8 +626,8 @@ enum gdb_verdict gdbstub_on_event(struct gdbstub *gs, unsigned index,
 	int kind, signo = 0, trap = 0;
 	char why[64];
 
-	if (!gs->inited)
-		return GDB_NOT_MINE;
+	if (!gs->inited || !stub_looks_at(ex->event))
+		return GDB_NOT_MINE; /* every port and MMIO exit: no lock */
 	pthread_mutex_lock(&gs->lock);
 	/* The trap port: ours or the guest's own OUT, finished either way;
 	 * with gdb gone it is only the guest's. */

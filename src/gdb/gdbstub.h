@@ -51,11 +51,11 @@ int gdbstub_use_port_traps(struct gdbstub *gs, struct bus *ports,
 			   int z1_as_trap, struct errbuf *err);
 
 /*
- * A kernel image linked at va but loaded at pa (len bytes): where the
- * guest's page tables do not map an address of it to RAM (before paging
- * is on, or before the kernel maps itself), gdb's reads and breakpoints
- * take the link-time mapping, so "hbreak start_kernel" can be set before
- * the kernel runs. Other addresses always go through the page tables.
+ * A kernel image linked at va but loaded at pa (len bytes): while the
+ * vCPU's paging is off (CR0.PG 0: a kernel's entry code), gdb's reads and
+ * breakpoints there take the link-time mapping, so "hbreak start_kernel"
+ * can be set before the kernel runs. Once paging is on, and for other
+ * addresses, the page tables decide.
  */
 void gdbstub_set_image_alias(struct gdbstub *gs, uint64_t va, uint64_t pa,
 			     uint64_t len);

@@ -64,12 +64,13 @@ static int end_status(struct vcpu *vcpu, struct outbuf *out, enum linux_end end,
 	case LINUX_STOPPED:
 		report(vcpu, out, "stopped by a signal", "");
 		return STATUS_INTERRUPTED;
-	case LINUX_GDB_KILL: /* or SIGINT/SIGTERM while gdb held it */
+	case LINUX_GDB_KILL: { /* or SIGINT/SIGTERM while gdb held it */
+		int signo = preempt_stop_requested();
+
 		report(vcpu, out, "stopped by ",
-		       preempt_stop_requested()
-			       ? strsignal(preempt_stop_requested())
-			       : "gdb's kill request");
+		       signo ? strsignal(signo) : "gdb's kill request");
 		return STATUS_INTERRUPTED;
+	}
 	case LINUX_CRASHED:
 		report(vcpu, out, err->msg, "");
 		return STATUS_GUEST_CRASH;
@@ -153,8 +154,8 @@ static int start_aps(struct vm *vm, struct linux_smp *smp,
  * --gdb: the stub, with each vCPU as a thread. Linux has its own IDT, so
  * software breakpoints are port traps; where this KVM's debug registers do
  * not fire (the sandbox), hardware breakpoints are traps too, and we say
- * so. Before the tick, which lets the stub's SIGIO through vCPU 0's
- * KVM_RUN.
+ * so. Before the tick and the APs, whose KVM_RUN masks then let the
+ * stub's SIGIO through.
  */
 static int open_gdb(struct gdbstub *gdb, struct vm *vm, struct linux_smp *smp,
 		    struct machine *m, const struct linux_options *o,
@@ -226,7 +227,8 @@ static int run(struct vm *vm, const struct linux_options *o,
 	struct preempt_timer tick = {0};
 	const bool smp_on = vm->nvcpus > 1;
 	struct linux_smp smp = {0};
-	struct gdbstub gdb = {.inited = 0};
+	/* gdbstub_finish on an error path finds nothing open */
+	struct gdbstub gdb = {.listen_fd = -1, .conn_fd = -1};
 	struct gdbstub *gdb_on = o->gdb ? &gdb : NULL;
 	uint64_t bsp_ns = 0;
 	uint32_t exit_code = 0;
@@ -241,7 +243,6 @@ static int run(struct vm *vm, const struct linux_options *o,
 	env.escape_controls = !o->raw_output && isatty(STDOUT_FILENO);
 	con->escape = env.escape_controls;
 	m->console.escape = env.escape_controls;
-	gdb.listen_fd = gdb.conn_fd = -1; /* gdbstub_finish: nothing open */
 	if ((gdb_on && open_gdb(&gdb, vm, &smp, m, o, l, err)) ||
 	    linux_tick_start(&tick, &vm->vcpu, smp_on ? LINUX_KICK_SIGNAL : 0,
 			     err) ||
