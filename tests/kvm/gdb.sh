@@ -39,12 +39,7 @@ gdb_start() {
 	"$SK" $(flag_of "$gm") --gdb "unix:$sock" "$@" "$GT/debugme-$gm.elf" \
 		>"$TMP/sk.out" 2>"$TMP/sk.err" &
 	sk_pid=$!
-	i=0
-	while [ ! -S "$sock" ] && [ $i -lt 100 ] && kill -0 $sk_pid 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -S "$sock" ]
+	wait_for_socket "$sock" $sk_pid
 }
 
 # Waits up to $1 seconds (default 10) for simple-kvm to end, then stops it;
@@ -353,12 +348,7 @@ gdbc_start() {
 	"$SK" -l --gdb "unix:$sock" "$@" "$GT/gdbcheck-long.elf" \
 		>"$TMP/sk.out" 2>"$TMP/sk.err" &
 	sk_pid=$!
-	i=0
-	while [ ! -S "$sock" ] && [ $i -lt 100 ] && kill -0 $sk_pid 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -S "$sock" ]
+	wait_for_socket "$sock" $sk_pid
 }
 
 # Sets MXCSR_SKIP to why this KVM cannot run gdbcheck's ldmxcsr, or "".

@@ -192,3 +192,14 @@ gdb_find() {
 		GDB=gdb
 	fi
 }
+
+# wait_for_socket PATH PID: up to 10 s for the unix socket PATH that
+# process PID (simple-kvm --gdb unix:PATH) listens on; 0 once it is there.
+wait_for_socket() {
+	i=0
+	while [ ! -S "$1" ] && [ $i -lt 100 ] && kill -0 "$2" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -S "$1" ]
+}

@@ -743,11 +743,7 @@ lx_gdb() {
 		--append "console=ttyS0 quiet lxtest=gdb" --timeout 240s \
 		--kernel-cache "$LX_CACHE" --gdb "unix:$lx_sock" </dev/null >"$TMP/out" 2>"$TMP/err" &
 	sk_pid=$!
-	i=0
-	while [ ! -S "$lx_sock" ] && [ $i -lt 100 ] && kill -0 $sk_pid 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_for_socket "$lx_sock" $sk_pid
 	timeout 200 $GDB -nx -q <"$lx_fifo" >"$TMP/gdb.log" 2>&1 &
 	lx_gdb_pid=$!
 	exec 3>"$lx_fifo"
